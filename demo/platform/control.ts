@@ -1,0 +1,60 @@
+import * as v from 'valibot';
+import { errors } from './errors.ts';
+import type { RequestLog } from './host/request-log.ts';
+import { Router } from './host/router.ts';
+import type { PlatformServices } from './services.ts';
+import { parseBody } from './validation.ts';
+
+const FaultBody = v.object({
+  method: v.optional(v.string()),
+  path: v.optional(v.string()),
+  latencyMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(60_000))),
+  status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(200), v.maxValue(599))),
+  malformedBody: v.optional(v.boolean()),
+  times: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
+
+/**
+ * `/_platform/*`: the local platform's own control surface (no Wix equivalent), used by the demo page
+ * and browser tests. It exposes no credential: no token, key or password is ever returned here.
+ */
+export function createControlRouter(services: PlatformServices, log: RequestLog, info: () => Record<string, unknown>): Router {
+  const router = new Router();
+  router.add('GET', '/_platform/info', () => info());
+  router.add('GET', '/_platform/requests', (ctx) => ({ requests: log.since(Number(ctx.query.get('since') ?? '0') || 0) }));
+  router.add('DELETE', '/_platform/requests', () => {
+    log.clear();
+    return {};
+  });
+  router.add('GET', '/_platform/faults', () => ({ faults: services.faults.list() }));
+  router.add('POST', '/_platform/faults', (ctx) => {
+    const rule = parseBody(FaultBody, ctx.body);
+    try {
+      return { fault: services.faults.add(rule) };
+    } catch (error) {
+      throw errors.badRequest((error as Error).message, 'INVALID_ARGUMENT');
+    }
+  });
+  router.add('DELETE', '/_platform/faults', () => {
+    services.faults.clear();
+    return {};
+  });
+  router.add('DELETE', '/_platform/faults/:id', (ctx) => {
+    if (!services.faults.remove(ctx.params['id']!)) throw errors.notFound('No such fault.');
+    return {};
+  });
+  router.add('POST', '/_platform/clock', (ctx) => {
+    const { advanceMs } = parseBody(v.object({ advanceMs: v.pipe(v.number(), v.minValue(0)) }), ctx.body);
+    services.clock.advance(advanceMs);
+    return { now: new Date(services.clock.now()).toISOString() };
+  });
+  router.add('DELETE', '/_platform/clock', () => {
+    services.clock.reset();
+    return { now: new Date(services.clock.now()).toISOString() };
+  });
+  router.add('POST', '/_platform/expire-tokens', () => {
+    services.tokens.expireAllIssued();
+    return {};
+  });
+  return router;
+}

@@ -1,0 +1,184 @@
+import { errors, WixApiError } from '../errors.ts';
+import { getMeta, setMeta, type Db } from '../storage/database.ts';
+import { jsonPath } from './filter.ts';
+
+export const ROLES = ['ANYONE', 'SITE_MEMBER', 'SITE_MEMBER_AUTHOR', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+export const OPERATIONS = ['read', 'insert', 'update', 'remove'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+export type CollectionPermissions = Record<Operation, Role>;
+
+export const FIELD_TYPES = [
+  'TEXT', 'NUMBER', 'DATE', 'DATETIME', 'IMAGE', 'BOOLEAN', 'DOCUMENT', 'URL', 'RICH_TEXT', 'VIDEO', 'ANY',
+  'ARRAY_STRING', 'ARRAY_DOCUMENT', 'AUDIO', 'TIME', 'LANGUAGE', 'RICH_CONTENT', 'MEDIA_GALLERY', 'ADDRESS',
+  'PAGE_LINK', 'REFERENCE', 'MULTI_REFERENCE', 'OBJECT', 'ARRAY',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export interface CollectionField {
+  key: string;
+  displayName: string;
+  type: FieldType;
+}
+
+export interface Collection {
+  id: string;
+  displayName: string;
+  permissions: CollectionPermissions;
+  fields: CollectionField[];
+  revision: number;
+  createdDate: string;
+  updatedDate: string;
+  /** Internal: the SQLite table holding the items. Never sent to clients. */
+  table: string;
+  fieldTypes: ReadonlyMap<string, string>;
+}
+
+/** Field types that get an expression index, so filters and sorts on them avoid a full scan. */
+const INDEXED_TYPES = new Set(['TEXT', 'NUMBER', 'DATE', 'DATETIME', 'BOOLEAN', 'URL', 'REFERENCE']);
+export const COLLECTION_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}(\/[A-Za-z][A-Za-z0-9_-]{0,63})?$/;
+export const DEFAULT_PERMISSIONS: CollectionPermissions = { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' };
+
+interface CollectionRow {
+  id: string;
+  table_name: string;
+  display_name: string;
+  permissions: string;
+  fields: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function fromRow(row: CollectionRow): Collection {
+  const fields = JSON.parse(row.fields) as CollectionField[];
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    permissions: JSON.parse(row.permissions) as CollectionPermissions,
+    fields,
+    revision: row.revision,
+    createdDate: row.created_at,
+    updatedDate: row.updated_at,
+    table: row.table_name,
+    fieldTypes: new Map(fields.map((f) => [f.key, f.type])),
+  };
+}
+
+/** The wire shape of Data Collections v2 (reference §4). */
+export function toWireCollection(c: Collection): Record<string, unknown> {
+  return {
+    id: c.id,
+    displayName: c.displayName,
+    collectionType: 'NATIVE',
+    fields: c.fields.map((f) => ({ key: f.key, displayName: f.displayName, type: f.type, systemField: false })),
+    permissions: { ...c.permissions },
+    revision: String(c.revision),
+    plugins: [],
+    pagingModes: ['OFFSET', 'CURSOR'],
+    createdDate: c.createdDate,
+    updatedDate: c.updatedDate,
+  };
+}
+
+/** Collections and their per-collection item tables. Cached in memory; the database is the truth. */
+export class CollectionStore {
+  private readonly cache = new Map<string, Collection>();
+
+  constructor(private readonly db: Db, private readonly now: () => number) {}
+
+  get(id: string): Collection | undefined {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const row = this.db.prepare('SELECT * FROM collections WHERE id = ?').get(id) as CollectionRow | undefined;
+    if (!row) return undefined;
+    const collection = fromRow(row);
+    this.cache.set(id, collection);
+    return collection;
+  }
+
+  require(id: string): Collection {
+    const c = this.get(id);
+    if (!c) throw errors.collectionNotFound(id);
+    return c;
+  }
+
+  list(): Collection[] {
+    const rows = this.db.prepare('SELECT * FROM collections ORDER BY id').all() as CollectionRow[];
+    return rows.map(fromRow);
+  }
+
+  create(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[] }): Collection {
+    if (!COLLECTION_ID.test(input.id)) throw errors.badRequest(`"${input.id.slice(0, 80)}" is not a valid collection ID.`, 'WDE0080');
+    if (this.get(input.id)) throw errors.badRequest(`The ${input.id} collection already exists.`, 'WDE0074');
+    const fields = input.fields ?? [];
+    for (const f of fields) jsonPath(f.key);
+    const n = Number(getMeta(this.db, 'collections.nextTable') ?? '1');
+    const table = `items_${n}`;
+    const now = new Date(this.now()).toISOString();
+    this.db.transaction(() => {
+      setMeta(this.db, 'collections.nextTable', String(n + 1));
+      this.db.exec(`CREATE TABLE ${table} (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        data BLOB NOT NULL)`);
+      this.db.exec(`CREATE INDEX ${table}_owner ON ${table}(owner)`);
+      this.db.exec(`CREATE INDEX ${table}_created ON ${table}(created_at)`);
+      this.db
+        .prepare('INSERT INTO collections (id, table_name, display_name, permissions, fields, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)')
+        .run(input.id, table, input.displayName ?? input.id, JSON.stringify(input.permissions ?? DEFAULT_PERMISSIONS), JSON.stringify(fields), now, now);
+      this.syncIndexes(table, fields);
+    })();
+    return this.require(input.id);
+  }
+
+  update(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[]; revision?: number }): Collection {
+    const current = this.require(input.id);
+    if (input.revision !== undefined && input.revision !== current.revision) {
+      throw new WixApiError(
+        409,
+        `The ${input.id} collection was changed by someone else (revision ${current.revision}, not ${input.revision}).`,
+        { code: 'WDE0074' },
+      );
+    }
+    const fields = input.fields ?? current.fields;
+    for (const f of fields) jsonPath(f.key);
+    const now = new Date(this.now()).toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE collections SET display_name = ?, permissions = ?, fields = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
+        .run(input.displayName ?? current.displayName, JSON.stringify(input.permissions ?? current.permissions), JSON.stringify(fields), now, input.id);
+      this.syncIndexes(current.table, fields);
+    })();
+    this.cache.delete(input.id);
+    return this.require(input.id);
+  }
+
+  delete(id: string): Collection {
+    const current = this.require(id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM collections WHERE id = ?').run(id);
+      this.db.exec(`DROP TABLE ${current.table}`);
+    })();
+    this.cache.delete(id);
+    return current;
+  }
+
+  /** One expression index per indexable declared field, named after the field so updates add and drop them. */
+  private syncIndexes(table: string, fields: CollectionField[]): void {
+    const wanted = new Map<string, string>();
+    for (const f of fields) {
+      if (!INDEXED_TYPES.has(f.type)) continue;
+      const name = `${table}_f_${f.key.replace(/[^A-Za-z0-9_]/g, '_')}`;
+      wanted.set(name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table}(json_extract(data, ${jsonPath(f.key)}))`);
+    }
+    const existing = this.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?")
+      .all(table, `${table}_f_%`) as { name: string }[];
+    for (const { name } of existing) if (!wanted.has(name)) this.db.exec(`DROP INDEX ${name}`);
+    for (const sql of wanted.values()) this.db.exec(sql);
+  }
+}

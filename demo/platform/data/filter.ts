@@ -1,0 +1,274 @@
+import { errors, WixApiError } from '../errors.ts';
+
+/**
+ * Translates the Wix Data filter language (reference §2.4) into SQLite over JSONB rows.
+ *
+ * Rows live in one table per collection: `id`, `owner`, `created_at`, `updated_at` columns for the
+ * system fields, and the user fields in a JSONB `data` column. Every leaf predicate is written so it
+ * is never NULL (IS / guarded comparisons), which keeps `$not` and `$ne` exact under SQL's three-valued logic.
+ */
+
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+/** Field key → declared Wix field type (TEXT, NUMBER, ARRAY_STRING, ...). */
+export type FieldTypes = ReadonlyMap<string, string>;
+
+const ARRAY_TYPES = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MULTI_REFERENCE', 'MEDIA_GALLERY']);
+const SCALAR_TYPES = new Set(['TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'DATETIME', 'URL', 'IMAGE', 'RICH_TEXT', 'REFERENCE', 'TIME', 'VIDEO', 'AUDIO', 'DOCUMENT', 'LANGUAGE']);
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+const MAX_DEPTH = 32;
+
+type Operand =
+  | { type: 'string'; value: string }
+  | { type: 'number'; value: number }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'date'; value: string }
+  | { type: 'null' };
+
+interface FieldExpr {
+  /** SQL for the raw value (text/number; booleans read as 1/0). */
+  value: string;
+  /** SQL giving the JSON type name, NULL when the field is missing. */
+  type: string;
+  /** SQL giving the ISO string of a `{$date}` value, NULL otherwise. */
+  date: string;
+  /** 'array' when declared as an array, 'scalar' when declared scalar, 'unknown' otherwise. */
+  shape: 'array' | 'scalar' | 'unknown';
+  /** JSON path literal for json_each, undefined for system columns. */
+  path?: string;
+}
+
+const SYSTEM_FIELDS: Record<string, FieldExpr> = {
+  _id: { value: 'id', type: "'text'", date: 'NULL', shape: 'scalar' },
+  _owner: { value: 'owner', type: "iif(owner IS NULL, NULL, 'text')", date: 'NULL', shape: 'scalar' },
+  _createdDate: { value: 'NULL', type: "'object'", date: 'created_at', shape: 'scalar' },
+  _updatedDate: { value: 'NULL', type: "'object'", date: 'updated_at', shape: 'scalar' },
+};
+
+export const filterError = (message: string) => errors.badRequest(`Invalid filter: ${message}`, 'WDE0070');
+
+/** Validates a dotted field path and returns its JSON path literal, e.g. `'$."address"."city"'`. */
+export function jsonPath(fieldName: string): string {
+  const segments = fieldName.split('.');
+  if (segments.length > 8 || segments.some((s) => !SEGMENT.test(s))) {
+    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}" is not valid.`, 'WDE0080');
+  }
+  return `'$${segments.map((s) => `."${s}"`).join('')}'`;
+}
+
+export function fieldExpr(fieldName: string, fieldTypes: FieldTypes): FieldExpr {
+  const system = SYSTEM_FIELDS[fieldName];
+  if (system) return system;
+  const path = jsonPath(fieldName);
+  const declared = fieldTypes.get(fieldName);
+  const shape = declared === undefined ? 'unknown' : ARRAY_TYPES.has(declared) ? 'array' : SCALAR_TYPES.has(declared) ? 'scalar' : 'unknown';
+  const datePath = `${path.slice(0, -1)}."$date"'`;
+  return {
+    value: `json_extract(data, ${path})`,
+    type: `json_type(data, ${path})`,
+    date: `json_extract(data, ${datePath})`,
+    shape,
+    path,
+  };
+}
+
+/** The expression that ORDER BY uses for a field; expression indexes are built from the same text. */
+export function sortExpr(fieldName: string, fieldTypes: FieldTypes): string {
+  const system = SYSTEM_FIELDS[fieldName];
+  if (system) return fieldName === '_createdDate' ? 'created_at' : fieldName === '_updatedDate' ? 'updated_at' : system.value;
+  return fieldExpr(fieldName, fieldTypes).value;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses `{$date: ISO}` into a canonical ISO string, or throws. */
+export function parseDateOperand(value: unknown): string {
+  if (typeof value !== 'string') throw filterError('$date must be an ISO 8601 string.');
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw filterError(`"${value.slice(0, 40)}" is not a valid date.`);
+  return new Date(time).toISOString();
+}
+
+export function isDateObject(v: unknown): v is { $date: unknown } {
+  return isPlainObject(v) && Object.keys(v).length === 1 && '$date' in v;
+}
+
+function toOperand(value: unknown, op: string): Operand {
+  if (value === null) return { type: 'null' };
+  if (typeof value === 'string') return { type: 'string', value };
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw filterError(`${op} needs a finite number.`);
+    return { type: 'number', value };
+  }
+  if (typeof value === 'boolean') return { type: 'boolean', value };
+  if (isDateObject(value)) return { type: 'date', value: parseDateOperand(value.$date) };
+  throw filterError(`${op} does not accept ${Array.isArray(value) ? 'an array' : 'an object'} operand.`);
+}
+
+/** Matches any of the operands against one scalar (a field, or one array element). */
+function matchAny(f: { value: string; type: string; date: string }, operands: Operand[]): SqlFragment {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const strings = operands.filter((o) => o.type === 'string').map((o) => (o as { value: string }).value);
+  const numbers = operands.filter((o) => o.type === 'number').map((o) => (o as { value: number }).value);
+  const dates = operands.filter((o) => o.type === 'date').map((o) => (o as { value: string }).value);
+  const booleans = operands.filter((o) => o.type === 'boolean').map((o) => (o as { value: boolean }).value);
+  const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+  if (strings.length) {
+    parts.push(strings.length === 1 ? `(${f.type} IS 'text' AND ${f.value} = ?)` : `(${f.type} IS 'text' AND ${f.value} IN (${marks(strings.length)}))`);
+    params.push(...strings);
+  }
+  if (numbers.length) {
+    parts.push(numbers.length === 1 ? `(${f.type} IN ('integer', 'real') AND ${f.value} = ?)` : `(${f.type} IN ('integer', 'real') AND ${f.value} IN (${marks(numbers.length)}))`);
+    params.push(...numbers);
+  }
+  if (dates.length) {
+    parts.push(`(${f.date} IS NOT NULL AND ${f.date} IN (${marks(dates.length)}))`);
+    params.push(...dates);
+  }
+  for (const b of new Set(booleans)) parts.push(`(${f.type} IS '${b ? 'true' : 'false'}')`);
+  if (operands.some((o) => o.type === 'null')) parts.push(`(${f.type} IS NULL OR ${f.type} IS 'null')`);
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
+}
+
+/** Equality with Wix semantics: exact type, and on an array field any element may match. */
+function equalsAny(field: FieldExpr, operands: Operand[]): SqlFragment {
+  const scalar = matchAny(field, operands);
+  if (field.shape === 'scalar' || !field.path) return scalar;
+  const element = matchAny({ value: 'je.value', type: 'je.type', date: `json_extract(je.value, '$."$date"')` }, operands.filter((o) => o.type !== 'null'));
+  const inArray = `(${field.type} IS 'array' AND EXISTS (SELECT 1 FROM json_each(data, ${field.path}) AS je WHERE ${element.sql}))`;
+  if (field.shape === 'array') {
+    // A missing or empty array still equals null.
+    return operands.some((o) => o.type === 'null')
+      ? { sql: `(${inArray} OR ${field.type} IS NULL OR ${field.type} IS 'null')`, params: element.params }
+      : { sql: inArray, params: element.params };
+  }
+  return { sql: `(${scalar.sql} OR ${inArray})`, params: [...scalar.params, ...element.params] };
+}
+
+function compare(field: FieldExpr, op: '$gt' | '$gte' | '$lt' | '$lte', raw: unknown): SqlFragment {
+  const sqlOp = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[op];
+  const operand = toOperand(raw, op);
+  switch (operand.type) {
+    case 'number':
+      return { sql: `(${field.type} IN ('integer', 'real') AND ${field.value} ${sqlOp} ?)`, params: [operand.value] };
+    case 'string':
+      return { sql: `(${field.type} IS 'text' AND ${field.value} ${sqlOp} ?)`, params: [operand.value] };
+    case 'date':
+      return { sql: `(${field.date} IS NOT NULL AND ${field.date} ${sqlOp} ?)`, params: [operand.value] };
+    default:
+      throw filterError(`${op} needs a number, a string or a date.`);
+  }
+}
+
+function stringMatch(field: FieldExpr, op: '$contains' | '$startsWith' | '$endsWith', raw: unknown): SqlFragment {
+  if (typeof raw !== 'string') throw filterError(`${op} needs a string.`);
+  const fn = { $contains: 'wix_contains', $startsWith: 'wix_starts_with', $endsWith: 'wix_ends_with' }[op];
+  return { sql: `(${field.type} IS 'text' AND ${fn}(${field.value}, ?) = 1)`, params: [raw] };
+}
+
+function listOperands(raw: unknown, op: string): Operand[] {
+  if (!Array.isArray(raw)) throw filterError(`${op} needs an array.`);
+  if (raw.length > 1000) throw filterError(`${op} takes at most 1000 values.`);
+  return raw.map((v) => toOperand(v, op));
+}
+
+function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes): SqlFragment {
+  const field = fieldExpr(fieldName, fieldTypes);
+  // Implicit equality: a scalar, null (isEmpty) or {$date}.
+  if (!isPlainObject(spec) || isDateObject(spec)) return equalsAny(field, [toOperand(spec, 'eq')]);
+  const ops = Object.entries(spec);
+  if (ops.length === 0) throw filterError(`the condition on "${fieldName}" is empty.`);
+  const parts: SqlFragment[] = ops.map(([op, arg]): SqlFragment => {
+    switch (op) {
+      case '$eq':
+        return equalsAny(field, [toOperand(arg, op)]);
+      case '$ne': {
+        const eq = equalsAny(field, [toOperand(arg, op)]);
+        return { sql: `(NOT ${eq.sql})`, params: eq.params };
+      }
+      case '$gt':
+      case '$gte':
+      case '$lt':
+      case '$lte':
+        return compare(field, op, arg);
+      case '$in':
+      case '$hasSome':
+        return equalsAny(field, listOperands(arg, op));
+      case '$hasAll': {
+        const operands = listOperands(arg, op);
+        if (operands.length === 0) return { sql: '1', params: [] };
+        return and(operands.map((o) => equalsAny(field, [o])));
+      }
+      case '$contains':
+      case '$startsWith':
+      case '$endsWith':
+        return stringMatch(field, op, arg);
+      case '$exists': {
+        if (typeof arg !== 'boolean') throw filterError('$exists needs true or false.');
+        const present = `(${field.type} IS NOT NULL AND ${field.type} IS NOT 'null')`;
+        return { sql: arg ? present : `(NOT ${present})`, params: [] };
+      }
+      default:
+        throw filterError(`unknown operator "${op.slice(0, 40)}" on field "${fieldName}".`);
+    }
+  });
+  return and(parts);
+}
+
+function and(parts: SqlFragment[]): SqlFragment {
+  if (parts.length === 0) return { sql: '1', params: [] };
+  if (parts.length === 1) return parts[0]!;
+  return { sql: `(${parts.map((p) => p.sql).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
+}
+
+function or(parts: SqlFragment[]): SqlFragment {
+  if (parts.length === 0) return { sql: '0', params: [] };
+  if (parts.length === 1) return parts[0]!;
+  return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
+}
+
+function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number): SqlFragment {
+  if (depth > MAX_DEPTH) throw filterError('the filter is nested too deeply.');
+  if (!isPlainObject(node)) throw filterError('each filter must be an object.');
+  const parts: SqlFragment[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$and' || key === '$or') {
+      if (!Array.isArray(value)) throw filterError(`${key} needs an array of filters.`);
+      const children = value.map((child) => compileNode(child, fieldTypes, depth + 1));
+      parts.push(key === '$and' ? and(children) : or(children));
+    } else if (key === '$not') {
+      // The SDK sends an array of one filter; the object form is accepted too.
+      const children = Array.isArray(value) ? value.map((c) => compileNode(c, fieldTypes, depth + 1)) : [compileNode(value, fieldTypes, depth + 1)];
+      const inner = and(children);
+      parts.push({ sql: `(NOT ${inner.sql})`, params: inner.params });
+    } else if (key.startsWith('$')) {
+      throw filterError(`unknown operator "${key.slice(0, 40)}".`);
+    } else {
+      parts.push(fieldCondition(key, value, fieldTypes));
+    }
+  }
+  return and(parts);
+}
+
+export function compileFilter(filter: unknown, fieldTypes: FieldTypes): SqlFragment {
+  if (filter === undefined || filter === null) return { sql: '1', params: [] };
+  try {
+    return compileNode(filter, fieldTypes, 0);
+  } catch (error) {
+    if (error instanceof WixApiError) throw error;
+    throw filterError(String((error as Error).message));
+  }
+}
+
+/** Case-insensitive string helpers registered on the connection (SQLite's lower() is ASCII-only). */
+export function registerFilterFunctions(db: { function: (name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number) => unknown }): void {
+  const fold = (v: unknown) => (typeof v === 'string' ? v.toLocaleLowerCase('en-US') : '');
+  db.function('wix_contains', { deterministic: true }, (h, n) => (fold(h).includes(fold(n)) ? 1 : 0));
+  db.function('wix_starts_with', { deterministic: true }, (h, n) => (fold(h).startsWith(fold(n)) ? 1 : 0));
+  db.function('wix_ends_with', { deterministic: true }, (h, n) => (fold(h).endsWith(fold(n)) ? 1 : 0));
+}

@@ -1,0 +1,119 @@
+import type { FieldViolation } from '../errors.ts';
+import type { Collection } from './collections.ts';
+import { isDateObject } from './filter.ts';
+
+export const SYSTEM_KEYS = ['_id', '_owner', '_createdDate', '_updatedDate'] as const;
+export const MAX_ITEM_BYTES = 500 * 1024;
+const MAX_NESTING = 32;
+
+export interface NormalizedItem {
+  id?: string;
+  owner?: string;
+  data: Record<string, unknown>;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const STRING_TYPES = new Set(['TEXT', 'RICH_TEXT', 'URL', 'IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT', 'LANGUAGE', 'TIME', 'PAGE_LINK']);
+const ARRAY_TYPES = new Set(['ARRAY', 'ARRAY_DOCUMENT', 'MEDIA_GALLERY']);
+const OBJECT_TYPES = new Set(['OBJECT', 'ADDRESS', 'RICH_CONTENT']);
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (isDateObject(value)) return 'a date';
+  return `a ${typeof value}`;
+}
+
+/** Checks one value against its declared Wix field type. Returns the expected type's name when it does not fit. */
+function typeMismatch(type: string, value: unknown): string | undefined {
+  if (value === null || type === 'ANY') return undefined;
+  if (STRING_TYPES.has(type)) return typeof value === 'string' ? undefined : 'a string';
+  switch (type) {
+    case 'NUMBER':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number';
+    case 'BOOLEAN':
+      return typeof value === 'boolean' ? undefined : 'a boolean';
+    case 'DATE':
+    case 'DATETIME':
+      return isDateObject(value) || (typeof value === 'string' && !Number.isNaN(Date.parse(value))) ? undefined : 'a date';
+    case 'REFERENCE':
+      return typeof value === 'string' || (isPlainObject(value) && typeof value['_id'] === 'string') ? undefined : 'an item ID';
+    case 'ARRAY_STRING':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'an array of strings';
+    case 'MULTI_REFERENCE':
+      return Array.isArray(value) ? undefined : 'an array of item IDs';
+    default:
+      if (ARRAY_TYPES.has(type)) return Array.isArray(value) ? undefined : 'an array';
+      if (OBJECT_TYPES.has(type)) return isPlainObject(value) ? undefined : 'an object';
+      return undefined;
+  }
+}
+
+/** Canonicalises every nested `{$date}` to a full ISO string; reports bad dates. */
+function normalizeDates(value: unknown, path: string, violations: FieldViolation[], depth: number): unknown {
+  if (depth > MAX_NESTING) {
+    violations.push({ field: path, description: 'is nested too deeply', violatedRule: 'MAX_DEPTH' });
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => normalizeDates(v, `${path}[${i}]`, violations, depth + 1));
+  if (!isPlainObject(value)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      violations.push({ field: path, description: 'must be a finite number', violatedRule: 'TYPE' });
+    }
+    return value;
+  }
+  if (isDateObject(value)) {
+    const time = typeof value.$date === 'string' ? Date.parse(value.$date) : Number.NaN;
+    if (Number.isNaN(time)) {
+      violations.push({ field: path, description: 'is not a valid date', violatedRule: 'FORMAT' });
+      return null;
+    }
+    return { $date: new Date(time).toISOString() };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = normalizeDates(v, `${path}.${k}`, violations, depth + 1);
+  return out;
+}
+
+/**
+ * Turns an item as the SDK sends it (`dataItem.data`, with `_id` and Dates as `{$date}`) into what is stored:
+ * user fields only, dates canonical, declared field types checked.
+ */
+export function normalizeItem(raw: unknown, collection: Collection, violations: FieldViolation[], prefix = 'dataItem.data'): NormalizedItem {
+  if (!isPlainObject(raw)) {
+    violations.push({ field: prefix, description: 'must be an object', violatedRule: 'TYPE' });
+    return { data: {} };
+  }
+  const out: NormalizedItem = { data: {} };
+  const id = raw['_id'];
+  if (id !== undefined && id !== null) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 255) {
+      violations.push({ field: `${prefix}._id`, description: 'must be a non-empty string of at most 255 characters', violatedRule: 'FORMAT' });
+    } else out.id = id;
+  }
+  const owner = raw['_owner'];
+  if (typeof owner === 'string' && owner) out.owner = owner;
+
+  for (const [key, value] of Object.entries(raw)) {
+    if ((SYSTEM_KEYS as readonly string[]).includes(key) || value === undefined) continue;
+    const normalized = normalizeDates(value, `${prefix}.${key}`, violations, 1);
+    const declared = collection.fieldTypes.get(key);
+    const expected = declared ? typeMismatch(declared, normalized) : undefined;
+    if (expected) {
+      violations.push({
+        field: `${prefix}.${key}`,
+        description: `must be ${expected} (the ${key} field is ${declared}), not ${describe(normalized)}`,
+        violatedRule: 'TYPE',
+        data: { expectedType: declared },
+      });
+      continue;
+    }
+    out.data[key] = normalized;
+  }
+  const size = Buffer.byteLength(JSON.stringify(out.data));
+  if (size > MAX_ITEM_BYTES) {
+    violations.push({ field: prefix, description: `is ${size} bytes; an item may be at most ${MAX_ITEM_BYTES} bytes`, violatedRule: 'MAX_SIZE' });
+  }
+  return out;
+}

@@ -1,0 +1,423 @@
+import { randomUUID } from 'node:crypto';
+import { errors, WixApiError, type FieldViolation } from '../errors.ts';
+import type { Caller } from '../identity/callers.ts';
+import type { Db, StatementCache } from '../storage/database.ts';
+import type { Collection, CollectionStore, Operation } from './collections.ts';
+import { compileFilter, jsonPath, sortExpr, type SqlFragment } from './filter.ts';
+import { normalizeItem, type NormalizedItem } from './item-data.ts';
+import { accessFor, isElevated, type Access } from './permissions.ts';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 1000;
+export const MAX_BULK = 1000;
+
+interface Row {
+  id: string;
+  owner: string | null;
+  created_at: string;
+  updated_at: string;
+  data: string;
+}
+
+export interface SortSpec {
+  fieldName: string;
+  order?: 'ASC' | 'DESC' | undefined;
+}
+
+export interface QueryInput {
+  filter?: unknown;
+  sort?: SortSpec[] | undefined;
+  paging?: { limit?: number | undefined; offset?: number | undefined } | undefined;
+  cursorPaging?: { limit?: number | undefined; cursor?: string | undefined } | undefined;
+  fields?: string[] | undefined;
+}
+
+interface CursorState {
+  filter: unknown;
+  sort: SortSpec[];
+  fields: string[];
+  offset: number;
+}
+
+type BulkAction = 'INSERT' | 'UPDATE' | 'DELETE';
+
+export interface BulkItemResult {
+  action: BulkAction;
+  itemMetadata: { id?: string; originalIndex: number; success: boolean; error?: { code: string; description: string; data: Record<string, unknown> } };
+  dataItem?: WireItem;
+}
+
+export interface WireItem {
+  id: string;
+  dataCollectionId: string;
+  data: Record<string, unknown>;
+}
+
+function toWire(collection: Collection, row: Row, fields?: string[]): WireItem {
+  const user = JSON.parse(row.data) as Record<string, unknown>;
+  const data: Record<string, unknown> = {
+    _id: row.id,
+    ...(row.owner !== null ? { _owner: row.owner } : {}),
+    _createdDate: { $date: row.created_at },
+    _updatedDate: { $date: row.updated_at },
+    ...user,
+  };
+  return { id: row.id, dataCollectionId: collection.id, data: fields && fields.length ? project(data, fields) : data };
+}
+
+/** Field projection. `_id` is always kept, because the SDK and the elements key items by it. */
+function project(data: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { _id: data['_id'] };
+  for (const field of fields) {
+    const segments = field.split('.');
+    let src: unknown = data;
+    for (const s of segments) src = src && typeof src === 'object' ? (src as Record<string, unknown>)[s] : undefined;
+    if (src === undefined) continue;
+    let dst = out;
+    segments.forEach((s, i) => {
+      if (i === segments.length - 1) dst[s] = src;
+      else dst = (dst[s] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return out;
+}
+
+function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0) throw errors.badRequest("'limit' must be a non-negative integer.", 'WDE0077');
+  if (limit > MAX_LIMIT) throw errors.badRequest(`'limit' cannot exceed ${MAX_LIMIT}.`, 'WDE0077');
+  return limit;
+}
+
+function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorState {
+  try {
+    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
+    if (typeof state.offset !== 'number' || !Array.isArray(state.sort) || !Array.isArray(state.fields)) throw new Error('shape');
+    return state;
+  } catch {
+    throw errors.badRequest('The paging cursor is not valid.', 'WDE0080');
+  }
+}
+
+/**
+ * Data Items v2 over SQLite. Every write runs in a transaction: it lands whole or not at all.
+ * Permission checks happen here, per caller, per operation, per item for SITE_MEMBER_AUTHOR.
+ */
+export class ItemsService {
+  constructor(
+    private readonly db: Db,
+    private readonly collections: CollectionStore,
+    private readonly statements: StatementCache,
+    private readonly now: () => number,
+  ) {}
+
+  private access(caller: Caller, collection: Collection, op: Operation): Access {
+    const access = accessFor(caller, collection.permissions[op], op);
+    if (access === 'none') throw errors.permissionDenied(op, collection.id);
+    return access;
+  }
+
+  private readScope(caller: Caller, collection: Collection): SqlFragment {
+    const access = this.access(caller, collection, 'read');
+    return access === 'own' ? { sql: 'owner = ?', params: [caller.id] } : { sql: '1', params: [] };
+  }
+
+  private where(caller: Caller, collection: Collection, filter: unknown): SqlFragment {
+    const scope = this.readScope(caller, collection);
+    const compiled = compileFilter(filter, collection.fieldTypes);
+    return { sql: `${compiled.sql} AND ${scope.sql}`, params: [...compiled.params, ...scope.params] };
+  }
+
+  private findRow(collection: Collection, id: string): Row | undefined {
+    return this.statements
+      .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE id = ?`)
+      .get(id) as Row | undefined;
+  }
+
+  query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
+    const collection = this.collections.require(collectionId);
+    let filter = input.filter;
+    let sort = input.sort ?? [];
+    let fields = input.fields ?? [];
+    let offset: number;
+    let limit: number;
+    const cursorMode = input.cursorPaging !== undefined;
+    if (cursorMode) {
+      limit = checkLimit(input.cursorPaging?.limit);
+      if (input.cursorPaging?.cursor) {
+        const state = decodeCursor(input.cursorPaging.cursor);
+        ({ filter, sort, offset } = state);
+        if (fields.length === 0) fields = state.fields;
+      } else offset = 0;
+    } else {
+      limit = checkLimit(input.paging?.limit);
+      offset = input.paging?.offset ?? 0;
+      if (!Number.isInteger(offset) || offset < 0) throw errors.badRequest("'offset' must be a non-negative integer.", 'WDE0080');
+    }
+    const where = this.where(caller, collection, filter);
+    const orderBy = this.orderBy(collection, sort);
+    const rows = this.statements
+      .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+      .all(...where.params, limit + 1, offset) as Row[];
+    const hasNext = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const pagingMetadata: Record<string, unknown> = { count: page.length, hasNext };
+    if (cursorMode) {
+      pagingMetadata['cursors'] = {
+        ...(hasNext ? { next: encodeCursor({ filter, sort, fields, offset: offset + limit }) } : {}),
+        ...(offset > 0 ? { prev: encodeCursor({ filter, sort, fields, offset: Math.max(0, offset - limit) }) } : {}),
+      };
+    } else {
+      pagingMetadata['offset'] = offset;
+      if (returnTotalCount) {
+        pagingMetadata['total'] = this.countWhere(collection, where);
+        pagingMetadata['tooManyToCount'] = false;
+      }
+    }
+    return { dataItems: page.map((row) => toWire(collection, row, fields)), pagingMetadata };
+  }
+
+  private orderBy(collection: Collection, sort: SortSpec[]): string {
+    const parts = sort.map((s) => {
+      if (s.order !== undefined && s.order !== 'ASC' && s.order !== 'DESC') throw errors.badRequest(`Sort order must be ASC or DESC.`, 'WDE0080');
+      return `${sortExpr(s.fieldName, collection.fieldTypes)} ${s.order ?? 'ASC'}`;
+    });
+    // rowid (insertion order) breaks ties, in the direction of the first key so an index can serve the whole ORDER BY.
+    parts.push(`rowid ${sort[0]?.order ?? 'ASC'}`);
+    return parts.join(', ');
+  }
+
+  private countWhere(collection: Collection, where: SqlFragment): number {
+    const row = this.statements.get(`SELECT count(*) AS n FROM ${collection.table} WHERE ${where.sql}`).get(...where.params) as { n: number };
+    return row.n;
+  }
+
+  count(caller: Caller, collectionId: string, filter: unknown): number {
+    const collection = this.collections.require(collectionId);
+    return this.countWhere(collection, this.where(caller, collection, filter));
+  }
+
+  distinct(caller: Caller, collectionId: string, input: { fieldName: string; filter?: unknown; order?: 'ASC' | 'DESC' | undefined; limit?: number | undefined; offset?: number | undefined; returnTotalCount?: boolean | undefined }) {
+    const collection = this.collections.require(collectionId);
+    const where = this.where(caller, collection, input.filter);
+    const path = jsonPath(input.fieldName);
+    const system: Record<string, string> = { _id: 'id', _owner: 'owner', _createdDate: 'created_at', _updatedDate: 'updated_at' };
+    const valueSql = system[input.fieldName] ?? `json_extract(data, ${path})`;
+    const typeSql = system[input.fieldName] ? (input.fieldName.endsWith('Date') ? "'date'" : "'text'") : `json_type(data, ${path})`;
+    const limit = checkLimit(input.limit);
+    const offset = input.offset ?? 0;
+    const base = `SELECT ${valueSql} AS v, ${typeSql} AS t FROM ${collection.table} WHERE ${where.sql} AND ${valueSql} IS NOT NULL GROUP BY t, v`;
+    const rows = this.statements
+      .get(`${base} ORDER BY v ${input.order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`)
+      .all(...where.params, limit + 1, offset) as { v: unknown; t: string }[];
+    const hasNext = rows.length > limit;
+    const distinctValues = rows.slice(0, limit).map(({ v, t }) => {
+      if (t === 'true' || t === 'false') return t === 'true';
+      if (t === 'date') return { $date: v };
+      if (t === 'object' || t === 'array') return JSON.parse(String(v)) as unknown;
+      return v;
+    }).filter((v) => v !== null);
+    const pagingMetadata: Record<string, unknown> = { count: distinctValues.length, offset, hasNext };
+    if (input.returnTotalCount) {
+      const total = this.statements.get(`SELECT count(*) AS n FROM (${base})`).get(...where.params) as { n: number };
+      pagingMetadata['total'] = total.n;
+      pagingMetadata['tooManyToCount'] = false;
+    }
+    return { distinctValues, pagingMetadata };
+  }
+
+  get(caller: Caller, collectionId: string, itemId: string, fields?: string[]): WireItem {
+    const collection = this.collections.require(collectionId);
+    const access = this.access(caller, collection, 'read');
+    const row = this.findRow(collection, itemId);
+    // An author-only reader does not learn that someone else's item exists.
+    if (!row || (access === 'own' && row.owner !== caller.id)) throw errors.itemNotFound(collectionId, itemId);
+    return toWire(collection, row, fields);
+  }
+
+  private prepare(caller: Caller, collection: Collection, raw: unknown, violations: FieldViolation[], prefix?: string): NormalizedItem {
+    const item = normalizeItem(raw, collection, violations, prefix);
+    if (item.owner !== undefined && !isElevated(caller)) delete item.owner;
+    return item;
+  }
+
+  private static throwViolations(violations: FieldViolation[]): void {
+    if (violations.length) {
+      const first = violations[0]!;
+      throw errors.validation(`Invalid item: ${first.field} ${first.description}.`, violations);
+    }
+  }
+
+  private insertRow(caller: Caller, collection: Collection, item: NormalizedItem): Row {
+    const now = new Date(this.now()).toISOString();
+    const id = item.id ?? randomUUID();
+    const owner = item.owner ?? caller.id;
+    const json = JSON.stringify(item.data);
+    try {
+      this.statements
+        .get(`INSERT INTO ${collection.table} (id, owner, created_at, updated_at, data) VALUES (?, ?, ?, ?, jsonb(?))`)
+        .run(id, owner, now, now, json);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw errors.itemExists(collection.id, id);
+      throw error;
+    }
+    return { id, owner, created_at: now, updated_at: now, data: json };
+  }
+
+  private updateRow(caller: Caller, collection: Collection, access: Access, item: NormalizedItem, existing: Row): Row {
+    if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('update', collection.id);
+    const now = new Date(this.now()).toISOString();
+    const owner = item.owner ?? existing.owner;
+    const json = JSON.stringify(item.data);
+    this.statements.get(`UPDATE ${collection.table} SET owner = ?, updated_at = ?, data = jsonb(?) WHERE id = ?`).run(owner, now, json, existing.id);
+    return { id: existing.id, owner, created_at: existing.created_at, updated_at: now, data: json };
+  }
+
+  private checkCondition(caller: Caller, collection: Collection, id: string, condition: unknown): void {
+    if (condition === undefined) return;
+    const where = this.where(caller, collection, (condition as { filter?: unknown } | null)?.filter);
+    const hit = this.statements.get(`SELECT 1 FROM ${collection.table} WHERE id = ? AND ${where.sql}`).get(id, ...where.params);
+    if (!hit) throw new WixApiError(428, `Item ${id} does not match the condition.`, { code: 'FAILED_PRECONDITION' });
+  }
+
+  insert(caller: Caller, collectionId: string, raw: unknown): WireItem {
+    const collection = this.collections.require(collectionId);
+    this.access(caller, collection, 'insert');
+    const violations: FieldViolation[] = [];
+    const item = this.prepare(caller, collection, raw, violations);
+    ItemsService.throwViolations(violations);
+    return toWire(collection, this.db.transaction(() => this.insertRow(caller, collection, item))());
+  }
+
+  update(caller: Caller, collectionId: string, raw: unknown, condition?: unknown): WireItem {
+    const collection = this.collections.require(collectionId);
+    const access = this.access(caller, collection, 'update');
+    const violations: FieldViolation[] = [];
+    const item = this.prepare(caller, collection, raw, violations);
+    if (!item.id) violations.push({ field: 'dataItem.data._id', description: 'is required to update an item', violatedRule: 'REQUIRED' });
+    ItemsService.throwViolations(violations);
+    const id = item.id!;
+    return toWire(collection, this.db.transaction(() => {
+      const existing = this.findRow(collection, id);
+      if (!existing) throw errors.itemNotFound(collectionId, id);
+      this.checkCondition(caller, collection, id, condition);
+      return this.updateRow(caller, collection, access, item, existing);
+    })());
+  }
+
+  save(caller: Caller, collectionId: string, raw: unknown): { action: 'INSERTED' | 'UPDATED'; dataItem: WireItem } {
+    const collection = this.collections.require(collectionId);
+    const violations: FieldViolation[] = [];
+    const item = this.prepare(caller, collection, raw, violations);
+    ItemsService.throwViolations(violations);
+    return this.db.transaction(() => {
+      const existing = item.id ? this.findRow(collection, item.id) : undefined;
+      if (existing) {
+        const access = this.access(caller, collection, 'update');
+        return { action: 'UPDATED' as const, dataItem: toWire(collection, this.updateRow(caller, collection, access, item, existing)) };
+      }
+      this.access(caller, collection, 'insert');
+      return { action: 'INSERTED' as const, dataItem: toWire(collection, this.insertRow(caller, collection, item)) };
+    })();
+  }
+
+  private removeRow(caller: Caller, collection: Collection, access: Access, id: string): Row {
+    const existing = this.findRow(collection, id);
+    if (!existing) throw errors.itemNotFound(collection.id, id);
+    if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('remove', collection.id);
+    this.statements.get(`DELETE FROM ${collection.table} WHERE id = ?`).run(id);
+    return existing;
+  }
+
+  remove(caller: Caller, collectionId: string, itemId: string, condition?: unknown): WireItem {
+    const collection = this.collections.require(collectionId);
+    const access = this.access(caller, collection, 'remove');
+    return toWire(collection, this.db.transaction(() => {
+      if (this.findRow(collection, itemId)) this.checkCondition(caller, collection, itemId, condition);
+      return this.removeRow(caller, collection, access, itemId);
+    })());
+  }
+
+  truncate(caller: Caller, collectionId: string): void {
+    const collection = this.collections.require(collectionId);
+    this.access(caller, collection, 'remove');
+    if (!isElevated(caller)) throw errors.permissionDenied('truncate', collection.id);
+    this.statements.get(`DELETE FROM ${collection.table}`).run();
+  }
+
+  /**
+   * Bulk writes: the request is validated whole first (one bad item rejects all, nothing written);
+   * then every item runs in one transaction, and per-item outcomes (duplicate, missing, not yours)
+   * are reported per item, as Wix does. Anything unexpected rolls the whole batch back.
+   */
+  bulkWrite(caller: Caller, collectionId: string, mode: 'insert' | 'save' | 'update', rawItems: unknown[]) {
+    const collection = this.collections.require(collectionId);
+    if (rawItems.length > MAX_BULK) throw errors.badRequest(`A bulk request may hold at most ${MAX_BULK} items.`, 'WDE0006');
+    const violations: FieldViolation[] = [];
+    const items = rawItems.map((raw, i) => this.prepare(caller, collection, raw, violations, `dataItems[${i}].data`));
+    if (mode === 'update') {
+      items.forEach((item, i) => {
+        if (!item.id) violations.push({ field: `dataItems[${i}].data._id`, description: 'is required to update an item', violatedRule: 'REQUIRED' });
+      });
+    }
+    ItemsService.throwViolations(violations);
+    if (mode === 'insert') this.access(caller, collection, 'insert');
+    if (mode === 'update') this.access(caller, collection, 'update');
+    return this.runBulk(items.map((item, index) => ({ index, id: item.id })), (entry) => {
+      const item = items[entry.index]!;
+      const existing = item.id && mode !== 'insert' ? this.findRow(collection, item.id) : undefined;
+      if (mode === 'update' && !existing) throw errors.itemNotFound(collection.id, item.id!);
+      if (existing) {
+        const access = this.access(caller, collection, 'update');
+        return { action: 'UPDATE', row: this.updateRow(caller, collection, access, item, existing) };
+      }
+      this.access(caller, collection, 'insert');
+      return { action: 'INSERT', row: this.insertRow(caller, collection, item) };
+    }, mode === 'update' ? 'UPDATE' : 'INSERT', collection);
+  }
+
+  bulkRemove(caller: Caller, collectionId: string, ids: string[]) {
+    const collection = this.collections.require(collectionId);
+    if (ids.length > MAX_BULK) throw errors.badRequest(`A bulk request may hold at most ${MAX_BULK} items.`, 'WDE0006');
+    const access = this.access(caller, collection, 'remove');
+    return this.runBulk(ids.map((id, index) => ({ index, id })), (entry) => ({
+      action: 'DELETE',
+      row: this.removeRow(caller, collection, access, entry.id!),
+    }), 'DELETE', collection);
+  }
+
+  private runBulk(
+    entries: { index: number; id: string | undefined }[],
+    apply: (entry: { index: number; id: string | undefined }) => { action: BulkAction; row: Row },
+    defaultAction: BulkAction,
+    collection: Collection,
+  ) {
+    return this.db.transaction(() => {
+      const results: BulkItemResult[] = [];
+      let totalSuccesses = 0;
+      for (const entry of entries) {
+        try {
+          const { action, row } = apply(entry);
+          results.push({ action, itemMetadata: { id: row.id, originalIndex: entry.index, success: true }, dataItem: toWire(collection, row) });
+          totalSuccesses++;
+        } catch (error) {
+          if (!(error instanceof WixApiError) || error.status >= 500) throw error;
+          results.push({
+            action: defaultAction,
+            itemMetadata: {
+              ...(entry.id ? { id: entry.id } : {}),
+              originalIndex: entry.index,
+              success: false,
+              error: { code: error.code ?? String(error.status), description: error.message, data: error.data },
+            },
+          });
+        }
+      }
+      return { results, bulkActionMetadata: { totalSuccesses, totalFailures: entries.length - totalSuccesses, undetailedFailures: 0 } };
+    })();
+  }
+}

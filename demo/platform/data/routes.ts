@@ -1,0 +1,191 @@
+import * as v from 'valibot';
+import { errors, WixApiError } from '../errors.ts';
+import type { RequestContext, Router } from '../host/router.ts';
+import type { PlatformServices } from '../services.ts';
+import { parseBody } from '../validation.ts';
+import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
+import { MAX_BULK } from './items.ts';
+import { canManageCollections } from './permissions.ts';
+
+/** Data is served under both prefixes the SDK resolves to (reference §1). */
+export const DATA_PREFIXES = ['/_api/cloud-data/v2', '/wix-data/v2'] as const;
+
+const CollectionId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(256));
+const ItemId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(255));
+const Sort = v.array(v.object({ fieldName: v.pipe(v.string(), v.minLength(1)), order: v.optional(v.picklist(['ASC', 'DESC'])) }));
+const Limit = v.optional(v.pipe(v.number(), v.integer()));
+const Fields = v.optional(v.array(v.string()));
+const DataItem = v.object({ id: v.optional(v.string()), data: v.unknown() });
+const Condition = v.optional(v.object({ filter: v.unknown() }));
+
+const QueryBody = v.object({
+  dataCollectionId: CollectionId,
+  query: v.optional(
+    v.object({
+      filter: v.optional(v.unknown()),
+      sort: v.optional(Sort),
+      paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+      cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.string()) })),
+      fields: Fields,
+    }),
+  ),
+  returnTotalCount: v.optional(v.boolean()),
+  includeReferences: v.optional(v.array(v.unknown())),
+});
+
+const GetBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, fields: Fields });
+const WriteBody = v.object({ dataCollectionId: CollectionId, dataItem: DataItem, condition: Condition });
+const RemoveBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, condition: Condition });
+const CountBody = v.object({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()) });
+const DistinctBody = v.object({
+  dataCollectionId: CollectionId,
+  fieldName: v.pipe(v.string(), v.minLength(1)),
+  filter: v.optional(v.unknown()),
+  order: v.optional(v.picklist(['ASC', 'DESC'])),
+  returnTotalCount: v.optional(v.boolean()),
+  paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+});
+const BulkWriteBody = v.object({ dataCollectionId: CollectionId, dataItems: v.pipe(v.array(DataItem), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)) });
+const BulkRemoveBody = v.object({ dataCollectionId: CollectionId, dataItemIds: v.pipe(v.array(ItemId), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)) });
+
+const Role = v.picklist(ROLES);
+const Permissions = v.object({ read: Role, insert: Role, update: Role, remove: Role });
+const Field = v.object({ key: v.pipe(v.string(), v.minLength(1)), displayName: v.optional(v.string()), type: v.picklist(FIELD_TYPES) });
+const CollectionBody = v.object({
+  collection: v.object({
+    id: CollectionId,
+    displayName: v.optional(v.string()),
+    permissions: v.optional(Permissions),
+    fields: v.optional(v.array(Field)),
+    revision: v.optional(v.union([v.string(), v.number()])),
+  }),
+});
+
+/** The SDK sends `dataItem.data` with `_id` inside; `dataItem.id` is the same value when set. */
+function itemWithId(dataItem: { id?: string | undefined; data: unknown }): unknown {
+  if (dataItem.id === undefined || typeof dataItem.data !== 'object' || dataItem.data === null) return dataItem.data;
+  return { _id: dataItem.id, ...(dataItem.data as Record<string, unknown>) };
+}
+
+const toFields = (fields: { key: string; displayName?: string | undefined; type: CollectionField['type'] }[] | undefined): CollectionField[] | undefined =>
+  fields?.map((f) => ({ key: f.key, displayName: f.displayName ?? f.key, type: f.type }));
+
+export function registerDataRoutes(router: Router, services: PlatformServices): void {
+  const { items, collections } = services;
+  const on = (method: string, pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, method, pattern, handler);
+
+  const query = async (ctx: RequestContext) => {
+    const body = parseBody(QueryBody, ctx.body);
+    if (body.includeReferences?.length) {
+      throw new WixApiError(501, 'includeReferences is not supported by the local platform yet.', { code: 'UNIMPLEMENTED' });
+    }
+    return items.query(await ctx.caller(), body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+  };
+  // `query` is registered before `:dataItemId`, so GET /items/query is never read as an item ID.
+  on('GET', '/items/query', query);
+  on('POST', '/items/query', query);
+
+  const get = async (ctx: RequestContext) => {
+    const body = parseBody(GetBody, ctx.body);
+    return { dataItem: items.get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
+  };
+  on('GET', '/items/:dataItemId', get);
+  on('POST', '/items/get', get);
+
+  on('POST', '/items', async (ctx) => {
+    const body = parseBody(WriteBody, ctx.body);
+    return { dataItem: items.insert(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem)) };
+  });
+  on('POST', '/items/update', async (ctx) => {
+    const body = parseBody(WriteBody, ctx.body);
+    return { dataItem: items.update(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem), body.condition) };
+  });
+  on('POST', '/items/save', async (ctx) => {
+    const body = parseBody(WriteBody, ctx.body);
+    return items.save(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem));
+  });
+  on('POST', '/items/remove', async (ctx) => {
+    const body = parseBody(RemoveBody, ctx.body);
+    return { dataItem: items.remove(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.condition) };
+  });
+  on('POST', '/items/truncate', async (ctx) => {
+    const body = parseBody(v.object({ dataCollectionId: CollectionId }), ctx.body);
+    items.truncate(await ctx.caller(), body.dataCollectionId);
+    return {};
+  });
+  on('POST', '/items/count', async (ctx) => {
+    const body = parseBody(CountBody, ctx.body);
+    return { totalCount: items.count(await ctx.caller(), body.dataCollectionId, body.filter) };
+  });
+  on('POST', '/items/query-distinct-values', async (ctx) => {
+    const body = parseBody(DistinctBody, ctx.body);
+    return items.distinct(await ctx.caller(), body.dataCollectionId, {
+      fieldName: body.fieldName,
+      filter: body.filter,
+      order: body.order,
+      limit: body.paging?.limit,
+      offset: body.paging?.offset,
+      returnTotalCount: body.returnTotalCount,
+    });
+  });
+
+  const bulk = (mode: 'insert' | 'save' | 'update') => async (ctx: RequestContext) => {
+    const body = parseBody(BulkWriteBody, ctx.body);
+    return items.bulkWrite(await ctx.caller(), body.dataCollectionId, mode, body.dataItems.map(itemWithId));
+  };
+  on('POST', '/bulk/items/insert', bulk('insert'));
+  on('POST', '/bulk/items/save', bulk('save'));
+  on('POST', '/bulk/items/update', bulk('update'));
+  on('POST', '/bulk/items/remove', async (ctx) => {
+    const body = parseBody(BulkRemoveBody, ctx.body);
+    return items.bulkRemove(await ctx.caller(), body.dataCollectionId, body.dataItemIds);
+  });
+
+  for (const path of ['/items/patch', '/bulk/items/patch', '/items/aggregate', '/items/aggregate-pipeline', '/items/search', '/items/is-referenced', '/bulk/items/insert-references', '/bulk/items/remove-references', '/items/replace-references', '/items/query-referenced']) {
+    on('POST', path, () => {
+      throw new WixApiError(501, `${path} is not supported by the local platform yet.`, { code: 'UNIMPLEMENTED' });
+    });
+  }
+
+  // Data Collections v2: admins and API keys only.
+  const manage = async (ctx: RequestContext, write: boolean) => {
+    const caller = await ctx.caller();
+    if (!canManageCollections(caller, write)) throw errors.forbidden(`The caller may not ${write ? 'change' : 'read'} data collections.`);
+  };
+  on('GET', '/collections', async (ctx) => {
+    await manage(ctx, false);
+    const all = collections.list();
+    return { collections: all.map(toWireCollection), pagingMetadata: { count: all.length, offset: 0, total: all.length, hasNext: false } };
+  });
+  on('GET', '/collections/:dataCollectionId', async (ctx) => {
+    await manage(ctx, false);
+    const id = decodeURIComponent(ctx.params['dataCollectionId']!);
+    return { collection: toWireCollection(collections.require(id)) };
+  });
+  on('POST', '/collections', async (ctx) => {
+    await manage(ctx, true);
+    const { collection } = parseBody(CollectionBody, ctx.body);
+    return { collection: toWireCollection(collections.create({ id: collection.id, displayName: collection.displayName, permissions: collection.permissions, fields: toFields(collection.fields) })) };
+  });
+  const update = async (ctx: RequestContext) => {
+    await manage(ctx, true);
+    const { collection } = parseBody(CollectionBody, ctx.body);
+    return {
+      collection: toWireCollection(
+        collections.update({
+          id: collection.id,
+          displayName: collection.displayName,
+          permissions: collection.permissions,
+          fields: toFields(collection.fields),
+          revision: collection.revision === undefined ? undefined : Number(collection.revision),
+        }),
+      ),
+    };
+  };
+  on('PUT', '/collections', update);
+  on('DELETE', '/collections/:dataCollectionId', async (ctx) => {
+    await manage(ctx, true);
+    collections.delete(decodeURIComponent(ctx.params['dataCollectionId']!));
+    return {};
+  });
+}

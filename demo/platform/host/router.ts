@@ -1,0 +1,72 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Caller } from '../identity/callers.ts';
+
+/** What a handler sees of one request. */
+export interface RequestContext {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** JSON body, the decoded `.r` of a GET, or form fields. */
+  body: unknown;
+  params: Record<string, string>;
+  /** The platform's own origin as the client reached it, for URLs the platform hands out. */
+  origin: string;
+  /** Resolves (once) who is calling; throws 401/403 as Wix does. */
+  caller(): Promise<Caller>;
+}
+
+/** A non-JSON answer: HTML pages and redirects. */
+export class RawResponse {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: Handler;
+}
+
+/** A small exact-segment router: `:name` captures one segment, nothing else is special. */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, pattern: string, handler: Handler): this {
+    this.routes.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** Registers the same routes under several path prefixes (Wix serves data under two). */
+  addUnder(prefixes: readonly string[], method: string, pattern: string, handler: Handler): this {
+    for (const prefix of prefixes) this.add(method, prefix + pattern, handler);
+    return this;
+  }
+
+  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
+    const parts = path.split('/').filter(Boolean);
+    let pathMatched = false;
+    // Routes are tried in registration order, so `/items/query` wins over `/items/:id`.
+    for (const route of this.routes) {
+      if (route.segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      const ok = route.segments.every((seg, i) => {
+        const part = parts[i]!;
+        if (seg.startsWith(':')) {
+          params[seg.slice(1)] = part;
+          return true;
+        }
+        return seg === part;
+      });
+      if (!ok) continue;
+      pathMatched = true;
+      if (route.method === method) return { handler: route.handler, params };
+    }
+    return pathMatched ? 'method-not-allowed' : undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import selfsigned from 'selfsigned';
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+}
+
+/** Hosts the certificate covers: the loopback names and the Wix API hosts the Node/browser routing maps here. */
+const ALT_NAMES: { type: 2 | 7; value?: string; ip?: string }[] = [
+  { type: 2, value: 'localhost' },
+  { type: 2, value: 'www.wixapis.com' },
+  { type: 2, value: 'edge.wixapis.com' },
+  { type: 7, ip: '127.0.0.1' },
+  { type: 7, ip: '::1' },
+];
+
+/**
+ * Loads the self-signed certificate from `<dir>/tls`, making one on first run (valid two years).
+ * The directory is git-ignored; the key never leaves the machine.
+ */
+export async function ensureTls(dir: string): Promise<TlsMaterial> {
+  const tlsDir = join(dir, 'tls');
+  const certPath = join(tlsDir, 'cert.pem');
+  const keyPath = join(tlsDir, 'key.pem');
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const cert = readFileSync(certPath, 'utf8');
+    const validTo = Date.parse(new X509Certificate(cert).validTo);
+    if (validTo - Date.now() > 7 * 24 * 3600 * 1000) return { cert, key: readFileSync(keyPath, 'utf8') };
+  }
+  const notBeforeDate = new Date(Date.now() - 60_000);
+  const notAfterDate = new Date(notBeforeDate.getTime() + 2 * 365 * 24 * 3600 * 1000);
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'wix-session-elements local platform' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: ALT_NAMES },
+    ],
+  });
+  mkdirSync(tlsDir, { recursive: true });
+  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  writeFileSync(certPath, pems.cert);
+  return { cert: pems.cert, key: pems.private };
+}

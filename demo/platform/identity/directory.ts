@@ -1,0 +1,121 @@
+import { createHash, createHmac, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../storage/database.ts';
+
+/** API-key permissions. Each key carries its own subset (least privilege). */
+export const API_KEY_PERMISSIONS = ['WIX_DATA.READ_ITEMS', 'WIX_DATA.WRITE_ITEMS', 'WIX_DATA.MANAGE_COLLECTIONS'] as const;
+export type ApiKeyPermission = (typeof API_KEY_PERMISSIONS)[number];
+
+export interface Member {
+  id: string;
+  email: string;
+  nickname: string;
+  role: 'member' | 'owner';
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  accountId: string;
+  permissions: ReadonlySet<ApiKeyPermission>;
+}
+
+export interface Site {
+  id: string;
+  accountId: string;
+  name: string;
+}
+
+function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32);
+  return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+function checkPassword(password: string, stored: string): boolean {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/** Sites, members and API keys: the platform's account directory, kept in SQLite. */
+export class Directory {
+  constructor(private readonly db: Db) {}
+
+  ensureSite(site: Site): void {
+    this.db.prepare('INSERT OR IGNORE INTO sites (id, account_id, name) VALUES (?, ?, ?)').run(site.id, site.accountId, site.name);
+  }
+
+  getSite(id: string): Site | undefined {
+    const row = this.db.prepare('SELECT id, account_id, name FROM sites WHERE id = ?').get(id) as
+      | { id: string; account_id: string; name: string }
+      | undefined;
+    return row && { id: row.id, accountId: row.account_id, name: row.name };
+  }
+
+  createMember(input: { email: string; password: string; nickname: string; role?: 'member' | 'owner'; id?: string }): Member {
+    const member: Member = { id: input.id ?? randomUUID(), email: input.email, nickname: input.nickname, role: input.role ?? 'member' };
+    this.db
+      .prepare('INSERT INTO members (id, email, nickname, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(member.id, member.email, member.nickname, hashPassword(input.password), member.role, new Date().toISOString());
+    return member;
+  }
+
+  findMemberByEmail(email: string): (Member & { passwordHash: string }) | undefined {
+    const row = this.db.prepare('SELECT id, email, nickname, role, password_hash FROM members WHERE email = ?').get(email) as
+      | { id: string; email: string; nickname: string; role: 'member' | 'owner'; password_hash: string }
+      | undefined;
+    return row && { id: row.id, email: row.email, nickname: row.nickname, role: row.role, passwordHash: row.password_hash };
+  }
+
+  getMember(id: string): Member | undefined {
+    const row = this.db.prepare('SELECT id, email, nickname, role FROM members WHERE id = ?').get(id) as Member | undefined;
+    return row && { ...row };
+  }
+
+  /** Returns the member when the password matches, undefined otherwise (same answer for unknown email). */
+  authenticate(email: string, password: string): Member | undefined {
+    const found = this.findMemberByEmail(email);
+    if (!found) {
+      hashPassword(password); // spend the same time as a real check
+      return undefined;
+    }
+    if (!checkPassword(password, found.passwordHash)) return undefined;
+    const { passwordHash: _omit, ...member } = found;
+    return member;
+  }
+
+  /**
+   * Creates an API key. The plain key is returned once; only its hash is stored.
+   * A `derivedFrom` secret makes the key reproducible (the seeded admin key survives restarts
+   * without its plain text ever being written down).
+   */
+  createApiKey(input: { name: string; accountId: string; permissions: readonly ApiKeyPermission[]; derivedFrom?: Uint8Array }): { key: string; record: ApiKeyRecord } {
+    const secret = input.derivedFrom
+      ? createHmac('sha256', input.derivedFrom).update(`api-key:${input.accountId}:${input.name}`).digest('base64url')
+      : randomBytes(32).toString('base64url');
+    const key = `IST.${secret}`;
+    const hash = sha256(key);
+    const existing = this.db.prepare('SELECT id FROM api_keys WHERE key_hash = ?').get(hash) as { id: string } | undefined;
+    const id = existing?.id ?? randomUUID();
+    if (!existing) {
+      this.db
+        .prepare('INSERT INTO api_keys (id, key_hash, name, account_id, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, hash, input.name, input.accountId, JSON.stringify(input.permissions), new Date().toISOString());
+    } else {
+      this.db.prepare('UPDATE api_keys SET permissions = ? WHERE id = ?').run(JSON.stringify(input.permissions), id);
+    }
+    return { key, record: { id, name: input.name, accountId: input.accountId, permissions: new Set(input.permissions) } };
+  }
+
+  findApiKey(key: string): ApiKeyRecord | undefined {
+    const row = this.db.prepare('SELECT id, name, account_id, permissions FROM api_keys WHERE key_hash = ?').get(sha256(key)) as
+      | { id: string; name: string; account_id: string; permissions: string }
+      | undefined;
+    if (!row) return undefined;
+    return { id: row.id, name: row.name, accountId: row.account_id, permissions: new Set(JSON.parse(row.permissions) as ApiKeyPermission[]) };
+  }
+}

@@ -1,0 +1,189 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { PlatformClock } from './clock.ts';
+import { createControlRouter } from './control.ts';
+import { CollectionStore } from './data/collections.ts';
+import { registerFilterFunctions } from './data/filter.ts';
+import { ItemsService } from './data/items.ts';
+import { registerDataRoutes } from './data/routes.ts';
+import { FaultInjector } from './faults/faults.ts';
+import { createHandler, DEFAULT_MAX_BODY_BYTES } from './host/handler.ts';
+import { RequestLog } from './host/request-log.ts';
+import { Router } from './host/router.ts';
+import { ensureTls } from './host/tls.ts';
+import { ClientRegistry } from './identity/clients.ts';
+import { API_KEY_PERMISSIONS, Directory, type ApiKeyPermission, type Member } from './identity/directory.ts';
+import { registerIdentityRoutes } from './identity/routes.ts';
+import { DEFAULT_ACCESS_TTL_SECONDS, TokenService } from './identity/tokens.ts';
+import { DEMO_OWNER, seedDemo } from './seed/seed.ts';
+import type { PlatformServices } from './services.ts';
+import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
+
+export type { FaultRule } from './faults/faults.ts';
+export type { RequestLogEntry } from './host/request-log.ts';
+export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from './seed/seed.ts';
+
+export interface PlatformOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; loopback by default. */
+  host?: string;
+  /** SQLite file, or ':memory:'. Default: `<dataDir>/platform.db`, so data survives a restart. */
+  db?: string;
+  /** 'demo' adds the catalogue, notes and orders; 'none' leaves only the site, its owner and the admin key. */
+  seed?: 'demo' | 'none';
+  /** Where the certificate and the default database live. Default `.wix-local` in the working directory. */
+  dataDir?: string;
+  /** Access-token lifetime; Wix's is 14400 s. */
+  accessTokenTtlSeconds?: number;
+  /** Largest accepted request body. */
+  maxBodyBytes?: number;
+  /** Serve `/_platform/*` (faults, clock, request log). Default true. */
+  controlRoutes?: boolean;
+  /** Where unexpected server errors go (already redacted). Default: console.error. */
+  onError?: (message: string) => void;
+}
+
+/** A platform without its own listener: what Vite mounts as middleware. */
+export interface Platform {
+  siteId: string;
+  accountId: string;
+  /** The site's OAuth client id, for `OAuthStrategy` / `SiteSessionAuth` visitor sessions. */
+  clientId: string;
+  /** An API key with every data permission on `siteId`, for server-to-server calls. */
+  apiKey: string;
+  owner: Member;
+  services: PlatformServices;
+  log: RequestLog;
+  /** Node middleware: platform paths are answered, anything else goes to `next`. */
+  handle(req: IncomingMessage, res: ServerResponse, next?: () => void): Promise<void>;
+  createMember(input: { email: string; password: string; nickname?: string; role?: 'member' | 'owner' }): Member;
+  createApiKey(input: { name: string; permissions: readonly ApiKeyPermission[]; accountId?: string }): string;
+  /** Moves the platform clock forward (tokens expire without waiting). */
+  advanceClock(ms: number): void;
+  /** Makes every token issued so far count as expired. */
+  expireTokens(): void;
+  close(): void;
+}
+
+export interface RunningPlatform extends Platform {
+  /** e.g. https://localhost:43123 */
+  url: string;
+  port: number;
+  /** PEM of the self-signed certificate, for clients that should trust it. */
+  ca: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function metaOrCreate(db: ReturnType<typeof openDatabase>, key: string, make: () => string): string {
+  const existing = getMeta(db, key);
+  if (existing) return existing;
+  const value = make();
+  setMeta(db, key, value);
+  return value;
+}
+
+/** Builds the platform on a database: identity, data, faults, routes. Does not listen. */
+export function createPlatform(options: PlatformOptions = {}): Platform {
+  const dataDir = resolve(options.dataDir ?? '.wix-local');
+  const db = openDatabase(options.db ?? join(dataDir, 'platform.db'));
+  registerFilterFunctions(db);
+  const clock = new PlatformClock();
+  const siteId = metaOrCreate(db, 'site.id', randomUUID);
+  const accountId = metaOrCreate(db, 'account.id', randomUUID);
+  const clientId = metaOrCreate(db, 'site.clientId', randomUUID);
+  const secret = Buffer.from(metaOrCreate(db, 'tokens.secret', () => randomBytes(32).toString('base64url')), 'base64url');
+
+  const directory = new Directory(db);
+  directory.ensureSite({ id: siteId, accountId, name: 'Northwind Outfitters (local)' });
+  const clients = new ClientRegistry(db);
+  clients.ensure({
+    clientId,
+    name: 'Site visitors and members',
+    kind: 'site',
+    redirectUris: ['https://localhost/callback', 'https://127.0.0.1/callback', 'https://localhost/', 'https://localhost/demo/login-callback.html'],
+  });
+  const owner = directory.findMemberByEmail(DEMO_OWNER.email) ?? directory.createMember({ ...DEMO_OWNER, role: 'owner' });
+  const { passwordHash: _hidden, ...ownerMember } = owner as Member & { passwordHash?: string };
+  const apiKey = directory.createApiKey({ name: 'Local admin key', accountId, permissions: API_KEY_PERMISSIONS, derivedFrom: secret }).key;
+
+  const tokens = new TokenService(secret, clock, siteId, options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);
+  const collections = new CollectionStore(db, () => clock.now());
+  const statements = new StatementCache(db);
+  const items = new ItemsService(db, collections, statements, () => clock.now());
+  const faults = new FaultInjector();
+  const services: PlatformServices = { db, clock, tokens, directory, clients, collections, items, faults, siteId, accountId, clientId };
+
+  if (options.seed === 'demo') seedDemo(services, ownerMember.id);
+
+  const router = new Router();
+  registerIdentityRoutes(router, services);
+  registerDataRoutes(router, services);
+  const log = new RequestLog();
+  const controlRouter = createControlRouter(services, log, () => ({
+    siteId,
+    accountId,
+    clientId,
+    collections: collections.list().map((c) => ({ id: c.id, displayName: c.displayName, permissions: c.permissions })),
+  }));
+  const handle = createHandler(services, router, {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    controlRoutes: options.controlRoutes ?? true,
+    controlRouter,
+    log,
+    onError: options.onError ?? ((m) => console.error(m)),
+  });
+
+  return {
+    siteId,
+    accountId,
+    clientId,
+    apiKey,
+    owner: ownerMember,
+    services,
+    log,
+    handle,
+    createMember: (input) => directory.createMember({ nickname: input.email.split('@')[0]!, ...input }),
+    createApiKey: (input) => directory.createApiKey({ name: input.name, accountId: input.accountId ?? accountId, permissions: input.permissions }).key,
+    advanceClock: (ms) => clock.advance(ms),
+    expireTokens: () => tokens.expireAllIssued(),
+    close: () => {
+      statements.clear();
+      db.close();
+    },
+  };
+}
+
+/** Starts the platform on HTTPS with its self-signed certificate. */
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const dataDir = resolve(options.dataDir ?? '.wix-local');
+  const tls = await ensureTls(dataDir);
+  const platform = createPlatform({ ...options, dataDir });
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    void platform.handle(req, res);
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    ...platform,
+    url: `https://localhost:${port}`,
+    port,
+    ca: tls.cert,
+    server,
+    close: async () => {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      platform.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { Caller } from '../identity/callers.ts';
+import type { PlatformServices } from '../services.ts';
+import { adminOrders, catalogueProducts, memberNotes, type SeedItem } from './demo-data.ts';
+
+export const DEMO_MEMBER = { email: 'member@example.com', password: 'demo-member-pass', nickname: 'Dana Demo' };
+export const SECOND_MEMBER = { email: 'river@example.com', password: 'demo-river-pass', nickname: 'River Stone' };
+export const DEMO_OWNER = { email: 'owner@example.com', password: 'demo-owner-pass', nickname: 'Site Owner' };
+
+export const DEMO_COLLECTIONS = {
+  products: 'Products',
+  notes: 'Notes',
+  orders: 'Orders',
+} as const;
+
+/** Dates become `{$date}` the way the SDK sends them. */
+function toWireData(item: SeedItem): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) out[k] = v instanceof Date ? { $date: v.toISOString() } : v;
+  return out;
+}
+
+/**
+ * The `demo` seed: a public catalogue (400), member-authored notes (60) and admin-only orders (250),
+ * 710 items in all. It runs once per database; a restart keeps what is there.
+ */
+export function seedDemo(services: PlatformServices, ownerId: string): { created: boolean } {
+  const { collections, items, directory } = services;
+  if (collections.get(DEMO_COLLECTIONS.products)) return { created: false };
+  const owner: Caller = { kind: 'owner', id: ownerId };
+  const member = directory.findMemberByEmail(DEMO_MEMBER.email) ?? directory.createMember({ ...DEMO_MEMBER, id: 'a3c1f0de-0000-4000-8000-00000000d3e0' });
+  const river = directory.findMemberByEmail(SECOND_MEMBER.email) ?? directory.createMember({ ...SECOND_MEMBER, id: 'b7e2a1c4-0000-4000-8000-0000000071e2' });
+
+  services.db.transaction(() => {
+    collections.create({
+      id: DEMO_COLLECTIONS.products,
+      displayName: 'Product catalogue',
+      permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+      fields: [
+        { key: 'title', displayName: 'Title', type: 'TEXT' },
+        { key: 'sku', displayName: 'SKU', type: 'TEXT' },
+        { key: 'category', displayName: 'Category', type: 'TEXT' },
+        { key: 'brand', displayName: 'Brand', type: 'TEXT' },
+        { key: 'price', displayName: 'Price', type: 'NUMBER' },
+        { key: 'inStock', displayName: 'In stock', type: 'BOOLEAN' },
+        { key: 'rating', displayName: 'Rating', type: 'NUMBER' },
+        { key: 'reviewCount', displayName: 'Reviews', type: 'NUMBER' },
+        { key: 'tags', displayName: 'Tags', type: 'ARRAY_STRING' },
+        { key: 'releaseDate', displayName: 'Released', type: 'DATETIME' },
+        { key: 'description', displayName: 'Description', type: 'RICH_TEXT' },
+        { key: 'image', displayName: 'Image', type: 'IMAGE' },
+      ],
+    });
+    collections.create({
+      id: DEMO_COLLECTIONS.notes,
+      displayName: 'Member notes',
+      permissions: { read: 'SITE_MEMBER_AUTHOR', insert: 'SITE_MEMBER', update: 'SITE_MEMBER_AUTHOR', remove: 'SITE_MEMBER_AUTHOR' },
+      fields: [
+        { key: 'title', displayName: 'Title', type: 'TEXT' },
+        { key: 'body', displayName: 'Note', type: 'RICH_TEXT' },
+        { key: 'pinned', displayName: 'Pinned', type: 'BOOLEAN' },
+        { key: 'color', displayName: 'Colour', type: 'TEXT' },
+        { key: 'tags', displayName: 'Tags', type: 'ARRAY_STRING' },
+        { key: 'remindAt', displayName: 'Remind at', type: 'DATETIME' },
+      ],
+    });
+    collections.create({
+      id: DEMO_COLLECTIONS.orders,
+      displayName: 'Orders (admin only)',
+      permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+      fields: [
+        { key: 'orderNumber', displayName: 'Order #', type: 'NUMBER' },
+        { key: 'customerName', displayName: 'Customer', type: 'TEXT' },
+        { key: 'customerEmail', displayName: 'Email', type: 'TEXT' },
+        { key: 'status', displayName: 'Status', type: 'TEXT' },
+        { key: 'placedAt', displayName: 'Placed', type: 'DATETIME' },
+        { key: 'lineItems', displayName: 'Lines', type: 'ARRAY_DOCUMENT' },
+        { key: 'total', displayName: 'Total', type: 'NUMBER' },
+        { key: 'currency', displayName: 'Currency', type: 'TEXT' },
+        { key: 'shippingCountry', displayName: 'Country', type: 'TEXT' },
+      ],
+    });
+    const products = catalogueProducts(400);
+    items.bulkWrite(owner, DEMO_COLLECTIONS.products, 'insert', products.map(toWireData));
+    items.bulkWrite(owner, DEMO_COLLECTIONS.notes, 'insert', memberNotes(60, [member.id, river.id]).map(toWireData));
+    items.bulkWrite(owner, DEMO_COLLECTIONS.orders, 'insert', adminOrders(250, products.map((p) => p._id)).map(toWireData));
+  })();
+  return { created: true };
+}

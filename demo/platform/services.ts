@@ -1,0 +1,23 @@
+import type { PlatformClock } from './clock.ts';
+import type { CollectionStore } from './data/collections.ts';
+import type { ItemsService } from './data/items.ts';
+import type { FaultInjector } from './faults/faults.ts';
+import type { ClientRegistry } from './identity/clients.ts';
+import type { Directory } from './identity/directory.ts';
+import type { TokenService } from './identity/tokens.ts';
+import type { Db } from './storage/database.ts';
+
+/** Everything a route handler may use. One instance per running platform. */
+export interface PlatformServices {
+  db: Db;
+  clock: PlatformClock;
+  tokens: TokenService;
+  directory: Directory;
+  clients: ClientRegistry;
+  collections: CollectionStore;
+  items: ItemsService;
+  faults: FaultInjector;
+  siteId: string;
+  accountId: string;
+  clientId: string;
+}
