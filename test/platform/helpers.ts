@@ -1,0 +1,87 @@
+import { ApiKeyStrategy, createClient, OAuthStrategy } from '@wix/sdk';
+import { collections, items } from '@wix/data';
+import { routeWixApisTo } from '../../demo/platform/host/node-routing.ts';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../demo/platform/index.ts';
+
+export interface TestPlatform extends RunningPlatform {
+  /** Undoes the wixapis.com routing and stops the server. */
+  stop(): Promise<void>;
+}
+
+/** Starts an in-memory platform and routes www/edge.wixapis.com to it for the official SDK. */
+export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const platform = await startPlatform({ db: ':memory:', seed: 'none', onError: () => {}, ...options });
+  const undo = routeWixApisTo(platform);
+  return {
+    ...platform,
+    stop: async () => {
+      undo();
+      await platform.close();
+    },
+  };
+}
+
+/** Server-to-server client: `Authorization: <key>` plus `wix-site-id`. */
+export function apiKeyClient(platform: { apiKey: string; siteId: string }, apiKey = platform.apiKey) {
+  return createClient({ modules: { items, collections }, auth: ApiKeyStrategy({ apiKey, siteId: platform.siteId }) });
+}
+
+/** A visitor session through the SDK's own OAuthStrategy (anonymous token from /oauth2/token). */
+export function visitorClient(platform: { clientId: string }) {
+  return createClient({ modules: { items, collections }, auth: OAuthStrategy({ clientId: platform.clientId }) });
+}
+
+/** A client that sends a fixed access token, as a site widget does with an injected token. */
+export function tokenClient(token: string) {
+  return createClient({
+    modules: { items, collections },
+    auth: { getAuthHeaders: async () => ({ headers: { Authorization: token } }) },
+  });
+}
+
+/**
+ * Logs a member in through the SDK's real flow: login → redirect session → /oauth2/authorize with the
+ * session token → authorization code + PKCE → member tokens. Returns a client holding them.
+ */
+export async function memberClient(platform: { clientId: string }, email: string, password: string) {
+  const client = createClient({ modules: { items, collections }, auth: OAuthStrategy({ clientId: platform.clientId }) });
+  const login = await client.auth.login({ email, password });
+  if (login.loginState !== 'SUCCESS') throw new Error(`login failed: ${JSON.stringify(login)}`);
+  const redirectUri = 'https://localhost/callback';
+  const oauthData = client.auth.generateOAuthData(redirectUri);
+  const { authUrl } = await client.auth.getAuthUrl(oauthData, { responseMode: 'query', prompt: 'none', sessionToken: login.data.sessionToken } as never);
+  const answer = await fetch(authUrl, { redirect: 'manual' });
+  const location = answer.headers.get('location');
+  if (answer.status !== 302 || !location) throw new Error(`authorize answered ${answer.status}`);
+  const { code, state, error } = client.auth.parseFromUrl(location, 'query');
+  if (error) throw new Error(`authorize error: ${error}`);
+  const tokens = await client.auth.getMemberTokens(code, state, oauthData);
+  client.auth.setTokens(tokens);
+  return { client, tokens };
+}
+
+/** Raw call with a hand-built request, for the cases the SDK never sends (bad input). */
+export async function rawCall(platform: { url: string }, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const response = await fetch(`https://www.wixapis.com${path}`, {
+    method: init.method ?? 'POST',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json: json as Record<string, any> | undefined, text, headers: response.headers };
+}
+
+export function adminHeaders(platform: { apiKey: string; siteId: string }) {
+  return { authorization: platform.apiKey, 'wix-site-id': platform.siteId };
+}
+
+/** Error details as the SDK exposes them: `err.details.applicationError.code` (reference §3.2). */
+export function errorCode(error: unknown): string | undefined {
+  return (error as { details?: { applicationError?: { code?: string } } }).details?.applicationError?.code;
+}
