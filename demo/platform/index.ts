@@ -64,7 +64,7 @@ export interface Platform {
   createApiKey(input: { name: string; permissions: readonly ApiKeyPermission[]; accountId?: string }): string;
   /** Moves the platform clock forward (tokens expire without waiting). */
   advanceClock(ms: number): void;
-  /** Makes every token issued so far count as expired. */
+  /** Makes every access token issued so far count as expired (refresh tokens still renew). */
   expireTokens(): void;
   close(): void;
 }

@@ -57,8 +57,8 @@ export class TokenError extends Error {
  */
 export class TokenService {
   private readonly key: Uint8Array;
-  /** Tokens issued before this second are treated as expired (the "token expiry" fault). */
-  private expireBefore = 0;
+  /** Access tokens carry the generation they were issued in; older ones count as expired (the "token expiry" fault). */
+  private generation = 0;
 
   constructor(
     secret: Uint8Array,
@@ -86,9 +86,9 @@ export class TokenService {
     return this.sign(claims);
   }
 
-  /** Makes every token issued so far count as expired. */
+  /** Makes every access token issued so far count as expired; refresh tokens still renew. */
   expireAllIssued(): void {
-    this.expireBefore = this.clock.nowSeconds() + 1;
+    this.generation++;
   }
 
   verifyAccess(token: string): Promise<AccessClaims> {
@@ -119,7 +119,7 @@ export class TokenService {
 
   private async sign(claims: AnyClaims): Promise<string> {
     const { iat, exp, jti, ...rest } = claims as AnyClaims & { exp?: number };
-    let jwt = new SignJWT(rest).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer(ISSUER).setIssuedAt(iat).setJti(jti);
+    let jwt = new SignJWT({ ...rest, gen: this.generation }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer(ISSUER).setIssuedAt(iat).setJti(jti);
     if (exp !== undefined) jwt = jwt.setExpirationTime(exp);
     return PREFIX[claims.kind] + (await jwt.sign(this.key));
   }
@@ -142,7 +142,7 @@ export class TokenService {
     }
     if (payload['kind'] !== kind) throw new TokenError('wrong-kind', `Not a ${kind} token.`);
     if (payload['siteId'] !== this.siteId) throw new TokenError('foreign-site', 'The token was issued for another site.');
-    if (typeof payload['iat'] === 'number' && payload['iat'] < this.expireBefore) throw new TokenError('expired', 'The token has expired.');
+    if (kind === 'access' && payload['gen'] !== this.generation) throw new TokenError('expired', 'The token has expired.');
     return payload as unknown as AnyClaims;
   }
 }
