@@ -8,11 +8,9 @@ export interface TlsMaterial {
   key: string;
 }
 
-/** Hosts the certificate covers: the loopback names and the Wix API hosts the Node/browser routing maps here. */
+/** Loopback names only: routed wixapis.com requests connect with servername 'localhost'. */
 const ALT_NAMES: { type: 2 | 7; value?: string; ip?: string }[] = [
   { type: 2, value: 'localhost' },
-  { type: 2, value: 'www.wixapis.com' },
-  { type: 2, value: 'edge.wixapis.com' },
   { type: 7, ip: '127.0.0.1' },
   { type: 7, ip: '::1' },
 ];
