@@ -213,13 +213,14 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   for (const prefix of ['/_api/redirects-api/v1', '/redirects-api/v1', '/headless/v1']) router.add('POST', `${prefix}/redirect-session`, redirectSession);
 
   /** Answers an authorization request: a redirect with the code, or a web_message page for iframes. */
-  const deliver = (client: OAuthClient, query: URLSearchParams, result: Record<string, string>): RawResponse => {
+  const deliver = (client: OAuthClient, query: URLSearchParams, result: Record<string, string>, platformOrigin: string): RawResponse => {
     const redirectUri = query.get('redirect_uri');
     const state = query.get('state');
     const payload = { ...result, ...(state ? { state } : {}) };
     const mode = query.get('response_mode') ?? 'query';
     if (mode === 'web_message') {
-      const origins = [...new Set(client.redirectUris.map((u) => new URL(u).origin))];
+      // Registered origins, plus the platform's own origin (a site page the platform serves itself).
+      const origins = [...new Set([platformOrigin, ...client.redirectUris.map((u) => new URL(u).origin)])];
       const script = `const data=${JSON.stringify(payload).replace(/</g, '\\u003c')};for(const o of ${JSON.stringify(origins).replace(/</g, '\\u003c')}){try{window.parent.postMessage(data,o)}catch(e){}}`;
       return new RawResponse(200, html('Signing in', `<p>Signing in…</p><script>${script}</script>`), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     }
@@ -239,15 +240,15 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     return client;
   };
 
-  const issueCode = (client: OAuthClient, query: URLSearchParams, subjectId: string, role: SessionRole): RawResponse => {
-    if (query.get('response_type') !== 'code') return deliver(client, query, { error: 'unsupported_response_type' });
+  const issueCode = (client: OAuthClient, query: URLSearchParams, origin: string, subjectId: string, role: SessionRole): RawResponse => {
+    if (query.get('response_type') !== 'code') return deliver(client, query, { error: 'unsupported_response_type' }, origin);
     const challenge = query.get('code_challenge');
     if (!challenge || query.get('code_challenge_method') !== 'S256') {
-      return deliver(client, query, { error: 'invalid_request', error_description: 'PKCE with S256 is required.' });
+      return deliver(client, query, { error: 'invalid_request', error_description: 'PKCE with S256 is required.' }, origin);
     }
     const code = randomBytes(24).toString('base64url');
     codes.set(code, { clientId: client.clientId, redirectUri: query.get('redirect_uri') ?? undefined, codeChallenge: challenge, subjectId, role, expiresAt: clock.now() + CODE_TTL_MS });
-    return deliver(client, query, { code });
+    return deliver(client, query, { code }, origin);
   };
 
   const loginForm = (query: URLSearchParams, message?: string) =>
@@ -271,9 +272,9 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (sessionToken) {
       const session = await tokens.verifySession(sessionToken).catch(() => undefined);
       const member = session && directory.getMember(session.subjectId);
-      if (member) return issueCode(checked, ctx.query, member.id, member.role);
+      if (member) return issueCode(checked, ctx.query, ctx.origin, member.id, member.role);
     }
-    if (ctx.query.get('prompt') === 'none') return deliver(checked, ctx.query, { error: 'login_required' });
+    if (ctx.query.get('prompt') === 'none') return deliver(checked, ctx.query, { error: 'login_required' }, ctx.origin);
     return loginForm(ctx.query);
   });
 
@@ -283,7 +284,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     const form = (ctx.body ?? {}) as Record<string, unknown>;
     const member = directory.authenticate(String(form['email'] ?? ''), String(form['password'] ?? ''));
     if (!member) return loginForm(ctx.query, 'Wrong email or password.');
-    return issueCode(checked, ctx.query, member.id, member.role);
+    return issueCode(checked, ctx.query, ctx.origin, member.id, member.role);
   });
 
   router.add('GET', '/oauth2/logout', (ctx) => {
