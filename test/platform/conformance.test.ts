@@ -186,6 +186,13 @@ describe('item operations', () => {
     await admin.items.remove('Gear', item._id);
   });
 
+  it('IDs with a slash, a space and a plus survive get (the SDK puts them in the path unencoded)', async () => {
+    await admin.items.insert('Gear', { _id: 'a/b c+d', title: 'odd id' });
+    assert.equal((await admin.items.get('Gear', 'a/b c+d'))?.['title'], 'odd id');
+    assert.equal(await admin.items.get('Gear', 'a/b c+e'), null);
+    await admin.items.remove('Gear', 'a/b c+d');
+  });
+
   it('get and remove return null for a missing item (WDE0073)', async () => {
     assert.equal(await admin.items.get('Gear', 'no-such-item'), null);
     assert.equal(await admin.items.remove('Gear', 'no-such-item'), null);

@@ -110,7 +110,7 @@ export class CollectionStore {
 
   create(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[] }): Collection {
     if (!COLLECTION_ID.test(input.id)) throw errors.badRequest(`"${input.id.slice(0, 80)}" is not a valid collection ID.`, 'WDE0080');
-    if (this.get(input.id)) throw errors.badRequest(`The ${input.id} collection already exists.`, 'WDE0074');
+    if (this.get(input.id)) throw new WixApiError(409, `The ${input.id} collection already exists.`, { code: 'WDE0074' });
     const fields = input.fields ?? [];
     for (const f of fields) jsonPath(f.key);
     const n = Number(getMeta(this.db, 'collections.nextTable') ?? '1');

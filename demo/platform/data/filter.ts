@@ -20,6 +20,9 @@ const ARRAY_TYPES = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MULTI_R
 const SCALAR_TYPES = new Set(['TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'DATETIME', 'URL', 'IMAGE', 'RICH_TEXT', 'REFERENCE', 'TIME', 'VIDEO', 'AUDIO', 'DOCUMENT', 'LANGUAGE']);
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 const MAX_DEPTH = 32;
+/** SQLite nests AND/OR chains one level per term (limit 1000) and binds at most 32766 values. */
+const MAX_CONDITIONS = 300;
+const MAX_PARAMS = 10_000;
 
 type Operand =
   | { type: 'string'; value: string }
@@ -177,12 +180,25 @@ function listOperands(raw: unknown, op: string): Operand[] {
   return raw.map((v) => toOperand(v, op));
 }
 
-function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes): SqlFragment {
+interface Budget {
+  conditions: number;
+}
+
+function spend(budget: Budget, n: number): void {
+  budget.conditions += n;
+  if (budget.conditions > MAX_CONDITIONS) throw filterError(`the filter has more than ${MAX_CONDITIONS} conditions; use $in or $hasSome with a list instead.`);
+}
+
+function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes, budget: Budget): SqlFragment {
   const field = fieldExpr(fieldName, fieldTypes);
   // Implicit equality: a scalar, null (isEmpty) or {$date}.
-  if (!isPlainObject(spec) || isDateObject(spec)) return equalsAny(field, [toOperand(spec, 'eq')]);
+  if (!isPlainObject(spec) || isDateObject(spec)) {
+    spend(budget, 1);
+    return equalsAny(field, [toOperand(spec, 'eq')]);
+  }
   const ops = Object.entries(spec);
   if (ops.length === 0) throw filterError(`the condition on "${fieldName}" is empty.`);
+  spend(budget, ops.length);
   const parts: SqlFragment[] = ops.map(([op, arg]): SqlFragment => {
     switch (op) {
       case '$eq':
@@ -202,6 +218,7 @@ function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes
       case '$hasAll': {
         const operands = listOperands(arg, op);
         if (operands.length === 0) return { sql: '1', params: [] };
+        spend(budget, operands.length - 1);
         return and(operands.map((o) => equalsAny(field, [o])));
       }
       case '$contains':
@@ -232,24 +249,24 @@ function or(parts: SqlFragment[]): SqlFragment {
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
 }
 
-function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number): SqlFragment {
+function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number, budget: Budget): SqlFragment {
   if (depth > MAX_DEPTH) throw filterError('the filter is nested too deeply.');
   if (!isPlainObject(node)) throw filterError('each filter must be an object.');
   const parts: SqlFragment[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key === '$and' || key === '$or') {
       if (!Array.isArray(value)) throw filterError(`${key} needs an array of filters.`);
-      const children = value.map((child) => compileNode(child, fieldTypes, depth + 1));
+      const children = value.map((child) => compileNode(child, fieldTypes, depth + 1, budget));
       parts.push(key === '$and' ? and(children) : or(children));
     } else if (key === '$not') {
       // The SDK sends an array of one filter; the object form is accepted too.
-      const children = Array.isArray(value) ? value.map((c) => compileNode(c, fieldTypes, depth + 1)) : [compileNode(value, fieldTypes, depth + 1)];
+      const children = Array.isArray(value) ? value.map((c) => compileNode(c, fieldTypes, depth + 1, budget)) : [compileNode(value, fieldTypes, depth + 1, budget)];
       const inner = and(children);
       parts.push({ sql: `(NOT ${inner.sql})`, params: inner.params });
     } else if (key.startsWith('$')) {
       throw filterError(`unknown operator "${key.slice(0, 40)}".`);
     } else {
-      parts.push(fieldCondition(key, value, fieldTypes));
+      parts.push(fieldCondition(key, value, fieldTypes, budget));
     }
   }
   return and(parts);
@@ -258,7 +275,9 @@ function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number): SqlF
 export function compileFilter(filter: unknown, fieldTypes: FieldTypes): SqlFragment {
   if (filter === undefined || filter === null) return { sql: '1', params: [] };
   try {
-    return compileNode(filter, fieldTypes, 0);
+    const compiled = compileNode(filter, fieldTypes, 0, { conditions: 0 });
+    if (compiled.params.length > MAX_PARAMS) throw filterError(`the filter holds more than ${MAX_PARAMS} values.`);
+    return compiled;
   } catch (error) {
     if (error instanceof WixApiError) throw error;
     throw filterError(String((error as Error).message));

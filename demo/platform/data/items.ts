@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
 import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { Db, StatementCache } from '../storage/database.ts';
@@ -93,14 +94,34 @@ function encodeCursor(state: CursorState): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
+const CursorSchema = v.object({
+  filter: v.unknown(),
+  sort: v.array(v.object({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+  fields: v.array(v.string()),
+  offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+});
+
 function decodeCursor(cursor: string): CursorState {
+  let raw: unknown;
   try {
-    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
-    if (typeof state.offset !== 'number' || !Array.isArray(state.sort) || !Array.isArray(state.fields)) throw new Error('shape');
-    return state;
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw errors.badRequest('The paging cursor is not valid.', 'WDE0080');
+    raw = undefined;
   }
+  const parsed = v.safeParse(CursorSchema, raw);
+  if (!parsed.success) throw errors.badRequest('The paging cursor is not valid.', 'WDE0080');
+  return parsed.output;
+}
+
+/** Offsets beyond this are refused: SQLite takes 64-bit integers, and no page is that far anyway. */
+const MAX_OFFSET = 1_000_000_000;
+
+function checkOffset(offset: number | undefined): number {
+  const value = offset ?? 0;
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_OFFSET) {
+    throw errors.badRequest(`'offset' must be a whole number from 0 to ${MAX_OFFSET}.`, 'WDE0080');
+  }
+  return value;
 }
 
 /**
@@ -155,8 +176,7 @@ export class ItemsService {
       } else offset = 0;
     } else {
       limit = checkLimit(input.paging?.limit);
-      offset = input.paging?.offset ?? 0;
-      if (!Number.isInteger(offset) || offset < 0) throw errors.badRequest("'offset' must be a non-negative integer.", 'WDE0080');
+      offset = checkOffset(input.paging?.offset);
     }
     const where = this.where(caller, collection, filter);
     const orderBy = this.orderBy(collection, sort);
@@ -209,7 +229,7 @@ export class ItemsService {
     const valueSql = system[input.fieldName] ?? `json_extract(data, ${path})`;
     const typeSql = system[input.fieldName] ? (input.fieldName.endsWith('Date') ? "'date'" : "'text'") : `json_type(data, ${path})`;
     const limit = checkLimit(input.limit);
-    const offset = input.offset ?? 0;
+    const offset = checkOffset(input.offset);
     const base = `SELECT ${valueSql} AS v, ${typeSql} AS t FROM ${collection.table} WHERE ${where.sql} AND ${valueSql} IS NOT NULL GROUP BY t, v`;
     const rows = this.statements
       .get(`${base} ORDER BY v ${input.order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`)
@@ -357,6 +377,12 @@ export class ItemsService {
   bulkWrite(caller: Caller, collectionId: string, mode: 'insert' | 'save' | 'update', rawItems: unknown[]) {
     const collection = this.collections.require(collectionId);
     if (rawItems.length > MAX_BULK) throw errors.badRequest(`A bulk request may hold at most ${MAX_BULK} items.`, 'WDE0006');
+    // Permission first: a caller who may not write learns nothing about the collection's fields.
+    if (mode === 'insert') this.access(caller, collection, 'insert');
+    if (mode === 'update') this.access(caller, collection, 'update');
+    if (mode === 'save' && accessFor(caller, collection.permissions.insert, 'insert') === 'none' && accessFor(caller, collection.permissions.update, 'update') === 'none') {
+      throw errors.permissionDenied('insert', collection.id);
+    }
     const violations: FieldViolation[] = [];
     const items = rawItems.map((raw, i) => this.prepare(caller, collection, raw, violations, `dataItems[${i}].data`));
     if (mode === 'update') {
@@ -365,8 +391,6 @@ export class ItemsService {
       });
     }
     ItemsService.throwViolations(violations);
-    if (mode === 'insert') this.access(caller, collection, 'insert');
-    if (mode === 'update') this.access(caller, collection, 'update');
     return this.runBulk(items.map((item, index) => ({ index, id: item.id })), (entry) => {
       const item = items[entry.index]!;
       const existing = item.id && mode !== 'insert' ? this.findRow(collection, item.id) : undefined;

@@ -57,9 +57,17 @@ const CollectionBody = v.object({
     displayName: v.optional(v.string()),
     permissions: v.optional(Permissions),
     fields: v.optional(v.array(Field)),
-    revision: v.optional(v.union([v.string(), v.number()])),
+    revision: v.optional(v.union([v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number')), v.pipe(v.number(), v.safeInteger())])),
   }),
 });
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw errors.badRequest('The URL path is not validly encoded.', 'WDE0080');
+  }
+}
 
 /** The SDK sends `dataItem.data` with `_id` inside; `dataItem.id` is the same value when set. */
 function itemWithId(dataItem: { id?: string | undefined; data: unknown }): unknown {
@@ -86,10 +94,17 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   on('POST', '/items/query', query);
 
   const get = async (ctx: RequestContext) => {
-    const body = parseBody(GetBody, ctx.body);
+    // The item ID is read from the query (the SDK does not encode the path); the path is the fallback.
+    const fromPath = ctx.params['dataItemId'] ? decodeSegment(ctx.params['dataItemId']) : undefined;
+    const raw = (typeof ctx.body === 'object' && ctx.body !== null ? ctx.body : {}) as Record<string, unknown>;
+    if (fromPath !== undefined && raw['dataItemId'] !== undefined && raw['dataItemId'] !== fromPath) {
+      throw errors.badRequest('The item ID in the path and the dataItemId parameter differ.', 'WDE0080');
+    }
+    const body = parseBody(GetBody, fromPath !== undefined ? { ...raw, dataItemId: raw['dataItemId'] ?? fromPath } : raw);
     return { dataItem: items.get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
   };
-  on('GET', '/items/:dataItemId', get);
+  // `*` because the SDK does not encode the ID in the path: "a/b" arrives as two segments.
+  on('GET', '/items/*dataItemId', get);
   on('POST', '/items/get', get);
 
   on('POST', '/items', async (ctx) => {
@@ -159,7 +174,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   });
   on('GET', '/collections/:dataCollectionId', async (ctx) => {
     await manage(ctx, false);
-    const id = decodeURIComponent(ctx.params['dataCollectionId']!);
+    const id = decodeSegment(ctx.params['dataCollectionId']!);
     return { collection: toWireCollection(collections.require(id)) };
   });
   on('POST', '/collections', async (ctx) => {
@@ -185,7 +200,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   on('PUT', '/collections', update);
   on('DELETE', '/collections/:dataCollectionId', async (ctx) => {
     await manage(ctx, true);
-    collections.delete(decodeURIComponent(ctx.params['dataCollectionId']!));
+    collections.delete(decodeSegment(ctx.params['dataCollectionId']!));
     return {};
   });
 }

@@ -33,7 +33,7 @@ interface Route {
   handler: Handler;
 }
 
-/** A small exact-segment router: `:name` captures one segment, nothing else is special. */
+/** A small exact-segment router: `:name` captures one segment, a final `*name` captures the rest (raw). */
 export class Router {
   private readonly routes: Route[] = [];
 
@@ -53,9 +53,13 @@ export class Router {
     let pathMatched = false;
     // Routes are tried in registration order, so `/items/query` wins over `/items/:id`.
     for (const route of this.routes) {
-      if (route.segments.length !== parts.length) continue;
+      const last = route.segments[route.segments.length - 1];
+      const rest = last?.startsWith('*') ? last.slice(1) : undefined;
+      if (rest === undefined ? route.segments.length !== parts.length : parts.length < route.segments.length) continue;
       const params: Record<string, string> = {};
+      if (rest !== undefined) params[rest] = parts.slice(route.segments.length - 1).join('/');
       const ok = route.segments.every((seg, i) => {
+        if (seg.startsWith('*')) return true;
         const part = parts[i]!;
         if (seg.startsWith(':')) {
           params[seg.slice(1)] = part;
