@@ -1,67 +1,65 @@
-// Development page for the local platform. It talks to the platform the way a Wix site page does:
-// same-origin /_api/cloud-data with a visitor token from /oauth2/token, held in memory only.
+// The demo page: the Wix host simulation plus the elements, on the local platform mounted by `npm run dev`.
+import '../elements/data-list/define.ts';
+import type { WixDataList } from '../elements/data-list/data-list.ts';
+import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
 
-interface Info { siteId: string; clientId: string; collections: { id: string; displayName: string; permissions: Record<string, string> }[] }
-interface LogEntry { seq: number; method: string; path: string; status: number; role: string; durationMs: number }
+interface LogEntry { seq: number; method: string; path: string; status: number; role: string; grant?: string; fault?: string }
 
-const $ = <T extends Element>(sel: string) => document.querySelector<T>(sel)!;
-const text = (tag: string, value: string) => Object.assign(document.createElement(tag), { textContent: value });
+const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
+const cell = (value: string, className = '') => Object.assign(document.createElement('td'), { textContent: value, className });
 
-let visitorToken: string | undefined;
+routeWixApisToPage();
+const info = (await (await fetch('/_platform/info')).json()) as { clientId: string };
+const host = new DemoWixHost(info.clientId);
 
-async function getInfo(): Promise<Info> {
-  return (await fetch('/_platform/info')).json() as Promise<Info>;
-}
-
-async function token(clientId: string): Promise<string> {
-  if (visitorToken) return visitorToken;
-  const r = await fetch('/oauth2/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, grantType: 'anonymous' }) });
-  visitorToken = ((await r.json()) as { access_token: string }).access_token;
-  return visitorToken;
-}
-
-async function renderInfo(info: Info) {
-  const site = $('#site');
-  site.replaceChildren(text('dt', 'Site ID'), text('dd', info.siteId), text('dt', 'OAuth client ID'), text('dd', info.clientId));
-  const body = $('#collections tbody');
-  body.replaceChildren(
-    ...info.collections.map((c) => {
-      const tr = document.createElement('tr');
-      tr.append(text('td', `${c.displayName} (${c.id})`), ...['read', 'insert', 'update', 'remove'].map((op) => text('td', c.permissions[op] ?? '')));
-      return tr;
-    }),
-  );
-}
-
-async function runQuery(info: Info, form: HTMLFormElement) {
-  const data = new FormData(form);
-  const result = $('#result');
-  const list = $('#items');
-  list.replaceChildren();
-  let filter: unknown;
-  try {
-    filter = JSON.parse(String(data.get('filter') || '{}'));
-  } catch {
-    result.className = 'error';
-    result.textContent = 'The filter is not valid JSON.';
-    return;
-  }
-  const r = await fetch('/_api/cloud-data/v2/items/query', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: await token(info.clientId) },
-    body: JSON.stringify({ dataCollectionId: data.get('collection'), query: { filter, paging: { limit: 20 } }, returnTotalCount: true }),
+// Account bar.
+const showIdentity = () => {
+  const signedIn = host.identity.kind === 'member';
+  $('#identity').textContent = signedIn ? `Signed in as ${(host.identity as { email: string }).email}` : 'Browsing as a visitor';
+  $('#login').hidden = signedIn;
+  $('#logout').hidden = !signedIn;
+};
+host.addEventListener('identity-change', showIdentity);
+$<HTMLFormElement>('#login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const data = new FormData(event.target as HTMLFormElement);
+  $('#login-error').textContent = '';
+  host.login(String(data.get('email')), String(data.get('password'))).catch((error: Error) => {
+    $('#login-error').textContent = error.message;
   });
-  const body = (await r.json()) as { message?: string; dataItems?: { data: Record<string, unknown> }[]; pagingMetadata?: { total?: number } };
-  if (!r.ok) {
-    result.className = 'error';
-    result.textContent = `${r.status}: ${body.message ?? 'request failed'}`;
-    return;
-  }
-  result.className = '';
-  result.textContent = `${body.pagingMetadata?.total ?? 0} items match; showing ${body.dataItems?.length ?? 0}.`;
-  list.replaceChildren(...(body.dataItems ?? []).map((d) => text('li', String(d.data['title'] ?? d.data['_id']))));
+});
+$('#logout').addEventListener('click', () => host.logout());
+
+// Catalogue controls drive the element's attributes, as page code or the Editor would.
+const catalogue = $<WixDataList>('#catalogue');
+for (const chip of document.querySelectorAll<HTMLButtonElement>('.chip')) {
+  chip.addEventListener('click', () => {
+    for (const other of document.querySelectorAll('.chip')) other.setAttribute('aria-pressed', String(other === chip));
+    const category = chip.dataset['category'];
+    if (category) catalogue.setAttribute('filter', JSON.stringify({ category }));
+    else catalogue.removeAttribute('filter');
+  });
+}
+$<HTMLSelectElement>('#sort').addEventListener('change', (event) => catalogue.setAttribute('sort', (event.target as HTMLSelectElement).value));
+
+document.addEventListener('wix-item-select', (event) => {
+  const { item } = event.detail;
+  const title = String(item['title'] ?? item['customerName'] ?? item._id);
+  $('#selected').textContent = `${title} (${item._id})`;
+});
+
+// Faults, through the platform's control routes.
+const faults: Record<string, () => Promise<Response>> = {
+  latency: () => fetch('/_platform/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/_api/cloud-data/', latencyMs: 400 }) }),
+  expire: () => fetch('/_platform/expire-tokens', { method: 'POST' }),
+  429: () => fetch('/_platform/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/_api/cloud-data/v2/items/query', status: 429, times: 1 }) }),
+  clear: () => fetch('/_platform/faults', { method: 'DELETE' }),
+};
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-fault]')) {
+  button.addEventListener('click', () => void faults[button.dataset['fault']!]?.());
 }
 
+// Request log panel: polls the platform; shows no credential because the platform logs none.
 let lastSeq = 0;
 async function pollLog() {
   const r = await fetch(`/_platform/requests?since=${lastSeq}`);
@@ -70,19 +68,17 @@ async function pollLog() {
   for (const e of requests) {
     lastSeq = e.seq;
     const tr = document.createElement('tr');
-    const status = text('td', String(e.status));
-    status.className = e.status < 400 ? 'status-ok' : 'status-err';
-    tr.append(text('td', e.method), text('td', e.path), status, text('td', e.role), text('td', String(e.durationMs)));
+    const note = e.grant === 'refresh_token' ? 'token renewed' : e.grant ? `token: ${e.grant}` : (e.fault ?? '');
+    tr.append(
+      cell(e.method),
+      cell(e.path.replace('/_api/cloud-data/v2', '…')),
+      cell(String(e.status), e.status < 400 ? 'status-ok' : 'status-err'),
+      cell(e.role),
+      cell(note, e.grant === 'refresh_token' ? 'renewed' : ''),
+    );
     body.prepend(tr);
   }
-  while (body.children.length > 30) body.lastElementChild?.remove();
+  while (body.children.length > 14) body.lastElementChild?.remove();
 }
-
-const info = await getInfo();
-await renderInfo(info);
-$<HTMLFormElement>('#try').addEventListener('submit', (event) => {
-  event.preventDefault();
-  void runQuery(info, event.target as HTMLFormElement);
-});
-await pollLog();
-setInterval(() => void pollLog(), 1500);
+void pollLog();
+setInterval(() => void pollLog(), 1000);

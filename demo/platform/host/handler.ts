@@ -167,7 +167,7 @@ export function createHandler(services: PlatformServices, router: Router, option
         headers: req.headers,
         body,
         params: match.params,
-        origin: `https://${req.headers.host ?? 'localhost'}`,
+        origin: `https://${req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost'}`,
         caller: () =>
           (callerPromise ??= resolveCaller(req.headers, services).then((c) => {
             caller = c;

@@ -1,0 +1,49 @@
+import { createClient } from '@wix/sdk';
+import { items } from '@wix/data';
+import { site } from '@wix/site';
+import { apiBaseUrlFrom, embedsApi } from './host.ts';
+import type { Session } from './session.ts';
+
+export interface SessionClientOptions {
+  /** Overrides the API base URL (host[:port][/path]); by default it comes from the host's external URL. */
+  apiBaseUrl?: string;
+  /** Wix app id, passed to `site.host()` when the element runs as a site widget. */
+  applicationId?: string;
+}
+
+function authorizationOf(init: RequestInit | undefined): string | undefined {
+  const headers = new Headers(init?.headers);
+  return headers.get('authorization') ?? undefined;
+}
+
+/**
+ * Wraps fetch so that a 401 leads to exactly one renewal and one retry. A second 401 goes back to the
+ * SDK, which throws; the element then shows the typed "unauthenticated" state. There is never a loop.
+ */
+export function fetchWithRenewal(session: Session, baseFetch: typeof fetch = (...args) => globalThis.fetch(...args)): typeof fetch {
+  return async (input, init) => {
+    const first = await baseFetch(input, init);
+    const sent = authorizationOf(init);
+    if (first.status !== 401 || !sent) return first;
+    const fresh = await session.renewAfterRejection(sent);
+    if (fresh === sent) return first;
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', fresh);
+    return baseFetch(input, { ...init, headers });
+  };
+}
+
+/** The official SDK client, with @wix/data items, authenticated by the shared session. */
+export function createSessionClient(session: Session, options: SessionClientOptions = {}) {
+  const embeds = embedsApi();
+  const siteHost = embeds ? site.host({ applicationId: options.applicationId ?? 'wix-session-elements' }) : undefined;
+  const apiBaseUrl = options.apiBaseUrl ?? (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : 'www.wixapis.com');
+  return createClient({
+    modules: { items },
+    host: { ...(siteHost ?? {}), apiBaseUrl } as NonNullable<typeof siteHost>,
+    auth: { getAuthHeaders: async () => ({ headers: { Authorization: await session.token() } }) },
+    fetch: fetchWithRenewal(session),
+  });
+}
+
+export type SessionClient = ReturnType<typeof createSessionClient>;

@@ -1,0 +1,96 @@
+import { LitElement } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { createSessionClient, type SessionClient } from './client.ts';
+import { SessionError } from './errors.ts';
+import { embedsApi, inEditor } from './host.ts';
+import { sessionFor, type Session, type TokenGetter } from './session.ts';
+
+/** How an element is connected to the Wix platform. */
+export type ConnectionState = 'connecting' | 'connected' | 'not-connected' | 'editor';
+
+const clients = new WeakMap<Session, SessionClient>();
+
+/**
+ * Base class of every element: finds the host's token source, shares one Session per source across the
+ * page, and exposes the official SDK client built on it.
+ *
+ * Host contract (same as @wix/site's `getAccessTokenInjector`): the Wix host calls
+ * `element.accessTokenListener(getAccessToken)`. Without that, `window.wixEmbedsAPI.getAccessTokenFunction()`
+ * is tried. With neither, after `connect-timeout` ms the element shows "not connected", never a blank box.
+ */
+export class SessionElement extends LitElement {
+  /** Milliseconds to wait for the host to inject a token getter before showing "not connected". */
+  @property({ type: Number, attribute: 'connect-timeout' }) connectTimeout = 1500;
+
+  /** Overrides the API base URL (host[:port][/path]); normally derived from the site's URL. */
+  @property({ attribute: 'api-base-url' }) apiBaseUrl: string | undefined;
+
+  @state() protected connection: ConnectionState = 'connecting';
+  /** Bumps when the session's identity may have changed, so data tasks run again. */
+  @state() protected sessionVersion = 0;
+
+  protected session: Session | undefined;
+  protected client: SessionClient | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onSessionChange = () => {
+    this.sessionVersion++;
+  };
+
+  /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
+  accessTokenListener = (getter: TokenGetter): void => {
+    if (typeof getter !== 'function') return;
+    const session = sessionFor(getter);
+    if (session === this.session) {
+      session.reset(getter);
+      return;
+    }
+    this.attach(session);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.session) {
+      this.session.addEventListener('change', this.onSessionChange);
+      return;
+    }
+    if (inEditor()) {
+      this.connection = 'editor';
+      return;
+    }
+    const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
+    if (typeof fromEmbeds === 'function') {
+      this.attach(sessionFor(fromEmbeds));
+      return;
+    }
+    this.connectTimer = setTimeout(() => {
+      if (!this.session) this.connection = 'not-connected';
+    }, this.connectTimeout);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.connectTimer);
+    this.session?.removeEventListener('change', this.onSessionChange);
+  }
+
+  private attach(session: Session): void {
+    clearTimeout(this.connectTimer);
+    this.session?.removeEventListener('change', this.onSessionChange);
+    this.session = session;
+    session.addEventListener('change', this.onSessionChange);
+    let client = clients.get(session);
+    if (!client) {
+      client = createSessionClient(session, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {});
+      clients.set(session, client);
+    }
+    this.client = client;
+    this.connection = 'connected';
+    this.sessionVersion++;
+  }
+
+  /** The client, or a typed error when the element has no session yet. */
+  protected requireClient(): SessionClient {
+    if (!this.client) throw new SessionError('not-connected');
+    return this.client;
+  }
+}

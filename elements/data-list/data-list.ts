@@ -1,0 +1,194 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { initialState, Task } from '@lit/task';
+import { SessionError, toSessionError } from '../core/errors.ts';
+import { SessionElement } from '../core/session-element.ts';
+import { dataListStyles } from './data-list.styles.ts';
+import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from './parse.ts';
+
+export type DataItem = Record<string, unknown> & { _id: string };
+
+export interface DataLoadedDetail {
+  collection: string;
+  items: DataItem[];
+  totalCount: number;
+  page: number;
+  pageCount: number;
+}
+
+export interface DataErrorDetail {
+  kind: SessionError['kind'];
+  message: string;
+  code?: string;
+  status?: number;
+}
+
+export interface ItemSelectDetail {
+  item: DataItem;
+  index: number;
+}
+
+interface PageResult {
+  items: DataItem[];
+  totalCount: number;
+  fields: FieldSpec[];
+}
+
+/**
+ * A paged list of a Wix collection's items, read as the current visitor or member: the collection's
+ * own permissions decide what comes back.
+ *
+ * @tag wix-data-list
+ *
+ * @attr collection - ID of the collection to read, e.g. `Products`.
+ * @attr fields - Fields to show, with labels: `title:Product, price:Price`.
+ * @attr sort - Sort order: `price:desc, title`.
+ * @attr page-size - Items per page, 1 to 100 (default 10).
+ * @attr filter - Wix filter JSON, e.g. `{"category":"Tents"}`. A bad value shows an error state.
+ * @attr empty-text - What to say when nothing matches.
+ *
+ * @fires wix-data-loaded - A page was loaded. Detail: `{ collection, items, totalCount, page, pageCount }`.
+ * @fires wix-data-error - Loading failed. Detail: `{ kind, message, code?, status? }`; `kind` is one of network, unauthenticated, forbidden, not-found, validation, rate-limited, server, not-connected.
+ * @fires wix-item-select - An item was chosen (click, Enter or Space). Detail: `{ item, index }`.
+ *
+ * @csspart list - The list of items.
+ * @csspart item - One item (a button).
+ * @csspart label - A field label inside an item.
+ * @csspart value - A field value inside an item.
+ * @csspart pager - The paging bar.
+ * @csspart previous - The previous-page button.
+ * @csspart next - The next-page button.
+ * @csspart state - The box shown for loading, empty, error, not-connected and editor states.
+ *
+ * @cssprop --wix-list-accent - Accent colour (links, focus, selection). Default #116dff.
+ * @cssprop --wix-list-fg - Text colour. Default: inherited.
+ * @cssprop --wix-list-bg - Background. Default transparent.
+ * @cssprop --wix-list-muted - Secondary text colour.
+ * @cssprop --wix-list-border - Border colour.
+ * @cssprop --wix-list-radius - Corner radius. Default 8px.
+ * @cssprop --wix-list-gap - Space between items. Default 0.5rem.
+ * @cssprop --wix-list-error - Error colour. Default #b00020.
+ */
+export class WixDataList extends SessionElement {
+  static override styles = dataListStyles;
+
+  @property({ reflect: true }) collection = '';
+  @property() fields = '';
+  @property() sort = '';
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  @property() filter = '';
+  @property({ attribute: 'empty-text' }) emptyText = 'Nothing to show yet.';
+
+  /** Zero-based page index. */
+  @state() page = 0;
+  @state() private selectedId: string | undefined;
+
+  private readonly data = new Task(this, {
+    task: async ([client, collection, fields, sort, pageSize, filter, page]) => {
+      if (!client) return initialState;
+      if (!collection) throw new SessionError('validation', 'Set the collection attribute to the ID of a collection.');
+      const fieldSpecs = parseFields(fields);
+      const limit = checkPageSize(pageSize);
+      let response;
+      try {
+        response = await client.items.query(
+          collection,
+          { filter: parseFilter(filter), sort: parseSort(sort), paging: { limit, offset: page * limit } },
+          { returnTotalCount: true },
+        );
+      } catch (error) {
+        throw toSessionError(error);
+      }
+      const result: PageResult = {
+        items: response.items as DataItem[],
+        totalCount: response.pagingMetadata?.total ?? response.items.length,
+        fields: fieldSpecs,
+      };
+      return result;
+    },
+    args: () => [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.sessionVersion] as const,
+    onComplete: (result) => {
+      const pageCount = Math.max(1, Math.ceil(result.totalCount / this.pageSize));
+      this.emit('wix-data-loaded', { collection: this.collection, items: result.items, totalCount: result.totalCount, page: this.page, pageCount });
+    },
+    onError: (error) => {
+      const typed = toSessionError(error);
+      this.emit('wix-data-error', {
+        kind: typed.kind,
+        message: typed.message,
+        ...(typed.code ? { code: typed.code } : {}),
+        ...(typed.status ? { status: typed.status } : {}),
+      });
+    },
+  });
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('collection') || changed.has('filter') || changed.has('sort') || changed.has('pageSize')) this.page = 0;
+  }
+
+  private emit<K extends 'wix-data-loaded' | 'wix-data-error' | 'wix-item-select'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private select(item: DataItem, index: number): void {
+    this.selectedId = item._id;
+    this.emit('wix-item-select', { item, index });
+  }
+
+  private stateBox(title: string, text: string, kind: 'info' | 'error' = 'info') {
+    return html`<div part="state" class="state ${kind}" role=${kind === 'error' ? 'alert' : 'status'}>
+      <strong>${title}</strong>${text}
+    </div>`;
+  }
+
+  private renderList(result: PageResult, busy: boolean) {
+    if (result.items.length === 0) return this.stateBox('No items', this.emptyText);
+    const pageCount = Math.max(1, Math.ceil(result.totalCount / this.pageSize));
+    const locale = this.closest('[lang]')?.getAttribute('lang') ?? undefined;
+    return html`
+      <ol part="list" aria-busy=${busy ? 'true' : 'false'} aria-label=${`${this.collection} items`}>
+        ${result.items.map(
+          (item, index) => html`<li>
+            <button part="item" class="item" type="button" aria-pressed=${this.selectedId === item._id ? 'true' : 'false'} @click=${() => this.select(item, index)}>
+              ${result.fields.map(
+                (f) => html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value">${formatValue(readField(item, f.key), locale)}</span></span>`,
+              )}
+            </button>
+          </li>`,
+        )}
+      </ol>
+      <nav part="pager" class="pager" aria-label="Pages">
+        <button part="previous" type="button" ?disabled=${this.page === 0 || busy} @click=${() => this.page--}>Previous</button>
+        <span aria-live="polite">Page ${this.page + 1} of ${pageCount} · ${result.totalCount} ${result.totalCount === 1 ? 'item' : 'items'}</span>
+        <button part="next" type="button" ?disabled=${this.page + 1 >= pageCount || busy} @click=${() => this.page++}>Next</button>
+      </nav>
+    `;
+  }
+
+  protected override render() {
+    if (this.connection === 'editor') {
+      return this.stateBox('Data list', `Shows items from the "${this.collection || 'chosen'}" collection on the published site, as the visitor or member viewing it.`);
+    }
+    if (this.connection === 'not-connected') {
+      return this.stateBox('Not connected', 'This list needs a Wix site session. Add it to a Wix site (or a site widget) to load data.');
+    }
+    return this.data.render({
+      initial: () => this.stateBox('Connecting…', 'Waiting for the site session.'),
+      pending: () => (this.data.value ? this.renderList(this.data.value, true) : this.stateBox('Loading…', `Loading ${this.collection}.`)),
+      complete: (result) => this.renderList(result, false),
+      error: (error) => {
+        const typed = toSessionError(error);
+        const detail = typed.kind === 'validation' ? typed.message : typed.userMessage;
+        return this.stateBox(typed.kind === 'forbidden' ? 'Access denied' : 'Could not load', detail, 'error');
+      },
+    }) ?? nothing;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'wix-data-loaded': CustomEvent<DataLoadedDetail>;
+    'wix-data-error': CustomEvent<DataErrorDetail>;
+    'wix-item-select': CustomEvent<ItemSelectDetail>;
+  }
+}

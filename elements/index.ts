@@ -1,0 +1,6 @@
+export { Session, sessionFor, type TokenGetter, type SessionOptions, type SessionStats } from './core/session.ts';
+export { SessionError, toSessionError, type SessionErrorKind } from './core/errors.ts';
+export { createSessionClient, fetchWithRenewal, type SessionClient } from './core/client.ts';
+export { SessionElement, type ConnectionState } from './core/session-element.ts';
+export { apiBaseUrlFrom, embedsApi, type WixEmbedsApi } from './core/host.ts';
+export { WixDataList } from './data-list/define.ts';

@@ -1,0 +1,48 @@
+// Browser tests: real Chromium (Debian's, or CHROME_PATH) through Playwright, served over HTTPS with the
+// local Wix platform mounted on the same origin, as the demo does. Run through tsx so this file can import
+// the platform's TypeScript: `node --import tsx node_modules/@web/test-runner/dist/bin.js`.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { existsSync } from 'node:fs';
+import { ensureTls } from './demo/platform/host/tls.ts';
+import { createPlatform } from './demo/platform/index.ts';
+import { PLATFORM_PATH_PREFIXES } from './demo/platform/host/handler.ts';
+import { seedBrowserFixtures } from './test/elements/fixtures/seed.ts';
+
+await ensureTls('.wix-local');
+const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir: '.wix-local', onError: () => {} });
+seedBrowserFixtures(platform);
+
+const chromium = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+
+/** Koa middleware: platform paths go to the platform, everything else to the test server. */
+const mountPlatform = async (ctx, next) => {
+  if (!PLATFORM_PATH_PREFIXES.some((prefix) => ctx.path.startsWith(prefix))) return next();
+  ctx.respond = false;
+  await platform.handle(ctx.req, ctx.res);
+};
+
+export default {
+  files: ['test/elements/**/*.test.ts'],
+  nodeResolve: true,
+  http2: true,
+  protocol: 'https:',
+  sslKey: '.wix-local/tls/key.pem',
+  sslCert: '.wix-local/tls/cert.pem',
+  hostname: 'localhost',
+  concurrency: 1,
+  testsFinishTimeout: 120_000,
+  middleware: [mountPlatform],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        ...(chromium ? { executablePath: chromium } : {}),
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--ignore-certificate-errors'],
+      },
+      createBrowserContext: ({ browser }) => browser.newContext({ ignoreHTTPSErrors: true }),
+    }),
+  ],
+  testFramework: { config: { timeout: 20_000 } },
+};
