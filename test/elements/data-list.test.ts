@@ -162,7 +162,7 @@ describe('<wix-data-list>', () => {
     await new Promise((r) => setTimeout(r, 100));
     el.setAttribute('filter', '{"parity":"even"}');
     const loaded = await oneEvent(el, 'wix-data-loaded');
-    expect(loaded.detail.items.map((i) => i['n'])).to.deep.equal([2, 4, 6]);
+    expect(loaded.detail.items.map((i: Record<string, unknown>) => i['n'])).to.deep.equal([2, 4, 6]);
     await new Promise((r) => setTimeout(r, 1000)); // the slow odd page has answered by now
     await el.updateComplete;
     expect(itemTexts(el)).to.deep.equal(['n 2', 'n 4', 'n 6']);
