@@ -60,6 +60,8 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-fault]'
 }
 
 // Request log panel: polls the platform; shows no credential because the platform logs none.
+const shortPath = (path: string) =>
+  path.replace('/_api/cloud-data/v2/', 'data/').replace('/_api/iam/authentication/v2/', 'iam/').replace('/_api/redirects-api/v1/', 'redirects/').replace(/^\//, '');
 let lastSeq = 0;
 async function pollLog() {
   const r = await fetch(`/_platform/requests?since=${lastSeq}`);
@@ -71,7 +73,7 @@ async function pollLog() {
     const note = e.grant === 'refresh_token' ? 'token renewed' : e.grant ? `token: ${e.grant}` : (e.fault ?? '');
     tr.append(
       cell(e.method),
-      cell(e.path.replace('/_api/cloud-data/v2', '…')),
+      cell(shortPath(e.path)),
       cell(String(e.status), e.status < 400 ? 'status-ok' : 'status-err'),
       cell(e.role),
       cell(note, e.grant === 'refresh_token' ? 'renewed' : ''),

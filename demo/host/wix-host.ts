@@ -13,7 +13,7 @@ const WIX_API_HOSTS = new Set(['www.wixapis.com', 'edge.wixapis.com']);
 export function routeWixApisToPage(origin = location.origin): void {
   const original = window.fetch.bind(window);
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     if (!WIX_API_HOSTS.has(url.hostname)) return original(input, init);
     const routed = `${origin}${url.pathname}${url.search}`;
     return input instanceof Request ? original(new Request(routed, input), init) : original(routed, init);

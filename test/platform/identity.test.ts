@@ -186,6 +186,18 @@ describe('the authorize endpoint', () => {
     assert.equal(replay.status, 400);
   });
 
+  it('web_message answers post only to the framing page when it is the platform or a registered origin', async () => {
+    const login = await rawCall(p, '/_api/iam/authentication/v2/login', { body: JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }) });
+    const url = authorizeUrl({ response_mode: 'web_message', prompt: 'none', sessionToken: login.json?.['sessionToken'] });
+    const evil = await fetch(url, { headers: { referer: 'https://evil.example/page' } });
+    assert.equal(evil.status, 400);
+    assert.doesNotMatch(await evil.text(), /postMessage/);
+    const login2 = await rawCall(p, '/_api/iam/authentication/v2/login', { body: JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }) });
+    const good = await fetch(authorizeUrl({ response_mode: 'web_message', prompt: 'none', sessionToken: login2.json?.['sessionToken'] }), { headers: { referer: 'https://localhost:5173/shop' } });
+    assert.equal(good.status, 200);
+    assert.match(await good.text(), /postMessage\(\{"code":"[\w-]+","state":"s1"\}, "https:\/\/localhost:5173"\)/);
+  });
+
   it('wrong credentials on the form show an error and issue no code', async () => {
     const posted = await fetch(authorizeUrl({ redirect_uri: 'https://localhost/callback' }), {
       method: 'POST',

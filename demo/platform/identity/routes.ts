@@ -213,15 +213,31 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   for (const prefix of ['/_api/redirects-api/v1', '/redirects-api/v1', '/headless/v1']) router.add('POST', `${prefix}/redirect-session`, redirectSession);
 
   /** Answers an authorization request: a redirect with the code, or a web_message page for iframes. */
-  const deliver = (client: OAuthClient, query: URLSearchParams, result: Record<string, string>, platformOrigin: string): RawResponse => {
+  /**
+   * The origin a web_message answer may be posted to: the page that framed the authorize request (its
+   * Referer), if that is the platform itself or a registered redirect origin (loopback: any port).
+   */
+  const messageOrigin = (client: OAuthClient, referer: string | undefined, platformOrigin: string): string | undefined => {
+    let origin: string;
+    try {
+      origin = new URL(referer ?? '').origin;
+    } catch {
+      return undefined;
+    }
+    if (origin === platformOrigin) return origin;
+    return client.redirectUris.some((u) => redirectUriAllowed({ ...client, redirectUris: [new URL(u).origin + '/'] }, `${origin}/`)) ? origin : undefined;
+  };
+
+  const deliver = (client: OAuthClient, query: URLSearchParams, result: Record<string, string>, ctx: RequestContext): RawResponse => {
     const redirectUri = query.get('redirect_uri');
     const state = query.get('state');
     const payload = { ...result, ...(state ? { state } : {}) };
     const mode = query.get('response_mode') ?? 'query';
     if (mode === 'web_message') {
-      // Registered origins, plus the platform's own origin (a site page the platform serves itself).
-      const origins = [...new Set([platformOrigin, ...client.redirectUris.map((u) => new URL(u).origin)])];
-      const script = `const data=${JSON.stringify(payload).replace(/</g, '\\u003c')};for(const o of ${JSON.stringify(origins).replace(/</g, '\\u003c')}){try{window.parent.postMessage(data,o)}catch(e){}}`;
+      const referer = ctx.headers['referer'];
+      const target = messageOrigin(client, Array.isArray(referer) ? referer[0] : referer, ctx.origin);
+      if (!target) return new RawResponse(400, html('Sign-in error', '<h1>Sign-in error</h1><p class="error">This page may not receive the sign-in result.</p>'), { 'content-type': 'text/html; charset=utf-8' });
+      const script = `window.parent.postMessage(${JSON.stringify(payload).replace(/</g, '\\u003c')}, ${JSON.stringify(target).replace(/</g, '\\u003c')});`;
       return new RawResponse(200, html('Signing in', `<p>Signing in…</p><script>${script}</script>`), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     }
     if (!redirectUri) return new RawResponse(400, html('Sign-in error', '<h1>Sign-in error</h1><p class="error">redirect_uri is required.</p>'), { 'content-type': 'text/html; charset=utf-8' });
@@ -240,15 +256,15 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     return client;
   };
 
-  const issueCode = (client: OAuthClient, query: URLSearchParams, origin: string, subjectId: string, role: SessionRole): RawResponse => {
-    if (query.get('response_type') !== 'code') return deliver(client, query, { error: 'unsupported_response_type' }, origin);
+  const issueCode = (client: OAuthClient, query: URLSearchParams, ctx: RequestContext, subjectId: string, role: SessionRole): RawResponse => {
+    if (query.get('response_type') !== 'code') return deliver(client, query, { error: 'unsupported_response_type' }, ctx);
     const challenge = query.get('code_challenge');
     if (!challenge || query.get('code_challenge_method') !== 'S256') {
-      return deliver(client, query, { error: 'invalid_request', error_description: 'PKCE with S256 is required.' }, origin);
+      return deliver(client, query, { error: 'invalid_request', error_description: 'PKCE with S256 is required.' }, ctx);
     }
     const code = randomBytes(24).toString('base64url');
     codes.set(code, { clientId: client.clientId, redirectUri: query.get('redirect_uri') ?? undefined, codeChallenge: challenge, subjectId, role, expiresAt: clock.now() + CODE_TTL_MS });
-    return deliver(client, query, { code }, origin);
+    return deliver(client, query, { code }, ctx);
   };
 
   const loginForm = (query: URLSearchParams, message?: string) =>
@@ -272,9 +288,9 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (sessionToken) {
       const session = await tokens.verifySession(sessionToken).catch(() => undefined);
       const member = session && directory.getMember(session.subjectId);
-      if (member) return issueCode(checked, ctx.query, ctx.origin, member.id, member.role);
+      if (member) return issueCode(checked, ctx.query, ctx, member.id, member.role);
     }
-    if (ctx.query.get('prompt') === 'none') return deliver(checked, ctx.query, { error: 'login_required' }, ctx.origin);
+    if (ctx.query.get('prompt') === 'none') return deliver(checked, ctx.query, { error: 'login_required' }, ctx);
     return loginForm(ctx.query);
   });
 
@@ -284,7 +300,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     const form = (ctx.body ?? {}) as Record<string, unknown>;
     const member = directory.authenticate(String(form['email'] ?? ''), String(form['password'] ?? ''));
     if (!member) return loginForm(ctx.query, 'Wrong email or password.');
-    return issueCode(checked, ctx.query, ctx.origin, member.id, member.role);
+    return issueCode(checked, ctx.query, ctx, member.id, member.role);
   });
 
   router.add('GET', '/oauth2/logout', (ctx) => {
