@@ -2,7 +2,8 @@ import { defineConfig, type Plugin } from 'vite';
 import { ensureTls } from './demo/platform/host/tls.ts';
 import { createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './demo/platform/index.ts';
 
-const DATA_DIR = '.wix-local';
+/** Where the certificate and the demo database live; tests point it at a scratch folder. */
+const DATA_DIR = process.env['WIX_LOCAL_DATA_DIR'] ?? '.wix-local';
 
 /** Mounts the local Wix platform on the dev server: its paths (/_api, /wix-data, /oauth2, ...) are answered in-process. */
 function localWixPlatform(): Plugin {

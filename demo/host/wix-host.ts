@@ -46,12 +46,25 @@ export class DemoWixHost extends EventTarget {
     this.watchElements();
   }
 
-  /** A new getter per identity: elements treat a new injection as "the identity may have changed". */
+  /**
+   * A new getter per identity: elements treat a new injection as "the identity may have changed".
+   * Elements call it once per token lifetime, so being asked again for the token it last handed out
+   * means the platform rejected that token (401): the host then renews with the refresh token.
+   */
   private makeGetter(): TokenGetter {
+    let lastHanded: string | undefined;
     return async () => {
       const { headers } = await this.client.auth.getAuthHeaders();
-      if (!headers.Authorization) throw new Error('The host has no session.');
-      return headers.Authorization;
+      let token = headers.Authorization;
+      if (token && token === lastHanded) {
+        const tokens = this.client.auth.getTokens();
+        const renewed = await this.client.auth.renewToken(tokens.refreshToken);
+        this.client.auth.setTokens(renewed);
+        token = renewed.accessToken.value;
+      }
+      if (!token) throw new Error('The host has no session.');
+      lastHanded = token;
+      return token;
     };
   }
 

@@ -1,0 +1,109 @@
+/**
+ * End to end: the demo page served by `vite` (the same config `npm run dev` uses), with the platform mounted,
+ * driven by Playwright in Chromium. A visitor sees products; signing in reveals member notes; orders stay denied.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+
+const CHROME = process.env['CHROME_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+let server: ViteDevServer;
+let browser: Browser;
+let baseUrl: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'wix-e2e-'));
+
+before(async () => {
+  // A scratch data directory: the e2e run never touches the developer's .wix-local database.
+  process.env['WIX_LOCAL_DATA_DIR'] = dataDir;
+  server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, strictPort: false }, logLevel: 'silent' });
+  await server.listen();
+  baseUrl = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  browser = await chromium.launch({ ...(CHROME ? { executablePath: CHROME } : {}), args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openDemo(): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1400 } });
+  const page = await context.newPage();
+  await page.goto(baseUrl + '/');
+  return page;
+}
+
+const itemsOf = (page: Page, id: string) => page.locator(`#${id}`).locator('[part="item"]');
+
+describe('the demo page', () => {
+  it('a visitor sees products, is denied member notes and admin orders with readable messages', async () => {
+    const page = await openDemo();
+    await assert.doesNotReject(itemsOf(page, 'catalogue').first().waitFor());
+    assert.equal(await itemsOf(page, 'catalogue').count(), 6);
+    await page.locator('#catalogue').getByText('Page 1 of 67 · 400 items').waitFor();
+    await page.locator('#notes').getByText('Access denied').waitFor();
+    await page.locator('#orders').getByText('Access denied').waitFor();
+    await page.locator('#orders').getByText('You do not have permission to see this content.').waitFor();
+    await page.context().close();
+  });
+
+  it('filters and pages the catalogue from the page controls', async () => {
+    const page = await openDemo();
+    await itemsOf(page, 'catalogue').first().waitFor();
+    await page.getByRole('button', { name: 'Footwear', exact: true }).click();
+    // The pager changes from the unfiltered 400 once the filtered page has painted.
+    await page.locator('#catalogue').getByText(/Page 1 of \d+ · (?!400 )\d+ items/).waitFor();
+    const texts = await itemsOf(page, 'catalogue').allTextContents();
+    assert.ok(texts.length > 0);
+    assert.ok(texts.every((t) => t.includes('Footwear')), 'every row is footwear');
+    await page.locator('#catalogue').getByRole('button', { name: 'Next' }).click();
+    await page.locator('#catalogue').getByText(/Page 2 of/).waitFor();
+    await page.context().close();
+  });
+
+  it('signing in as the demo member reveals their notes; orders stay denied; signing out hides them again', async () => {
+    const page = await openDemo();
+    await itemsOf(page, 'catalogue').first().waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as member@example.com').waitFor();
+    await itemsOf(page, 'notes').first().waitFor();
+    await page.locator('#notes').getByText(/Page 1 of \d+ · 23 items/).waitFor();
+    await page.locator('#orders').getByText('Access denied').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('Browsing as a visitor').waitFor();
+    await page.locator('#notes').getByText('Access denied').waitFor();
+    await page.context().close();
+  });
+
+  it('selecting an item with the keyboard shows it, and the request log never shows a token', async () => {
+    const page = await openDemo();
+    await itemsOf(page, 'catalogue').first().waitFor();
+    await itemsOf(page, 'catalogue').nth(1).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#selected').getByText(/\(prod-\d+\)/).waitFor();
+    await page.locator('#log tbody tr').first().waitFor();
+    const logText = await page.locator('#log').textContent();
+    assert.match(logText ?? '', /oauth2\/token/);
+    assert.doesNotMatch(logText ?? '', /OauthNG|JWS\.|eyJ/);
+    await page.context().close();
+  });
+
+  it('an expired access token is renewed once, and the list keeps working', async () => {
+    const page = await openDemo();
+    await itemsOf(page, 'catalogue').first().waitFor();
+    await page.getByRole('button', { name: 'Expire access tokens' }).click();
+    await page.getByRole('button', { name: 'Tents', exact: true }).click();
+    await page.locator('#catalogue').getByText(/Page 1 of \d+ · (?!400 )\d+ items/).waitFor();
+    const texts = await itemsOf(page, 'catalogue').allTextContents();
+    assert.ok(texts.every((t) => t.includes('Tents')));
+    await page.locator('#log').getByText('token renewed').waitFor();
+    await page.context().close();
+  });
+});
