@@ -7,6 +7,7 @@ import { readdirSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { leakGuard } from './leak-guard.ts';
+import { minifyLitCss } from './minify-css.ts';
 
 export const EDITOR_OUT_DIR = 'dist/editor';
 
@@ -46,7 +47,7 @@ export async function buildEditorBundles(outDir = EDITOR_OUT_DIR): Promise<strin
       logLevel: 'warn',
       envPrefix: 'VITE_',
       define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-      plugins: [leakGuard({ secrets })],
+      plugins: [leakGuard({ secrets }), minifyLitCss()],
       build: {
         outDir,
         emptyOutDir: false,

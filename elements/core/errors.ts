@@ -10,13 +10,13 @@ export type SessionErrorKind =
   | 'not-connected';
 
 const MESSAGES: Record<SessionErrorKind, string> = {
-  network: 'The site could not be reached. Check the connection and try again.',
-  unauthenticated: 'Your session has ended. Reload the page to sign in again.',
+  network: 'The site could not be reached. Try again.',
+  unauthenticated: 'Your session has ended. Reload the page.',
   forbidden: 'You do not have permission to see this content.',
   'not-found': 'This content does not exist.',
   validation: 'The request was not valid.',
-  'rate-limited': 'Too many requests right now. Try again in a moment.',
-  server: 'The site had a problem answering. Try again later.',
+  'rate-limited': 'Too many requests. Try again in a moment.',
+  server: 'The site had a problem. Try again later.',
   'not-connected': 'Not connected to a Wix site.',
 };
 
@@ -40,40 +40,17 @@ export class SessionError extends Error {
   }
 }
 
-const CODE_KINDS: Record<string, SessionErrorKind> = {
-  UNAUTHENTICATED: 'unauthenticated',
-  '401': 'unauthenticated',
-  PERMISSION_DENIED: 'forbidden',
-  WDE0027: 'forbidden',
-  WDE0144: 'forbidden',
-  WDE0177: 'forbidden',
-  '403': 'forbidden',
-  NOT_FOUND: 'not-found',
-  WDE0025: 'not-found',
-  WDE0026: 'not-found',
-  WDE0073: 'not-found',
-  '404': 'not-found',
-  RESOURCE_EXHAUSTED: 'rate-limited',
-  WDE0014: 'rate-limited',
-  '429': 'rate-limited',
-  WDE0070: 'validation',
-  WDE0077: 'validation',
-  WDE0080: 'validation',
-  WDE0075: 'validation',
-  WDE0109: 'validation',
-  INVALID_ARGUMENT: 'validation',
-  '400': 'validation',
-};
+/** Wix codes (and the bare HTTP statuses the SDK uses when a body has none) by kind. */
+const CODE_KINDS: [SessionErrorKind, RegExp][] = [
+  ['unauthenticated', /^(UNAUTHENTICATED|401)$/],
+  ['forbidden', /^(PERMISSION_DENIED|WDE0027|WDE0144|WDE0177|403)$/],
+  ['not-found', /^(NOT_FOUND|WDE002[56]|WDE0073|404)$/],
+  ['rate-limited', /^(RESOURCE_EXHAUSTED|WDE0014|429)$/],
+  ['validation', /^(INVALID_ARGUMENT|WDE00(70|75|77|80)|WDE0109|4\d\d)$/],
+  ['server', /^5\d\d$/],
+];
 
-const statusKind = (status: number): SessionErrorKind | undefined => {
-  if (status === 401) return 'unauthenticated';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not-found';
-  if (status === 429) return 'rate-limited';
-  if (status >= 500) return 'server';
-  if (status >= 400) return 'validation';
-  return undefined;
-};
+const kindOf = (code: string): SessionErrorKind | undefined => CODE_KINDS.find(([, pattern]) => pattern.test(code))?.[0];
 
 /**
  * Maps whatever the SDK or fetch threw into a SessionError. The SDK keeps the Wix code in
@@ -86,13 +63,9 @@ export function toSessionError(error: unknown, lastStatus?: number): SessionErro
   const code = rawCode === undefined ? undefined : String(rawCode);
   const message = typeof e?.message === 'string' ? e.message : undefined;
   if (e?.details?.validationError || e?.name === 'WixDataValidationError') return new SessionError('validation', message, { code, cause: error });
-  if (code && CODE_KINDS[code]) return new SessionError(CODE_KINDS[code], message, { code, cause: error, ...(lastStatus ? { status: lastStatus } : {}) });
-  if (lastStatus !== undefined) {
-    const kind = statusKind(lastStatus);
-    if (kind) return new SessionError(kind, message, { status: lastStatus, ...(code ? { code } : {}), cause: error });
-  }
+  const kind = (code && kindOf(code)) || (lastStatus !== undefined ? kindOf(String(lastStatus)) : undefined);
+  if (kind) return new SessionError(kind, message, { ...(code ? { code } : {}), ...(lastStatus ? { status: lastStatus } : {}), cause: error });
   if (e?.name === 'TypeError' || e?.name === 'AbortError' || e?.name === 'TimeoutError') return new SessionError('network', undefined, { cause: error });
   if (e?.name === 'SyntaxError') return new SessionError('server', 'The site answered with a malformed response.', { cause: error });
-  if (code && /^5\d\d$/.test(code)) return new SessionError('server', message, { code, cause: error });
   return new SessionError('server', message, { ...(code ? { code } : {}), cause: error });
 }

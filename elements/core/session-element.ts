@@ -1,5 +1,4 @@
-import { LitElement } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations } from 'lit';
 import { createSessionClient, type SessionClient } from './client.ts';
 import { SessionError } from './errors.ts';
 import { embedsApi, inEditor } from './host.ts';
@@ -19,15 +18,21 @@ const clients = new WeakMap<Session, SessionClient>();
  * is tried. With neither, after `connect-timeout` ms the element shows "not connected", never a blank box.
  */
 export class SessionElement extends LitElement {
+  // Static declarations rather than decorators: the decorator runtime costs bytes in every editor bundle.
+  static override properties: PropertyDeclarations = {
+    connectTimeout: { type: Number, attribute: 'connect-timeout' },
+    apiBaseUrl: { attribute: 'api-base-url' },
+    connection: { state: true },
+    sessionVersion: { state: true },
+  };
+
   /** Milliseconds to wait for the host to inject a token getter before showing "not connected". */
-  @property({ type: Number, attribute: 'connect-timeout' }) connectTimeout = 1500;
-
+  connectTimeout = 1500;
   /** Overrides the API base URL (host[:port][/path]); normally derived from the site's URL. */
-  @property({ attribute: 'api-base-url' }) apiBaseUrl: string | undefined;
-
-  @state() protected connection: ConnectionState = 'connecting';
+  apiBaseUrl: string | undefined;
+  protected connection: ConnectionState = 'connecting';
   /** Bumps when the session's identity may have changed, so data tasks run again. */
-  @state() protected sessionVersion = 0;
+  protected sessionVersion = 0;
 
   protected session: Session | undefined;
   protected client: SessionClient | undefined;

@@ -82,13 +82,6 @@ export class Session extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 
-  /** Drops the token without acquiring a new one (sign-out, element teardown of the last user). */
-  forget(): void {
-    this.generation++;
-    this.cached = undefined;
-    this.inflight = undefined;
-  }
-
   private acquire(isRenewal: boolean): Promise<string> {
     if (this.inflight) return this.inflight;
     this.stats.acquisitions++;
@@ -97,12 +90,12 @@ export class Session extends EventTarget {
     const started = this.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SessionError('network', 'The site took too long to provide a session.')), this.acquireTimeoutMs);
+      timer = setTimeout(() => reject(new SessionError('network')), this.acquireTimeoutMs);
     });
     const attempt = Promise.race([Promise.resolve().then(() => this.getter()), timeout])
       .then((value) => {
         if (typeof value !== 'string' || value.length === 0) {
-          throw new SessionError('unauthenticated', 'The site did not provide a session token.');
+          throw new SessionError('unauthenticated');
         }
         if (generation === this.generation) {
           const expiresAt = readExpiryMs(value) ?? started + this.defaultTtlMs;
@@ -114,7 +107,7 @@ export class Session extends EventTarget {
       .catch((error: unknown) => {
         const typed = toSessionError(error);
         // A getter failure is never turned into an anonymous session: it is reported as it is.
-        throw typed.kind === 'network' ? typed : new SessionError('unauthenticated', 'The session could not be renewed. Sign in again.', { cause: error });
+        throw typed.kind === 'network' ? typed : new SessionError('unauthenticated', undefined, { cause: error });
       })
       .finally(() => {
         clearTimeout(timer);

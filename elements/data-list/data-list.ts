@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { initialState, Task } from '@lit/task';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
@@ -71,22 +70,31 @@ interface PageResult {
  */
 export class WixDataList extends SessionElement {
   static override styles = dataListStyles;
+  static override properties: PropertyDeclarations = {
+    collection: { reflect: true },
+    fields: {},
+    sort: {},
+    pageSize: { type: Number, attribute: 'page-size' },
+    filter: {},
+    emptyText: { attribute: 'empty-text' },
+    page: { state: true },
+    selectedId: { state: true },
+  };
 
-  @property({ reflect: true }) collection = '';
-  @property() fields = '';
-  @property() sort = '';
-  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
-  @property() filter = '';
-  @property({ attribute: 'empty-text' }) emptyText = 'Nothing to show yet.';
-
+  collection = '';
+  fields = '';
+  sort = '';
+  pageSize = 10;
+  filter = '';
+  emptyText = 'Nothing to show yet.';
   /** Zero-based page index. */
-  @state() page = 0;
-  @state() private selectedId: string | undefined;
+  page = 0;
+  private selectedId: string | undefined;
 
   private readonly data = new Task(this, {
     task: async ([client, collection, fields, sort, pageSize, filter, page]) => {
       if (!client) return initialState;
-      if (!collection) throw new SessionError('validation', 'Set the collection attribute to the ID of a collection.');
+      if (!collection) throw new SessionError('validation', 'Set the collection attribute.');
       const fieldSpecs = parseFields(fields);
       const limit = checkPageSize(pageSize);
       let response;
@@ -112,13 +120,8 @@ export class WixDataList extends SessionElement {
       this.emit('wix-data-loaded', { collection: this.collection, items: result.items, totalCount: result.totalCount, page: this.page, pageCount });
     },
     onError: (error) => {
-      const typed = toSessionError(error);
-      this.emit('wix-data-error', {
-        kind: typed.kind,
-        message: typed.message,
-        ...(typed.code ? { code: typed.code } : {}),
-        ...(typed.status ? { status: typed.status } : {}),
-      });
+      const { kind, message, code, status } = toSessionError(error);
+      this.emit('wix-data-error', { kind, message, code, status });
     },
   });
 
@@ -167,10 +170,10 @@ export class WixDataList extends SessionElement {
 
   protected override render() {
     if (this.connection === 'editor') {
-      return this.stateBox('Data list', `Shows items from the "${this.collection || 'chosen'}" collection on the published site, as the visitor or member viewing it.`);
+      return this.stateBox('Data list', `Shows items from the "${this.collection}" collection on the live site.`);
     }
     if (this.connection === 'not-connected') {
-      return this.stateBox('Not connected', 'This list needs a Wix site session. Add it to a Wix site (or a site widget) to load data.');
+      return this.stateBox('Not connected', 'This list needs a Wix site session to load data.');
     }
     return this.data.render({
       initial: () => this.stateBox('Connecting…', 'Waiting for the site session.'),
