@@ -166,7 +166,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     void platform.handle(req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than Node clients' 5 s idle timeout, so the client closes idle sockets first and never writes to a dead one.
+  server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
