@@ -19,28 +19,8 @@ import { startPlatform, type RunningPlatform } from '../demo/platform/index.ts';
 import type { SeedItem } from '../demo/platform/seed/demo-data.ts';
 import { StatementCache, type Db } from '../demo/platform/storage/database.ts';
 
-/** The declared fields of the demo `Products` collection (demo/platform/seed/seed.ts). */
-export const PRODUCT_FIELDS: CollectionField[] = [
-  { key: 'title', displayName: 'Title', type: 'TEXT' },
-  { key: 'sku', displayName: 'SKU', type: 'TEXT' },
-  { key: 'category', displayName: 'Category', type: 'TEXT' },
-  { key: 'brand', displayName: 'Brand', type: 'TEXT' },
-  { key: 'price', displayName: 'Price', type: 'NUMBER' },
-  { key: 'inStock', displayName: 'In stock', type: 'BOOLEAN' },
-  { key: 'rating', displayName: 'Rating', type: 'NUMBER' },
-  { key: 'reviewCount', displayName: 'Reviews', type: 'NUMBER' },
-  { key: 'tags', displayName: 'Tags', type: 'ARRAY_STRING' },
-  { key: 'releaseDate', displayName: 'Released', type: 'DATETIME' },
-  { key: 'description', displayName: 'Description', type: 'RICH_TEXT' },
-  { key: 'image', displayName: 'Image', type: 'IMAGE' },
-];
+export { PRODUCT_FIELDS, toWireData } from '../demo/platform/seed/seed.ts';
 
-/** Dates become `{$date}` the way the SDK sends them (as seed.ts does). */
-export function toWireData(item: SeedItem): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) out[k] = v instanceof Date ? { $date: v.toISOString() } : v;
-  return out;
-}
 
 function makeClient(platform: { apiKey: string; siteId: string }) {
   return createClient({ modules: { items }, auth: ApiKeyStrategy({ apiKey: platform.apiKey, siteId: platform.siteId }) });

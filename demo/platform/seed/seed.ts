@@ -1,3 +1,4 @@
+import type { CollectionField } from '../data/collections.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { PlatformServices } from '../services.ts';
 import { adminOrders, catalogueProducts, memberNotes, type SeedItem } from './demo-data.ts';
@@ -12,8 +13,24 @@ export const DEMO_COLLECTIONS = {
   orders: 'Orders',
 } as const;
 
+/** The declared fields of the public catalogue; each TEXT/NUMBER/BOOLEAN/DATETIME one gets an expression index. */
+export const PRODUCT_FIELDS: CollectionField[] = [
+  { key: 'title', displayName: 'Title', type: 'TEXT' },
+  { key: 'sku', displayName: 'SKU', type: 'TEXT' },
+  { key: 'category', displayName: 'Category', type: 'TEXT' },
+  { key: 'brand', displayName: 'Brand', type: 'TEXT' },
+  { key: 'price', displayName: 'Price', type: 'NUMBER' },
+  { key: 'inStock', displayName: 'In stock', type: 'BOOLEAN' },
+  { key: 'rating', displayName: 'Rating', type: 'NUMBER' },
+  { key: 'reviewCount', displayName: 'Reviews', type: 'NUMBER' },
+  { key: 'tags', displayName: 'Tags', type: 'ARRAY_STRING' },
+  { key: 'releaseDate', displayName: 'Released', type: 'DATETIME' },
+  { key: 'description', displayName: 'Description', type: 'RICH_TEXT' },
+  { key: 'image', displayName: 'Image', type: 'IMAGE' },
+];
+
 /** Dates become `{$date}` the way the SDK sends them. */
-function toWireData(item: SeedItem): Record<string, unknown> {
+export function toWireData(item: SeedItem): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) out[k] = v instanceof Date ? { $date: v.toISOString() } : v;
   return out;
@@ -35,20 +52,7 @@ export function seedDemo(services: PlatformServices, ownerId: string): { created
       id: DEMO_COLLECTIONS.products,
       displayName: 'Product catalogue',
       permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
-      fields: [
-        { key: 'title', displayName: 'Title', type: 'TEXT' },
-        { key: 'sku', displayName: 'SKU', type: 'TEXT' },
-        { key: 'category', displayName: 'Category', type: 'TEXT' },
-        { key: 'brand', displayName: 'Brand', type: 'TEXT' },
-        { key: 'price', displayName: 'Price', type: 'NUMBER' },
-        { key: 'inStock', displayName: 'In stock', type: 'BOOLEAN' },
-        { key: 'rating', displayName: 'Rating', type: 'NUMBER' },
-        { key: 'reviewCount', displayName: 'Reviews', type: 'NUMBER' },
-        { key: 'tags', displayName: 'Tags', type: 'ARRAY_STRING' },
-        { key: 'releaseDate', displayName: 'Released', type: 'DATETIME' },
-        { key: 'description', displayName: 'Description', type: 'RICH_TEXT' },
-        { key: 'image', displayName: 'Image', type: 'IMAGE' },
-      ],
+      fields: PRODUCT_FIELDS,
     });
     collections.create({
       id: DEMO_COLLECTIONS.notes,
