@@ -29,7 +29,8 @@ export class WixApiError extends Error {
   }
 
   toBody(): Record<string, unknown> {
-    if (this.status >= 500) return { message: '', details: {} };
+    // Wix's system errors carry nothing; our own coded 5xx (a web method's time limit or failure) say what happened.
+    if (this.status >= 500 && !this.code) return { message: '', details: {} };
     if (this.fieldViolations) {
       return { message: this.message, details: { validationError: { fieldViolations: this.fieldViolations } } };
     }

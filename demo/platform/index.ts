@@ -21,10 +21,15 @@ import { DEFAULT_ACCESS_TTL_SECONDS, TokenService } from './identity/tokens.ts';
 import { DEMO_OWNER, seedDemo } from './seed/seed.ts';
 import type { PlatformServices } from './services.ts';
 import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
+import { registerVeloRoutes, type VeloOptions } from './velo/runtime.ts';
+import { SecretsVault } from './velo/secrets-vault.ts';
+import { seedVeloBackend } from './velo/seed.ts';
 
 export type { FaultRule } from './faults/faults.ts';
 export type { RequestLogEntry } from './host/request-log.ts';
 export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from './seed/seed.ts';
+export { BACKEND_COLLECTIONS, BACKEND_SECRETS } from './velo/seed.ts';
+export type { VeloOptions } from './velo/runtime.ts';
 
 export interface PlatformOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -45,6 +50,10 @@ export interface PlatformOptions {
   controlRoutes?: boolean;
   /** Where unexpected server errors go (already redacted). Default: console.error. */
   onError?: (message: string) => void;
+  /** The Velo runtime: backend folder, module loader, rate limit, time limit. */
+  velo?: VeloOptions;
+  /** The local Secrets Manager file. Default `<dataDir>/secrets.json`; none (memory only) with an in-memory db. */
+  secretsFile?: string;
 }
 
 /** A platform without its own listener: what Vite mounts as middleware. */
@@ -62,6 +71,12 @@ export interface Platform {
   handle(req: IncomingMessage, res: ServerResponse, next?: () => void): Promise<void>;
   createMember(input: { email: string; password: string; nickname?: string; role?: 'member' | 'owner' }): Member;
   createApiKey(input: { name: string; permissions: readonly ApiKeyPermission[]; accountId?: string }): string;
+  /** Revokes an API key at once. */
+  revokeApiKey(key: string): boolean;
+  /** The local Secrets Manager behind wix-secrets-backend and @wix/secrets. */
+  secrets: SecretsVault;
+  /** Sets up what velo-backend/ needs (least-privilege keys as secrets, audit and contact collections). The demo seed does it. */
+  setupVeloBackend(): { primary: string; secondary: string };
   /** Moves the platform clock forward (tokens expire without waiting). */
   advanceClock(ms: number): void;
   /** Makes every access token issued so far count as expired (refresh tokens still renew). */
@@ -118,11 +133,18 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const faults = new FaultInjector();
   const services: PlatformServices = { db, clock, tokens, directory, clients, collections, items, faults, siteId, accountId, clientId };
 
-  if (options.seed === 'demo') seedDemo(services, ownerMember.id);
+  const dbPath = options.db ?? join(dataDir, 'platform.db');
+  const secrets = new SecretsVault(options.secretsFile ?? (dbPath === ':memory:' ? undefined : join(dataDir, 'secrets.json')));
+  const setupVeloBackend = () => seedVeloBackend(services, directory, secrets, secret);
+  if (options.seed === 'demo') {
+    seedDemo(services, ownerMember.id);
+    setupVeloBackend();
+  }
 
   const router = new Router();
   registerIdentityRoutes(router, services);
   registerDataRoutes(router, services);
+  registerVeloRoutes(router, services, secrets, options.velo);
   const log = new RequestLog();
   const controlRouter = createControlRouter(services, log, () => ({
     siteId,
@@ -149,6 +171,9 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     handle,
     createMember: (input) => directory.createMember({ nickname: input.email.split('@')[0]!, ...input }),
     createApiKey: (input) => directory.createApiKey({ name: input.name, accountId: input.accountId ?? accountId, permissions: input.permissions }).key,
+    revokeApiKey: (key) => directory.revokeApiKey(key),
+    secrets,
+    setupVeloBackend,
     advanceClock: (ms) => clock.advance(ms),
     expireTokens: () => tokens.expireAllIssued(),
     close: () => {

@@ -69,7 +69,9 @@ function bodyFromQuery(query: URLSearchParams): unknown {
   return out;
 }
 
-function parseBodyBuffer(raw: Buffer, contentType: string | undefined): unknown {
+function parseBodyBuffer(raw: Buffer, contentType: string | undefined, path: string): unknown {
+  // HTTP functions read their body themselves (json(), text(), buffer()), so it stays text.
+  if (path.startsWith('/_functions')) return raw.toString('utf8');
   if (raw.length === 0) return {};
   const text = raw.toString('utf8');
   if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
@@ -139,12 +141,12 @@ export function createHandler(services: PlatformServices, router: Router, option
       }
 
       let body: unknown;
-      if (method === 'GET' || method === 'DELETE') {
+      if ((method === 'GET' || method === 'DELETE') && !path.startsWith('/_functions')) {
         req.resume();
         body = bodyFromQuery(url.searchParams);
       } else {
         try {
-          body = parseBodyBuffer(await readBody(req, options.maxBodyBytes), req.headers['content-type']);
+          body = parseBodyBuffer(await readBody(req, options.maxBodyBytes), req.headers['content-type'], path);
         } catch (error) {
           if (error instanceof BodyTooLarge) throw errors.payloadTooLarge(options.maxBodyBytes);
           throw error;

@@ -111,6 +111,11 @@ export class Directory {
     return { key, record: { id, name: input.name, accountId: input.accountId, permissions: new Set(input.permissions) } };
   }
 
+  /** Revokes a key: it stops working at once. Returns whether it existed. */
+  revokeApiKey(key: string): boolean {
+    return this.db.prepare('DELETE FROM api_keys WHERE key_hash = ?').run(sha256(key)).changes > 0;
+  }
+
   findApiKey(key: string): ApiKeyRecord | undefined {
     const row = this.db.prepare('SELECT id, name, account_id, permissions FROM api_keys WHERE key_hash = ?').get(sha256(key)) as
       | { id: string; name: string; account_id: string; permissions: string }

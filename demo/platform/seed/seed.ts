@@ -86,7 +86,13 @@ export function seedDemo(services: PlatformServices, ownerId: string): { created
     const products = catalogueProducts(400);
     items.bulkWrite(owner, DEMO_COLLECTIONS.products, 'insert', products.map(toWireData));
     items.bulkWrite(owner, DEMO_COLLECTIONS.notes, 'insert', memberNotes(60, [member.id, river.id]).map(toWireData));
-    items.bulkWrite(owner, DEMO_COLLECTIONS.orders, 'insert', adminOrders(250, products.map((p) => p._id)).map(toWireData));
+    // A few orders belong to the demo members, so "my orders" has something to show.
+    const orders = adminOrders(250, products.map((p) => p._id));
+    for (const [index, who] of [[3, DEMO_MEMBER], [17, DEMO_MEMBER], [42, DEMO_MEMBER], [88, DEMO_MEMBER], [121, DEMO_MEMBER], [7, SECOND_MEMBER], [64, SECOND_MEMBER]] as const) {
+      const order = orders[index];
+      if (order) Object.assign(order, { customerEmail: who.email, customerName: who.nickname });
+    }
+    items.bulkWrite(owner, DEMO_COLLECTIONS.orders, 'insert', orders.map(toWireData));
   })();
   return { created: true };
 }

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { errors, WixApiError } from '../errors.ts';
+import { redact } from '../host/redact.ts';
+import { RawResponse, type RequestContext, type Router } from '../host/router.ts';
+import type { Caller } from '../identity/callers.ts';
+import type { PlatformServices } from '../services.ts';
+import { veloCalls, type VeloRuntimeServices } from './context.ts';
+import { WixHttpFunctionResponse, type WixHttpFunctionRequest } from './modules/wix-http-functions.ts';
+import type { Permission } from './modules/wix-web-module.ts';
+import type { SecretsVault } from './secrets-vault.ts';
+
+export type ModuleLoader = (name: string) => Promise<Record<string, unknown>>;
+
+export interface VeloOptions {
+  /** Folder of the backend modules (default `velo-backend`). */
+  backendDir?: string;
+  /** Loads `<name>.ts` from the backend folder; Vite passes its SSR loader so its aliases apply. */
+  loadModule?: ModuleLoader;
+  /** Backend requests per minute before 429; Wix's free-site limit by default. */
+  rateLimitPerMinute?: number;
+  /** Wall time of one backend call before 504; Wix's 14 s by default. */
+  timeoutMs?: number;
+}
+
+const MODULE_NAME = /^[a-z0-9][a-z0-9-]{0,63}(\.web)?$/;
+const FUNCTION_NAME = /^[A-Za-z_$][\w$]{0,99}$/;
+
+/** `import()` of the backend module; the Velo names resolve through tsconfig paths (tsx) or Vite aliases. */
+export function nodeModuleLoader(backendDir: string): ModuleLoader {
+  return async (name) => {
+    const file = resolve(backendDir, `${name}.ts`);
+    if (!existsSync(file)) throw errors.notFound(`No backend module named ${name}.`);
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  };
+}
+
+function allowed(permission: Permission, caller: Caller): boolean {
+  if (permission === 'Anyone') return true;
+  if (permission === 'SiteMember') return caller.kind === 'member' || caller.kind === 'owner';
+  return caller.kind === 'owner';
+}
+
+/** A fixed one-minute window on the platform clock, as Wix counts backend requests per minute. */
+class MinuteLimiter {
+  private windowStart = 0;
+  private count = 0;
+  constructor(private readonly limit: number, private readonly now: () => number) {}
+  take(): boolean {
+    const now = this.now();
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.count = 0;
+    }
+    return ++this.count <= this.limit;
+  }
+}
+
+/**
+ * The Velo runtime: web methods over a local RPC endpoint (`POST /_webMethods/<module>.web/<name>` with
+ * `{ args: [...] }`, answered `{ result }`), and HTTP functions at `/_functions/<name>` and `/_functions-dev/<name>`.
+ * The caller's identity comes from its session token; permissions, the 14 s limit and the rate limit apply.
+ */
+export function registerVeloRoutes(router: Router, services: PlatformServices, secrets: SecretsVault, options: VeloOptions = {}): void {
+  const backendDir = resolve(options.backendDir ?? 'velo-backend');
+  const load = options.loadModule ?? nodeModuleLoader(backendDir);
+  const timeoutMs = options.timeoutMs ?? 14_000;
+  const limiter = new MinuteLimiter(options.rateLimitPerMinute ?? 5_000, () => services.clock.now());
+  const runtime: VeloRuntimeServices = { secrets, siteId: services.siteId, getMember: (id) => services.directory.getMember(id) };
+
+  /** Runs one backend call in its context, cut off at the time limit. */
+  const run = async <T>(caller: Caller, functionName: string, body: () => Promise<T> | T): Promise<T> => {
+    if (!limiter.take()) {
+      throw new WixApiError(429, `${functionName} was throttled: more than ${options.rateLimitPerMinute ?? 5_000} backend requests this minute.`, { code: 'RESOURCE_EXHAUSTED' });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new WixApiError(504, `${functionName} did not finish within ${timeoutMs / 1000} s.`, { code: 'DEADLINE_EXCEEDED' })), timeoutMs);
+    });
+    try {
+      return await Promise.race([veloCalls.run({ caller, elevated: false, functionName, runtime }, body), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const loadChecked = async (name: string) => {
+    if (!MODULE_NAME.test(name)) throw errors.notFound('No such backend module.');
+    return load(name);
+  };
+
+  router.add('POST', '/_webMethods/:module/:method', async (ctx) => {
+    const moduleName = ctx.params['module']!;
+    const methodName = ctx.params['method']!;
+    if (!moduleName.endsWith('.web') || !FUNCTION_NAME.test(methodName)) throw errors.notFound('No such web method.');
+    const caller = await ctx.caller();
+    if (caller.kind === 'apiKey') throw errors.forbidden('Web methods are called from page code with a site session, not an API key.');
+    const mod = await loadChecked(moduleName);
+    const fn = mod[methodName] as ((...args: unknown[]) => unknown) & { permission?: Permission } | undefined;
+    if (typeof fn !== 'function' || !fn.permission) throw errors.notFound(`${moduleName}/${methodName} is not a web method.`);
+    if (!allowed(fn.permission, caller)) {
+      throw errors.forbidden(`${moduleName}/${methodName} requires the ${fn.permission} permission.`);
+    }
+    const body = ctx.body as { args?: unknown } | undefined;
+    const args = body?.args ?? [];
+    if (!Array.isArray(args)) throw errors.badRequest('args must be an array.', 'INVALID_ARGUMENT');
+    try {
+      const result = await run(caller, `/backend/${moduleName}.js/${methodName}`, () => fn(...args));
+      // Arguments and results travel as JSON: a Date arrives as an ISO string and is not revived.
+      return { result: result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown) };
+    } catch (error) {
+      if (error instanceof WixApiError) throw error;
+      throw new WixApiError(500, 'The web method failed.', { code: 'WEB_METHOD_FAILED', data: { reason: redact(String((error as Error).message ?? error)).slice(0, 500) } });
+    }
+  });
+
+  const httpFunction = async (ctx: RequestContext) => {
+    const [name = '', ...path] = (ctx.params['rest'] ?? '').split('/');
+    if (!FUNCTION_NAME.test(name)) throw errors.notFound('No such HTTP function.');
+    const mod = await loadChecked('http-functions');
+    const handler = (mod[`${ctx.method.toLowerCase()}_${name}`] ?? mod[`use_${name}`]) as ((req: WixHttpFunctionRequest) => unknown) | undefined;
+    if (typeof handler !== 'function') throw errors.notFound(`No HTTP function ${ctx.method} ${name}.`);
+    // A direct call is an anonymous visitor unless it carries a session token (reference §4.3).
+    const caller: Caller = ctx.headers['authorization'] ? await ctx.caller() : { kind: 'visitor', id: randomUUID() };
+    // HTTP functions get the raw body text (the host does not parse it for /_functions paths).
+    const text = typeof ctx.body === 'string' ? ctx.body : '';
+    const request: WixHttpFunctionRequest = {
+      baseUrl: `${ctx.origin}/_functions`,
+      body: { json: async () => JSON.parse(text || 'null') as unknown, text: async () => text, buffer: async () => Buffer.from(text) },
+      functionName: name,
+      headers: Object.fromEntries(Object.entries(ctx.headers).filter(([k, v]) => typeof v === 'string' && k !== 'authorization') as [string, string][]),
+      ip: '127.0.0.1',
+      method: ctx.method,
+      path,
+      query: Object.fromEntries(ctx.query),
+      url: `${ctx.origin}${ctx.path}${ctx.query.size ? `?${ctx.query}` : ''}`,
+    };
+    const result = await run(caller, `/backend/http-functions.js/${name}`, () => handler(request));
+    if (!(result instanceof WixHttpFunctionResponse)) throw new WixApiError(500, 'An HTTP function must return ok(), response() or another wix-http-functions response.', { code: 'WEB_METHOD_FAILED' });
+    const isText = typeof result.body === 'string';
+    const bodyText = result.body === undefined ? '' : isText ? (result.body as string) : JSON.stringify(result.body);
+    return new RawResponse(result.status, bodyText, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...result.headers });
+  };
+  for (const prefix of ['/_functions', '/_functions-dev']) {
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) router.add(method, `${prefix}/*rest`, httpFunction);
+  }
+}

@@ -1,0 +1,42 @@
+import { currentMember } from 'wix-members-backend';
+import { withDataApi } from './api-key.ts';
+import { redact } from './redact.ts';
+
+export const AUDIT_COLLECTION = 'AuditLog';
+
+export type AuditOutcome = 'ok' | 'denied' | 'invalid' | 'not-found' | 'error' | 'rotated';
+
+export interface AuditEntry {
+  what: string;
+  outcome: AuditOutcome;
+  detail?: string;
+}
+
+/** Who is calling, as far as the backend can tell: the member's email, or "visitor". */
+async function who(): Promise<string> {
+  try {
+    const member = await currentMember.getMember();
+    return member.loginEmail;
+  } catch {
+    return 'visitor';
+  }
+}
+
+/**
+ * Records a privileged call (who, what, when, outcome) in an admin-only collection. Credentials are redacted
+ * from the detail. A failure to audit is reported on stderr but does not fail the call that was audited.
+ */
+export async function audit(entry: AuditEntry): Promise<void> {
+  const record = {
+    who: await who(),
+    what: entry.what,
+    outcome: entry.outcome,
+    at: new Date(),
+    ...(entry.detail ? { detail: redact(entry.detail).slice(0, 500) } : {}),
+  };
+  try {
+    await withDataApi((client) => client.items.insert(AUDIT_COLLECTION, record));
+  } catch (error) {
+    console.error(redact(`audit: could not record ${entry.what}: ${(error as Error).message}`));
+  }
+}

@@ -1,0 +1,6 @@
+/** Tokens, API keys and JWTs never reach a log line or an audit record. */
+const CREDENTIAL = /\b(?:OauthNG\.JWS\.|JWS\.|IST\.)[\w.-]+|\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
+
+export function redact(text: string): string {
+  return text.replace(CREDENTIAL, '[redacted]');
+}

@@ -1,0 +1,34 @@
+import * as v from 'valibot';
+import { EnvelopeError } from './envelope.ts';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Rejects prototype-pollution keys anywhere in the input before any schema sees it. */
+function assertNoPollution(value: unknown, path: string, depth = 0): void {
+  if (depth > 20) throw new EnvelopeError('VALIDATION', 'The input is nested too deeply.', [{ path, message: 'is nested too deeply' }]);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => assertNoPollution(item, `${path}[${i}]`, depth + 1));
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) throw new EnvelopeError('VALIDATION', `The key "${key}" is not allowed.`, [{ path: `${path}.${key}`, message: 'is not allowed' }]);
+      assertNoPollution((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+    }
+  }
+}
+
+/**
+ * Checks a web method's argument with a valibot schema (strict objects: unknown keys are refused).
+ * Failure ends the call with a VALIDATION envelope that names the offending fields.
+ */
+export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  assertNoPollution(input, 'input');
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const issues = result.issues.slice(0, 10).map((issue) => ({ path: v.getDotPath(issue) ?? 'input', message: issue.message }));
+  throw new EnvelopeError('VALIDATION', `Invalid input: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+}
+
+/** Plain text of bounded length with no control characters. */
+export const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), v.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters'));
