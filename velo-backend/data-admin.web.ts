@@ -123,7 +123,8 @@ export const myOrders = webMethod(Permissions.SiteMember, (input?: unknown): Pro
 /** Anyone: how many products each category holds. Counts only; no item data leaves the backend. */
 export const categoryCounts = webMethod(Permissions.Anyone, (input?: unknown): Promise<Envelope<{ category: string; count: number }[]>> =>
   guarded('categoryCounts', false, async () => {
-    parseInput(v.optional(v.strictObject({})), input);
+    // Page code's JSON turns a missing argument into null.
+    parseInput(v.nullish(v.strictObject({})), input);
     return dataApi(async (client) => {
       const categories = await client.items.query(PRODUCTS).ascending('category').limit(100).distinct('category');
       return Promise.all(
