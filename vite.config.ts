@@ -1,21 +1,71 @@
-import { defineConfig, type Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
+import { routeWixApisTo } from './demo/platform/host/node-routing.ts';
 import { ensureTls } from './demo/platform/host/tls.ts';
 import { createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './demo/platform/index.ts';
+
+/** The Velo module names the backend imports, resolved to the local platform's implementations (as tsconfig paths do for Node). */
+const VELO_ALIASES = Object.fromEntries(
+  Object.entries((JSON.parse(readFileSync('tsconfig.json', 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths)
+    .filter(([name]) => !name.includes('*'))
+    .map(([name, [target]]) => [
+    name,
+    new URL(target!, import.meta.url).pathname,
+  ]),
+);
 
 /** Where the certificate and the demo database live; tests point it at a scratch folder. */
 const DATA_DIR = process.env['WIX_LOCAL_DATA_DIR'] ?? '.wix-local';
 
+/**
+ * Page code imports web methods as `backend/<name>.web`. On Wix that is a proxy to the backend; here too: each
+ * exported web method becomes a call to the local runtime's RPC endpoint. Only web methods are exported.
+ */
+function veloWebMethodProxies(getServer: () => ViteDevServer | undefined): Plugin {
+  const PREFIX = '\0velo-web:';
+  return {
+    name: 'wix-velo-web-method-proxies',
+    apply: 'serve',
+    resolveId(source) {
+      const match = /^backend\/([a-z0-9-]+\.web)(\.js|\.ts)?$/.exec(source);
+      return match ? `${PREFIX}${match[1]}` : null;
+    },
+    async load(id) {
+      if (!id.startsWith(PREFIX)) return null;
+      const name = id.slice(PREFIX.length);
+      const server = getServer();
+      if (!server) throw new Error('web-method proxies need the dev server');
+      const mod = await server.ssrLoadModule(backendModule(name));
+      const methods = Object.entries(mod).filter(([, value]) => typeof value === 'function' && 'permission' in (value as object)).map(([key]) => key);
+      return [
+        `import { callWebMethod } from '/velo-page/web-method-client.ts';`,
+        ...methods.map((m) => `export const ${m} = (...args) => callWebMethod(${JSON.stringify(name)}, ${JSON.stringify(m)}, args);`),
+      ].join('\n');
+    },
+  };
+}
+
 /** Mounts the local Wix platform on the dev server: its paths (/_api, /wix-data, /oauth2, ...) are answered in-process. */
+let devServer: ViteDevServer | undefined;
+
+/** The dev server's root is demo/, so backend modules are loaded by absolute path. */
+const backendModule = (name: string) => `/@fs${new URL(`./velo-backend/${name}.ts`, import.meta.url).pathname}`;
+
 function localWixPlatform(): Plugin {
   let platform: Platform | undefined;
   return {
     name: 'wix-local-platform',
     apply: 'serve',
     configureServer(server) {
-      platform = createPlatform({ dataDir: DATA_DIR, seed: 'demo' });
+      devServer = server;
+      // Backend modules load through Vite's SSR loader, so the Velo aliases above apply to them.
+      platform = createPlatform({ dataDir: DATA_DIR, seed: 'demo', velo: { loadModule: (name) => server.ssrLoadModule(backendModule(name)) } });
       const p = platform;
       server.middlewares.use((req, res, next) => void p.handle(req, res, next));
       server.httpServer?.once('listening', () => {
+        // The backend's ApiKeyStrategy calls https://www.wixapis.com: route it to this server, where the platform is mounted.
+        const address = server.httpServer?.address();
+        if (address && typeof address === 'object') routeWixApisTo({ url: `https://localhost:${address.port}`, ca: readFileSync(`${DATA_DIR}/tls/cert.pem`, 'utf8') });
         server.config.logger.info(
           `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n`,
         );
@@ -32,7 +82,8 @@ export default defineConfig(async () => {
     server: { https: { cert: tls.cert, key: tls.key }, port: 5173, strictPort: false, host: 'localhost' },
     preview: { https: { cert: tls.cert, key: tls.key } },
     envPrefix: 'VITE_',
-    plugins: [localWixPlatform()],
+    resolve: { alias: VELO_ALIASES },
+    plugins: [localWixPlatform(), veloWebMethodProxies(() => devServer)],
     build: { outDir: '../dist/demo', emptyOutDir: true },
   };
 });

@@ -11,6 +11,7 @@ import { benchmarkProducts } from '../demo/platform/seed/demo-data.ts';
 import { DEFAULT_LOOP, describeMachine, progress, rate, summarize, thousands, timeLoop, timePairLoop, type LoopOptions } from './lib.ts';
 import { CORRELATED_CASE, PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData, type BenchPlatform, type QueryCase } from './platform-query.ts';
 import { runElementBenchmarks } from './elements.ts';
+import { runVeloBenchmarks } from './velo.ts';
 import { renderReport, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -228,7 +229,8 @@ async function main(): Promise<void> {
   }
   // Element benchmarks run after the platform's server is stopped, so they do not share the event loop with it.
   const elementsReport = await runElementBenchmarks();
-  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport}`);
+  const veloReport = await runVeloBenchmarks();
+  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport}`);
   progress(`wrote ${OUTPUT.pathname}`);
 }
 

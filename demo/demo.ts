@@ -11,6 +11,9 @@ const cell = (value: string, className = '') => Object.assign(document.createEle
 routeWixApisToPage();
 const info = (await (await fetch('/_platform/info')).json()) as { clientId: string };
 const host = new DemoWixHost(info.clientId);
+// The Velo section (an iframe) takes its page session from the host, as page code on a Wix site would.
+(window as unknown as { demoHost: DemoWixHost }).demoHost = host;
+host.addEventListener('identity-change', () => $<HTMLIFrameElement>('#velo-site').contentWindow?.location.reload());
 
 // Account bar.
 const showIdentity = () => {

@@ -9,7 +9,7 @@ import { currentMember } from 'wix-members-backend';
 import { withDataApi, type RotationListener } from './lib/api-key.ts';
 import { audit, type AuditOutcome } from './lib/audit.ts';
 import { EnvelopeError, fail, ok, type Envelope } from './lib/envelope.ts';
-import { parseInput, text } from './lib/validation.ts';
+import { parseInput, strictRecord, text } from './lib/validation.ts';
 import { redact } from './lib/redact.ts';
 
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'REFUNDED'] as const;
@@ -79,7 +79,7 @@ const dataApi = <T>(run: Parameters<typeof withDataApi<T>>[0]) => withDataApi(ru
 /** Admin: a page of the admin-only orders, optionally by status. */
 export const listOrders = webMethod(Permissions.Admin, (input?: unknown): Promise<Envelope<Page<OrderSummary>>> =>
   guarded('listOrders', true, async () => {
-    const { status, limit, offset } = parseInput(v.strictObject({ status: v.optional(Status), limit: Limit, offset: Offset }), input ?? {});
+    const { status, limit, offset } = parseInput(strictRecord({ status: v.optional(Status), limit: Limit, offset: Offset }), input ?? {});
     const result = await dataApi((client) =>
       client.items.query(ORDERS, { filter: status ? { status } : {}, sort: [{ fieldName: 'orderNumber', order: 'DESC' }], paging: { limit, offset } }, { returnTotalCount: true }),
     );
@@ -90,7 +90,7 @@ export const listOrders = webMethod(Permissions.Admin, (input?: unknown): Promis
 /** Admin: changes an order's status. The whole item is read and written back, so no other field changes. */
 export const updateOrderStatus = webMethod(Permissions.Admin, (input?: unknown): Promise<Envelope<OrderSummary>> =>
   guarded('updateOrderStatus', true, async () => {
-    const { orderId, status } = parseInput(v.strictObject({ orderId: v.pipe(text(100), v.minLength(1, 'is required')), status: Status }), input);
+    const { orderId, status } = parseInput(strictRecord({ orderId: v.pipe(text(100), v.minLength(1, 'is required')), status: Status }), input);
     const updated = await dataApi(async (client) => {
       const order = await client.items.get(ORDERS, orderId);
       if (!order) throw new EnvelopeError('NOT_FOUND', `Order ${orderId} does not exist.`);
@@ -103,7 +103,7 @@ export const updateOrderStatus = webMethod(Permissions.Admin, (input?: unknown):
 /** Members: their own orders only. The filter comes from the caller's identity on the server, never from the page. */
 export const myOrders = webMethod(Permissions.SiteMember, (input?: unknown): Promise<Envelope<Page<Omit<OrderSummary, 'customerEmail'>>>> =>
   guarded('myOrders', false, async () => {
-    const { limit, offset } = parseInput(v.strictObject({ limit: Limit, offset: Offset }), input ?? {});
+    const { limit, offset } = parseInput(strictRecord({ limit: Limit, offset: Offset }), input ?? {});
     const member = await currentMember.getMember().catch(() => {
       throw new EnvelopeError('UNAUTHENTICATED', 'Sign in to see your orders.');
     });
@@ -124,7 +124,7 @@ export const myOrders = webMethod(Permissions.SiteMember, (input?: unknown): Pro
 export const categoryCounts = webMethod(Permissions.Anyone, (input?: unknown): Promise<Envelope<{ category: string; count: number }[]>> =>
   guarded('categoryCounts', false, async () => {
     // Page code's JSON turns a missing argument into null.
-    parseInput(v.nullish(v.strictObject({})), input);
+    parseInput(v.nullish(strictRecord({})), input);
     return dataApi(async (client) => {
       const categories = await client.items.query(PRODUCTS).ascending('category').limit(100).distinct('category');
       return Promise.all(
@@ -141,7 +141,7 @@ export const categoryCounts = webMethod(Permissions.Anyone, (input?: unknown): P
 export const submitContactRequest = webMethod(Permissions.Anyone, (input?: unknown): Promise<Envelope<{ requestId: string; duplicate: boolean }>> =>
   guarded('submitContactRequest', false, async () => {
     const { name, email, message, requestId } = parseInput(
-      v.strictObject({
+      strictRecord({
         name: v.pipe(text(100), v.trim(), v.minLength(1, 'is required')),
         email: v.pipe(v.string(), v.maxLength(254), v.email('must be an email address')),
         message: v.pipe(text(2000), v.trim(), v.minLength(1, 'is required')),
@@ -171,17 +171,17 @@ const SORTABLE = ['orderNumber', 'placedAt', 'total', 'status'] as const;
 export const queryOrdersForBridge = webMethod(Permissions.Admin, (input?: unknown): Promise<Envelope<{ items: Record<string, unknown>[]; pagingMetadata: Record<string, unknown> }>> =>
   guarded('queryOrdersForBridge', true, async () => {
     const { request } = parseInput(
-      v.strictObject({
+      strictRecord({
         collection: v.literal(ORDERS, 'must be "Orders"'),
         request: v.optional(
-          v.strictObject({
-            filter: v.optional(v.strictObject({ status: v.optional(Status) })),
-            sort: v.optional(v.pipe(v.array(v.strictObject({ fieldName: v.picklist(SORTABLE), order: v.picklist(['ASC', 'DESC']) })), v.maxLength(3))),
-            paging: v.optional(v.strictObject({ limit: Limit, offset: Offset })),
+          strictRecord({
+            filter: v.optional(strictRecord({ status: v.optional(Status) })),
+            sort: v.optional(v.pipe(v.array(strictRecord({ fieldName: v.picklist(SORTABLE), order: v.picklist(['ASC', 'DESC']) })), v.maxLength(3))),
+            paging: v.optional(strictRecord({ limit: Limit, offset: Offset })),
           }),
           {},
         ),
-        options: v.optional(v.strictObject({ returnTotalCount: v.optional(v.boolean()) })),
+        options: v.optional(strictRecord({ returnTotalCount: v.optional(v.boolean()) })),
       }),
       input,
     );

@@ -95,6 +95,13 @@ export class DemoWixHost extends EventTarget {
     }
   }
 
+  /** The page's own session token, for page code (the Velo section): Wix's automatic session. */
+  async token(): Promise<string> {
+    const { headers } = await this.client.auth.getAuthHeaders();
+    if (!headers.Authorization) throw new Error('The host has no session.');
+    return headers.Authorization;
+  }
+
   /** Member login through the SDK's direct-login flow (login, then authorize in a hidden iframe, then PKCE). */
   async login(email: string, password: string): Promise<void> {
     const result = await this.client.auth.login({ email, password });

@@ -47,3 +47,27 @@ export function createSessionClient(session: Session, options: SessionClientOpti
 }
 
 export type SessionClient = ReturnType<typeof createSessionClient>;
+
+/** A query as the elements build it: the JSON-safe subset of @wix/data's `WixDataQueryRequest`. */
+export interface QueryRequest {
+  filter?: Record<string, unknown> | undefined;
+  sort?: { fieldName: string; order: 'ASC' | 'DESC' }[];
+  paging?: { limit: number; offset: number };
+}
+
+export interface QueryOptions {
+  returnTotalCount?: boolean;
+}
+
+export interface QueryResult {
+  items: (Record<string, unknown> & { _id: string })[];
+  pagingMetadata: { total?: number | null; count?: number | null; offset?: number | null };
+}
+
+/**
+ * The part of the SDK client the elements use. The SDK client and the page-code bridge (BridgeClient) both
+ * satisfy it, so an element does not care which host it lives in.
+ */
+export interface DataClient {
+  items: { query(collection: string, request: QueryRequest, options?: QueryOptions): Promise<QueryResult> };
+}

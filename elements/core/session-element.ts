@@ -1,5 +1,6 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
-import { createSessionClient, type SessionClient } from './client.ts';
+import { BridgeClient } from './bridge.ts';
+import { createSessionClient, type DataClient } from './client.ts';
 import { SessionError } from './errors.ts';
 import { embedsApi, inEditor } from './host.ts';
 import { sessionFor, type Session, type TokenGetter } from './session.ts';
@@ -7,7 +8,7 @@ import { sessionFor, type Session, type TokenGetter } from './session.ts';
 /** How an element is connected to the Wix platform. */
 export type ConnectionState = 'connecting' | 'connected' | 'not-connected' | 'editor';
 
-const clients = new WeakMap<Session, SessionClient>();
+const clients = new WeakMap<Session, DataClient>();
 
 /**
  * Base class of every element: finds the host's token source, shares one Session per source across the
@@ -15,7 +16,13 @@ const clients = new WeakMap<Session, SessionClient>();
  *
  * Host contract (same as @wix/site's `getAccessTokenInjector`): the Wix host calls
  * `element.accessTokenListener(getAccessToken)`. Without that, `window.wixEmbedsAPI.getAccessTokenFunction()`
- * is tried. With neither, after `connect-timeout` ms the element shows "not connected", never a blank box.
+ * is tried. On a Velo site page code sets `bridge="ready"` instead, and the element asks page code for data
+ * (see bridge.ts); a token, whenever it comes, wins over the bridge. With none of them, after
+ * `connect-timeout` ms the element shows "not connected", never a blank box.
+ *
+ * @attr bridge - Set to `ready` by page code (elements/velo/page.ts) once it answers `wix-bridge-request`.
+ * @attr bridge-reply - Written by page code: one JSON reply per request.
+ * @attr bridge-timeout - Milliseconds to wait for a page-code reply (default 10000).
  */
 export class SessionElement extends LitElement {
   // Static declarations rather than decorators: the decorator runtime costs bytes in every editor bundle.
@@ -35,7 +42,9 @@ export class SessionElement extends LitElement {
   protected sessionVersion = 0;
 
   protected session: Session | undefined;
-  protected client: SessionClient | undefined;
+  protected client: DataClient | undefined;
+  // Created up front so bridge attributes are handled whatever order they arrive in.
+  private readonly bridge = new BridgeClient(this);
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onSessionChange = () => {
     this.sessionVersion++;
@@ -68,8 +77,25 @@ export class SessionElement extends LitElement {
       return;
     }
     this.connectTimer = setTimeout(() => {
-      if (!this.session) this.connection = 'not-connected';
+      if (!this.client) this.connection = 'not-connected';
     }, this.connectTimeout);
+  }
+
+  // Bridge attributes are plain attributes, not reactive properties: a reply must not re-render the element.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'bridge', 'bridge-reply', 'bridge-timeout'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name == 'bridge-reply') this.bridge.receive(value);
+    if (name == 'bridge-timeout') this.bridge.timeoutMs = Number(value) || 10_000;
+    // Setting `ready` again (say after a login in page code) reloads, like a new token injection.
+    if (name == 'bridge' && value == 'ready' && !this.session && !inEditor()) {
+      this.client = this.bridge;
+      this.connection = 'connected';
+      this.sessionVersion++;
+    }
   }
 
   override disconnectedCallback(): void {
@@ -94,7 +120,7 @@ export class SessionElement extends LitElement {
   }
 
   /** The client, or a typed error when the element has no session yet. */
-  protected requireClient(): SessionClient {
+  protected requireClient(): DataClient {
     if (!this.client) throw new SessionError('not-connected');
     return this.client;
   }

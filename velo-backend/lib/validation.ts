@@ -32,3 +32,10 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
 
 /** Plain text of bounded length with no control characters. */
 export const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), v.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters'));
+
+/**
+ * A strict object (unknown keys refused) that is really an object: valibot's strictObject alone takes `[]`
+ * for `{}`, because an empty array has no keys.
+ */
+export const strictRecord = <E extends v.ObjectEntries>(entries: E) =>
+  v.pipe(v.unknown(), v.check((value) => !Array.isArray(value), 'must be an object, not an array'), v.strictObject(entries));

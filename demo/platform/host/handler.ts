@@ -11,7 +11,7 @@ import { RawResponse, type RequestContext, type Router } from './router.ts';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Paths the platform owns. Everything else falls through to the dev server (Vite) or 404s. */
-export const PLATFORM_PATH_PREFIXES = ['/_api/', '/wix-data/', '/oauth2/', '/oauth/', '/iam/', '/redirects-api/', '/headless/', '/_platform/', '/_functions/'];
+export const PLATFORM_PATH_PREFIXES = ['/_api/', '/wix-data/', '/oauth2/', '/oauth/', '/iam/', '/redirects-api/', '/headless/', '/_platform/', '/_functions/', '/_functions-dev/', '/_webMethods/'];
 
 const ALLOWED_HEADERS = 'authorization, content-type, x-wix-bi-gateway, x-wix-linguist, x-wix-consistent, wix-site-id, wix-account-id, x-wix-client-artifact-id, commonconfig';
 

@@ -1,0 +1,90 @@
+// Page code of the demo's Velo site. On a real site this is the page's code file; `$w`, the page session,
+// `@wix/data` and the `backend/...web` imports are what Wix provides there.
+import '../elements/data-list/define.ts';
+import { createClient } from '@wix/sdk';
+import { createSessionClient } from '../elements/core/client.ts';
+import { Session } from '../elements/core/session.ts';
+import { bindElements } from '../elements/velo/page.ts';
+import { createDollarW } from './velo-page/dollar-w.ts';
+import { setPageSession, WebMethodError } from './velo-page/web-method-client.ts';
+import { categoryCounts, myOrders, queryOrdersForBridge, submitContactRequest, updateOrderStatus } from 'backend/data-admin.web';
+
+type TokenGetter = () => Promise<string>;
+
+/** The page's automatic session: the demo host's (parent frame) when there is one, or a visitor session of its own. */
+async function pageSession(): Promise<TokenGetter> {
+  const parentHost = (window.parent as unknown as { demoHost?: { token(): Promise<string> } }).demoHost;
+  if (parentHost) return () => parentHost.token();
+  const { OAuthStrategy } = await import('@wix/sdk');
+  const own = createClient({ auth: OAuthStrategy({ clientId: ((await (await fetch('/_platform/info')).json()) as { clientId: string }).clientId }) });
+  return async () => (await own.auth.getAuthHeaders()).headers.Authorization ?? '';
+}
+
+const session = await pageSession();
+setPageSession(session);
+// What `import { items } from '@wix/data'` is in page code: Wix Data as the current visitor or member.
+const pageItems = createSessionClient(new Session(session), { apiBaseUrl: location.host }).items;
+
+const $w = createDollarW();
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** A denial is a rejected web-method call (403), exactly as on Wix. */
+const explain = (error: unknown) =>
+  error instanceof WebMethodError && error.status === 403 ? 'Denied: this action needs a permission your session does not have.' : `Failed: ${(error as Error).message}`;
+
+$w.onReady(() => {
+  bindElements($w, {
+    '#productList': { items: pageItems },
+    '#adminOrders': { backend: { query: (args) => queryOrdersForBridge(args) as never } },
+  });
+
+  let selectedOrder: string | undefined;
+  $w('#adminOrders').on('wix-item-select', (event) => {
+    selectedOrder = (event.detail as { item: { _id: string } }).item._id;
+  });
+
+  $('updateStatus').addEventListener('click', async () => {
+    const result = $('adminResult');
+    if (!selectedOrder) {
+      result.textContent = 'Select an order first.';
+      return;
+    }
+    try {
+      const answer = await updateOrderStatus({ orderId: selectedOrder, status: $<HTMLSelectElement>('newStatus').value });
+      result.className = answer.ok ? 'ok' : 'denied';
+      result.textContent = answer.ok ? `Order ${answer.data.orderNumber} is now ${answer.data.status}.` : answer.message;
+    } catch (error) {
+      result.className = 'denied';
+      result.textContent = explain(error);
+    }
+  });
+
+  $('loadMine').addEventListener('click', async () => {
+    const result = $('mineResult');
+    const list = $('mine');
+    list.replaceChildren();
+    try {
+      const answer = await myOrders({ limit: 10 });
+      if (!answer.ok) throw new Error(answer.message);
+      result.className = 'ok';
+      result.textContent = `${answer.data.totalCount} orders.`;
+      list.replaceChildren(...answer.data.items.map((o) => Object.assign(document.createElement('li'), { textContent: `#${o.orderNumber} · ${o.status} · ${o.total} ${o.currency}` })));
+    } catch (error) {
+      result.className = 'denied';
+      result.textContent = explain(error);
+    }
+  });
+
+  $('loadCounts').addEventListener('click', async () => {
+    const answer = await categoryCounts();
+    if (answer.ok) $('counts').replaceChildren(...answer.data.map((c) => Object.assign(document.createElement('li'), { textContent: `${c.category}: ${c.count}` })));
+  });
+
+  $<HTMLFormElement>('contact').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const answer = await submitContactRequest({ name: String(form.get('name')), email: String(form.get('email')), message: String(form.get('message')), requestId: crypto.randomUUID() });
+    $('contactResult').className = answer.ok ? 'ok' : 'denied';
+    $('contactResult').textContent = answer.ok ? 'Thanks, we got your message.' : answer.message;
+  });
+});

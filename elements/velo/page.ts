@@ -1,0 +1,182 @@
+/**
+ * The page-code side of the bridge (see elements/core/bridge.ts). A Velo site's page code imports this
+ * (copied to `src/public/`) and binds its custom elements:
+ *
+ *   import { items } from '@wix/data';
+ *   import { bindElements } from 'public/wix-session-elements/page';
+ *   $w.onReady(() => bindElements($w, { '#products': { items } }));
+ *
+ * Page code runs as the current visitor or member with no token to handle, so the element gets data without
+ * ever seeing a token: only items (or a typed error) are written back, as JSON in an attribute.
+ */
+import { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT, type BridgeError, type BridgeReply, type BridgeRequest } from '../core/bridge.ts';
+import type { QueryOptions, QueryRequest, QueryResult } from '../core/client.ts';
+import { toSessionError, type SessionErrorKind } from '../core/errors.ts';
+
+export { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT };
+export type { BridgeError, BridgeReply, BridgeRequest, QueryOptions, QueryRequest, QueryResult };
+
+/** What `$w('#id')` gives page code for a custom element: attributes in, events out. */
+export interface VeloCustomElement {
+  setAttribute(name: string, value: string): void;
+  on(event: string, handler: (event: { detail: unknown }) => void): void;
+}
+
+export type DollarW = (selector: string) => VeloCustomElement;
+
+/** `items` from `@wix/data`, which in page code runs with the page's automatic visitor/member session. */
+export interface ItemsLike {
+  query(collection: string, request: QueryRequest, options: QueryOptions): Promise<QueryResult>;
+}
+
+/** What a privileged backend web method returns. */
+export type Envelope = { ok: true; data: QueryResult } | { ok: false; code: string; message: string };
+
+export interface BackendQueryArgs {
+  collection: string;
+  request: QueryRequest;
+  options: QueryOptions;
+}
+
+export interface Binding {
+  /** Queries with the page's own session. */
+  items?: ItemsLike;
+  /** Web methods; when given, they are used instead of `items`. */
+  backend?: { query?: (args: BackendQueryArgs) => Promise<Envelope> };
+}
+
+const MAX_COLLECTION_LENGTH = 256;
+const MAX_ID_LENGTH = 64;
+const MAX_MESSAGE_LENGTH = 500;
+/** The element refuses longer replies (BridgeClient's default); saying why beats sending one it will refuse. */
+const MAX_REPLY_SIZE = 1_000_000;
+
+// A Map, so that a code such as "constructor" cannot reach Object.prototype.
+const ENVELOPE_KINDS = new Map<string, SessionErrorKind>([
+  ['PERMISSION_DENIED', 'forbidden'],
+  ['FORBIDDEN', 'forbidden'],
+  ['VALIDATION', 'validation'],
+  ['UNAUTHENTICATED', 'unauthenticated'],
+  ['NOT_FOUND', 'not-found'],
+  ['RATE_LIMITED', 'rate-limited'],
+]);
+
+/** Thrown for a failure the element should see as it is (kind and message), not re-mapped. */
+class ReplyError extends Error {
+  constructor(readonly body: BridgeError) {
+    super(body.message);
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Error messages are shown to the visitor and sit in the DOM: cut them short and blank out anything that
+// looks like a credential, in case a thrown error quoted one.
+const CREDENTIAL = /OauthNG\.JWS\.[\w.-]+|eyJ[\w-]+\.[\w-]+(\.[\w-]*)?|\bIST\.[\w.-]+|Bearer\s+\S+/g;
+const safeMessage = (message: string) => message.replace(CREDENTIAL, '[redacted]').slice(0, MAX_MESSAGE_LENGTH);
+
+/** The request fields a data source may see: nothing else the element sent is passed on. */
+function readRequest(detail: Record<string, unknown>): BackendQueryArgs {
+  const { op, collection, request = {}, options = {} } = detail;
+  if (op !== 'query') throw new ReplyError({ kind: 'validation', message: `Unknown bridge operation.` });
+  if (typeof collection !== 'string' || collection.length === 0 || collection.length > MAX_COLLECTION_LENGTH) {
+    throw new ReplyError({ kind: 'validation', message: `The collection must be a string of 1 to ${MAX_COLLECTION_LENGTH} characters.` });
+  }
+  if (!isRecord(request) || !isRecord(options)) throw new ReplyError({ kind: 'validation', message: 'The request and options must be objects.' });
+  const { filter, sort, paging } = request as QueryRequest;
+  const picked: QueryRequest = {};
+  if (filter !== undefined) picked.filter = filter;
+  if (sort !== undefined) picked.sort = sort;
+  if (paging !== undefined) picked.paging = paging;
+  return { collection, request: picked, options: options['returnTotalCount'] === true ? { returnTotalCount: true } : {} };
+}
+
+async function fromEnvelope(envelope: Promise<Envelope>): Promise<QueryResult> {
+  const answer: unknown = await envelope;
+  if (isRecord(answer) && answer['ok'] === true && isRecord(answer['data'])) return answer['data'] as unknown as QueryResult;
+  if (isRecord(answer) && answer['ok'] === false) {
+    const code = typeof answer['code'] === 'string' ? answer['code'] : 'UNKNOWN';
+    const message = typeof answer['message'] === 'string' ? answer['message'] : 'The backend refused the request.';
+    throw new ReplyError({ kind: ENVELOPE_KINDS.get(code) ?? 'server', message, code });
+  }
+  throw new ReplyError({ kind: 'server', message: 'The backend answered with a malformed envelope.' });
+}
+
+async function answer(binding: Binding, detail: Record<string, unknown>): Promise<QueryResult> {
+  const args = readRequest(detail);
+  const { items, backend } = binding;
+  if (backend?.query) return fromEnvelope(backend.query(args));
+  if (items) return items.query(args.collection, args.request, args.options);
+  throw new ReplyError({ kind: 'not-connected', message: 'Page code bound no data source for this element.' });
+}
+
+/**
+ * Velo's wix-data errors carry their Wix code at the top (`error.code`, e.g. WDE0027); the SDK keeps it in
+ * `details.applicationError.code`, which is where toSessionError looks.
+ */
+function asSdkError(error: unknown): unknown {
+  if (!(error instanceof Error) || !('code' in error) || 'details' in error) return error;
+  const { code } = error;
+  if (typeof code !== 'string' && typeof code !== 'number') return error;
+  return { name: error.name, message: error.message, details: { applicationError: { code } } };
+}
+
+function errorBody(error: unknown): BridgeError {
+  // A rejected web method may carry only an HTTP status (403, 429…): toSessionError reads kinds from it too.
+  const status = (error as { status?: unknown } | null)?.status;
+  const body: BridgeError = error instanceof ReplyError ? error.body : toSessionError(asSdkError(error), typeof status === 'number' ? status : undefined);
+  const reply: BridgeError = { kind: body.kind, message: safeMessage(body.message) };
+  if (typeof body.code === 'string') reply.code = safeMessage(body.code);
+  return reply;
+}
+
+/** Dates travel as `{ "$date": ISO }`, as Wix Data encodes them; the element revives them. */
+function encodeDates(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : { $date: raw.toISOString() };
+  return value;
+}
+
+const failureJson = (id: string, message: string) => JSON.stringify({ id, ok: false, error: { kind: 'server', message } } satisfies BridgeReply);
+
+/** The reply as JSON, with `id` first so that the element can match even a reply it refuses to parse. */
+export function encodeReply(reply: BridgeReply): string {
+  let json: string;
+  try {
+    json = JSON.stringify(reply, encodeDates);
+  } catch {
+    // Not JSON-safe (a cycle, a BigInt): the element gets an error instead of nothing.
+    return failureJson(reply.id, 'The page could not encode the reply.');
+  }
+  return json.length > MAX_REPLY_SIZE ? failureJson(reply.id, 'The reply is too large. Ask for fewer items.') : json;
+}
+
+async function handle(element: VeloCustomElement, binding: Binding, detail: unknown): Promise<void> {
+  if (!isRecord(detail)) return;
+  const { id } = detail;
+  // Without a readable id there is nobody to answer.
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return;
+  let reply: BridgeReply;
+  try {
+    const { items, pagingMetadata } = await answer(binding, detail);
+    // Only the two documented fields go back: nothing else a data source returned reaches the DOM.
+    reply = { id, ok: true, data: { items, pagingMetadata } };
+  } catch (error) {
+    reply = { id, ok: false, error: errorBody(error) };
+  }
+  element.setAttribute(BRIDGE_REPLY_ATTRIBUTE, encodeReply(reply));
+}
+
+/**
+ * Answers the data requests of custom elements. `bindings` maps a `$w` selector (`'#list'`) to its data
+ * source: `items` from `@wix/data`, or `backend.query`, a web method returning an Envelope, which wins when
+ * both are given. Each element is then told `bridge="ready"`.
+ */
+export function bindElements($w: DollarW, bindings: Record<string, Binding>): void {
+  for (const [selector, binding] of Object.entries(bindings)) {
+    if (!binding.items && !binding.backend?.query) throw new TypeError(`bindElements: ${selector} needs items or backend.query.`);
+    const element = $w(selector);
+    element.on(BRIDGE_REQUEST_EVENT, (event) => void handle(element, binding, event.detail));
+    element.setAttribute(BRIDGE_ATTRIBUTE, 'ready');
+  }
+}
