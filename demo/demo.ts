@@ -13,7 +13,9 @@ const info = (await (await fetch('/_platform/info')).json()) as { clientId: stri
 const host = new DemoWixHost(info.clientId);
 // The Velo section (an iframe) takes its page session from the host, as page code on a Wix site would.
 (window as unknown as { demoHost: DemoWixHost }).demoHost = host;
-host.addEventListener('identity-change', () => $<HTMLIFrameElement>('#velo-site').contentWindow?.location.reload());
+const veloFrame = $<HTMLIFrameElement>('#velo-site');
+veloFrame.src = veloFrame.dataset['src']!; // only now: the frame's page code looks for demoHost when it starts
+host.addEventListener('identity-change', () => veloFrame.contentWindow?.location.reload());
 
 // Account bar.
 const showIdentity = () => {

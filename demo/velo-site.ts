@@ -15,7 +15,9 @@ type TokenGetter = () => Promise<string>;
 async function pageSession(): Promise<TokenGetter> {
   const parentHost = (window.parent as unknown as { demoHost?: { token(): Promise<string> } }).demoHost;
   if (parentHost) return () => parentHost.token();
-  const { OAuthStrategy } = await import('@wix/sdk');
+  // Opened on its own: play the host's part for this page (route the SDK's token calls here).
+  const [{ OAuthStrategy }, { routeWixApisToPage }] = await Promise.all([import('@wix/sdk'), import('./host/wix-host.ts')]);
+  routeWixApisToPage();
   const own = createClient({ auth: OAuthStrategy({ clientId: ((await (await fetch('/_platform/info')).json()) as { clientId: string }).clientId }) });
   return async () => (await own.auth.getAuthHeaders()).headers.Authorization ?? '';
 }

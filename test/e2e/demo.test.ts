@@ -107,3 +107,56 @@ describe('the demo page', () => {
     await page.context().close();
   });
 });
+
+describe('the Velo site section (no token: page code, the bridge, web methods)', () => {
+  async function signIn(page: Page, email: string, password: string) {
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${email}`).waitFor();
+  }
+
+  it('a visitor gets products through the bridge, and clear denials from Admin and member web methods', async () => {
+    const page = await openDemo();
+    const velo = page.frameLocator('#velo-site');
+    await velo.locator('#productList [part="item"]').first().waitFor();
+    assert.equal(await velo.locator('#productList [part="item"]').count(), 4);
+    await velo.locator('#adminOrders').getByText('Access denied').waitFor();
+    await velo.getByRole('button', { name: 'Show my orders' }).click();
+    await velo.locator('#mineResult').getByText(/^Denied:/).waitFor();
+    await velo.getByRole('button', { name: 'Count products' }).click();
+    await velo.locator('#counts').getByText(/Tents: \d+/).waitFor();
+    // No token or secret is anywhere in the Velo frame's DOM.
+    const html = await velo.locator('html').evaluate((root) => {
+      const all = [root.outerHTML];
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) all.push(el.shadowRoot.innerHTML);
+      return all.join('\n');
+    });
+    assert.doesNotMatch(html, /OauthNG|IST\.|JWS\.|eyJ[\w-]+\./);
+    await page.context().close();
+  });
+
+  it('the member sees their own orders from the SiteMember web method', async () => {
+    const page = await openDemo();
+    await signIn(page, 'member@example.com', 'demo-member-pass');
+    const velo = page.frameLocator('#velo-site');
+    await velo.locator('#productList [part="item"]').first().waitFor();
+    await velo.getByRole('button', { name: 'Show my orders' }).click();
+    await velo.locator('#mineResult').getByText('5 orders.').waitFor();
+    assert.equal(await velo.locator('#mine li').count(), 5);
+    await velo.locator('#adminOrders').getByText('Access denied').waitFor();
+    await page.context().close();
+  });
+
+  it('the site owner sees the orders through the bridge and updates one with an Admin web method', async () => {
+    const page = await openDemo();
+    await signIn(page, 'owner@example.com', 'demo-owner-pass');
+    const velo = page.frameLocator('#velo-site');
+    await velo.locator('#adminOrders [part="item"]').first().waitFor();
+    await velo.locator('#adminOrders [part="item"]').nth(1).click();
+    await velo.locator('#newStatus').selectOption('DELIVERED');
+    await velo.getByRole('button', { name: 'Update the selected order' }).click();
+    await velo.locator('#adminResult').getByText(/^Order \d+ is now DELIVERED\.$/).waitFor();
+    await page.context().close();
+  });
+});
