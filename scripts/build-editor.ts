@@ -23,12 +23,14 @@ export function elementEntries(root = 'elements'): { tag: string; entry: string 
     });
 }
 
-/** Known secret values: a fresh canary (set in the environment the build sees) plus any local secrets file. */
+/** Known secret values: a fresh canary (set in the environment the build sees), WIX_SECRET_* variables, and the local secrets file. */
 function buildSecrets(): string[] {
   const canary = `CANARY_${randomBytes(12).toString('hex')}`;
   process.env['WIX_API_KEY'] = canary;
   process.env['WIX_APP_SECRET'] = canary;
   const secrets = [canary];
+  // Local secrets given as WIX_SECRET_<NAME> (the platform's vault reads the same variables).
+  for (const [key, value] of Object.entries(process.env)) if (key.startsWith('WIX_SECRET_') && value) secrets.push(value);
   const local = '.wix-local/secrets.json';
   if (existsSync(local)) {
     const values = Object.values(JSON.parse(readFileSync(local, 'utf8')) as Record<string, unknown>);

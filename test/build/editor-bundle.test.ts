@@ -45,9 +45,31 @@ describe('editor bundles', () => {
   });
 });
 
+describe('a planted secret', () => {
+  it('never appears in the editor bundles or their source maps', async () => {
+    const planted = `PLANTED_${Math.random().toString(36).slice(2)}_SECRET_VALUE`;
+    const out = join(scratch, 'planted');
+    process.env['WIX_SECRET_PLANTED_TEST'] = planted;
+    try {
+      const files = await buildEditorBundles(out);
+      for (const file of files) {
+        assert.ok(!readFileSync(file, 'utf8').includes(planted));
+        assert.ok(!readFileSync(`${file}.map`, 'utf8').includes(planted));
+      }
+    } finally {
+      delete process.env['WIX_SECRET_PLANTED_TEST'];
+    }
+  });
+});
+
 describe('leak guard', () => {
   it('fails the build when browser code imports the platform', async () => {
     await assert.rejects(buildEntry(`import { startPlatform } from '../demo/platform/index.ts'; console.log(startPlatform);`), /Browser code imports server code/);
+  });
+
+  it('fails the build when anything under elements/ imports velo-backend/', async () => {
+    await assert.rejects(buildEntry(`import { listOrders } from '../velo-backend/data-admin.web.ts'; console.log(listOrders);`), /Browser code imports server code/);
+    await assert.rejects(buildEntry(`import { getSecret } from '../velo-backend/lib/secrets.ts'; console.log(getSecret);`), /Browser code imports server code/);
   });
 
   it('fails the build when browser code imports a Node built-in', async () => {
