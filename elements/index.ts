@@ -4,3 +4,6 @@ export { createSessionClient, fetchWithRenewal, type SessionClient } from './cor
 export { SessionElement, type ConnectionState } from './core/session-element.ts';
 export { apiBaseUrlFrom, embedsApi, type WixEmbedsApi } from './core/host.ts';
 export { WixDataList } from './data-list/define.ts';
+export { BridgeClient } from './core/bridge.ts';
+export type { DataClient, QueryRequest, QueryOptions, QueryResult } from './core/client.ts';
+export { bindElements } from './velo/page.ts';

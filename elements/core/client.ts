@@ -11,11 +11,6 @@ export interface SessionClientOptions {
   applicationId?: string;
 }
 
-function authorizationOf(init: RequestInit | undefined): string | undefined {
-  const headers = new Headers(init?.headers);
-  return headers.get('authorization') ?? undefined;
-}
-
 /**
  * Wraps fetch so that a 401 leads to exactly one renewal and one retry. A second 401 goes back to the
  * SDK, which throws; the element then shows the typed "unauthenticated" state. There is never a loop.
@@ -23,11 +18,11 @@ function authorizationOf(init: RequestInit | undefined): string | undefined {
 export function fetchWithRenewal(session: Session, baseFetch: typeof fetch = (...args) => globalThis.fetch(...args)): typeof fetch {
   return async (input, init) => {
     const first = await baseFetch(input, init);
-    const sent = authorizationOf(init);
+    const headers = new Headers(init?.headers);
+    const sent = headers.get('authorization');
     if (first.status !== 401 || !sent) return first;
     const fresh = await session.renewAfterRejection(sent);
     if (fresh === sent) return first;
-    const headers = new Headers(init?.headers);
     headers.set('authorization', fresh);
     return baseFetch(input, { ...init, headers });
   };

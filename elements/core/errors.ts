@@ -10,13 +10,13 @@ export type SessionErrorKind =
   | 'not-connected';
 
 const MESSAGES: Record<SessionErrorKind, string> = {
-  network: 'The site could not be reached. Try again.',
+  network: 'The site could not be reached.',
   unauthenticated: 'Your session has ended. Reload the page.',
   forbidden: 'You do not have permission to see this content.',
   'not-found': 'This content does not exist.',
   validation: 'The request was not valid.',
   'rate-limited': 'Too many requests. Try again in a moment.',
-  server: 'The site had a problem. Try again later.',
+  server: 'The site had a problem.',
   'not-connected': 'Not connected to a Wix site.',
 };
 
@@ -43,8 +43,8 @@ export class SessionError extends Error {
 /** Wix codes (and the bare HTTP statuses the SDK uses when a body has none) by kind. */
 const CODE_KINDS: [SessionErrorKind, RegExp][] = [
   ['unauthenticated', /^(UNAUTHENTICATED|401)$/],
-  ['forbidden', /^(PERMISSION_DENIED|WDE0027|WDE0144|WDE0177|403)$/],
-  ['not-found', /^(NOT_FOUND|WDE002[56]|WDE0073|404)$/],
+  ['forbidden', /^(PERMISSION_DENIED|WDE0027|403)$/],
+  ['not-found', /^(NOT_FOUND|WDE0025|WDE0073|404)$/],
   ['rate-limited', /^(RESOURCE_EXHAUSTED|WDE0014|429)$/],
   ['validation', /^(INVALID_ARGUMENT|WDE00(70|75|77|80)|WDE0109|4\d\d)$/],
   ['server', /^5\d\d$/],
@@ -65,7 +65,7 @@ export function toSessionError(error: unknown, lastStatus?: number): SessionErro
   if (e?.details?.validationError || e?.name === 'WixDataValidationError') return new SessionError('validation', message, { code, cause: error });
   const kind = (code && kindOf(code)) || (lastStatus !== undefined ? kindOf(String(lastStatus)) : undefined);
   if (kind) return new SessionError(kind, message, { ...(code ? { code } : {}), ...(lastStatus ? { status: lastStatus } : {}), cause: error });
-  if (e?.name === 'TypeError' || e?.name === 'AbortError' || e?.name === 'TimeoutError') return new SessionError('network', undefined, { cause: error });
+  if (/^(Type|Abort|Timeout)Error$/.test(e?.name ?? '')) return new SessionError('network', undefined, { cause: error });
   if (e?.name === 'SyntaxError') return new SessionError('server', 'The site answered with a malformed response.', { cause: error });
   return new SessionError('server', message, { ...(code ? { code } : {}), cause: error });
 }

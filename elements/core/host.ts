@@ -33,5 +33,5 @@ export function apiBaseUrlFrom(externalBaseUrl: string): string {
 export function inEditor(): boolean {
   if (typeof window === 'undefined') return false;
   const config = (window as unknown as { commonConfig?: { viewMode?: string } }).commonConfig;
-  return config?.viewMode === 'Editor' || config?.viewMode === 'editor';
+  return /^editor$/i.test(config?.viewMode ?? '');
 }

@@ -1,7 +1,6 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { BridgeClient } from './bridge.ts';
 import { createSessionClient, type DataClient } from './client.ts';
-import { SessionError } from './errors.ts';
 import { embedsApi, inEditor } from './host.ts';
 import { sessionFor, type Session, type TokenGetter } from './session.ts';
 
@@ -117,11 +116,5 @@ export class SessionElement extends LitElement {
     this.client = client;
     this.connection = 'connected';
     this.sessionVersion++;
-  }
-
-  /** The client, or a typed error when the element has no session yet. */
-  protected requireClient(): DataClient {
-    if (!this.client) throw new SessionError('not-connected');
-    return this.client;
   }
 }

@@ -14,7 +14,7 @@ export const dataListStyles = css`
   }
   :host([hidden]) { display: none; }
   .state { padding: 1rem; border: var(--_border); border-style: dashed; border-radius: var(--_radius); color: var(--_muted); }
-  .state strong { display: block; color: var(--wix-list-fg, inherit); }
+  strong { display: block; }
   .error, .error strong { border: 1px solid; color: var(--_error); }
   .error strong { border: 0; }
   ol { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--wix-list-gap, 0.5rem); }
@@ -38,5 +38,5 @@ export const dataListStyles = css`
   .value { display: block; overflow-wrap: anywhere; }
   nav { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-top: 0.75rem; font-size: 0.9em; color: var(--_muted); }
   nav button { font: inherit; padding: 0.35rem 0.9rem; border-radius: var(--_radius); border: 1px solid; background: none; color: var(--_accent); cursor: pointer; }
-  nav button:disabled { color: var(--_muted); cursor: not-allowed; }
+  nav button:disabled { color: var(--_muted); cursor: auto; }
 `;

@@ -1,5 +1,5 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { initialState, Task } from '@lit/task';
+import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { idle, LatestTask } from '../core/latest-task.ts';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { dataListStyles } from './data-list.styles.ts';
@@ -91,9 +91,9 @@ export class WixDataList extends SessionElement {
   page = 0;
   private selectedId: string | undefined;
 
-  private readonly data = new Task(this, {
+  private readonly data = new LatestTask(this, {
     task: async ([client, collection, fields, sort, pageSize, filter, page]) => {
-      if (!client) return initialState;
+      if (!client) return idle;
       if (!collection) throw new SessionError('validation', 'Set the collection attribute.');
       const fieldSpecs = parseFields(fields);
       const limit = checkPageSize(pageSize);
@@ -116,8 +116,7 @@ export class WixDataList extends SessionElement {
     },
     args: () => [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.sessionVersion] as const,
     onComplete: (result) => {
-      const pageCount = Math.max(1, Math.ceil(result.totalCount / this.pageSize));
-      this.emit('wix-data-loaded', { collection: this.collection, items: result.items, totalCount: result.totalCount, page: this.page, pageCount });
+      this.emit('wix-data-loaded', { collection: this.collection, items: result.items, totalCount: result.totalCount, page: this.page, pageCount: this.pageCount(result) });
     },
     onError: (error) => {
       const { kind, message, code, status } = toSessionError(error);
@@ -133,6 +132,10 @@ export class WixDataList extends SessionElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
+  private pageCount(result: PageResult): number {
+    return Math.max(1, Math.ceil(result.totalCount / this.pageSize));
+  }
+
   private select(item: DataItem, index: number): void {
     this.selectedId = item._id;
     this.emit('wix-item-select', { item, index });
@@ -146,7 +149,7 @@ export class WixDataList extends SessionElement {
 
   private renderList(result: PageResult, busy: boolean) {
     if (result.items.length === 0) return this.stateBox('No items', this.emptyText);
-    const pageCount = Math.max(1, Math.ceil(result.totalCount / this.pageSize));
+    const pageCount = this.pageCount(result);
     const locale = this.closest('[lang]')?.getAttribute('lang') ?? undefined;
     return html`
       <ol part="list" aria-busy=${busy ? 'true' : 'false'} aria-label=${`${this.collection} items`}>
@@ -170,21 +173,21 @@ export class WixDataList extends SessionElement {
 
   protected override render() {
     if (this.connection === 'editor') {
-      return this.stateBox('Data list', `Shows items from the "${this.collection}" collection on the live site.`);
+      return this.stateBox('Data list', `Shows items from the "${this.collection}" collection.`);
     }
     if (this.connection === 'not-connected') {
-      return this.stateBox('Not connected', 'This list needs a Wix site session to load data.');
+      return this.stateBox('Not connected', 'It needs a Wix site session.');
     }
-    return this.data.render({
-      initial: () => this.stateBox('Connecting…', 'Waiting for the site session.'),
-      pending: () => (this.data.value ? this.renderList(this.data.value, true) : this.stateBox('Loading…', `Loading ${this.collection}.`)),
-      complete: (result) => this.renderList(result, false),
-      error: (error) => {
-        const typed = toSessionError(error);
-        const detail = typed.kind === 'validation' ? typed.message : typed.userMessage;
-        return this.stateBox(typed.kind === 'forbidden' ? 'Access denied' : 'Could not load', detail, 'error');
-      },
-    }) ?? nothing;
+    const { status, value, error } = this.data;
+    if (status === 'initial') return this.stateBox('Connecting…', '');
+    if (status === 'error') {
+      const typed = toSessionError(error);
+      const detail = typed.kind === 'validation' ? typed.message : typed.userMessage;
+      return this.stateBox(typed.kind === 'forbidden' ? 'Access denied' : 'Could not load', detail, 'error');
+    }
+    // While a newer page loads, the last one stays visible (dimmed, aria-busy).
+    if (value) return this.renderList(value, status === 'pending');
+    return this.stateBox('Loading…', '');
   }
 }
 

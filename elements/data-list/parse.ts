@@ -13,7 +13,7 @@ export interface SortSpec {
 const FIELD_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 function checkKey(key: string, attribute: string): string {
-  if (!FIELD_KEY.test(key)) throw new SessionError('validation', `Invalid field in ${attribute}: "${key.slice(0, 40)}".`);
+  if (!FIELD_KEY.test(key)) throw new SessionError('validation', `Invalid ${attribute} field "${key.slice(0, 40)}".`);
   return key;
 }
 
@@ -36,7 +36,7 @@ export function parseSort(value: string | null | undefined): SortSpec[] {
   return text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
     const [rawKey = '', rawOrder = 'asc'] = part.split(':').map((s) => s.trim());
     const order = rawOrder.toLowerCase();
-    if (order !== 'asc' && order !== 'desc') throw new SessionError('validation', 'Sort order must be asc or desc.');
+    if (order !== 'asc' && order !== 'desc') throw new SessionError('validation', 'Sort order is asc or desc.');
     return { fieldName: checkKey(rawKey, 'sort'), order: order === 'desc' ? 'DESC' : 'ASC' };
   });
 }
@@ -49,16 +49,16 @@ export function parseFilter(value: string | null | undefined): Record<string, un
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new SessionError('validation', 'The filter attribute is not valid JSON.');
+    // Same answer as a non-object below.
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SessionError('validation', 'The filter attribute must be a JSON object.');
+    throw new SessionError('validation', 'The filter attribute must be a valid JSON object.');
   }
   return parsed as Record<string, unknown>;
 }
 
 export function checkPageSize(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 100) throw new SessionError('validation', 'page-size must be 1 to 100.');
+  if (!Number.isInteger(value) || value < 1 || value > 100) throw new SessionError('validation', 'page-size is 1 to 100.');
   return value;
 }
 
