@@ -3,7 +3,7 @@
  * driven by Playwright in Chromium. A visitor sees products; signing in reveals member notes; orders stay denied.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -133,6 +133,10 @@ describe('the Velo site section (no token: page code, the bridge, web methods)',
       return all.join('\n');
     });
     assert.doesNotMatch(html, /OauthNG|IST\.|JWS\.|eyJ[\w-]+\./);
+    // Nor is any value of the local Secrets Manager, in either frame.
+    const secrets = Object.values(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>);
+    const topHtml = await page.evaluate(() => document.documentElement.outerHTML);
+    for (const secret of secrets) assert.ok(!html.includes(secret) && !topHtml.includes(secret), 'a secret reached the DOM');
     await page.context().close();
   });
 

@@ -112,6 +112,28 @@ describe('what each method returns', () => {
     assert.equal(p.services.items.count(owner, 'ContactRequests', { requestId }), 1);
   });
 
+  it('no log line carries a secret value: console output and the platform request log', async () => {
+    const planted = `planted-${crypto.randomUUID()}`;
+    p.secrets.set('PLANTED_FOR_TEST', planted);
+    const secrets = [...p.secrets.values()];
+    const lines: string[] = [];
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const originals = methods.map((m) => console[m]);
+    methods.forEach((m) => {
+      console[m] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+    });
+    try {
+      for (const [method, { input }] of Object.entries(MATRIX)) {
+        await callWebMethod(p, tokens['admin'], 'data-admin.web', method, input());
+        await callWebMethod(p, tokens['visitor'], 'data-admin.web', method, { bad: planted });
+      }
+    } finally {
+      methods.forEach((m, i) => (console[m] = originals[i]!));
+    }
+    const logs = [...lines, JSON.stringify(p.log.since())].join('\n');
+    for (const secret of secrets) assert.ok(!logs.includes(secret), 'a secret reached a log');
+  });
+
   it('no response carries a secret value', async () => {
     const secrets = p.secrets.values();
     for (const [method, { input }] of Object.entries(MATRIX)) {
