@@ -22,6 +22,8 @@ import { DEMO_OWNER, seedDemo } from './seed/seed.ts';
 import type { PlatformServices } from './services.ts';
 import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
 import { registerVeloRoutes, type VeloOptions } from './velo/runtime.ts';
+import { AppRegistry, type Scope } from './oauth/apps.ts';
+import { AppAuthorizationServer, type OAuthAuditEntry } from './oauth/server.ts';
 import { SecretsVault } from './velo/secrets-vault.ts';
 import { seedVeloBackend } from './velo/seed.ts';
 
@@ -75,6 +77,10 @@ export interface Platform {
   revokeApiKey(key: string): boolean;
   /** The local Secrets Manager behind wix-secrets-backend and @wix/secrets. */
   secrets: SecretsVault;
+  /** Third-party OAuth apps: `register({ name, redirectUris, scopes })` → `{ clientId, clientSecret }`. */
+  oauthApps: { register(input: { name: string; redirectUris: string[]; scopes: Scope[] }): { clientId: string; clientSecret: string } };
+  /** The authorization server's audit trail (refusals, refreshes, revocations); no token or secret in it. */
+  oauthAudit: readonly OAuthAuditEntry[];
   /** Sets up what velo-backend/ needs (least-privilege keys as secrets, audit and contact collections). The demo seed does it. */
   setupVeloBackend(): { primary: string; secondary: string };
   /** Moves the platform clock forward (tokens expire without waiting). */
@@ -131,7 +137,12 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const statements = new StatementCache(db);
   const items = new ItemsService(db, collections, statements, () => clock.now());
   const faults = new FaultInjector();
-  const services: PlatformServices = { db, clock, tokens, directory, clients, collections, items, faults, siteId, accountId, clientId };
+  const appRegistry = new AppRegistry(db, () => clock.now());
+  const oauth = new AppAuthorizationServer(appRegistry, tokens, directory, clock);
+  const services: PlatformServices = {
+    db, clock, tokens, directory, clients, collections, items, faults, siteId, accountId, clientId, oauth,
+    activeGrant: (grantId) => appRegistry.activeGrant(grantId),
+  };
 
   const dbPath = options.db ?? join(dataDir, 'platform.db');
   const secrets = new SecretsVault(options.secretsFile ?? (dbPath === ':memory:' ? undefined : join(dataDir, 'secrets.json')));
@@ -139,6 +150,17 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   if (options.seed === 'demo') {
     seedDemo(services, ownerMember.id);
     setupVeloBackend();
+    // A demo third-party app; its credentials live server-side only, in the Secrets Manager.
+    const demoApp = appRegistry.register({
+      name: 'Northwind Insights',
+      clientId: 'a6f0d2b4-0000-4000-8000-00000000a9b1',
+      redirectUris: ['https://localhost/_functions/oauthCallback'],
+      scopes: ['wix-data.items.read', 'wix-data.items.write'],
+      derivedFrom: secret,
+    });
+    if (secrets.read('OAUTH_CLIENT_ID') !== demoApp.clientId) secrets.set('OAUTH_CLIENT_ID', demoApp.clientId);
+    if (secrets.read('OAUTH_CLIENT_SECRET') !== demoApp.clientSecret) secrets.set('OAUTH_CLIENT_SECRET', demoApp.clientSecret);
+    secrets.reads = 0;
   }
 
   const router = new Router();
@@ -172,6 +194,8 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     createMember: (input) => directory.createMember({ nickname: input.email.split('@')[0]!, ...input }),
     createApiKey: (input) => directory.createApiKey({ name: input.name, accountId: input.accountId ?? accountId, permissions: input.permissions }).key,
     revokeApiKey: (key) => directory.revokeApiKey(key),
+    oauthApps: { register: (input) => appRegistry.register(input) },
+    oauthAudit: oauth.audit,
     secrets,
     setupVeloBackend,
     advanceClock: (ms) => clock.advance(ms),

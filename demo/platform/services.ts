@@ -6,6 +6,7 @@ import type { ClientRegistry } from './identity/clients.ts';
 import type { Directory } from './identity/directory.ts';
 import type { TokenService } from './identity/tokens.ts';
 import type { Db } from './storage/database.ts';
+import type { AppAuthorizationServer } from './oauth/server.ts';
 
 /** Everything a route handler may use. One instance per running platform. */
 export interface PlatformServices {
@@ -20,4 +21,8 @@ export interface PlatformServices {
   siteId: string;
   accountId: string;
   clientId: string;
+  /** Third-party apps: the authorization server (oauth/). */
+  oauth: AppAuthorizationServer;
+  /** An app token's grant when it is still active (resolveCaller uses it on every app call). */
+  activeGrant(grantId: string): { subjectRole: 'member' | 'owner' | undefined } | undefined;
 }

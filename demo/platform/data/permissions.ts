@@ -13,6 +13,11 @@ export type Access = 'all' | 'own' | 'none';
  */
 export function accessFor(caller: Caller, role: Role, op: Operation): Access {
   switch (caller.kind) {
+    case 'app': {
+      // Scopes first; then the item permissions of the user who consented (client_credentials: the site's admin).
+      if (!caller.scopes.has(op === 'read' ? 'wix-data.items.read' : 'wix-data.items.write')) return 'none';
+      return caller.userRole ? accessFor({ kind: caller.userRole, id: caller.id }, role, op) : 'all';
+    }
     case 'owner':
       return 'all';
     case 'apiKey': {
@@ -30,7 +35,7 @@ export function accessFor(caller: Caller, role: Role, op: Operation): Access {
 
 /** Elevated callers bypass item permissions, can set `_owner` and can truncate. */
 export function isElevated(caller: Caller): boolean {
-  return caller.kind === 'owner' || caller.kind === 'apiKey';
+  return caller.kind === 'owner' || caller.kind === 'apiKey' || (caller.kind === 'app' && caller.userRole !== 'member');
 }
 
 export function canManageCollections(caller: Caller, write: boolean): boolean {

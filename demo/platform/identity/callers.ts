@@ -8,7 +8,9 @@ export type Caller =
   | { kind: 'visitor'; id: string }
   | { kind: 'member'; id: string }
   | { kind: 'owner'; id: string }
-  | { kind: 'apiKey'; id: string; permissions: ReadonlySet<ApiKeyPermission> };
+  | { kind: 'apiKey'; id: string; permissions: ReadonlySet<ApiKeyPermission> }
+  /** A third-party app: `id` is the user it acts for (the client id under client_credentials). */
+  | { kind: 'app'; id: string; clientId: string; grantId: string; userRole: 'member' | 'owner' | undefined; scopes: ReadonlySet<string> };
 
 export type CallerKind = Caller['kind'];
 
@@ -32,7 +34,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
  */
 export async function resolveCaller(
   headers: IncomingHttpHeaders,
-  deps: { tokens: TokenService; directory: Directory; siteId: string },
+  deps: { tokens: TokenService; directory: Directory; siteId: string; activeGrant?: (grantId: string) => { subjectRole: 'member' | 'owner' | undefined } | undefined },
 ): Promise<Caller> {
   const raw = (header(headers, 'authorization') ?? '').trim().replace(/^Bearer\s+/i, '');
   if (!raw) throw errors.unauthenticated('Unauthorized: the Authorization header is missing.');
@@ -54,6 +56,14 @@ export async function resolveCaller(
 
   try {
     const claims = await deps.tokens.verifyAccess(raw);
+    if (claims.role === 'app') {
+      const grant = claims.grantId ? deps.activeGrant?.(claims.grantId) : undefined;
+      if (!grant) throw errors.unauthenticated(TOKEN_MESSAGES.revoked);
+      // An app token may name the site it is for; it must be this one.
+      const siteHeader = header(headers, 'wix-site-id');
+      if (siteHeader && siteHeader !== deps.siteId) throw errors.forbidden('The token does not grant access to the site named in wix-site-id.');
+      return { kind: 'app', id: claims.subjectId, clientId: claims.clientId, grantId: claims.grantId!, userRole: grant.subjectRole, scopes: new Set(claims.scopes ?? []) };
+    }
     return { kind: claims.role, id: claims.subjectId };
   } catch (error) {
     if (error instanceof TokenError) throw errors.unauthenticated(TOKEN_MESSAGES[error.reason]);

@@ -105,6 +105,8 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   };
 
   router.add('POST', '/oauth2/token', async (ctx) => {
+    // Third-party apps (client authentication, an app's client id, client_credentials) go to the app server.
+    if (services.oauth.handlesTokenRequest(ctx)) return services.oauth.token(ctx);
     try {
       const body = (ctx.body ?? {}) as Record<string, unknown>;
       if (typeof body !== 'object' || Array.isArray(body)) throw new OAuthError(400, 'invalid_request', 'The body must be an object.');
@@ -156,6 +158,8 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (typeof token !== 'string' || !token) throw errors.badRequest('token is required.', 'INVALID_ARGUMENT');
     const claims = await tokens.inspect(token);
     if (!claims || claims.kind === 'session') return { active: false };
+    if (claims.kind === 'access' && claims.role === 'app') return services.oauth.tokenInfo(claims);
+    if (claims.role === 'app') return { active: false };
     const subjectType = { visitor: 'VISITOR', member: 'MEMBER', owner: 'USER' }[claims.role];
     return {
       active: true,
@@ -282,6 +286,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     );
 
   router.add('GET', '/oauth2/authorize', async (ctx) => {
+    if (services.oauth.isApp(ctx.query.get('client_id'))) return services.oauth.authorizeGet(ctx);
     const checked = checkAuthorizeRequest(ctx.query);
     if (checked instanceof RawResponse) return checked;
     const sessionToken = ctx.query.get('sessionToken');
@@ -295,6 +300,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   });
 
   router.add('POST', '/oauth2/authorize', async (ctx) => {
+    if (services.oauth.isApp(ctx.query.get('client_id'))) return services.oauth.authorizePost(ctx);
     const checked = checkAuthorizeRequest(ctx.query);
     if (checked instanceof RawResponse) return checked;
     const form = (ctx.body ?? {}) as Record<string, unknown>;
@@ -302,6 +308,12 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (!member) return loginForm(ctx.query, 'Wrong email or password.');
     return issueCode(checked, ctx.query, ctx, member.id, member.role);
   });
+
+  router.add('POST', '/oauth2/revoke', (ctx) => services.oauth.revoke(ctx));
+  router.add('POST', '/oauth/access', (ctx) => services.oauth.token(ctx, true));
+  router.add('GET', '/oauth2/connected-apps', (ctx) => services.oauth.connectedApps(ctx));
+  router.add('POST', '/oauth2/connected-apps', (ctx) => services.oauth.connectedApps(ctx));
+  router.add('POST', '/oauth2/connected-apps/revoke', (ctx) => services.oauth.connectedAppsRevoke(ctx));
 
   router.add('GET', '/oauth2/logout', (ctx) => {
     const client = clients.get(ctx.query.get('client_id') ?? '');

@@ -7,8 +7,11 @@ export type SessionRole = 'visitor' | 'member' | 'owner';
 
 export interface AccessClaims {
   kind: 'access';
-  role: SessionRole;
+  /** 'app' for third-party app tokens (oauth/), which also carry grantId and scopes. */
+  role: SessionRole | 'app';
   subjectId: string;
+  grantId?: string;
+  scopes?: string[];
   siteId: string;
   clientId: string;
   iat: number;
@@ -73,6 +76,24 @@ export class TokenService {
     const iat = this.clock.nowSeconds();
     const claims: AccessClaims = { kind: 'access', role, subjectId, siteId, clientId, iat, exp: iat + this.accessTtlSeconds, jti: randomUUID() };
     return { token: await this.sign(claims), expiresIn: this.accessTtlSeconds };
+  }
+
+  /** A third-party app's access token: short-lived, tied to a grant that can be revoked. */
+  async issueAppAccess(input: { clientId: string; grantId: string; subjectId: string; scopes: string[]; ttlSeconds: number }): Promise<{ token: string; expiresIn: number }> {
+    const iat = this.clock.nowSeconds();
+    const claims: AccessClaims = {
+      kind: 'access',
+      role: 'app',
+      subjectId: input.subjectId,
+      siteId: this.siteId,
+      clientId: input.clientId,
+      grantId: input.grantId,
+      scopes: input.scopes,
+      iat,
+      exp: iat + input.ttlSeconds,
+      jti: randomUUID(),
+    };
+    return { token: await this.sign(claims), expiresIn: input.ttlSeconds };
   }
 
   async issueRefresh(role: SessionRole, subjectId: string, clientId: string): Promise<string> {

@@ -28,6 +28,26 @@ CREATE TABLE IF NOT EXISTS oauth_clients (
   kind TEXT NOT NULL CHECK (kind IN ('site', 'app')),
   redirect_uris TEXT NOT NULL,
   created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS oauth_apps (
+  client_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  redirect_uris TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS oauth_grants (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  subject_id TEXT,
+  subject_role TEXT,
+  scopes TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS oauth_refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  grant_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  used_at TEXT);
 CREATE TABLE IF NOT EXISTS collections (
   id TEXT PRIMARY KEY,
   table_name TEXT NOT NULL UNIQUE,

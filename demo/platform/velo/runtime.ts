@@ -38,6 +38,7 @@ export function nodeModuleLoader(backendDir: string): ModuleLoader {
 }
 
 function allowed(permission: Permission, caller: Caller): boolean {
+  if (caller.kind === 'app' || caller.kind === 'apiKey') return false;
   if (permission === 'Anyone') return true;
   if (permission === 'SiteMember') return caller.kind === 'member' || caller.kind === 'owner';
   return caller.kind === 'owner';
@@ -96,7 +97,7 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
     const methodName = ctx.params['method']!;
     if (!moduleName.endsWith('.web') || !FUNCTION_NAME.test(methodName)) throw errors.notFound('No such web method.');
     const caller = await ctx.caller();
-    if (caller.kind === 'apiKey') throw errors.forbidden('Web methods are called from page code with a site session, not an API key.');
+    if (caller.kind === 'apiKey' || caller.kind === 'app') throw errors.forbidden('Web methods are called from page code with a site session.');
     const mod = await loadChecked(moduleName);
     const fn = mod[methodName] as ((...args: unknown[]) => unknown) & { permission?: Permission } | undefined;
     if (typeof fn !== 'function' || !fn.permission) throw errors.notFound(`${moduleName}/${methodName} is not a web method.`);
