@@ -2,8 +2,9 @@
  * HTTP functions (`backend/http-functions.js` on a Wix site), served at `/_functions/<name>`.
  * They are public endpoints: a direct call is an anonymous visitor.
  */
-import { ok, serverError, type WixHttpFunctionRequest } from 'wix-http-functions';
+import { ok, response, serverError, type WixHttpFunctionRequest } from 'wix-http-functions';
 import { categoryCounts } from './data-admin.web.ts';
+import { completeConnect } from './lib/oauth.ts';
 
 /** GET /_functions/health: a liveness probe that touches nothing private. */
 export function get_health(_request: WixHttpFunctionRequest) {
@@ -15,4 +16,23 @@ export async function get_categories(_request: WixHttpFunctionRequest) {
   const result = await categoryCounts();
   if (!result.ok) return serverError({ body: { code: result.code, message: result.message } });
   return ok({ body: { categories: result.data }, headers: { 'cache-control': 'public, max-age=60' } });
+}
+
+/**
+ * GET /_functions/oauthCallback: the OAuth redirect URI. It checks the state, exchanges the code (secret read
+ * elevated, server-side) and answers a page that tells the opener the result through postMessage to the site's
+ * exact origin, then closes; in redirect mode it sends the browser back to the site instead. No token is in it.
+ */
+export async function get_oauthCallback(request: WixHttpFunctionRequest) {
+  const result = await completeConnect(new URL(request.url));
+  const message = { type: 'wix-oauth-connect', ok: result.ok, ...(result.error ? { error: result.error } : {}) };
+  const headers = { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'", 'referrer-policy': 'no-referrer' };
+  if (result.mode === 'redirect') {
+    return response({ status: 302, headers: { ...headers, location: `${result.siteOrigin}/?oauth=${result.ok ? 'connected' : encodeURIComponent(result.error ?? 'failed')}` } });
+  }
+  const payload = JSON.stringify(message).replace(/</g, '\\u003c');
+  const origin = JSON.stringify(result.siteOrigin).replace(/</g, '\\u003c');
+  const body = `<!doctype html><meta charset="utf-8"><title>Connecting</title><p>${result.ok ? 'Connected. You can close this window.' : 'The connection failed. You can close this window.'}</p>
+<script>if (window.opener) { window.opener.postMessage(${payload}, ${origin}); window.close(); }</script>`;
+  return response({ status: result.ok ? 200 : 400, body, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Directory } from '../identity/directory.ts';
 import type { PlatformServices } from '../services.ts';
 import type { SecretsVault } from './secrets-vault.ts';
@@ -10,7 +11,7 @@ export const BACKEND_SECRETS = {
 } as const;
 
 /** Admin-only collections the backend writes to. */
-export const BACKEND_COLLECTIONS = { audit: 'AuditLog', contact: 'ContactRequests' } as const;
+export const BACKEND_COLLECTIONS = { audit: 'AuditLog', contact: 'ContactRequests', oauthStates: 'OAuthStates', oauthConnections: 'OAuthConnections' } as const;
 
 const ADMIN_ONLY = { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } as const;
 
@@ -27,6 +28,10 @@ export function seedVeloBackend(services: PlatformServices, directory: Directory
   if (vault.read(BACKEND_SECRETS.primaryKey) !== primary) vault.set(BACKEND_SECRETS.primaryKey, primary);
   if (vault.read(BACKEND_SECRETS.secondaryKey) !== secondary) vault.set(BACKEND_SECRETS.secondaryKey, secondary);
   if (vault.read(BACKEND_SECRETS.siteId) !== services.siteId) vault.set(BACKEND_SECRETS.siteId, services.siteId);
+  // The key that encrypts refresh tokens at rest (AES-256-GCM), derived so the same database keeps decrypting.
+  const tokenKey = createHmac('sha256', signingSecret).update('oauth-token-key').digest('base64url');
+  if (vault.read('OAUTH_TOKEN_KEY') !== tokenKey) vault.set('OAUTH_TOKEN_KEY', tokenKey);
+  if (!vault.has('OAUTH_SITE_URL')) vault.set('OAUTH_SITE_URL', 'https://localhost');
   vault.reads = 0;
   if (!services.collections.get(BACKEND_COLLECTIONS.audit)) {
     services.collections.create({
@@ -54,6 +59,9 @@ export function seedVeloBackend(services: PlatformServices, directory: Directory
         { key: 'requestId', displayName: 'Request ID', type: 'TEXT' },
       ],
     });
+  }
+  for (const [id, displayName] of [[BACKEND_COLLECTIONS.oauthStates, 'OAuth states (admin only)'], [BACKEND_COLLECTIONS.oauthConnections, 'OAuth connections (admin only)']] as const) {
+    if (!services.collections.get(id)) services.collections.create({ id, displayName, permissions: ADMIN_ONLY, fields: [] });
   }
   return { primary, secondary };
 }
