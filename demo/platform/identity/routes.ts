@@ -286,7 +286,9 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     );
 
   router.add('GET', '/oauth2/authorize', async (ctx) => {
-    if (services.oauth.isApp(ctx.query.get('client_id'))) return services.oauth.authorizeGet(ctx);
+    // Apps, and clients nobody knows (the app server answers those with its error page and an audit entry).
+    const requested = ctx.query.get('client_id') ?? '';
+    if (services.oauth.isApp(requested) || !clients.get(requested)) return services.oauth.authorizeGet(ctx);
     const checked = checkAuthorizeRequest(ctx.query);
     if (checked instanceof RawResponse) return checked;
     const sessionToken = ctx.query.get('sessionToken');
@@ -300,7 +302,8 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   });
 
   router.add('POST', '/oauth2/authorize', async (ctx) => {
-    if (services.oauth.isApp(ctx.query.get('client_id'))) return services.oauth.authorizePost(ctx);
+    const requested = ctx.query.get('client_id') ?? '';
+    if (services.oauth.isApp(requested) || !clients.get(requested)) return services.oauth.authorizePost(ctx);
     const checked = checkAuthorizeRequest(ctx.query);
     if (checked instanceof RawResponse) return checked;
     const form = (ctx.body ?? {}) as Record<string, unknown>;

@@ -235,7 +235,7 @@ export class AppAuthorizationServer {
     };
   }
 
-  private async exchangeCode(app: OAuthApp, body: Record<string, unknown>) {
+  private async exchangeCode(app: OAuthApp, body: Record<string, unknown>, legacy: boolean) {
     const code = param(body, 'code');
     const stored = code ? this.codes.get(code) : undefined;
     const refuse = (reason: string, grantId?: string): never => {
@@ -252,7 +252,9 @@ export class AppAuthorizationServer {
     stored.used = true;
     if (stored.expiresAt < this.clock.now()) return refuse('authorization code expired');
     if (stored.clientId !== app.clientId) return refuse('code issued to another client');
-    if (param(body, 'redirect_uri', 'redirectUri') !== stored.redirectUri) return refuse('redirect_uri does not match the authorization request');
+    const redirectUri = param(body, 'redirect_uri', 'redirectUri');
+    // The legacy /oauth/access body has no redirect_uri (reference §5.3); when one is sent it must match.
+    if (!(legacy && redirectUri === undefined) && redirectUri !== stored.redirectUri) return refuse('redirect_uri does not match the authorization request');
     const verifier = param(body, 'code_verifier', 'codeVerifier');
     if (stored.codeChallenge && (!verifier || pkceS256(verifier) !== stored.codeChallenge)) return refuse('PKCE verifier missing or wrong');
     const grant = this.apps.createGrant({ clientId: app.clientId, subjectId: stored.subjectId, subjectRole: stored.subjectRole, scopes: stored.scopes });
@@ -306,7 +308,7 @@ export class AppAuthorizationServer {
       const app = this.authenticateClient(ctx, body);
       const grantType = param(body, 'grant_type', 'grantType');
       let result: Record<string, unknown>;
-      if (grantType === 'authorization_code') result = await this.exchangeCode(app, body);
+      if (grantType === 'authorization_code') result = await this.exchangeCode(app, body, legacy);
       else if (grantType === 'refresh_token') result = await this.refresh(app, body);
       else if (grantType === 'client_credentials' && !legacy) result = await this.clientCredentials(app, body);
       else {
