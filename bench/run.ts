@@ -12,6 +12,7 @@ import { DEFAULT_LOOP, describeMachine, progress, rate, summarize, thousands, ti
 import { CORRELATED_CASE, PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData, type BenchPlatform, type QueryCase } from './platform-query.ts';
 import { runElementBenchmarks } from './elements.ts';
 import { runVeloBenchmarks } from './velo.ts';
+import { runOAuthBenchmarks } from './oauth.ts';
 import { renderReport, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -230,7 +231,8 @@ async function main(): Promise<void> {
   // Element benchmarks run after the platform's server is stopped, so they do not share the event loop with it.
   const elementsReport = await runElementBenchmarks();
   const veloReport = await runVeloBenchmarks();
-  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport}`);
+  const oauthReport = await runOAuthBenchmarks();
+  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport}`);
   progress(`wrote ${OUTPUT.pathname}`);
 }
 
