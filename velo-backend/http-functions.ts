@@ -2,9 +2,13 @@
  * HTTP functions (`backend/http-functions.js` on a Wix site), served at `/_functions/<name>`.
  * They are public endpoints: a direct call is an anonymous visitor.
  */
-import { ok, response, serverError, type WixHttpFunctionRequest } from 'wix-http-functions';
+import { notFound, ok, response, serverError, type WixHttpFunctionRequest } from 'wix-http-functions';
 import { categoryCounts } from './data-admin.web.ts';
 import { completeConnect } from './lib/oauth.ts';
+import { callConnected, connectionStatus, disconnect, startConnect } from './oauth.web.ts';
+
+/** The connection actions an element may call over HTTP with its session token (site widgets have no page code). */
+const OAUTH_ACTIONS: Record<string, (input?: unknown) => Promise<unknown>> = { callConnected, connectionStatus, disconnect, startConnect };
 
 /** GET /_functions/health: a liveness probe that touches nothing private. */
 export function get_health(_request: WixHttpFunctionRequest) {
@@ -35,4 +39,23 @@ export async function get_oauthCallback(request: WixHttpFunctionRequest) {
   const body = `<!doctype html><meta charset="utf-8"><title>Connecting</title><p>${result.ok ? 'Connected. You can close this window.' : 'The connection failed. You can close this window.'}</p>
 <script>if (window.opener) { window.opener.postMessage(${payload}, ${origin}); window.close(); }</script>`;
   return response({ status: result.ok ? 200 : 400, body, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+/**
+ * POST /_functions/oauth/<action>: the same four connection actions for a site widget, which calls with
+ * `Authorization: <session token>` instead of through page code. The answer is the web method's envelope.
+ */
+export async function post_oauth(request: WixHttpFunctionRequest) {
+  const action = request.path[0] ?? '';
+  const run = Object.hasOwn(OAUTH_ACTIONS, action) ? OAUTH_ACTIONS[action] : undefined;
+  const headers = { 'cache-control': 'no-store' };
+  if (!run || request.path.length !== 1) return notFound({ body: { ok: false, code: 'NOT_FOUND', message: 'No such action.' }, headers });
+  let input: unknown;
+  try {
+    const text = await request.body.text();
+    input = text ? JSON.parse(text) : undefined;
+  } catch {
+    return ok({ body: { ok: false, code: 'VALIDATION', message: 'The body is not valid JSON.' }, headers });
+  }
+  return ok({ body: await run(input), headers });
 }

@@ -156,3 +156,32 @@ describe('disconnect', () => {
     assert.equal(after.body.result.code, 'NOT_FOUND');
   });
 });
+
+describe('the same actions over HTTP, for site widgets', () => {
+  const post = (action: string, token: string | undefined, body?: unknown) =>
+    fetch(`https://www.wixapis.com/_functions/oauth/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it('answers the envelope of each action for the member whose session token is sent', async () => {
+    const status = await post('connectionStatus', member);
+    assert.equal(status.status, 200);
+    assert.equal(((await status.json()) as { ok: boolean }).ok, true);
+    const started = (await (await post('startConnect', member, { mode: 'redirect' })).json()) as { ok: boolean; data: { authorizeUrl: string } };
+    assert.match(started.data.authorizeUrl, /code_challenge_method=S256/);
+  });
+
+  it('a call without a session is an anonymous visitor, and is refused', async () => {
+    const r = (await (await post('connectionStatus', undefined)).json()) as { ok: boolean; code: string };
+    assert.deepEqual({ ok: r.ok, code: r.code }, { ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses unknown actions (including inherited names) and bad JSON', async () => {
+    assert.equal((await post('constructor', member)).status, 404);
+    assert.equal((await post('nope', member)).status, 404);
+    const bad = await fetch('https://www.wixapis.com/_functions/oauth/connectionStatus', { method: 'POST', headers: { authorization: member }, body: '{not json' });
+    assert.equal(((await bad.json()) as { code: string }).code, 'VALIDATION');
+  });
+});
