@@ -65,7 +65,13 @@ function localWixPlatform(): Plugin {
       server.httpServer?.once('listening', () => {
         // The backend's ApiKeyStrategy calls https://www.wixapis.com: route it to this server, where the platform is mounted.
         const address = server.httpServer?.address();
-        if (address && typeof address === 'object') routeWixApisTo({ url: `https://localhost:${address.port}`, ca: readFileSync(`${DATA_DIR}/tls/cert.pem`, 'utf8') });
+        if (address && typeof address === 'object') {
+          const origin = `https://localhost:${address.port}`;
+          routeWixApisTo({ url: origin, ca: readFileSync(`${DATA_DIR}/tls/cert.pem`, 'utf8') });
+          // The OAuth backend's redirect URI and the authorize page the browser opens are on this server.
+          p.secrets.set('OAUTH_SITE_URL', origin);
+          p.secrets.set('OAUTH_ISSUER', origin);
+        }
         server.config.logger.info(
           `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n`,
         );
