@@ -23,6 +23,7 @@ import {
   browserAuthorize,
   browserGet,
   browserPost,
+  dataCall,
   dataInsert,
   dataQuery,
   exchangeCode,
@@ -702,6 +703,47 @@ describe('scopes and item permissions on the Data API', () => {
     }
   });
 
+  it("a read-only owner's grant cannot write by any route (update, save, remove, truncate, bulk), and nothing changes", async () => {
+    const o = await grant(readOnly, { user: DEMO_OWNER, query: { scope: READ } });
+    const admin = { authorization: p.apiKey, 'wix-site-id': p.siteId };
+    const snapshot = async () => {
+      const r = await fetch(`${ORIGIN}/wix-data/v2/items/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...admin },
+        body: JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 1 }, sort: [{ fieldName: '_id', order: 'ASC' }] }, returnTotalCount: true }),
+      });
+      const json = (await r.json()) as { dataItems: { id: string; data: Record<string, unknown> }[]; pagingMetadata: { total: number } };
+      return { total: json.pagingMetadata.total, first: json.dataItems[0]! };
+    };
+    const before = await snapshot();
+    const id = before.first.id;
+    const attempts: [string, string, unknown][] = [
+      ['update', '/items/update', { dataCollectionId: 'Products', dataItem: { id, data: { ...before.first.data, title: 'changed by an app' } } }],
+      ['save', '/items/save', { dataCollectionId: 'Products', dataItem: { id, data: { ...before.first.data, title: 'saved by an app' } } }],
+      ['remove', '/items/remove', { dataCollectionId: 'Products', dataItemId: id }],
+      ['truncate', '/items/truncate', { dataCollectionId: 'Products' }],
+      ['bulk insert', '/bulk/items/insert', { dataCollectionId: 'Products', dataItems: [{ data: { title: 'bulk by an app' } }] }],
+      ['bulk save', '/bulk/items/save', { dataCollectionId: 'Products', dataItems: [{ id, data: { ...before.first.data, title: 'bulk saved' } }] }],
+      ['bulk update', '/bulk/items/update', { dataCollectionId: 'Products', dataItems: [{ id, data: { ...before.first.data, title: 'bulk updated' } }] }],
+      ['bulk remove', '/bulk/items/remove', { dataCollectionId: 'Products', dataItemIds: [id] }],
+    ];
+    for (const [name, path, body] of attempts) {
+      const r = await dataCall(path, o.access, body);
+      const refusedWhole = r.status === 403 && appErrorCode(r) === 'WDE0027';
+      const refusedPerItem = r.status === 200 && r.json?.['bulkActionMetadata']?.['totalSuccesses'] === 0;
+      assert.ok(refusedWhole || (path.startsWith('/bulk') && refusedPerItem), `${name}: expected 403 WDE0027, got ${r.status} ${r.text.slice(0, 200)}`);
+    }
+    const afterAll = await snapshot();
+    assert.equal(afterAll.total, before.total, 'no item added or removed');
+    assert.deepEqual(afterAll.first, before.first, 'the item is unchanged');
+  });
+
+  it('an app token does not manage collections (no scope covers it)', async () => {
+    const o = await grant(full, { user: DEMO_OWNER });
+    const r = await dataCall('/collections', o.access, { collection: { id: `AppMade${randomBytes(3).toString('hex')}`, permissions: { read: 'ANYONE', insert: 'ANYONE', update: 'ANYONE', remove: 'ANYONE' } } });
+    assert.ok(r.status === 401 || r.status === 403, `creating a collection with an app token: ${r.status} ${r.text.slice(0, 200)}`);
+  });
+
   it("a member's full grant writes what the member may, sees only the member's notes, and never admin-only Orders", async () => {
     const m = await grant(full);
     const inserted = await dataInsert(m.access, 'Notes', { title: 'written by an app' });
@@ -896,6 +938,28 @@ describe('legacy POST /oauth/access', () => {
     assertAudited(since, ['reuse_detected'], app.clientId, 'legacy refresh reuse');
   });
 
+  it('PKCE holds on the legacy endpoint too: no verifier or a wrong one gets no tokens, and neither does another redirect_uri', async () => {
+    for (const [name, extra] of [
+      ['no code_verifier', {}],
+      ['a wrong code_verifier', { code_verifier: pkce().verifier }],
+      ['another redirect_uri', { redirect_uri: 'https://evil.example/_functions/oauthCallback' }],
+    ] as const) {
+      const flow = await authorize(app);
+      const since = mark();
+      const body: Record<string, string> = { grant_type: 'authorization_code', code: flow.code!, client_id: app.clientId, client_secret: app.clientSecret };
+      if (name === 'another redirect_uri') body['code_verifier'] = flow.verifier;
+      const r = await legacy({ ...body, ...extra });
+      assert.ok(r.status === 400 || r.status === 401, `${name}: got ${r.status} ${r.text.slice(0, 200)}`);
+      assert.equal(r.json?.['access_token'], undefined, name);
+      assertAudited(since, ['refused'], app.clientId, `legacy ${name}`);
+    }
+  });
+
+  it('client_credentials is not offered on the legacy endpoint', async () => {
+    const r = await legacy({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+    assert.equal(r.json?.['access_token'], undefined);
+  });
+
   it('a wrong client secret is refused and audited', async () => {
     const flow = await authorize(app);
     const since = mark();
@@ -978,8 +1042,10 @@ describe('connected apps', () => {
 
   it('without the cookie: the sign-in form, and a revoke POST does nothing', async () => {
     const g = await grant(app);
-    const { form } = await revokeForm(g.flow.cookie!, undefined);
+    const { form } = await revokeForm(g.flow.cookie!, grantIdOf(app.clientId));
     assert.ok(form);
+    const expected = grantIdOf(app.clientId);
+    if (expected) assert.equal(form.hidden['grant_id'], expected, 'the Revoke form of this very grant');
     const page = await browserGet(`${ORIGIN}/oauth2/connected-apps`);
     assert.equal(page.status, 200);
     assert.ok(isSignInForm(page.text), 'the sign-in form');
@@ -991,8 +1057,10 @@ describe('connected apps', () => {
 
   it('a cross-origin revoke POST (CSRF) does nothing', async () => {
     const g = await grant(app);
-    const { form } = await revokeForm(g.flow.cookie!, undefined);
+    const { form } = await revokeForm(g.flow.cookie!, grantIdOf(app.clientId));
     assert.ok(form);
+    const expected = grantIdOf(app.clientId);
+    if (expected) assert.equal(form.hidden['grant_id'], expected, 'the Revoke form of this very grant');
     const r = await browserPost(`${ORIGIN}/oauth2/connected-apps/revoke`, { ...form.hidden }, { cookie: g.flow.cookie!, origin: 'https://evil.example' });
     assert.ok(r.status >= 400 && r.status < 500, `cross-origin revoke refused, got ${r.status}`);
     await assertTokenAlive(g.access, 'after a cross-origin revoke');
@@ -1001,8 +1069,10 @@ describe('connected apps', () => {
 
   it("another signed-in user cannot revoke someone else's grant", async () => {
     const g = await grant(app);
-    const { form } = await revokeForm(g.flow.cookie!, undefined);
+    const { form } = await revokeForm(g.flow.cookie!, grantIdOf(app.clientId));
     assert.ok(form);
+    const expected = grantIdOf(app.clientId);
+    if (expected) assert.equal(form.hidden['grant_id'], expected, 'the Revoke form of this very grant');
     const otherUser: User = SECOND_MEMBER;
     const intruder = await authorize(newApp('Intruder Helper'), { user: otherUser });
     assert.ok(intruder.cookie);
@@ -1013,6 +1083,11 @@ describe('connected apps', () => {
 });
 
 describe('the audit trail', () => {
+  it('no request in this file made the platform answer 500', () => {
+    const failures = p.log.since().filter((e) => e.status >= 500);
+    assert.deepEqual(failures.map((e) => `${e.method} ${e.path} ${e.status}`), []);
+  });
+
   it('holds no client secret, token, code, verifier, password or session cookie', () => {
     const entries = auditEntries();
     assert.ok(entries.length > 0);
@@ -1022,5 +1097,23 @@ describe('the audit trail', () => {
       assert.ok(known.has(String(e['event'])), `unknown audit event ${String(e['event'])}`);
       assert.ok(e['at'] !== undefined, 'every entry has a time');
     }
+  });
+});
+
+describe('consent by cookie alone', () => {
+  it('is accepted only from the platform’s own origin', async () => {
+    const app = newApp('Cookie consent');
+    const first = await browserAuthorize(app.clientId, { user: { email: DEMO_MEMBER.email, password: DEMO_MEMBER.password } });
+    assert.ok(first.cookie, 'signing in set the session cookie');
+    const { challenge } = pkce();
+    const url = authorizeUrl(app.clientId, { redirect_uri: CALLBACK, state: 'x', code_challenge: challenge });
+    const before = p.oauthAudit.length;
+    const foreign = await browserPost(url, { decision: 'allow' }, { cookie: first.cookie, origin: 'https://localhost:9999' });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('location'), null);
+    assert.ok(p.oauthAudit.slice(before).some((e) => e.event === 'refused'));
+    const own = await browserPost(url, { decision: 'allow' }, { cookie: first.cookie });
+    assert.equal(own.status, 302);
+    assert.ok(new URL(own.headers.get('location')!).searchParams.get('code'));
   });
 });

@@ -182,6 +182,10 @@ export class AppAuthorizationServer {
         return this.consentPage(ctx.query, checked.app, checked.scopes, undefined, 'Wrong email or password.');
       }
       setCookie = await this.sessionCookie(member);
+    } else if (member && ctx.headers['origin'] !== ctx.origin) {
+      // Consent given on the strength of the cookie alone must come from this platform's own page.
+      this.record('refused', 'authorize: cookie consent from another origin', { clientId: checked.app.clientId });
+      return page(403, 'Not allowed', '<h1>Not allowed</h1><p class="error">Give consent on this page.</p>');
     }
     if (!member) return this.consentPage(ctx.query, checked.app, checked.scopes, undefined);
     const headers: Record<string, string> = setCookie ? { 'set-cookie': setCookie } : {};
