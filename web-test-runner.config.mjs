@@ -8,6 +8,8 @@ import { ensureTls } from './demo/platform/host/tls.ts';
 import { createPlatform } from './demo/platform/index.ts';
 import { PLATFORM_PATH_PREFIXES } from './demo/platform/host/handler.ts';
 import { seedBrowserFixtures } from './test/elements/fixtures/seed.ts';
+import { routeWixApisTo } from './demo/platform/host/node-routing.ts';
+import { readFileSync } from 'node:fs';
 
 await ensureTls('.wix-local');
 const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir: '.wix-local', onError: () => {} });
@@ -33,7 +35,19 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 120_000,
   middleware: [mountPlatform],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    {
+      // The backend modules (web methods, HTTP functions) call https://www.wixapis.com: send that to this server.
+      name: 'route-wixapis-to-test-server',
+      serverStart({ config }) {
+        const origin = `https://localhost:${config.port}`;
+        routeWixApisTo({ url: origin, ca: readFileSync('.wix-local/tls/cert.pem', 'utf8') });
+        platform.secrets.set('OAUTH_SITE_URL', origin);
+        platform.secrets.set('OAUTH_ISSUER', origin);
+      },
+    },
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -7,3 +7,5 @@ export { WixDataList } from './data-list/define.ts';
 export { BridgeClient } from './core/bridge.ts';
 export type { DataClient, QueryRequest, QueryOptions, QueryResult } from './core/client.ts';
 export { bindElements } from './velo/page.ts';
+export { WixOAuthConnect } from './oauth-connect/define.ts';
+export { ActionBridge } from './core/action-bridge.ts';

@@ -33,8 +33,11 @@ function buildSecrets(): string[] {
   for (const [key, value] of Object.entries(process.env)) if (key.startsWith('WIX_SECRET_') && value) secrets.push(value);
   const local = '.wix-local/secrets.json';
   if (existsSync(local)) {
-    const values = Object.values(JSON.parse(readFileSync(local, 'utf8')) as Record<string, unknown>);
-    secrets.push(...values.filter((v): v is string => typeof v === 'string'));
+    // Configuration kept beside the secrets (URLs, ids) is public by nature and not scanned for.
+    const entries = Object.entries(JSON.parse(readFileSync(local, 'utf8')) as Record<string, unknown>);
+    for (const [name, value] of entries) {
+      if (typeof value === 'string' && !/(_URL|_ISSUER|_SITE_ID|_CLIENT_ID)$/.test(name)) secrets.push(value);
+    }
   }
   return secrets;
 }

@@ -8,13 +8,19 @@
  *
  * Page code runs as the current visitor or member with no token to handle, so the element gets data without
  * ever seeing a token: only items (or a typed error) are written back, as JSON in an attribute.
+ *
+ * An element that runs named actions (`<wix-oauth-connect>`, op `call`) is bound to web methods instead:
+ *
+ *   import { callConnected, connectionStatus, disconnect, startConnect } from 'backend/oauth.web';
+ *   bindElements($w, { '#connect': { actions: { callConnected, connectionStatus, disconnect, startConnect } } });
  */
 import { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT, type BridgeError, type BridgeReply, type BridgeRequest } from '../core/bridge.ts';
+import { envelopeKind, type ActionEnvelope, type ActionReply, type ActionRequest } from '../core/action-bridge.ts';
 import type { QueryOptions, QueryRequest, QueryResult } from '../core/client.ts';
-import { toSessionError, type SessionErrorKind } from '../core/errors.ts';
+import { toSessionError } from '../core/errors.ts';
 
 export { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT };
-export type { BridgeError, BridgeReply, BridgeRequest, QueryOptions, QueryRequest, QueryResult };
+export type { ActionEnvelope, ActionReply, ActionRequest, BridgeError, BridgeReply, BridgeRequest, QueryOptions, QueryRequest, QueryResult };
 
 /** What `$w('#id')` gives page code for a custom element: attributes in, events out. */
 export interface VeloCustomElement {
@@ -43,23 +49,19 @@ export interface Binding {
   items?: ItemsLike;
   /** Web methods; when given, they are used instead of `items`. */
   backend?: { query?: (args: BackendQueryArgs) => Promise<Envelope> };
+  /**
+   * Web methods an element may call by name (op `call`), each taking the element's input and answering an
+   * envelope, e.g. those of `backend/oauth.web`. Only these own properties can be called.
+   */
+  actions?: Record<string, (input: unknown) => Promise<unknown>>;
 }
 
 const MAX_COLLECTION_LENGTH = 256;
 const MAX_ID_LENGTH = 64;
+const MAX_ACTION_LENGTH = 64;
 const MAX_MESSAGE_LENGTH = 500;
 /** The element refuses longer replies (BridgeClient's default); saying why beats sending one it will refuse. */
 const MAX_REPLY_SIZE = 1_000_000;
-
-// A Map, so that a code such as "constructor" cannot reach Object.prototype.
-const ENVELOPE_KINDS = new Map<string, SessionErrorKind>([
-  ['PERMISSION_DENIED', 'forbidden'],
-  ['FORBIDDEN', 'forbidden'],
-  ['VALIDATION', 'validation'],
-  ['UNAUTHENTICATED', 'unauthenticated'],
-  ['NOT_FOUND', 'not-found'],
-  ['RATE_LIMITED', 'rate-limited'],
-]);
 
 /** Thrown for a failure the element should see as it is (kind and message), not re-mapped. */
 class ReplyError extends Error {
@@ -97,7 +99,7 @@ async function fromEnvelope(envelope: Promise<Envelope>): Promise<QueryResult> {
   if (isRecord(answer) && answer['ok'] === false) {
     const code = typeof answer['code'] === 'string' ? answer['code'] : 'UNKNOWN';
     const message = typeof answer['message'] === 'string' ? answer['message'] : 'The backend refused the request.';
-    throw new ReplyError({ kind: ENVELOPE_KINDS.get(code) ?? 'server', message, code });
+    throw new ReplyError({ kind: envelopeKind(code), message, code });
   }
   throw new ReplyError({ kind: 'server', message: 'The backend answered with a malformed envelope.' });
 }
@@ -108,6 +110,24 @@ async function answer(binding: Binding, detail: Record<string, unknown>): Promis
   if (backend?.query) return fromEnvelope(backend.query(args));
   if (items) return items.query(args.collection, args.request, args.options);
   throw new ReplyError({ kind: 'not-connected', message: 'Page code bound no data source for this element.' });
+}
+
+/**
+ * Runs a bound action (op `call`) with the element's input as it came, and hands back its envelope. Only the
+ * envelope's documented fields go back, and a failure's code and message are cut short and redacted.
+ */
+async function callAction(binding: Binding, detail: Record<string, unknown>): Promise<ActionEnvelope> {
+  const { action, input } = detail;
+  const { actions } = binding;
+  const method =
+    actions && typeof action === 'string' && action.length <= MAX_ACTION_LENGTH && Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
+  if (typeof method !== 'function') throw new ReplyError({ kind: 'validation', message: 'Unknown action.' });
+  const envelope: unknown = await method(input);
+  if (isRecord(envelope) && envelope['ok'] === true && envelope['data'] !== undefined) return { ok: true, data: envelope['data'] };
+  if (isRecord(envelope) && envelope['ok'] === false && typeof envelope['code'] === 'string' && typeof envelope['message'] === 'string') {
+    return { ok: false, code: safeMessage(envelope['code']), message: safeMessage(envelope['message']) };
+  }
+  throw new ReplyError({ kind: 'server', message: 'The backend answered with a malformed envelope.' });
 }
 
 /**
@@ -140,7 +160,7 @@ function encodeDates(this: unknown, key: string, value: unknown): unknown {
 const failureJson = (id: string, message: string) => JSON.stringify({ id, ok: false, error: { kind: 'server', message } } satisfies BridgeReply);
 
 /** The reply as JSON, with `id` first so that the element can match even a reply it refuses to parse. */
-export function encodeReply(reply: BridgeReply): string {
+export function encodeReply(reply: BridgeReply | ActionReply): string {
   let json: string;
   try {
     json = JSON.stringify(reply, encodeDates);
@@ -156,11 +176,14 @@ async function handle(element: VeloCustomElement, binding: Binding, detail: unkn
   const { id } = detail;
   // Without a readable id there is nobody to answer.
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return;
-  let reply: BridgeReply;
+  let reply: BridgeReply | ActionReply;
   try {
-    const { items, pagingMetadata } = await answer(binding, detail);
-    // Only the two documented fields go back: nothing else a data source returned reaches the DOM.
-    reply = { id, ok: true, data: { items, pagingMetadata } };
+    if (detail['op'] === 'call') reply = { id, ok: true, data: await callAction(binding, detail) };
+    else {
+      const { items, pagingMetadata } = await answer(binding, detail);
+      // Only the two documented fields go back: nothing else a data source returned reaches the DOM.
+      reply = { id, ok: true, data: { items, pagingMetadata } };
+    }
   } catch (error) {
     reply = { id, ok: false, error: errorBody(error) };
   }
@@ -168,13 +191,13 @@ async function handle(element: VeloCustomElement, binding: Binding, detail: unkn
 }
 
 /**
- * Answers the data requests of custom elements. `bindings` maps a `$w` selector (`'#list'`) to its data
- * source: `items` from `@wix/data`, or `backend.query`, a web method returning an Envelope, which wins when
- * both are given. Each element is then told `bridge="ready"`.
+ * Answers the requests of custom elements. `bindings` maps a `$w` selector (`'#list'`) to its data source:
+ * `items` from `@wix/data`, or `backend.query`, a web method returning an Envelope, which wins when both are
+ * given; and/or `actions`, web methods an element calls by name. Each element is then told `bridge="ready"`.
  */
 export function bindElements($w: DollarW, bindings: Record<string, Binding>): void {
   for (const [selector, binding] of Object.entries(bindings)) {
-    if (!binding.items && !binding.backend?.query) throw new TypeError(`bindElements: ${selector} needs items or backend.query.`);
+    if (!binding.items && !binding.backend?.query && !isRecord(binding.actions)) throw new TypeError(`bindElements: ${selector} needs items, backend.query or actions.`);
     const element = $w(selector);
     element.on(BRIDGE_REQUEST_EVENT, (event) => void handle(element, binding, event.detail));
     element.setAttribute(BRIDGE_ATTRIBUTE, 'ready');

@@ -1,0 +1,500 @@
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../core/action-bridge.ts';
+import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
+import { apiBaseUrlFrom, embedsApi, inEditor } from '../core/host.ts';
+import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
+import { oauthConnectStyles } from './oauth-connect.styles.ts';
+
+/** What the element shows. `no-session`: neither a token nor page code after `connect-timeout`. */
+export type OAuthConnectState = 'checking' | 'not-connected' | 'connecting' | 'connected' | 'revoked' | 'error' | 'no-session' | 'editor';
+
+/** The backend's `connectionStatus()` answer (never a token). */
+export interface OAuthConnection {
+  status: 'not-connected' | 'connected' | 'revoked';
+  siteId?: string;
+  scopes?: string[];
+  connectedAt?: string;
+}
+
+export interface OAuthChangeDetail {
+  status: OAuthConnectState;
+}
+
+export interface OAuthErrorDetail {
+  kind: SessionErrorKind;
+  message: string;
+  code?: string;
+}
+
+/** The window name and features of the consent popup; the callback page posts this message type back. */
+const POPUP_NAME = 'wix-oauth-connect';
+const POPUP_FEATURES = 'popup,width=520,height=680';
+const MESSAGE_TYPE = 'wix-oauth-connect';
+const PREVIEW_LIMIT = 3;
+
+// A Map, so that a scope named "constructor" cannot reach Object.prototype.
+const SCOPE_WORDS = new Map([
+  ['wix-data.items.read', 'read items in your site’s collections'],
+  ['wix-data.items.write', 'add, change and delete items in your site’s collections'],
+]);
+
+const malformed = () => new SessionError('server', 'The site answered with a malformed response.');
+
+/** The `error` of the callback page's message (or of `?oauth=` after a redirect), as a readable error. */
+function callbackError(raw: unknown): SessionError {
+  const code = typeof raw == 'string' && /^[\w.-]{1,64}$/.test(raw) ? raw : 'failed';
+  if (code == 'access_denied') return new SessionError('forbidden', 'The connection was declined on Wix.', { code });
+  if (code == 'invalid_state') return new SessionError('validation', 'The connection request expired or was already used. Try again.', { code });
+  return new SessionError('server', 'The connection could not be completed. Try again.', { code });
+}
+
+function readConnection(data: any): OAuthConnection {
+  if (!['not-connected', 'connected', 'revoked'].includes(data?.status)) throw malformed();
+  const connection: OAuthConnection = { status: data.status };
+  if (typeof data.siteId == 'string') connection.siteId = data.siteId;
+  if (Array.isArray(data.scopes)) connection.scopes = data.scopes.filter((scope: unknown) => typeof scope == 'string');
+  if (typeof data.connectedAt == 'string') connection.connectedAt = data.connectedAt;
+  return connection;
+}
+
+/** Only an http(s) address is opened or navigated to: never `javascript:` or `data:`. */
+function authorizeUrlOf(data: any): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(data.authorizeUrl, location.href);
+  } catch {
+    // falls through to the error below
+  }
+  if (typeof data?.authorizeUrl != 'string' || !/^https?:$/.test(url?.protocol ?? '')) throw malformed();
+  return url!.href;
+}
+
+/**
+ * Shows, and changes, the connection of the signed-in member's account to a Wix site through OAuth 2.0. The
+ * site's backend is the confidential client (velo-backend/oauth.web.ts); this element never sees a token or
+ * a secret, only the connection's status.
+ *
+ * Transports, chosen like the other elements choose their host: with a token getter (a site widget:
+ * `accessTokenListener(getter)` or `window.wixEmbedsAPI`), it POSTs to the HTTP function
+ * `/_functions/oauth/<action>` with `Authorization: <session token>`; on a Velo site, page code binds it with
+ * `bindElements($w, { '#id': { actions: { connectionStatus, startConnect, disconnect, callConnected } } })` and
+ * it asks through the bridge (`op: 'call'`). A token, whenever it comes, wins over the bridge.
+ *
+ * @tag wix-oauth-connect
+ *
+ * @attr site-name - The connected site's name, shown instead of its ID.
+ * @attr preview-collection - When connected, show the titles of the first 3 items of this collection of the connected site.
+ * @attr connect-timeout - Milliseconds to wait for a token or page code before showing "No site session" (default 1500).
+ * @attr api-base-url - Overrides the host of the HTTP functions (`host[:port][/path]`); normally the site's URL.
+ * @attr bridge - Set to `ready` by page code (elements/velo/page.ts) once it answers `wix-bridge-request`.
+ * @attr bridge-reply - Written by page code: one JSON reply per request.
+ * @attr bridge-timeout - Milliseconds to wait for a page-code reply (default 10000).
+ *
+ * @fires wix-oauth-change - The state changed. Detail: `{ status }`, one of checking, not-connected, connecting, connected, revoked, error, no-session, editor.
+ * @fires wix-oauth-error - Something failed. Detail: `{ kind, message, code? }`; `kind` is one of network, unauthenticated, forbidden, not-found, validation, rate-limited, server, not-connected.
+ *
+ * @csspart state - The box every state is shown in.
+ * @csspart title - The state's title line.
+ * @csspart scopes - What the connection allows, in plain words.
+ * @csspart since - When the connection was made.
+ * @csspart preview - The list of preview items.
+ * @csspart preview-item - One preview item.
+ * @csspart actions - The row of buttons.
+ * @csspart button - Every button; each also has its own part: `connect`, `disconnect`, `retry`, `cancel`.
+ *
+ * @cssprop --wix-connect-accent - Accent colour (buttons, focus). Default: --wix-list-accent, else #116dff.
+ * @cssprop --wix-connect-fg - Text colour. Default: --wix-list-fg, else inherited.
+ * @cssprop --wix-connect-bg - Background. Default: --wix-list-bg, else transparent.
+ * @cssprop --wix-connect-muted - Secondary text colour. Default: --wix-list-muted.
+ * @cssprop --wix-connect-border - Border colour. Default: --wix-list-border.
+ * @cssprop --wix-connect-radius - Corner radius. Default: --wix-list-radius, else 8px.
+ * @cssprop --wix-connect-error - Error colour. Default: --wix-list-error, else #b00020.
+ */
+export class WixOAuthConnect extends LitElement {
+  static override styles = oauthConnectStyles;
+  // Static declarations rather than decorators, as in the other elements (bundle size).
+  static override properties: PropertyDeclarations = {
+    siteName: { attribute: 'site-name' },
+    previewCollection: { attribute: 'preview-collection' },
+    connectTimeout: { type: Number, attribute: 'connect-timeout' },
+    apiBaseUrl: { attribute: 'api-base-url' },
+    view: { state: true },
+    connection: { state: true },
+    failure: { state: true },
+    previewTitles: { state: true },
+    previewError: { state: true },
+    busy: { state: true },
+    transportVersion: { state: true },
+  };
+
+  siteName = '';
+  previewCollection = '';
+  connectTimeout = 1500;
+  apiBaseUrl: string | undefined;
+
+  private view: OAuthConnectState = 'checking';
+  private connection: OAuthConnection | undefined;
+  private failure: SessionError | undefined;
+  private previewTitles: string[] | undefined;
+  private previewError: string | undefined;
+  /** An action is on its way: buttons say so (aria-disabled) and ignore clicks. */
+  private busy = false;
+  /** Bumps when a transport arrives or the identity may have changed: the status is loaded again. */
+  private transportVersion = 0;
+
+  private session: Session | undefined;
+  // Created up front so that bridge attributes are handled whatever order they arrive in.
+  private readonly bridge = new ActionBridge(this);
+  private bridgeReady = false;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Only the latest run may change the state: a slower, older answer never overwrites a newer one. */
+  private run = 0;
+  private popup: Window | null = null;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private beforeConnect: OAuthConnectState = 'not-connected';
+  private redirectChecked = false;
+  private hadFocus = false;
+
+  private readonly onSessionChange = () => {
+    this.transportVersion++;
+  };
+
+  /** The current state (read-only). */
+  get state(): OAuthConnectState {
+    return this.view;
+  }
+
+  /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
+  accessTokenListener = (getter: TokenGetter): void => {
+    if (typeof getter !== 'function' || inEditor()) return;
+    const session = sessionFor(getter);
+    if (session === this.session) session.reset(getter);
+    else this.attach(session);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.session) {
+      this.session.addEventListener('change', this.onSessionChange);
+      return;
+    }
+    if (inEditor()) {
+      this.view = 'editor';
+      return;
+    }
+    const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
+    if (typeof fromEmbeds === 'function') return this.attach(sessionFor(fromEmbeds));
+    if (!this.bridgeReady) {
+      this.connectTimer = setTimeout(() => {
+        if (!this.hasTransport) this.view = 'no-session';
+      }, this.connectTimeout);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.connectTimer);
+    this.session?.removeEventListener('change', this.onSessionChange);
+    if (this.popup) {
+      this.unwatch();
+      this.view = this.beforeConnect;
+    }
+  }
+
+  // Bridge attributes are plain attributes, not reactive properties: a reply must not re-render the element.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'bridge', 'bridge-reply', 'bridge-timeout'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name == 'bridge-reply') this.bridge.receive(value);
+    if (name == 'bridge-timeout') this.bridge.timeoutMs = Number(value) || 10_000;
+    // Setting `ready` again (a login in page code) reloads, like a new token injection.
+    if (name == 'bridge' && value == 'ready' && !this.session && !inEditor()) {
+      clearTimeout(this.connectTimer);
+      this.bridgeReady = true;
+      this.transportVersion++;
+    }
+  }
+
+  /** Checks the connection again. */
+  async reload(): Promise<void> {
+    if (!this.hasTransport) return;
+    const run = ++this.run;
+    this.view = 'checking';
+    this.busy = false;
+    this.previewTitles = this.previewError = undefined;
+    try {
+      const connection = readConnection(await this.call('connectionStatus'));
+      if (run !== this.run) return;
+      this.connection = connection;
+      this.view = connection.status;
+      if (connection.status === 'connected' && this.previewCollection) await this.loadPreview(run);
+    } catch (error) {
+      if (run === this.run) this.fail(error);
+    }
+  }
+
+  /**
+   * Starts a connection: the consent page opens in a popup; if the browser blocks it, the whole page goes there
+   * (redirect mode) and comes back with `?oauth=connected` or `?oauth=<error>`.
+   */
+  async connect(): Promise<void> {
+    if (!this.hasTransport || this.busy || this.popup) return;
+    const previous = this.view;
+    const run = ++this.run;
+    this.busy = true;
+    try {
+      const popupUrl = authorizeUrlOf(await this.call('startConnect', { mode: 'popup' }));
+      if (run !== this.run) return;
+      const popup = window.open(popupUrl, POPUP_NAME, POPUP_FEATURES);
+      if (popup) return this.watch(popup, previous);
+      const redirectUrl = authorizeUrlOf(await this.call('startConnect', { mode: 'redirect' }));
+      if (run !== this.run) return;
+      this.view = 'connecting';
+      this.navigate(redirectUrl);
+    } catch (error) {
+      if (run === this.run) this.fail(error);
+    } finally {
+      if (run === this.run) this.busy = false;
+    }
+  }
+
+  /** Revokes the connection (at the authorization server, through the backend), then checks again. */
+  async disconnect(): Promise<void> {
+    if (!this.hasTransport || this.busy) return;
+    const run = ++this.run;
+    this.busy = true;
+    try {
+      await this.call('disconnect');
+      if (run === this.run) await this.reload();
+    } catch (error) {
+      if (run === this.run) this.fail(error);
+    }
+  }
+
+  /** Sends the page to the consent page in redirect mode. A seam for tests; `location.assign` cannot be stubbed. */
+  navigate(url: string): void {
+    location.assign(url);
+  }
+
+  private get hasTransport(): boolean {
+    return this.session !== undefined || this.bridgeReady;
+  }
+
+  private attach(session: Session): void {
+    clearTimeout(this.connectTimer);
+    this.session?.removeEventListener('change', this.onSessionChange);
+    this.session = session;
+    session.addEventListener('change', this.onSessionChange);
+    this.transportVersion++;
+  }
+
+  /** Runs an action on the backend and unwraps its envelope; a failure envelope throws a typed error. */
+  private async call(action: string, input: unknown = {}): Promise<unknown> {
+    const envelope = this.session ? await this.post(this.session, action, input) : await this.bridge.call(action, input);
+    if (envelope.ok) return envelope.data;
+    throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
+  }
+
+  /** A site widget: POST /_functions/oauth/<action> with the session token; one renewal and retry on a 401. */
+  private async post(session: Session, action: string, input: unknown): Promise<ActionEnvelope> {
+    const embeds = embedsApi();
+    const base = this.apiBaseUrl || (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : location.host);
+    const send = (token: string) =>
+      fetch(`https://${base}/_functions/oauth/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: token },
+        body: JSON.stringify(input),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    const token = await session.token();
+    let response = await send(token);
+    if (response.status === 401) {
+      const fresh = await session.renewAfterRejection(token);
+      if (fresh !== token) response = await send(fresh);
+    }
+    const { status } = response;
+    if (status !== 200) throw new SessionError(toSessionError(0, status).kind, undefined, { status });
+    const envelope: unknown = await response.json().catch(() => undefined);
+    if (!isEnvelope(envelope)) throw malformed();
+    return envelope;
+  }
+
+  private async loadPreview(run: number): Promise<void> {
+    try {
+      const data: any = await this.call('callConnected', { collection: this.previewCollection, limit: PREVIEW_LIMIT });
+      if (!Array.isArray(data?.items)) throw malformed();
+      if (run === this.run) this.previewTitles = data.items.slice(0, PREVIEW_LIMIT).map((item: any) => String(item?.title ?? ''));
+    } catch (error) {
+      if (run !== this.run) return;
+      const typed = toSessionError(error);
+      this.previewError = typed.message;
+      this.emitError(typed);
+    }
+  }
+
+  private watch(popup: Window, previous: OAuthConnectState): void {
+    this.popup = popup;
+    this.beforeConnect = previous;
+    this.view = 'connecting';
+    window.addEventListener('message', this.onMessage);
+    // Closed without a message (the member gave up): back to where it was.
+    this.pollTimer = setInterval(() => {
+      if (!popup.closed) return;
+      this.unwatch();
+      if (this.view === 'connecting') this.view = this.beforeConnect;
+    }, 500);
+  }
+
+  private unwatch(): void {
+    clearInterval(this.pollTimer);
+    window.removeEventListener('message', this.onMessage);
+    this.popup = null;
+  }
+
+  /** Only the callback page in our popup, posting to this exact origin, may say how the connection went. */
+  private readonly onMessage = (event: MessageEvent): void => {
+    const { data } = event;
+    if (!this.popup || event.origin !== location.origin || event.source !== this.popup || data?.type !== MESSAGE_TYPE) return;
+    this.unwatch();
+    if (data.ok === true) void this.reload();
+    else {
+      this.run++;
+      this.fail(callbackError(data.error));
+    }
+  };
+
+  private cancel(): void {
+    const popup = this.popup;
+    this.unwatch();
+    try {
+      popup?.close();
+    } catch {
+      // already gone
+    }
+    this.view = this.beforeConnect;
+  }
+
+  /** The first load on a transport: after a redirect-mode connect, `?oauth=` says how it went. */
+  private begin(): void {
+    if (!this.redirectChecked) {
+      this.redirectChecked = true;
+      const result = new URLSearchParams(location.search).get('oauth');
+      if (result !== null && result !== 'connected') {
+        this.run++;
+        return this.fail(callbackError(result));
+      }
+    }
+    void this.reload();
+  }
+
+  private fail(error: unknown): void {
+    const typed = toSessionError(error);
+    this.failure = typed;
+    this.busy = false;
+    this.view = 'error';
+    this.emitError(typed);
+  }
+
+  private emitError({ kind, message, code }: SessionError): void {
+    this.emit('wix-oauth-error', { kind, message, ...(code ? { code } : {}) });
+  }
+
+  private emit<K extends 'wix-oauth-change' | 'wix-oauth-error'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    this.hadFocus = !!this.shadowRoot?.activeElement;
+    if (changed.has('transportVersion') && this.hasTransport) this.begin();
+    else if (changed.has('previewCollection') && this.view === 'connected' && !this.busy) {
+      this.previewTitles = this.previewError = undefined;
+      if (this.previewCollection) void this.loadPreview(++this.run);
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('view')) this.emit('wix-oauth-change', { status: this.view });
+    // A re-render removed the focused button: keep focus in the element, on the next thing to do (or the box).
+    const active = this.shadowRoot!.activeElement;
+    if (this.hadFocus && (!active || active.matches('.state'))) (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state'))?.focus();
+  }
+
+  private button(name: string, label: string, onClick: () => void): TemplateResult {
+    return html`<button part="button ${name}" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.busy || onClick()}>${label}</button>`;
+  }
+
+  // One box for every state, so that the live region stays in place and its changes are announced.
+  private box(tone: 'info' | 'ok' | 'warning' | 'error', title: string, body: unknown = nothing, actions: unknown = nothing): TemplateResult {
+    return html`<div part="state" class="state ${tone}" role=${tone === 'error' ? 'alert' : 'status'} tabindex="-1" aria-busy=${this.view === 'checking' || this.busy ? 'true' : 'false'}>
+      <strong part="title">${title}</strong>${body}${actions === nothing ? nothing : html`<div part="actions" class="actions">${actions}</div>`}
+    </div>`;
+  }
+
+  private renderConnected(connection: OAuthConnection): TemplateResult {
+    const words = (connection.scopes ?? []).map((scope) => SCOPE_WORDS.get(scope) ?? scope);
+    const since = new Date(connection.connectedAt ?? NaN);
+    const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
+    let date = '';
+    try {
+      if (!Number.isNaN(since.getTime())) date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(since);
+    } catch {
+      date = since.toDateString(); // an unknown lang tag
+    }
+    const preview = !this.previewCollection
+      ? nothing
+      : this.previewError
+        ? html`<p class="note">Could not load items from ${this.previewCollection}: ${this.previewError}</p>`
+        : !this.previewTitles
+          ? html`<p class="note">Loading items from ${this.previewCollection}…</p>`
+          : this.previewTitles.length === 0
+            ? html`<p class="note">${this.previewCollection} has no items yet.</p>`
+            : html`<ul part="preview" aria-label=${`Items from ${this.previewCollection}`}>
+                ${this.previewTitles.map((title) => html`<li part="preview-item">${title || '(untitled)'}</li>`)}
+              </ul>`;
+    return this.box(
+      'ok',
+      `Connected to ${this.siteName || connection.siteId || 'a Wix site'}`,
+      html`${words.length ? html`<p part="scopes">It can ${words.join(' and ')}.</p>` : nothing}${date ? html`<p part="since">Since ${date}.</p>` : nothing}${preview}`,
+      this.button('disconnect', 'Disconnect', () => void this.disconnect()),
+    );
+  }
+
+  protected override render(): TemplateResult {
+    const connect = (label: string) => this.button('connect', label, () => void this.connect());
+    switch (this.view) {
+      case 'editor':
+        return this.box('info', 'Wix site connection', html`<p>Members connect their account to a Wix site here.</p>`);
+      case 'no-session':
+        return this.box('info', 'No site session', html`<p>It needs a Wix site session.</p>`);
+      case 'not-connected':
+        return this.box('info', 'Not connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
+      case 'connecting':
+        return this.popup
+          ? this.box('info', 'Connecting…', html`<p>Finish in the window that opened.</p>`, this.button('cancel', 'Cancel', () => this.cancel()))
+          : this.box('info', 'Connecting…', html`<p>Taking you to Wix…</p>`);
+      case 'connected':
+        return this.renderConnected(this.connection!);
+      case 'revoked':
+        return this.box('warning', 'The connection was revoked', html`<p>Connect again to use your Wix site here.</p>`, connect('Connect again'));
+      case 'error': {
+        const { kind, message, code } = this.failure ?? new SessionError('server');
+        const title =
+          code === 'access_denied' ? 'Connection declined' : kind === 'unauthenticated' ? 'Not signed in' : kind === 'forbidden' ? 'Not allowed' : kind === 'network' ? 'Could not reach the site' : 'Something went wrong';
+        return this.box('error', title, html`<p>${message}</p>`, this.button('retry', 'Try again', () => void this.reload()));
+      }
+      default:
+        return this.box('info', 'Checking the connection…');
+    }
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'wix-oauth-change': CustomEvent<OAuthChangeDetail>;
+    'wix-oauth-error': CustomEvent<OAuthErrorDetail>;
+  }
+}
