@@ -164,3 +164,79 @@ describe('the Velo site section (no token: page code, the bridge, web methods)',
     await page.context().close();
   });
 });
+
+describe('OAuth: connecting a member account', () => {
+  async function signInMember(page: Page) {
+    await page.fill('input[name=email]', 'member@example.com');
+    await page.fill('input[name=password]', 'demo-member-pass');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as member@example.com').waitFor();
+  }
+  const connectBox = (page: Page) => page.locator('#oauth');
+
+  async function connectThroughPopup(page: Page) {
+    const [popup] = await Promise.all([page.waitForEvent('popup'), connectBox(page).getByRole('button', { name: /^Connect/ }).click()]);
+    await popup.getByText('Northwind Insights').first().waitFor();
+    if (await popup.locator('input[name=password]').count()) {
+      await popup.fill('input[name=email]', 'member@example.com');
+      await popup.fill('input[name=password]', 'demo-member-pass');
+    }
+    await popup.getByRole('button', { name: 'Allow' }).click();
+    await popup.waitForEvent('close');
+    await connectBox(page).getByText('Connected to Northwind Outfitters').waitFor();
+  }
+
+  it('connect with consent, a data call, expiry then refresh, revoke, then the revoked state', async () => {
+    const page = await openDemo();
+    await signInMember(page);
+    await connectBox(page).getByText('Not connected').waitFor();
+    await connectThroughPopup(page);
+    // The preview is a data call the backend makes with the member's grant (Bearer + wix-site-id).
+    await connectBox(page).locator('[part="preview-item"]').first().waitFor();
+    assert.equal(await connectBox(page).locator('[part="preview-item"]').count(), 3);
+
+    // Move the platform clock past the 900 s access-token lifetime; the next data call refreshes once.
+    const since = ((await (await page.request.get(`${baseUrl}/_platform/requests`)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
+    await page.request.post(`${baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
+    await page.reload();
+    await signInMember(page);
+    await connectBox(page).locator('[part="preview-item"]').first().waitFor();
+    const after = ((await (await page.request.get(`${baseUrl}/_platform/requests?since=${since}`)).json()) as { requests: { path: string; grant?: string; role: string }[] }).requests;
+    assert.ok(after.some((e) => e.path === '/oauth2/token' && e.grant === 'refresh_token'), 'the backend refreshed the access token');
+
+    // Revoke from the platform's Connected apps page (as the member would on Wix).
+    const manage = await page.context().newPage();
+    await manage.goto(`${baseUrl}/oauth2/connected-apps`);
+    if (await manage.locator('input[name=password]').count()) {
+      await manage.fill('input[name=email]', 'member@example.com');
+      await manage.fill('input[name=password]', 'demo-member-pass');
+      await manage.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await manage.getByRole('button', { name: 'Revoke' }).click();
+    await manage.getByText('No app is connected.').waitFor();
+    await manage.close();
+    await page.request.post(`${baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
+    await page.reload();
+    await signInMember(page);
+    // The backend finds the grant revoked when it next refreshes, and says so.
+    await connectBox(page).getByText(/revoked/i).first().waitFor();
+    await page.request.delete(`${baseUrl}/_platform/clock`);
+
+    // Connect again, then disconnect from the element: back to "Not connected".
+    await page.reload();
+    await signInMember(page);
+    await connectThroughPopup(page);
+    await connectBox(page).getByRole('button', { name: 'Disconnect' }).click();
+    await connectBox(page).getByText('Not connected').waitFor();
+    // No token or client secret in the page.
+    const html = await page.evaluate(() => {
+      const all = [document.documentElement.outerHTML];
+      for (const el of document.querySelectorAll('*')) if (el.shadowRoot) all.push(el.shadowRoot.innerHTML);
+      return all.join('\n') + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
+    });
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    assert.ok(!html.includes(secrets['OAUTH_CLIENT_SECRET']!), 'the client secret is not in the page');
+    assert.doesNotMatch(html, /OauthNG\.RT\.|OauthNG\.JWS\./);
+    await page.context().close();
+  });
+});

@@ -8,7 +8,7 @@ import { RawResponse, type RequestContext, type Router } from '../host/router.ts
 import type { Caller } from '../identity/callers.ts';
 import type { PlatformServices } from '../services.ts';
 import { veloCalls, type VeloRuntimeServices } from './context.ts';
-import { WixHttpFunctionResponse, type WixHttpFunctionRequest } from './modules/wix-http-functions.ts';
+import { isHttpFunctionResponse, type WixHttpFunctionRequest } from './modules/wix-http-functions.ts';
 import type { Permission } from './modules/wix-web-module.ts';
 import type { SecretsVault } from './secrets-vault.ts';
 
@@ -139,7 +139,7 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
       url: `${ctx.origin}${ctx.path}${ctx.query.size ? `?${ctx.query}` : ''}`,
     };
     const result = await run(caller, `/backend/http-functions.js/${name}`, () => handler(request));
-    if (!(result instanceof WixHttpFunctionResponse)) throw new WixApiError(500, 'An HTTP function must return ok(), response() or another wix-http-functions response.', { code: 'WEB_METHOD_FAILED' });
+    if (!isHttpFunctionResponse(result)) throw new WixApiError(500, 'An HTTP function must return ok(), response() or another wix-http-functions response.', { code: 'WEB_METHOD_FAILED' });
     const isText = typeof result.body === 'string';
     const bodyText = result.body === undefined ? '' : isText ? (result.body as string) : JSON.stringify(result.body);
     return new RawResponse(result.status, bodyText, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...result.headers });

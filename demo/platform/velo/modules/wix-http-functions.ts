@@ -17,7 +17,15 @@ export interface WixHttpFunctionResponseOptions {
   status?: number;
 }
 
+/** A brand, not `instanceof`: Vite's SSR loader gives the backend its own copy of this module. */
+export const HTTP_RESPONSE = Symbol.for('wix-session-elements.http-function-response');
+
+export function isHttpFunctionResponse(value: unknown): value is WixHttpFunctionResponse {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HTTP_RESPONSE] === true;
+}
+
 export class WixHttpFunctionResponse {
+  readonly [HTTP_RESPONSE] = true;
   readonly status: number;
   readonly body: unknown;
   readonly headers: Record<string, string>;
