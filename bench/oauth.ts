@@ -74,7 +74,7 @@ export async function runOAuthBenchmarks(): Promise<string> {
     progress('oauth: 50 concurrent calls after expiry, ours');
     p.advanceClock(901_000);
     const refreshesBefore = p.oauthAudit.filter((e) => e.event === 'refresh').length;
-    const ours = await Promise.all(Array.from({ length: CONCURRENT }, () => callWebMethod(p, member, 'oauth.web', 'callConnected', { collection: 'Products', limit: 1 })));
+    const ours = await Promise.all(Array.from({ length: CONCURRENT }, () => callWebMethod(p, member, 'oauth.web', 'callConnected', { collection: 'Stores', limit: 1 })));
     const ourRefreshes = p.oauthAudit.filter((e) => e.event === 'refresh').length - refreshesBefore;
     const ourOk = ours.filter((r) => r.body.result?.ok === true).length;
 

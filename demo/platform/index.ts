@@ -19,6 +19,7 @@ import { API_KEY_PERMISSIONS, Directory, type ApiKeyPermission, type Member } fr
 import { registerIdentityRoutes } from './identity/routes.ts';
 import { DEFAULT_ACCESS_TTL_SECONDS, TokenService } from './identity/tokens.ts';
 import { DEMO_OWNER, seedDemo } from './seed/seed.ts';
+import { seedSecondSite } from './seed/second-site.ts';
 import type { PlatformServices } from './services.ts';
 import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
 import { registerVeloRoutes, type VeloOptions } from './velo/runtime.ts';
@@ -77,6 +78,8 @@ export interface Platform {
   revokeApiKey(key: string): boolean;
   /** The local Secrets Manager behind wix-secrets-backend and @wix/secrets. */
   secrets: SecretsVault;
+  /** The `demo` seed's second site ("Northwind HQ", same account), or undefined. */
+  readonly secondSiteId: string | undefined;
   /** Third-party OAuth apps: `register({ name, redirectUris, scopes })` → `{ clientId, clientSecret }`. */
   oauthApps: { register(input: { name: string; redirectUris: string[]; scopes: Scope[] }): { clientId: string; clientSecret: string } };
   /** The authorization server's audit trail (refusals, refreshes, revocations); no token or secret in it. */
@@ -132,13 +135,13 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const { passwordHash: _hidden, ...ownerMember } = owner as Member & { passwordHash?: string };
   const apiKey = directory.createApiKey({ name: 'Local admin key', accountId, permissions: API_KEY_PERMISSIONS, derivedFrom: secret }).key;
 
-  const tokens = new TokenService(secret, clock, siteId, options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);
-  const collections = new CollectionStore(db, () => clock.now());
+  const tokens = new TokenService(secret, clock, siteId, options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS, (id) => directory.getSite(id) !== undefined);
+  const collections = new CollectionStore(db, () => clock.now(), siteId);
   const statements = new StatementCache(db);
   const items = new ItemsService(db, collections, statements, () => clock.now());
   const faults = new FaultInjector();
   const appRegistry = new AppRegistry(db, () => clock.now());
-  const oauth = new AppAuthorizationServer(appRegistry, tokens, directory, clock);
+  const oauth = new AppAuthorizationServer(appRegistry, tokens, directory, clock, siteId);
   const services: PlatformServices = {
     db, clock, tokens, directory, clients, collections, items, faults, siteId, accountId, clientId, oauth,
     activeGrant: (grantId) => appRegistry.activeGrant(grantId),
@@ -147,6 +150,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const dbPath = options.db ?? join(dataDir, 'platform.db');
   const secrets = new SecretsVault(options.secretsFile ?? (dbPath === ':memory:' ? undefined : join(dataDir, 'secrets.json')));
   const setupVeloBackend = () => seedVeloBackend(services, directory, secrets, secret);
+  let secondSiteId: string | undefined;
   if (options.seed === 'demo') {
     seedDemo(services, ownerMember.id);
     setupVeloBackend();
@@ -160,6 +164,11 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     });
     if (secrets.read('OAUTH_CLIENT_ID') !== demoApp.clientId) secrets.set('OAUTH_CLIENT_ID', demoApp.clientId);
     if (secrets.read('OAUTH_CLIENT_SECRET') !== demoApp.clientSecret) secrets.set('OAUTH_CLIENT_SECRET', demoApp.clientSecret);
+    // A second site of the same account: what the demo member connects the app to.
+    secondSiteId = metaOrCreate(db, 'site2.id', randomUUID);
+    directory.ensureSite({ id: secondSiteId, accountId, name: 'Northwind HQ' });
+    seedSecondSite(services, secondSiteId, ownerMember.id);
+    if (secrets.read('OAUTH_TARGET_SITE_ID') !== secondSiteId) secrets.set('OAUTH_TARGET_SITE_ID', secondSiteId);
     secrets.reads = 0;
   }
 
@@ -195,6 +204,9 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     createApiKey: (input) => directory.createApiKey({ name: input.name, accountId: input.accountId ?? accountId, permissions: input.permissions }).key,
     revokeApiKey: (key) => directory.revokeApiKey(key),
     oauthApps: { register: (input) => appRegistry.register(input) },
+    get secondSiteId() {
+      return secondSiteId;
+    },
     oauthAudit: oauth.audit,
     secrets,
     setupVeloBackend,

@@ -183,7 +183,7 @@ describe('OAuth: connecting a member account', () => {
     }
     await popup.getByRole('button', { name: 'Allow' }).click();
     await popup.waitForEvent('close');
-    await connectBox(page).getByText('Connected to Northwind Outfitters').waitFor();
+    await connectBox(page).getByText('Connected to Northwind HQ').waitFor();
   }
 
   it('connect with consent, a data call, expiry then refresh, revoke, then the revoked state', async () => {

@@ -67,15 +67,16 @@ describe('connecting', () => {
     assert.doesNotMatch(html, /OauthNG|code=/);
     const status = await call('connectionStatus');
     assert.equal(status.body.result.data.status, 'connected');
-    assert.equal(status.body.result.data.siteId, p.siteId);
+    assert.equal(status.body.result.data.siteId, p.secondSiteId, 'connected to the second site, Northwind HQ');
     assert.deepEqual(status.body.result.data.scopes, ['wix-data.items.read']);
   });
 
   it('reads the connected site with Bearer and wix-site-id, as the consenting member', async () => {
-    const products = await call('callConnected', { collection: 'Products', limit: 3 });
-    assert.equal(products.body.result.data.items.length, 3);
-    const orders = await call('callConnected', { collection: 'Orders' });
-    assert.deepEqual({ ok: orders.body.result.ok, code: orders.body.result.code }, { ok: false, code: 'PERMISSION_DENIED' }, 'a member’s grant never reaches admin-only data');
+    const stores = await call('callConnected', { collection: 'Stores', limit: 3 });
+    assert.equal(stores.body.result.data.items.length, 3);
+    assert.match(String(stores.body.result.data.items[0].title), /^Northwind /);
+    const inventory = await call('callConnected', { collection: 'Inventory' });
+    assert.deepEqual({ ok: inventory.body.result.ok, code: inventory.body.result.code }, { ok: false, code: 'PERMISSION_DENIED' }, 'a member’s grant never reaches admin-only data');
   });
 
   it('stores the refresh token encrypted, and never returns the client secret or a token', async () => {
@@ -85,7 +86,7 @@ describe('connecting', () => {
     assert.doesNotMatch(JSON.stringify(record), /OauthNG/);
     const secret = p.secrets.read('OAUTH_CLIENT_SECRET')!;
     for (const method of ['connectionStatus', 'callConnected']) {
-      const r = await call(method, method === 'callConnected' ? { collection: 'Products' } : undefined);
+      const r = await call(method, method === 'callConnected' ? { collection: 'Stores' } : undefined);
       assert.ok(!r.text.includes(secret));
       assert.doesNotMatch(r.text, /OauthNG\.|JWS\./);
     }
@@ -96,12 +97,12 @@ describe('refresh', () => {
   it('after expiry, 50 concurrent calls make exactly 1 refresh, and the rotated token keeps working', async () => {
     p.advanceClock(901_000);
     const refreshesBefore = p.oauthAudit.filter((e) => e.event === 'refresh').length;
-    const results = await Promise.all(Array.from({ length: 50 }, () => call('callConnected', { collection: 'Products', limit: 1 })));
+    const results = await Promise.all(Array.from({ length: 50 }, () => call('callConnected', { collection: 'Stores', limit: 1 })));
     assert.ok(results.every((r) => r.body.result.ok === true), 'every call succeeded after one refresh');
     assert.equal(p.oauthAudit.filter((e) => e.event === 'refresh').length - refreshesBefore, 1);
     p.advanceClock(901_000);
     forgetAccessTokens();
-    const again = await call('callConnected', { collection: 'Products', limit: 1 });
+    const again = await call('callConnected', { collection: 'Stores', limit: 1 });
     assert.equal(again.body.result.ok, true, 'the rotated refresh token was saved and works');
   });
 });
@@ -152,7 +153,7 @@ describe('disconnect', () => {
     assert.equal(r.body.result.data.disconnected, true);
     assert.equal(p.oauthAudit.filter((e) => e.event === 'revoked').length - revokedBefore, 1);
     assert.equal((await call('connectionStatus')).body.result.data.status, 'not-connected');
-    const after = await call('callConnected', { collection: 'Products' });
+    const after = await call('callConnected', { collection: 'Stores' });
     assert.equal(after.body.result.code, 'NOT_FOUND');
   });
 });

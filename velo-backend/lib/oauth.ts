@@ -19,6 +19,8 @@ export const OAUTH_SECRETS = {
   siteUrl: 'OAUTH_SITE_URL',
   /** The authorization server's base URL (default https://www.wixapis.com). */
   issuer: 'OAUTH_ISSUER',
+  /** Optional: which of the user's sites to ask for (the local platform's `site_id` extension). */
+  targetSiteId: 'OAUTH_TARGET_SITE_ID',
 } as const;
 
 export const STATES = 'OAuthStates';
@@ -78,6 +80,7 @@ const refreshing = new Map<string, Promise<string>>();
 /** Step 1 (web method): a single-use state bound to the member, a PKCE verifier, both stored server-side. */
 export async function beginConnect(memberId: string, mode: 'popup' | 'redirect'): Promise<{ authorizeUrl: string }> {
   const c = await config();
+  const targetSite = await getOptionalSecret(OAUTH_SECRETS.targetSiteId);
   const state = oauth.generateRandomState();
   const verifier = oauth.generateRandomCodeVerifier();
   await withDataApi((client) =>
@@ -92,6 +95,7 @@ export async function beginConnect(memberId: string, mode: 'popup' | 'redirect')
     state,
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
+    ...(targetSite ? { site_id: targetSite } : {}),
   }).toString();
   await audit({ what: 'oauth connect started', outcome: 'ok' });
   return { authorizeUrl: url.toString() };

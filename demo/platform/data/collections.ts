@@ -50,10 +50,12 @@ interface CollectionRow {
   updated_at: string;
 }
 
+/** Rows of the primary site keep the bare collection id; other sites' rows are keyed `<siteId>:<id>` (ids have no ':'). */
 function fromRow(row: CollectionRow): Collection {
   const fields = JSON.parse(row.fields) as CollectionField[];
+  const colon = row.id.indexOf(':');
   return {
-    id: row.id,
+    id: colon === -1 ? row.id : row.id.slice(colon + 1),
     displayName: row.display_name,
     permissions: JSON.parse(row.permissions) as CollectionPermissions,
     fields,
@@ -81,36 +83,47 @@ export function toWireCollection(c: Collection): Record<string, unknown> {
   };
 }
 
-/** Collections and their per-collection item tables. Cached in memory; the database is the truth. */
+/**
+ * Collections and their per-collection item tables, per site. Cached in memory; the database is the truth.
+ * Every method takes an optional site id; without one it is the platform's primary site.
+ */
 export class CollectionStore {
   private readonly cache = new Map<string, Collection>();
 
-  constructor(private readonly db: Db, private readonly now: () => number) {}
+  constructor(private readonly db: Db, private readonly now: () => number, private readonly primarySiteId = '') {}
 
-  get(id: string): Collection | undefined {
-    const cached = this.cache.get(id);
+  private key(id: string, siteId: string | undefined): string {
+    return !siteId || siteId === this.primarySiteId ? id : `${siteId}:${id}`;
+  }
+
+  get(id: string, siteId?: string): Collection | undefined {
+    if (id.includes(':')) return undefined;
+    const key = this.key(id, siteId);
+    const cached = this.cache.get(key);
     if (cached) return cached;
-    const row = this.db.prepare('SELECT * FROM collections WHERE id = ?').get(id) as CollectionRow | undefined;
+    const row = this.db.prepare('SELECT * FROM collections WHERE id = ?').get(key) as CollectionRow | undefined;
     if (!row) return undefined;
     const collection = fromRow(row);
-    this.cache.set(id, collection);
+    this.cache.set(key, collection);
     return collection;
   }
 
-  require(id: string): Collection {
-    const c = this.get(id);
+  require(id: string, siteId?: string): Collection {
+    const c = this.get(id, siteId);
     if (!c) throw errors.collectionNotFound(id);
     return c;
   }
 
-  list(): Collection[] {
+  list(siteId?: string): Collection[] {
+    const prefix = this.key('', siteId);
     const rows = this.db.prepare('SELECT * FROM collections ORDER BY id').all() as CollectionRow[];
-    return rows.map(fromRow);
+    return rows.filter((row) => (prefix ? row.id.startsWith(prefix) : !row.id.includes(':'))).map(fromRow);
   }
 
-  create(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[] }): Collection {
+  create(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[]; siteId?: string | undefined }): Collection {
     if (!COLLECTION_ID.test(input.id)) throw errors.badRequest(`"${input.id.slice(0, 80)}" is not a valid collection ID.`, 'WDE0080');
-    if (this.get(input.id)) throw new WixApiError(409, `The ${input.id} collection already exists.`, { code: 'WDE0074' });
+    if (this.get(input.id, input.siteId)) throw new WixApiError(409, `The ${input.id} collection already exists.`, { code: 'WDE0074' });
+    const key = this.key(input.id, input.siteId);
     const fields = input.fields ?? [];
     for (const f of fields) jsonPath(f.key);
     const n = Number(getMeta(this.db, 'collections.nextTable') ?? '1');
@@ -129,14 +142,15 @@ export class CollectionStore {
       this.db.exec(`CREATE INDEX ${table}_created ON ${table}(created_at)`);
       this.db
         .prepare('INSERT INTO collections (id, table_name, display_name, permissions, fields, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)')
-        .run(input.id, table, input.displayName ?? input.id, JSON.stringify(input.permissions ?? DEFAULT_PERMISSIONS), JSON.stringify(fields), now, now);
+        .run(key, table, input.displayName ?? input.id, JSON.stringify(input.permissions ?? DEFAULT_PERMISSIONS), JSON.stringify(fields), now, now);
       this.syncIndexes(table, fields);
     })();
-    return this.require(input.id);
+    return this.require(input.id, input.siteId);
   }
 
-  update(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[]; revision?: number }): Collection {
-    const current = this.require(input.id);
+  update(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[]; revision?: number; siteId?: string | undefined }): Collection {
+    const current = this.require(input.id, input.siteId);
+    const key = this.key(input.id, input.siteId);
     if (input.revision !== undefined && input.revision !== current.revision) {
       throw new WixApiError(
         409,
@@ -150,20 +164,21 @@ export class CollectionStore {
     this.db.transaction(() => {
       this.db
         .prepare('UPDATE collections SET display_name = ?, permissions = ?, fields = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
-        .run(input.displayName ?? current.displayName, JSON.stringify(input.permissions ?? current.permissions), JSON.stringify(fields), now, input.id);
+        .run(input.displayName ?? current.displayName, JSON.stringify(input.permissions ?? current.permissions), JSON.stringify(fields), now, key);
       this.syncIndexes(current.table, fields);
     })();
-    this.cache.delete(input.id);
-    return this.require(input.id);
+    this.cache.delete(key);
+    return this.require(input.id, input.siteId);
   }
 
-  delete(id: string): Collection {
-    const current = this.require(id);
+  delete(id: string, siteId?: string): Collection {
+    const current = this.require(id, siteId);
+    const key = this.key(id, siteId);
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM collections WHERE id = ?').run(id);
+      this.db.prepare('DELETE FROM collections WHERE id = ?').run(key);
       this.db.exec(`DROP TABLE ${current.table}`);
     })();
-    this.cache.delete(id);
+    this.cache.delete(key);
     return current;
   }
 

@@ -160,7 +160,7 @@ export class ItemsService {
   }
 
   query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     let filter = input.filter;
     let sort = input.sort ?? [];
     let fields = input.fields ?? [];
@@ -217,12 +217,12 @@ export class ItemsService {
   }
 
   count(caller: Caller, collectionId: string, filter: unknown): number {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     return this.countWhere(collection, this.where(caller, collection, filter));
   }
 
   distinct(caller: Caller, collectionId: string, input: { fieldName: string; filter?: unknown; order?: 'ASC' | 'DESC' | undefined; limit?: number | undefined; offset?: number | undefined; returnTotalCount?: boolean | undefined }) {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     const where = this.where(caller, collection, input.filter);
     const path = jsonPath(input.fieldName);
     const system: Record<string, string> = { _id: 'id', _owner: 'owner', _createdDate: 'created_at', _updatedDate: 'updated_at' };
@@ -251,7 +251,7 @@ export class ItemsService {
   }
 
   get(caller: Caller, collectionId: string, itemId: string, fields?: string[]): WireItem {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     const access = this.access(caller, collection, 'read');
     const row = this.findRow(collection, itemId);
     // An author-only reader does not learn that someone else's item exists.
@@ -305,7 +305,7 @@ export class ItemsService {
   }
 
   insert(caller: Caller, collectionId: string, raw: unknown): WireItem {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     this.access(caller, collection, 'insert');
     const violations: FieldViolation[] = [];
     const item = this.prepare(caller, collection, raw, violations);
@@ -314,7 +314,7 @@ export class ItemsService {
   }
 
   update(caller: Caller, collectionId: string, raw: unknown, condition?: unknown): WireItem {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     const access = this.access(caller, collection, 'update');
     const violations: FieldViolation[] = [];
     const item = this.prepare(caller, collection, raw, violations);
@@ -330,7 +330,7 @@ export class ItemsService {
   }
 
   save(caller: Caller, collectionId: string, raw: unknown): { action: 'INSERTED' | 'UPDATED'; dataItem: WireItem } {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     const violations: FieldViolation[] = [];
     const item = this.prepare(caller, collection, raw, violations);
     ItemsService.throwViolations(violations);
@@ -354,7 +354,7 @@ export class ItemsService {
   }
 
   remove(caller: Caller, collectionId: string, itemId: string, condition?: unknown): WireItem {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     const access = this.access(caller, collection, 'remove');
     return toWire(collection, this.db.transaction(() => {
       if (this.findRow(collection, itemId)) this.checkCondition(caller, collection, itemId, condition);
@@ -363,7 +363,7 @@ export class ItemsService {
   }
 
   truncate(caller: Caller, collectionId: string): void {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     this.access(caller, collection, 'remove');
     if (!isElevated(caller)) throw errors.permissionDenied('truncate', collection.id);
     this.statements.get(`DELETE FROM ${collection.table}`).run();
@@ -375,7 +375,7 @@ export class ItemsService {
    * are reported per item, as Wix does. Anything unexpected rolls the whole batch back.
    */
   bulkWrite(caller: Caller, collectionId: string, mode: 'insert' | 'save' | 'update', rawItems: unknown[]) {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     if (rawItems.length > MAX_BULK) throw errors.badRequest(`A bulk request may hold at most ${MAX_BULK} items.`, 'WDE0006');
     // Permission first: a caller who may not write learns nothing about the collection's fields.
     if (mode === 'insert') this.access(caller, collection, 'insert');
@@ -405,7 +405,7 @@ export class ItemsService {
   }
 
   bulkRemove(caller: Caller, collectionId: string, ids: string[]) {
-    const collection = this.collections.require(collectionId);
+    const collection = this.collections.require(collectionId, caller.siteId);
     if (ids.length > MAX_BULK) throw errors.badRequest(`A bulk request may hold at most ${MAX_BULK} items.`, 'WDE0006');
     const access = this.access(caller, collection, 'remove');
     return this.runBulk(ids.map((id, index) => ({ index, id })), (entry) => ({

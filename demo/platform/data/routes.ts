@@ -166,28 +166,30 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   const manage = async (ctx: RequestContext, write: boolean) => {
     const caller = await ctx.caller();
     if (!canManageCollections(caller, write)) throw errors.forbidden(`The caller may not ${write ? 'change' : 'read'} data collections.`);
+    return caller.siteId;
   };
   on('GET', '/collections', async (ctx) => {
-    await manage(ctx, false);
-    const all = collections.list();
+    const siteId = await manage(ctx, false);
+    const all = collections.list(siteId);
     return { collections: all.map(toWireCollection), pagingMetadata: { count: all.length, offset: 0, total: all.length, hasNext: false } };
   });
   on('GET', '/collections/:dataCollectionId', async (ctx) => {
-    await manage(ctx, false);
+    const siteId = await manage(ctx, false);
     const id = decodeSegment(ctx.params['dataCollectionId']!);
-    return { collection: toWireCollection(collections.require(id)) };
+    return { collection: toWireCollection(collections.require(id, siteId)) };
   });
   on('POST', '/collections', async (ctx) => {
-    await manage(ctx, true);
+    const siteId = await manage(ctx, true);
     const { collection } = parseBody(CollectionBody, ctx.body);
-    return { collection: toWireCollection(collections.create({ id: collection.id, displayName: collection.displayName, permissions: collection.permissions, fields: toFields(collection.fields) })) };
+    return { collection: toWireCollection(collections.create({ id: collection.id, displayName: collection.displayName, permissions: collection.permissions, fields: toFields(collection.fields), siteId })) };
   });
   const update = async (ctx: RequestContext) => {
-    await manage(ctx, true);
+    const siteId = await manage(ctx, true);
     const { collection } = parseBody(CollectionBody, ctx.body);
     return {
       collection: toWireCollection(
         collections.update({
+          siteId,
           id: collection.id,
           displayName: collection.displayName,
           permissions: collection.permissions,
@@ -199,8 +201,8 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   };
   on('PUT', '/collections', update);
   on('DELETE', '/collections/:dataCollectionId', async (ctx) => {
-    await manage(ctx, true);
-    collections.delete(decodeSegment(ctx.params['dataCollectionId']!));
+    const siteId = await manage(ctx, true);
+    collections.delete(decodeSegment(ctx.params['dataCollectionId']!), siteId);
     return {};
   });
 }

@@ -3,14 +3,15 @@ import { errors } from '../errors.ts';
 import type { ApiKeyPermission, Directory } from './directory.ts';
 import { TokenError, type TokenService } from './tokens.ts';
 
-/** Everyone who can call the platform's APIs. */
-export type Caller =
+/** Everyone who can call the platform's APIs, on one site (the primary one when `siteId` is absent). */
+export type Caller = (
   | { kind: 'visitor'; id: string }
   | { kind: 'member'; id: string }
   | { kind: 'owner'; id: string }
   | { kind: 'apiKey'; id: string; permissions: ReadonlySet<ApiKeyPermission> }
   /** A third-party app: `id` is the user it acts for (the client id under client_credentials). */
-  | { kind: 'app'; id: string; clientId: string; grantId: string; userRole: 'member' | 'owner' | undefined; scopes: ReadonlySet<string> };
+  | { kind: 'app'; id: string; clientId: string; grantId: string; userRole: 'member' | 'owner' | undefined; scopes: ReadonlySet<string> }
+) & { siteId?: string };
 
 export type CallerKind = Caller['kind'];
 
@@ -48,10 +49,10 @@ export async function resolveCaller(
     if (!siteId && accountId) throw errors.forbidden('This is a site-level API: send the wix-site-id header, not wix-account-id.');
     if (!siteId) throw errors.forbidden('The wix-site-id header is required with an API key.');
     const site = deps.directory.getSite(siteId);
-    if (siteId !== deps.siteId || !site || site.accountId !== key.accountId) {
+    if (!site || site.accountId !== key.accountId) {
       throw errors.forbidden('The API key does not grant access to the site named in wix-site-id.');
     }
-    return { kind: 'apiKey', id: key.id, permissions: key.permissions };
+    return { kind: 'apiKey', id: key.id, permissions: key.permissions, siteId };
   }
 
   try {
@@ -61,10 +62,10 @@ export async function resolveCaller(
       if (!grant) throw errors.unauthenticated(TOKEN_MESSAGES.revoked);
       // An app token may name the site it is for; it must be this one.
       const siteHeader = header(headers, 'wix-site-id');
-      if (siteHeader && siteHeader !== deps.siteId) throw errors.forbidden('The token does not grant access to the site named in wix-site-id.');
-      return { kind: 'app', id: claims.subjectId, clientId: claims.clientId, grantId: claims.grantId!, userRole: grant.subjectRole, scopes: new Set(claims.scopes ?? []) };
+      if (siteHeader && siteHeader !== claims.siteId) throw errors.forbidden('The token does not grant access to the site named in wix-site-id.');
+      return { kind: 'app', id: claims.subjectId, clientId: claims.clientId, grantId: claims.grantId!, userRole: grant.subjectRole, scopes: new Set(claims.scopes ?? []), siteId: claims.siteId };
     }
-    return { kind: claims.role, id: claims.subjectId };
+    return { kind: claims.role, id: claims.subjectId, siteId: claims.siteId };
   } catch (error) {
     if (error instanceof TokenError) throw errors.unauthenticated(TOKEN_MESSAGES[error.reason]);
     throw error;

@@ -68,6 +68,8 @@ export class TokenService {
     private readonly clock: PlatformClock,
     private readonly siteId: string,
     readonly accessTtlSeconds = DEFAULT_ACCESS_TTL_SECONDS,
+    /** Sites this platform serves; a token for any other site is refused. */
+    private readonly isKnownSite: (siteId: string) => boolean = (id) => id === siteId,
   ) {
     this.key = secret;
   }
@@ -79,13 +81,13 @@ export class TokenService {
   }
 
   /** A third-party app's access token: short-lived, tied to a grant that can be revoked. */
-  async issueAppAccess(input: { clientId: string; grantId: string; subjectId: string; scopes: string[]; ttlSeconds: number }): Promise<{ token: string; expiresIn: number }> {
+  async issueAppAccess(input: { clientId: string; grantId: string; subjectId: string; scopes: string[]; ttlSeconds: number; siteId?: string | undefined }): Promise<{ token: string; expiresIn: number }> {
     const iat = this.clock.nowSeconds();
     const claims: AccessClaims = {
       kind: 'access',
       role: 'app',
       subjectId: input.subjectId,
-      siteId: this.siteId,
+      siteId: input.siteId ?? this.siteId,
       clientId: input.clientId,
       grantId: input.grantId,
       scopes: input.scopes,
@@ -162,7 +164,7 @@ export class TokenService {
       throw new TokenError('malformed', 'The token is malformed.');
     }
     if (payload['kind'] !== kind) throw new TokenError('wrong-kind', `Not a ${kind} token.`);
-    if (payload['siteId'] !== this.siteId) throw new TokenError('foreign-site', 'The token was issued for another site.');
+    if (typeof payload['siteId'] !== 'string' || !this.isKnownSite(payload['siteId'])) throw new TokenError('foreign-site', 'The token was issued for another site.');
     if (kind === 'access' && payload['gen'] !== this.generation) throw new TokenError('expired', 'The token has expired.');
     return payload as unknown as AnyClaims;
   }

@@ -22,6 +22,8 @@ export interface Grant {
   /** The user who consented; undefined for client_credentials (the app itself). */
   subjectId: string | undefined;
   subjectRole: 'member' | 'owner' | undefined;
+  /** The site the grant reaches; undefined means the platform's primary site. */
+  siteId: string | undefined;
   scopes: Scope[];
   createdAt: string;
   revokedAt: string | undefined;
@@ -34,6 +36,7 @@ interface GrantRow {
   client_id: string;
   subject_id: string | null;
   subject_role: 'member' | 'owner' | null;
+  site_id: string | null;
   scopes: string;
   created_at: string;
   revoked_at: string | null;
@@ -44,6 +47,7 @@ const toGrant = (row: GrantRow): Grant => ({
   clientId: row.client_id,
   subjectId: row.subject_id ?? undefined,
   subjectRole: row.subject_role ?? undefined,
+  siteId: row.site_id ?? undefined,
   scopes: JSON.parse(row.scopes) as Scope[],
   createdAt: row.created_at,
   revokedAt: row.revoked_at ?? undefined,
@@ -88,11 +92,11 @@ export class AppRegistry {
     return ok ? this.get(clientId) : undefined;
   }
 
-  createGrant(input: { clientId: string; subjectId?: string; subjectRole?: 'member' | 'owner'; scopes: Scope[] }): Grant {
-    const grant: Grant = { id: randomUUID(), clientId: input.clientId, subjectId: input.subjectId, subjectRole: input.subjectRole, scopes: input.scopes, createdAt: new Date(this.now()).toISOString(), revokedAt: undefined };
+  createGrant(input: { clientId: string; subjectId?: string; subjectRole?: 'member' | 'owner'; siteId?: string | undefined; scopes: Scope[] }): Grant {
+    const grant: Grant = { id: randomUUID(), clientId: input.clientId, subjectId: input.subjectId, subjectRole: input.subjectRole, siteId: input.siteId, scopes: input.scopes, createdAt: new Date(this.now()).toISOString(), revokedAt: undefined };
     this.db
-      .prepare('INSERT INTO oauth_grants (id, client_id, subject_id, subject_role, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(grant.id, grant.clientId, grant.subjectId ?? null, grant.subjectRole ?? null, JSON.stringify(grant.scopes), grant.createdAt);
+      .prepare('INSERT INTO oauth_grants (id, client_id, subject_id, subject_role, site_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(grant.id, grant.clientId, grant.subjectId ?? null, grant.subjectRole ?? null, grant.siteId ?? null, JSON.stringify(grant.scopes), grant.createdAt);
     return grant;
   }
 

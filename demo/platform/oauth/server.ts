@@ -25,6 +25,7 @@ interface AuthorizationCode {
   codeChallenge: string | undefined;
   subjectId: string;
   subjectRole: 'member' | 'owner';
+  siteId: string;
   scopes: Scope[];
   expiresAt: number;
   used: boolean;
@@ -85,6 +86,7 @@ export class AppAuthorizationServer {
     private readonly tokens: TokenService,
     private readonly directory: Directory,
     private readonly clock: PlatformClock,
+    private readonly primarySiteId: string,
   ) {}
 
   private record(event: OAuthAuditEvent, reason: string, ids: { clientId?: string | undefined; grantId?: string | undefined } = {}): void {
@@ -126,7 +128,7 @@ export class AppAuthorizationServer {
   }
 
   /** Checks the request; an unknown client or redirect URI gets a page and never a redirect. */
-  private checkAuthorize(query: URLSearchParams): { app: OAuthApp; redirectUri: string; scopes: Scope[]; challenge: string } | RawResponse {
+  private checkAuthorize(query: URLSearchParams): { app: OAuthApp; redirectUri: string; scopes: Scope[]; challenge: string; site: { id: string; name: string } } | RawResponse {
     const clientId = query.get('client_id') ?? '';
     const app = this.apps.get(clientId);
     const redirectUri = query.get('redirect_uri') ?? '';
@@ -144,10 +146,13 @@ export class AppAuthorizationServer {
     const requested = (query.get('scope') ?? '').split(/\s+/).filter((s) => s && s !== 'offline_access');
     const scopes = requested.length ? requested : app.scopes;
     if (!scopes.every((s) => isScope(s) && app.scopes.includes(s))) return fail('invalid_scope', 'a requested scope is not allowed for this app');
-    return { app, redirectUri, scopes: scopes as Scope[], challenge };
+    // Which of the user's sites to connect (a local extension; default: the platform's primary site).
+    const site = this.directory.getSite(query.get('site_id') ?? this.primarySiteId);
+    if (!site) return fail('invalid_request', 'unknown site_id');
+    return { app, redirectUri, scopes: scopes as Scope[], challenge, site: { id: site.id, name: site.name } };
   }
 
-  private consentPage(query: URLSearchParams, app: OAuthApp, scopes: Scope[], member: Member | undefined, message?: string): RawResponse {
+  private consentPage(query: URLSearchParams, app: OAuthApp, scopes: Scope[], siteName: string, member: Member | undefined, message?: string): RawResponse {
     const action = `/oauth2/authorize?${escapeHtml(query.toString())}`;
     const signIn = member
       ? `<p>Signed in as <strong>${escapeHtml(member.email)}</strong>.</p>`
@@ -156,7 +161,7 @@ export class AppAuthorizationServer {
     return page(
       message ? 401 : 200,
       `Connect ${app.name}`,
-      `<h1><strong>${escapeHtml(app.name)}</strong> wants to connect to your site</h1>${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
+      `<h1><strong>${escapeHtml(app.name)}</strong> wants to connect to your site <strong>${escapeHtml(siteName)}</strong></h1>${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
 <p>It asks to:</p><ul>${scopes.map((s) => `<li>${escapeHtml(SCOPES[s])}</li>`).join('')}</ul>
 <form method="post" action="${action}">${signIn}
 <button class="allow" name="decision" value="allow" type="submit">Allow</button><button class="deny" name="decision" value="deny" type="submit" formnovalidate>Deny</button></form>`,
@@ -166,7 +171,7 @@ export class AppAuthorizationServer {
   async authorizeGet(ctx: RequestContext): Promise<RawResponse> {
     const checked = this.checkAuthorize(ctx.query);
     if (checked instanceof RawResponse) return checked;
-    return this.consentPage(ctx.query, checked.app, checked.scopes, await this.sessionUser(ctx));
+    return this.consentPage(ctx.query, checked.app, checked.scopes, checked.site.name, await this.sessionUser(ctx));
   }
 
   async authorizePost(ctx: RequestContext): Promise<RawResponse> {
@@ -179,7 +184,7 @@ export class AppAuthorizationServer {
       member = this.directory.authenticate(form['email'], form['password']);
       if (!member) {
         this.record('refused', 'authorize: wrong email or password', { clientId: checked.app.clientId });
-        return this.consentPage(ctx.query, checked.app, checked.scopes, undefined, 'Wrong email or password.');
+        return this.consentPage(ctx.query, checked.app, checked.scopes, checked.site.name, undefined, 'Wrong email or password.');
       }
       setCookie = await this.sessionCookie(member);
     } else if (member && ctx.headers['origin'] !== ctx.origin) {
@@ -187,7 +192,7 @@ export class AppAuthorizationServer {
       this.record('refused', 'authorize: cookie consent from another origin', { clientId: checked.app.clientId });
       return page(403, 'Not allowed', '<h1>Not allowed</h1><p class="error">Give consent on this page.</p>');
     }
-    if (!member) return this.consentPage(ctx.query, checked.app, checked.scopes, undefined);
+    if (!member) return this.consentPage(ctx.query, checked.app, checked.scopes, checked.site.name, undefined);
     const headers: Record<string, string> = setCookie ? { 'set-cookie': setCookie } : {};
     if (form['decision'] !== 'allow') {
       this.record('consent_denied', 'the user denied access', { clientId: checked.app.clientId });
@@ -200,6 +205,7 @@ export class AppAuthorizationServer {
       codeChallenge: checked.challenge,
       subjectId: member.id,
       subjectRole: member.role,
+      siteId: checked.site.id,
       scopes: checked.scopes,
       expiresAt: this.clock.now() + CODE_TTL_MS,
       used: false,
@@ -229,7 +235,7 @@ export class AppAuthorizationServer {
   }
 
   private async issue(app: OAuthApp, grant: Grant, scopes: Scope[], withRefresh: boolean) {
-    const access = await this.tokens.issueAppAccess({ clientId: app.clientId, grantId: grant.id, subjectId: grant.subjectId ?? app.clientId, scopes, ttlSeconds: APP_ACCESS_TTL_SECONDS });
+    const access = await this.tokens.issueAppAccess({ clientId: app.clientId, grantId: grant.id, subjectId: grant.subjectId ?? app.clientId, scopes, ttlSeconds: APP_ACCESS_TTL_SECONDS, siteId: grant.siteId });
     return {
       access_token: access.token,
       token_type: 'Bearer',
@@ -261,7 +267,7 @@ export class AppAuthorizationServer {
     if (!(legacy && redirectUri === undefined) && redirectUri !== stored.redirectUri) return refuse('redirect_uri does not match the authorization request');
     const verifier = param(body, 'code_verifier', 'codeVerifier');
     if (stored.codeChallenge && (!verifier || pkceS256(verifier) !== stored.codeChallenge)) return refuse('PKCE verifier missing or wrong');
-    const grant = this.apps.createGrant({ clientId: app.clientId, subjectId: stored.subjectId, subjectRole: stored.subjectRole, scopes: stored.scopes });
+    const grant = this.apps.createGrant({ clientId: app.clientId, subjectId: stored.subjectId, subjectRole: stored.subjectRole, siteId: stored.siteId, scopes: stored.scopes });
     stored.grantId = grant.id;
     this.record('token_issued', 'authorization code exchanged', { clientId: app.clientId, grantId: grant.id });
     return this.issue(app, grant, grant.scopes, true);

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS oauth_grants (
   client_id TEXT NOT NULL,
   subject_id TEXT,
   subject_role TEXT,
+  site_id TEXT,
   scopes TEXT NOT NULL,
   created_at TEXT NOT NULL,
   revoked_at TEXT);
@@ -67,7 +68,14 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/** Columns added after a table first shipped: databases made by an earlier version get them here. */
+function migrate(db: Db): void {
+  const columns = (table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+  if (!columns('oauth_grants').has('site_id')) db.exec('ALTER TABLE oauth_grants ADD COLUMN site_id TEXT');
 }
 
 export function getMeta(db: Db, key: string): string | undefined {
