@@ -188,6 +188,9 @@ describe('OAuth: connecting a member account', () => {
 
   it('connect with consent, a data call, expiry then refresh, revoke, then the revoked state', async () => {
     const page = await openDemo();
+    // Everything the page and its popups print, to check that no secret or token is ever logged in the browser.
+    const consoleLines: string[] = [];
+    page.context().on('console', (message) => consoleLines.push(message.text()));
     await signInMember(page);
     await connectBox(page).getByText('Not connected').waitFor();
     await connectThroughPopup(page);
@@ -237,6 +240,9 @@ describe('OAuth: connecting a member account', () => {
     const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     assert.ok(!html.includes(secrets['OAUTH_CLIENT_SECRET']!), 'the client secret is not in the page');
     assert.doesNotMatch(html, /OauthNG\.RT\.|OauthNG\.JWS\./);
+    const printed = consoleLines.join('\n');
+    assert.ok(!printed.includes(secrets['OAUTH_CLIENT_SECRET']!), 'the client secret is not in the console');
+    assert.doesNotMatch(printed, /OauthNG\.RT\.|OauthNG\.JWS\./, 'no token in the console');
     await page.context().close();
   });
 });
