@@ -37,14 +37,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0.
 if (args.seed !== 'demo' && args.seed !== 'none') fail(`--seed must be demo or none, not "${args.seed}"`);
 
 const platform = await startPlatform({ port, seed: args.seed, ...(args.db ? { db: args.db } : {}) });
-const summary = { url: platform.url, siteId: platform.siteId, apiKey: platform.apiKey, clientId: platform.clientId, accountId: platform.accountId };
+const summary = {
+  url: platform.url,
+  siteId: platform.siteId,
+  apiKey: platform.apiKey,
+  clientId: platform.clientId,
+  accountId: platform.accountId,
+  ...(platform.secondSiteId ? { secondSiteId: platform.secondSiteId } : {}),
+};
 if (args.json) {
   console.log(JSON.stringify(summary));
 } else {
   console.log(`Local Wix platform on ${platform.url}
   site id     ${platform.siteId}
   account id  ${platform.accountId}
-  client id   ${platform.clientId}   (OAuthStrategy / SiteSessionAuth visitor sessions)
+  client id   ${platform.clientId}   (OAuthStrategy / SiteSessionAuth visitor sessions)${platform.secondSiteId ? `\n  second site ${platform.secondSiteId}   (Northwind HQ, same account: wix-site-id)` : ''}
   admin key   ${platform.apiKey}   (Authorization header, with wix-site-id)
   owner       ${DEMO_OWNER.email} / ${DEMO_OWNER.password}${
     args.seed === 'demo'
