@@ -1,6 +1,7 @@
 // The demo page: the Wix host simulation plus the elements, on the local platform mounted by `npm run dev`.
 import '../elements/data-list/define.ts';
 import '../elements/oauth-connect/define.ts';
+import '../elements/member-gate/define.ts';
 import type { WixDataList } from '../elements/data-list/data-list.ts';
 import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
 

@@ -9,3 +9,4 @@ export type { DataClient, QueryRequest, QueryOptions, QueryResult } from './core
 export { bindElements } from './velo/page.ts';
 export { WixOAuthConnect } from './oauth-connect/define.ts';
 export { ActionBridge } from './core/action-bridge.ts';
+export { WixMemberGate } from './member-gate/define.ts';

@@ -51,6 +51,8 @@ describe('the demo page', () => {
     await page.locator('#notes').getByText('Access denied').waitFor();
     await page.locator('#orders').getByText('Access denied').waitFor();
     await page.locator('#orders').getByText('You do not have permission to see this content.').waitFor();
+    await page.locator('wix-member-gate[state="visitor"]').waitFor({ state: 'attached' });
+    await page.getByText('Sign in to see your notes and connect your account.').waitFor();
     await page.context().close();
   });
 
@@ -74,6 +76,9 @@ describe('the demo page', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Signed in as member@example.com').waitFor();
     await itemsOf(page, 'notes').first().waitFor();
+    await page.locator('wix-member-gate[state="member"]').waitFor({ state: 'attached' });
+    await page.getByText('Welcome back! Your notes are below.').waitFor();
+    assert.equal(await page.getByText('Sign in to see your notes and connect your account.').isVisible(), false);
     await page.locator('#notes').getByText(/Page 1 of \d+ · 23 items/).waitFor();
     await page.locator('#orders').getByText('Access denied').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

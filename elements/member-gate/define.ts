@@ -1,0 +1,12 @@
+import { WixMemberGate } from './member-gate.ts';
+
+export { WixMemberGate };
+
+/** Registers <wix-member-gate> once; a second bundle on the same page is a no-op, not an error. */
+if (!customElements.get('wix-member-gate')) customElements.define('wix-member-gate', WixMemberGate);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wix-member-gate': WixMemberGate;
+  }
+}
