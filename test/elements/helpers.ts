@@ -53,3 +53,16 @@ export async function clearFaults(): Promise<void> {
 }
 
 export const QUERY_PATH = '/_api/cloud-data/v2/items/query';
+
+/** Everything a token could leak into: the DOM, attributes, shadow roots, storage, cookies, the URL, plus `extra`. */
+export function leakSurface(extra: string[] = []): string {
+  return [
+    document.documentElement.outerHTML,
+    ...[...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.value).concat(e.shadowRoot ? [e.shadowRoot.innerHTML] : [])),
+    JSON.stringify({ ...localStorage }),
+    JSON.stringify({ ...sessionStorage }),
+    document.cookie,
+    location.href,
+    ...extra,
+  ].join('\n');
+}

@@ -3,7 +3,7 @@ import '../../elements/member-gate/define.ts';
 import type { MemberGateState, WixMemberGate } from '../../elements/member-gate/member-gate.ts';
 import { bindElements } from '../../elements/velo/page.ts';
 import { createDollarW } from '../../demo/velo-page/dollar-w.ts';
-import { addFault, anonymousToken, clearFaults, countingGetter, platformClientId } from './helpers.ts';
+import { addFault, anonymousToken, clearFaults, countingGetter, leakSurface, platformClientId } from './helpers.ts';
 
 const host = location.host;
 // The demo seed's accounts (demo/platform/seed/seed.ts, a Node module).
@@ -71,17 +71,7 @@ function switchableGetter(initial: string) {
   return { current, getter };
 }
 
-/** Everything a token could leak into: the DOM, attributes, shadow roots, storage, cookies, the URL. */
-function everywhere(): string {
-  return [
-    document.documentElement.outerHTML,
-    ...[...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.value).concat(e.shadowRoot ? [e.shadowRoot.innerHTML] : [])),
-    JSON.stringify({ ...localStorage }),
-    JSON.stringify({ ...sessionStorage }),
-    document.cookie,
-    location.href,
-  ].join('\n');
-}
+const everywhere = () => leakSurface();
 
 const restorers: (() => void)[] = [];
 

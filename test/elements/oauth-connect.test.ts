@@ -5,7 +5,7 @@ import { ActionBridge, type ActionRequest } from '../../elements/core/action-bri
 import { SessionError } from '../../elements/core/errors.ts';
 import { bindElements, encodeReply } from '../../elements/velo/page.ts';
 import { createDollarW } from '../../demo/velo-page/dollar-w.ts';
-import { anonymousToken, countingGetter } from './helpers.ts';
+import { anonymousToken, countingGetter, leakSurface } from './helpers.ts';
 
 const host = location.host;
 const shadowText = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
@@ -141,18 +141,7 @@ function fakeOAuthServer(initial: 'not-connected' | 'connected' | 'revoked' = 'n
   return server;
 }
 
-/** Everything a token could leak into: the DOM, attributes, shadow roots, storage, cookies, the URL. */
-function everywhere(extra: unknown[] = []): string {
-  return [
-    document.documentElement.outerHTML,
-    ...[...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.value).concat(e.shadowRoot ? [e.shadowRoot.innerHTML] : [])),
-    JSON.stringify({ ...localStorage }),
-    JSON.stringify({ ...sessionStorage }),
-    document.cookie,
-    location.href,
-    JSON.stringify(extra),
-  ].join('\n');
-}
+const everywhere = (extra: unknown[] = []) => leakSurface([JSON.stringify(extra)]);
 
 afterEach(() => {
   while (restorers.length) restorers.pop()!();
