@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { errors, WixApiError } from '../errors.ts';
+import { escapeHtml, htmlPage, pkceS256 } from '../host/pages.ts';
 import { RawResponse, type RequestContext, type Router } from '../host/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
@@ -32,25 +33,11 @@ interface AuthorizationCode {
 
 const CODE_TTL_MS = 10 * 60 * 1000;
 
-const html = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#1d1d1f}
-h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
-button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit;background:#116dff;color:#fff;border:0;border-radius:6px;cursor:pointer}
-.error{color:#b00020}</style></head><body>${body}</body></html>`;
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 /** Reads a parameter in either spelling the SDK and the docs use (camelCase or snake_case). */
 function param(body: Record<string, unknown>, camel: string, snake: string): string | undefined {
   const value = body[camel] ?? body[snake];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
-
-const pkceS256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 const LoginBody = v.object({
   loginId: v.object({ email: v.pipe(v.string(), v.maxLength(320)) }),
@@ -240,11 +227,11 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (mode === 'web_message') {
       const referer = ctx.headers['referer'];
       const target = messageOrigin(client, Array.isArray(referer) ? referer[0] : referer, ctx.origin);
-      if (!target) return new RawResponse(400, html('Sign-in error', '<h1>Sign-in error</h1><p class="error">This page may not receive the sign-in result.</p>'), { 'content-type': 'text/html; charset=utf-8' });
+      if (!target) return htmlPage(400, 'Sign-in error', '<h1>Sign-in error</h1><p class="error">This page may not receive the sign-in result.</p>');
       const script = `window.parent.postMessage(${JSON.stringify(payload).replace(/</g, '\\u003c')}, ${JSON.stringify(target).replace(/</g, '\\u003c')});`;
-      return new RawResponse(200, html('Signing in', `<p>Signing in…</p><script>${script}</script>`), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return htmlPage(200, 'Signing in', `<p>Signing in…</p><script>${script}</script>`);
     }
-    if (!redirectUri) return new RawResponse(400, html('Sign-in error', '<h1>Sign-in error</h1><p class="error">redirect_uri is required.</p>'), { 'content-type': 'text/html; charset=utf-8' });
+    if (!redirectUri) return htmlPage(400, 'Sign-in error', '<h1>Sign-in error</h1><p class="error">redirect_uri is required.</p>');
     const params = new URLSearchParams(payload).toString();
     const target = mode === 'fragment' ? `${redirectUri}#${params}` : `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${params}`;
     return new RawResponse(302, '', { location: target, 'cache-control': 'no-store' });
@@ -253,7 +240,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   /** Validates client and redirect URI first: a bad one gets an error page and never a redirect. */
   const checkAuthorizeRequest = (query: URLSearchParams): OAuthClient | RawResponse => {
     const client = clients.get(query.get('client_id') ?? '');
-    const page = (msg: string) => new RawResponse(400, html('Sign-in error', `<h1>Sign-in error</h1><p class="error">${escapeHtml(msg)}</p>`), { 'content-type': 'text/html; charset=utf-8' });
+    const page = (msg: string) => htmlPage(400, 'Sign-in error', `<h1>Sign-in error</h1><p class="error">${escapeHtml(msg)}</p>`);
     if (!client) return page('This application is not registered on the site.');
     const redirectUri = query.get('redirect_uri');
     if (redirectUri !== null && !redirectUriAllowed(client, redirectUri)) return page('The redirect URI is not registered for this application.');
@@ -272,17 +259,14 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   };
 
   const loginForm = (query: URLSearchParams, message?: string) =>
-    new RawResponse(
+    htmlPage(
       message ? 401 : 200,
-      html(
-        'Sign in',
-        `<h1>Sign in to the site</h1>${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
+      'Sign in',
+      `<h1>Sign in to the site</h1>${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
 <form method="post" action="/oauth2/authorize?${escapeHtml(query.toString())}">
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`,
-      ),
-      { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
     );
 
   router.add('GET', '/oauth2/authorize', async (ctx) => {
@@ -325,6 +309,6 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (client && next && client.redirectUris.some((u) => { try { return new URL(u).origin === new URL(next).origin; } catch { return false; } })) {
       return new RawResponse(302, '', { location: next });
     }
-    return new RawResponse(200, html('Signed out', '<h1>You are signed out.</h1>'), { 'content-type': 'text/html; charset=utf-8' });
+    return htmlPage(200, 'Signed out', '<h1>You are signed out.</h1>');
   });
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { escapeHtml, htmlPage, pkceS256 } from '../host/pages.ts';
 import { RawResponse, type RequestContext } from '../host/router.ts';
 import { redirectUriAllowed } from '../identity/clients.ts';
 import type { Directory, Member } from '../identity/directory.ts';
@@ -43,20 +44,8 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
   new RawResponse(status, JSON.stringify(body), { 'content-type': 'application/json', ...NO_STORE, ...extra });
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const page = (status: number, title: string, body: string, headers: Record<string, string> = {}) =>
-  new RawResponse(
-    status,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:30rem;margin:3rem auto;padding:0 1rem;color:#1d1d1f}h1{font-size:1.4rem}
-label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
-button{margin:1rem .5rem 0 0;padding:.6rem 1.2rem;font:inherit;border-radius:6px;border:1px solid #116dff;cursor:pointer}
-.allow{background:#116dff;color:#fff}.deny{background:#fff;color:#116dff}.error{color:#b00020}li{margin:.3rem 0}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}</style></head><body>${body}</body></html>`,
-    { 'content-type': 'text/html; charset=utf-8', ...NO_STORE, 'x-frame-options': 'DENY', ...headers },
-  );
-
-const pkceS256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+// The consent and connected-apps pages must never be framed (clickjacking).
+const page = (status: number, title: string, body: string, headers: Record<string, string> = {}) => htmlPage(status, title, body, { 'x-frame-options': 'DENY', ...headers });
 
 function param(body: Record<string, unknown>, snake: string, camel?: string): string | undefined {
   const value = body[snake] ?? (camel ? body[camel] : undefined);
@@ -164,7 +153,7 @@ export class AppAuthorizationServer {
       `<h1><strong>${escapeHtml(app.name)}</strong> wants to connect to your site <strong>${escapeHtml(siteName)}</strong></h1>${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
 <p>It asks to:</p><ul>${scopes.map((s) => `<li>${escapeHtml(SCOPES[s])}</li>`).join('')}</ul>
 <form method="post" action="${action}">${signIn}
-<button class="allow" name="decision" value="allow" type="submit">Allow</button><button class="deny" name="decision" value="deny" type="submit" formnovalidate>Deny</button></form>`,
+<button name="decision" value="allow" type="submit">Allow</button><button class="deny" name="decision" value="deny" type="submit" formnovalidate>Deny</button></form>`,
     );
   }
 
@@ -385,7 +374,7 @@ export class AppAuthorizationServer {
       'Sign in',
       `<h1>Sign in to see your connected apps</h1>${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}<form method="post" action="/oauth2/connected-apps">
 <label for="email">Email</label><input id="email" name="email" type="email" required><label for="password">Password</label><input id="password" name="password" type="password" required>
-<button class="allow" type="submit">Sign in</button></form>`,
+<button type="submit">Sign in</button></form>`,
     );
   }
 
