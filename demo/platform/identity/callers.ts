@@ -13,7 +13,6 @@ export type Caller = (
   | { kind: 'app'; id: string; clientId: string; grantId: string; userRole: 'member' | 'owner' | undefined; scopes: ReadonlySet<string> }
 ) & { siteId?: string };
 
-export type CallerKind = Caller['kind'];
 
 const TOKEN_MESSAGES: Record<TokenError['reason'], string> = {
   malformed: 'Unauthorized: the access token is malformed.',
@@ -70,8 +69,4 @@ export async function resolveCaller(
     if (error instanceof TokenError) throw errors.unauthenticated(TOKEN_MESSAGES[error.reason]);
     throw error;
   }
-}
-
-export function callerRole(caller: Caller | undefined): string {
-  return caller ? caller.kind : 'none';
 }
