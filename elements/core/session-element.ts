@@ -51,7 +51,8 @@ export class SessionElement extends LitElement {
 
   /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
   accessTokenListener = (getter: TokenGetter): void => {
-    if (typeof getter !== 'function') return;
+    // In the Editor the element stays a placeholder, even if a token comes.
+    if (typeof getter !== 'function' || inEditor()) return;
     const session = sessionFor(getter);
     if (session === this.session) {
       session.reset(getter);

@@ -1,0 +1,644 @@
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
+import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
+import { SessionError, toSessionError } from '../core/errors.ts';
+import { SessionElement } from '../core/session-element.ts';
+import { themeStyles } from '../core/theme.ts';
+import type { DataErrorDetail } from '../data-list/data-list.ts';
+import { checkPageSize } from '../data-list/parse.ts';
+import {
+  allOf,
+  cellKind,
+  chipsFilter,
+  formatCell,
+  imageSource,
+  linkHref,
+  parseChips,
+  parseColumns,
+  parseFieldList,
+  parseFilterJson,
+  parseTableSort,
+  readField,
+  searchFilter,
+  type ColumnSpec,
+  type FilterChip,
+} from './columns.ts';
+import { PageLoader, type Row } from './page-loader.ts';
+import { dataTableStyles } from './data-table.styles.ts';
+
+export type { Row as DataTableRow };
+
+export interface TableLoadDetail {
+  collection: string;
+  totalCount: number;
+  /** Pages requested for the current query so far. */
+  pagesFetched: number;
+}
+
+export interface RowSelectDetail {
+  /** The row that was toggled (or chosen, with `selection="single"`). */
+  item: Row;
+  index: number;
+  /** Whether that row is selected now. */
+  selected: boolean;
+  /** Every selected row, across pages, in the order they were selected. */
+  selection: Row[];
+}
+
+export interface SortChangeDetail {
+  field: string;
+  order: 'ASC' | 'DESC';
+}
+
+interface Config {
+  columns: ColumnSpec[];
+  sort: SortChangeDetail | undefined;
+  filter: Record<string, unknown> | undefined;
+  chips: FilterChip[];
+  searchFields: string[];
+  pageSize: number;
+}
+
+/** Rows moved by Page Up / Page Down. */
+const PAGE_JUMP = 10;
+
+/**
+ * A table of a Wix collection, read as the current visitor or member: the collection's permissions decide
+ * what comes back. Sorting, searching, filter chips and paging all run on the server. In the default
+ * `paging="scroll"` mode, the rows scroll inside the element (virtualized: only the rows in view are in the
+ * DOM) and pages are fetched as they come into view; `paging="pages"` shows one page at a time with a pager.
+ *
+ * It is an ARIA grid: Tab enters it once; arrows, Home/End, Ctrl+Home/End and Page Up/Down move between cells;
+ * Enter or Space on a column header sorts by it, on a row selects it (with `selection`).
+ *
+ * Site widget: the Wix host injects the session (`accessTokenListener`, or `wixEmbedsAPI`). Velo page code:
+ * `bindElements($w, { '#table': { items } })` from elements/velo/page.ts answers the queries.
+ *
+ * @tag wix-data-table
+ *
+ * @attr collection - ID of the collection to read, e.g. `Products`.
+ * @attr columns - Columns to show, in order: `field:Label:type`, comma-separated, e.g. `title:Product, price:Price:currency, added:Added:date, photo:Photo:image`. Types: auto (default), text, number, currency, percent, date, datetime, boolean, image, url, reference.
+ * @attr sortable - Fields that may be sorted by (default: every column except image and reference columns).
+ * @attr sort - Initial sort, `field:asc` or `field:desc`.
+ * @attr filter - A Wix filter JSON object that always applies, e.g. `{"inStock":true}`.
+ * @attr filters - Filter chips, a JSON array: `[{"label":"Tents","filter":{"category":"Tents"},"group":"category"}]`. Chips in one group are alternatives (OR); groups narrow each other (AND).
+ * @attr search-fields - Fields the search box searches (contains, case-insensitive). No search box without it.
+ * @attr search-delay - Milliseconds of typing pause before a search is sent (default 300).
+ * @attr page-size - Items per request, 1 to 100 (default 50).
+ * @attr paging - `scroll` (default: virtual scrolling, pages fetched as needed) or `pages` (a pager).
+ * @attr selection - `none` (default), `single` or `multiple`.
+ * @attr locale - BCP 47 locale for numbers and dates (default: the nearest `lang`, else the browser's).
+ * @attr currency - ISO 4217 code for `currency` columns (default USD).
+ * @attr label - Accessible name of the grid (default: the collection ID).
+ * @attr empty-text - What to say when nothing matches.
+ * @attr connect-timeout - Milliseconds to wait for the host's session before showing "not connected" (default 1500).
+ * @attr api-base-url - Overrides the Wix API host (`host[:port][/path]`); normally the site's own.
+ *
+ * @fires wix-table-load - The first page of a query arrived. Detail: `{ collection, totalCount, pagesFetched }`.
+ * @fires wix-data-error - A query failed. Detail: `{ kind, message, code?, status? }`.
+ * @fires wix-row-select - A row was selected or unselected. Detail: `{ item, index, selected, selection }`.
+ * @fires wix-sort-change - The user sorted by a column. Detail: `{ field, order }`.
+ *
+ * @csspart toolbar - The bar holding the search box and the chips.
+ * @csspart search - The search input.
+ * @csspart chip - One filter chip (a toggle button).
+ * @csspart grid - The grid.
+ * @csspart header - The header row.
+ * @csspart column-header - One column header.
+ * @csspart row - One data row.
+ * @csspart cell - One data cell.
+ * @csspart status - The line under the grid: counts, loading and errors.
+ * @csspart pager - The paging bar (`paging="pages"`).
+ * @csspart state - The box shown for loading, empty, error, not-connected and editor states.
+ *
+ * @cssprop --wse-font - Font (default: inherited from the site).
+ * @cssprop --wse-color-text - Text colour.
+ * @cssprop --wse-color-background - Background.
+ * @cssprop --wse-color-surface - Header and selected-row background.
+ * @cssprop --wse-color-accent - Focus ring, active chips, selection.
+ * @cssprop --wse-color-on-accent - Text on active chips.
+ * @cssprop --wse-color-muted - Status text.
+ * @cssprop --wse-color-border - Grid lines.
+ * @cssprop --wse-color-error - Errors.
+ * @cssprop --wse-radius - Corner radius.
+ * @cssprop --wse-space - Base spacing.
+ */
+export class WixDataTable extends SessionElement {
+  static override styles = [themeStyles, dataTableStyles];
+  static override properties: PropertyDeclarations = {
+    collection: { reflect: true },
+    columns: {},
+    sortable: {},
+    sort: {},
+    filter: {},
+    filters: {},
+    searchFields: { attribute: 'search-fields' },
+    searchDelay: { type: Number, attribute: 'search-delay' },
+    pageSize: { type: Number, attribute: 'page-size' },
+    paging: { reflect: true },
+    selection: {},
+    locale: {},
+    currency: {},
+    label: {},
+    emptyText: { attribute: 'empty-text' },
+    page: { state: true },
+  };
+
+  collection = '';
+  columns = '';
+  sortable = '';
+  sort = '';
+  filter = '';
+  filters = '';
+  searchFields = '';
+  searchDelay = 300;
+  pageSize = 50;
+  paging: 'scroll' | 'pages' = 'scroll';
+  selection: 'none' | 'single' | 'multiple' = 'none';
+  locale: string | undefined;
+  currency = 'USD';
+  label: string | undefined;
+  emptyText = 'Nothing matches.';
+  /** Zero-based page shown with `paging="pages"`. */
+  page = 0;
+
+  #config: Config | undefined;
+  #configError: SessionError | undefined;
+  /** The sort the user chose by clicking a header; undefined = the `sort` attribute's. */
+  #userSort: SortChangeDetail | null | undefined;
+  #search = '';
+  #sentSearch = '';
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #activeChips = new Set<number>();
+  #selected = new Map<string, Row>();
+  /** The cell that holds the grid's one tab stop: row -1 is the header. */
+  #active = { row: -1, col: 0 };
+  #visible = { first: 0, last: 0 };
+  #indices: number[] = [];
+  #announcedQuery = -1;
+  #query = 0;
+  readonly #loader = new PageLoader(
+    () => this.#config?.pageSize ?? 50,
+    (loader) => this.#onLoaded(loader),
+  );
+
+  /** The rows selected so far (across pages and queries). */
+  get selectedRows(): Row[] {
+    return [...this.#selected.values()];
+  }
+
+  /** Pages requested for the current query. */
+  get pagesFetched(): number {
+    return this.#loader.pagesFetched;
+  }
+
+  /** The number of rows matching the current query, once known. */
+  get totalCount(): number | undefined {
+    return this.#loader.total;
+  }
+
+  /** The search text; setting it searches at once (no delay). */
+  get searchText(): string {
+    return this.#search;
+  }
+
+  set searchText(text: string) {
+    this.#search = String(text);
+    clearTimeout(this.#searchTimer);
+    this.#sendSearch();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#searchTimer);
+  }
+
+  /** Clears the selection (no events). */
+  clearSelection(): void {
+    this.#selected.clear();
+    this.requestUpdate();
+  }
+
+  /** Fetches the current query again from the first page. */
+  refresh(): void {
+    this.#startQuery();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const configKeys = ['columns', 'sortable', 'sort', 'filter', 'filters', 'searchFields', 'pageSize'] as const;
+    if (configKeys.some((key) => changed.has(key)) || !this.#config) this.#parseConfig(changed.has('sort'), changed.has('filters'));
+    // SessionElement bumps sessionVersion (and sets connection) whenever the client or the identity changes.
+    const queryKeys = ['collection', 'sessionVersion', 'connection'] as const;
+    if ([...configKeys, ...queryKeys].some((key) => changed.has(key as keyof WixDataTable))) this.#startQuery();
+    else if (changed.has('page') && this.paging === 'pages') this.#needPage();
+    if (changed.has('paging')) this.#startQuery();
+  }
+
+  #parseConfig(sortChanged: boolean, chipsChanged: boolean): void {
+    try {
+      const pageSize = checkPageSize(this.pageSize);
+      this.#config = {
+        columns: parseColumns(this.columns, this.sortable),
+        sort: parseTableSort(this.sort),
+        filter: parseFilterJson(this.filter, 'filter'),
+        chips: parseChips(this.filters),
+        searchFields: parseFieldList(this.searchFields, 'search-fields'),
+        pageSize,
+      };
+      this.#configError = undefined;
+      if (sortChanged) this.#userSort = undefined;
+      if (chipsChanged) this.#activeChips.clear();
+      this.#active.col = Math.min(this.#active.col, this.#config.columns.length - 1);
+    } catch (error) {
+      this.#config = undefined;
+      this.#configError = toSessionError(error);
+    }
+  }
+
+  get #currentSort(): SortChangeDetail | undefined {
+    return this.#userSort === undefined ? this.#config?.sort : (this.#userSort ?? undefined);
+  }
+
+  #startQuery(): void {
+    this.#query++;
+    this.page = 0;
+    this.#active.row = Math.min(this.#active.row, 0);
+    const config = this.#config;
+    const client = this.client;
+    const collection = this.collection;
+    if (!config || !client || this.connection !== 'connected') return this.#loader.reset(undefined);
+    if (!collection) {
+      this.#configError = new SessionError('validation', 'Set the collection attribute.');
+      return this.#loader.reset(undefined);
+    }
+    const sort = this.#currentSort;
+    const filter = allOf([config.filter, chipsFilter(config.chips, this.#activeChips), searchFilter(this.#sentSearch, config.searchFields)]);
+    this.#loader.reset(async (offset, limit, withTotal) => {
+      try {
+        const answer = await client.items.query(
+          collection,
+          { filter, sort: sort ? [{ fieldName: sort.field, order: sort.order }] : [], paging: { limit, offset } },
+          { returnTotalCount: withTotal },
+        );
+        return { items: answer.items, total: answer.pagingMetadata?.total };
+      } catch (error) {
+        throw toSessionError(error);
+      }
+    });
+  }
+
+  #onLoaded(loader: PageLoader): void {
+    if (loader.total !== undefined && loader.total !== this.#indices.length) this.#indices = Array.from({ length: loader.total }, (_, i) => i);
+    this.requestUpdate();
+    const query = this.#query;
+    if (loader.error && this.#announcedQuery !== query) {
+      this.#announcedQuery = query;
+      const { kind, message, code, status } = loader.error;
+      this.#emit('wix-data-error', { kind, message, code, status });
+    } else if (loader.total !== undefined && this.#announcedQuery !== query) {
+      this.#announcedQuery = query;
+      this.#emit('wix-table-load', { collection: this.collection, totalCount: loader.total, pagesFetched: loader.pagesFetched });
+    } else if (loader.pageError) {
+      const { kind, message, code, status } = loader.pageError;
+      this.#emit('wix-data-error', { kind, message, code, status });
+    }
+    // The first page in pages mode may not be page 0 once the total is known.
+    if (this.paging === 'pages') this.#needPage();
+  }
+
+  #emit<K extends 'wix-table-load' | 'wix-data-error' | 'wix-row-select' | 'wix-sort-change'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #needPage(): void {
+    const size = this.#config?.pageSize ?? 50;
+    this.#loader.need(this.page * size, this.page * size + size - 1);
+  }
+
+  #onSearchInput(event: InputEvent): void {
+    this.#search = (event.target as HTMLInputElement).value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#sendSearch(), Math.max(0, this.searchDelay));
+  }
+
+  #sendSearch(): void {
+    if (this.#search.trim() === this.#sentSearch.trim()) return;
+    this.#sentSearch = this.#search;
+    this.#startQuery();
+    this.requestUpdate();
+  }
+
+  #toggleChip(index: number): void {
+    if (!this.#activeChips.delete(index)) this.#activeChips.add(index);
+    this.#startQuery();
+    this.requestUpdate();
+  }
+
+  /** Ascending, then descending, then back to the attribute's sort. */
+  #sortBy(column: ColumnSpec): void {
+    if (!column.sortable) return;
+    const current = this.#currentSort;
+    const next: SortChangeDetail | null =
+      current?.field !== column.field ? { field: column.field, order: 'ASC' } : current.order === 'ASC' ? { field: column.field, order: 'DESC' } : null;
+    this.#userSort = next;
+    this.#startQuery();
+    const shown = this.#currentSort;
+    if (shown) this.#emit('wix-sort-change', shown);
+  }
+
+  #toggleRow(index: number): void {
+    const item = this.#loader.rows[index];
+    if (!item || this.selection === 'none') return;
+    const selected = !this.#selected.has(item._id);
+    if (this.selection === 'single') this.#selected.clear();
+    if (selected) this.#selected.set(item._id, item);
+    else this.#selected.delete(item._id);
+    this.requestUpdate();
+    this.#emit('wix-row-select', { item, index, selected, selection: this.selectedRows });
+  }
+
+  #onVisibility(event: VisibilityChangedEvent): void {
+    this.#visible = { first: event.first, last: event.last };
+    // A little ahead, so that the next rows are there before they scroll into view.
+    this.#loader.need(event.first, event.last + Math.ceil((this.#config?.pageSize ?? 50) / 2));
+  }
+
+  /** Rows in the DOM: all of them in pages mode, the virtualizer's in scroll mode. */
+  get #rowCount(): number {
+    return this.#loader.total ?? 0;
+  }
+
+  #moveTo(row: number, col: number): void {
+    const columns = this.#config?.columns.length ?? 1;
+    const size = this.#config?.pageSize ?? 50;
+    const [minRow, maxRow] = this.paging === 'pages' ? [this.page * size, Math.min(this.#rowCount, (this.page + 1) * size) - 1] : [0, this.#rowCount - 1];
+    this.#active = { row: row < 0 ? -1 : Math.max(minRow, Math.min(maxRow, row)), col: Math.max(0, Math.min(columns - 1, col)) };
+    if (this.#active.row >= 0) this.#loader.need(this.#active.row, this.#active.row);
+    this.requestUpdate();
+    void this.#focusActive();
+  }
+
+  async #focusActive(): Promise<void> {
+    const { row, col } = this.#active;
+    const body = this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } }>('[part~="body"]');
+    if (row >= 0 && this.paging === 'scroll') body?.[virtualizerRef]?.element(row)?.scrollIntoView({ block: 'nearest' });
+    // The row may only be rendered after the virtualizer has scrolled to it.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await this.updateComplete;
+      const cell = this.renderRoot.querySelector<HTMLElement>(row < 0 ? `.header [data-col="${col}"]` : `[data-row="${row}"] [data-col="${col}"]`);
+      const target = cell?.querySelector('button') ?? cell;
+      if (target) {
+        target.focus({ preventScroll: row < 0 ? false : this.paging === 'scroll' });
+        return;
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+  }
+
+  #onGridKeydown(event: KeyboardEvent): void {
+    const { row, col } = this.#active;
+    const lastCol = (this.#config?.columns.length ?? 1) - 1;
+    const lastRow = this.#rowCount - 1;
+    const ctrl = event.ctrlKey || event.metaKey;
+    const moves: Record<string, () => void> = {
+      ArrowDown: () => this.#moveTo(row + 1, col),
+      ArrowUp: () => this.#moveTo(row <= this.#firstRowShown() ? -1 : row - 1, col),
+      ArrowRight: () => this.#moveTo(row, col + 1),
+      ArrowLeft: () => this.#moveTo(row, col - 1),
+      Home: () => (ctrl ? this.#moveTo(this.#firstRowShown(), 0) : this.#moveTo(row, 0)),
+      End: () => (ctrl ? this.#moveTo(this.#lastRowShown(lastRow), lastCol) : this.#moveTo(row, lastCol)),
+      PageDown: () => this.#moveTo(Math.max(row, 0) + PAGE_JUMP, col),
+      PageUp: () => this.#moveTo(row - PAGE_JUMP < this.#firstRowShown() ? this.#firstRowShown() : row - PAGE_JUMP, col),
+    };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      move();
+      return;
+    }
+    if ((event.key === 'Enter' || event.key === ' ') && row >= 0) {
+      event.preventDefault();
+      this.#toggleRow(row);
+    }
+  }
+
+  #firstRowShown(): number {
+    return this.paging === 'pages' ? this.page * (this.#config?.pageSize ?? 50) : 0;
+  }
+
+  #lastRowShown(lastRow: number): number {
+    return this.paging === 'pages' ? Math.min(lastRow, (this.page + 1) * (this.#config?.pageSize ?? 50) - 1) : lastRow;
+  }
+
+  /** A click moves the tab stop to the clicked cell. */
+  #onGridClick(event: MouseEvent): void {
+    const cell = (event.target as Element).closest<HTMLElement>('[data-col]');
+    const rowElement = cell?.closest<HTMLElement>('[data-row]');
+    if (!cell) return;
+    const row = rowElement ? Number(rowElement.dataset['row']) : -1;
+    this.#active = { row, col: Number(cell.dataset['col']) };
+    if (row >= 0) this.#toggleRow(row);
+    this.requestUpdate();
+  }
+
+  #stateBox(title: string, text: string, kind: 'info' | 'error' = 'info'): TemplateResult {
+    return html`<div part="state" class="state ${kind}" role=${kind === 'error' ? 'alert' : 'status'}><strong>${title}</strong> ${text}</div>`;
+  }
+
+  #renderCell(column: ColumnSpec, item: Row, col: number, format: { locale: string | undefined; currency: string }): TemplateResult {
+    const value = readField(item, column.field);
+    const kind = value === null || value === undefined ? 'text' : cellKind(value, column.type);
+    const tabindex = this.#active.col === col && this.#isActiveRow(item) ? 0 : -1;
+    let content: unknown = formatCell(value, column.type, format);
+    if (kind === 'image') {
+      const image = imageSource(value);
+      content = image ? html`<img src=${image.src} alt=${image.alt} loading="lazy" decoding="async" referrerpolicy="no-referrer" />` : content;
+    } else if (kind === 'url') {
+      const href = linkHref(value);
+      content = href ? html`<a href=${href} target="_blank" rel="noopener noreferrer" tabindex="-1">${content}</a>` : content;
+    } else if (kind === 'boolean') {
+      content = html`<span aria-hidden="true">${value === true ? '✓' : value === false ? '✗' : ''}</span> ${content}`;
+    }
+    return html`<div role="gridcell" part="cell" class="cell ${kind}" data-col=${col} tabindex=${tabindex}>${content}</div>`;
+  }
+
+  #isActiveRow(item: Row): boolean {
+    return this.#loader.rows[this.#active.row]?._id === item._id;
+  }
+
+  #renderRow = (index: number): TemplateResult => {
+    const config = this.#config!;
+    const item = this.#loader.rows[index];
+    const format = { locale: this.#locale, currency: this.currency };
+    const selectable = this.selection !== 'none';
+    if (!item) {
+      const failed = this.#loader.pageError !== undefined;
+      return html`<div role="row" part="row" class="row pending" aria-rowindex=${index + 2} data-row=${index} style=${this.#gridColumns}>
+        <div role="gridcell" class="cell" data-col="0" aria-colspan=${config.columns.length} tabindex=${this.#active.row === index ? 0 : -1}>${failed ? 'Could not load' : 'Loading…'}</div>
+      </div>`;
+    }
+    const selected = this.#selected.has(item._id);
+    return html`<div
+      role="row"
+      part="row"
+      class="row"
+      aria-rowindex=${index + 2}
+      aria-selected=${selectable ? String(selected) : nothing}
+      data-row=${index}
+      style=${this.#gridColumns}
+    >${config.columns.map((column, col) => this.#renderCell(column, item, col, format))}</div>`;
+  };
+
+  get #gridColumns(): string {
+    const count = this.#config?.columns.length ?? 1;
+    return `grid-template-columns: repeat(${count}, minmax(7rem, 1fr))`;
+  }
+
+  get #locale(): string | undefined {
+    return this.locale || this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  #renderToolbar(config: Config): TemplateResult | typeof nothing {
+    if (config.searchFields.length === 0 && config.chips.length === 0) return nothing;
+    return html`<div part="toolbar" class="toolbar">
+      ${config.searchFields.length
+        ? html`<input
+            part="search"
+            type="search"
+            enterkeyhint="search"
+            aria-label=${`Search ${this.label || this.collection}`}
+            placeholder="Search…"
+            maxlength="200"
+            .value=${this.#search}
+            @input=${this.#onSearchInput}
+            @keydown=${(e: KeyboardEvent) => {
+              if (e.key === 'Enter') {
+                clearTimeout(this.#searchTimer);
+                this.#sendSearch();
+              }
+            }}
+          />`
+        : nothing}
+      ${config.chips.length
+        ? html`<div class="chips" role="group" aria-label="Filters">
+            ${config.chips.map(
+              (chip, index) =>
+                html`<button part="chip" type="button" class="chip" aria-pressed=${String(this.#activeChips.has(index))} @click=${() => this.#toggleChip(index)}>${chip.label}</button>`,
+            )}
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
+  #renderHeader(config: Config): TemplateResult {
+    const sort = this.#currentSort;
+    return html`<div role="rowgroup" class="head">
+      <div role="row" part="header" class="row header" aria-rowindex="1" style=${this.#gridColumns}>
+        ${config.columns.map((column, col) => {
+          const order = sort?.field === column.field ? (sort.order === 'ASC' ? 'ascending' : 'descending') : undefined;
+          const tabindex = this.#active.row === -1 && this.#active.col === col ? 0 : -1;
+          return html`<div role="columnheader" part="column-header" class="cell" data-col=${col} aria-sort=${order ?? (column.sortable ? 'none' : nothing)} tabindex=${column.sortable ? nothing : tabindex}>
+            ${column.sortable
+              ? html`<button type="button" tabindex=${tabindex} @click=${() => this.#sortBy(column)}>
+                  ${column.label}<span class="arrow" aria-hidden="true">${order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '↕'}</span>
+                </button>`
+              : column.label}
+          </div>`;
+        })}
+      </div>
+    </div>`;
+  }
+
+  #renderStatus(): TemplateResult {
+    const loader = this.#loader;
+    const total = loader.total ?? 0;
+    const size = this.#config?.pageSize ?? 50;
+    const pageCount = Math.max(1, Math.ceil(total / size));
+    const count = new Intl.NumberFormat(this.#locale).format(total);
+    const summary = `${count} ${total === 1 ? 'item' : 'items'}`;
+    const selected = this.selection === 'none' ? '' : ` · ${this.#selected.size} selected`;
+    if (this.paging === 'pages') {
+      return html`<nav part="pager" class="status" aria-label="Pages">
+        <button type="button" ?disabled=${this.page === 0} @click=${() => this.page--}>Previous</button>
+        <span role="status">Page ${this.page + 1} of ${pageCount} · ${summary}${selected}${loader.pageError ? ` · ${loader.pageError.userMessage}` : ''}</span>
+        <button type="button" ?disabled=${this.page + 1 >= pageCount} @click=${() => this.page++}>Next</button>
+      </nav>`;
+    }
+    return html`<div part="status" class="status">
+      <span role="status">${summary}${selected}</span>
+      ${loader.pageError
+        ? html`<span class="error" role="alert">${loader.pageError.userMessage}
+            <button type="button" @click=${() => loader.retry(this.#visible.first, this.#visible.last)}>Retry</button></span>`
+        : nothing}
+    </div>`;
+  }
+
+  protected override render(): TemplateResult {
+    if (this.connection === 'editor') {
+      return html`<div part="state" class="placeholder">
+        <strong>Data table</strong> Shows the "${this.collection || '(set the collection attribute)'}" collection as a sortable, searchable table. It
+        needs a published site (or Velo page code) to load data.
+      </div>`;
+    }
+    if (this.connection === 'not-connected') return this.#stateBox('Not connected', 'It needs a Wix site session.');
+    const config = this.#config;
+    if (this.#configError || !config) {
+      const error = this.#configError ?? new SessionError('validation');
+      return this.#stateBox('Cannot show this table', error.message, 'error');
+    }
+    const loader = this.#loader;
+    const toolbar = this.#renderToolbar(config);
+    if (this.connection === 'connecting') return html`${toolbar}${this.#stateBox('Connecting…', '')}`;
+    if (loader.error) {
+      const error = loader.error;
+      return html`${toolbar}<div part="state" class="state error" role="alert" data-kind=${error.kind}>
+          <strong>${error.kind === 'forbidden' ? 'Access denied' : 'Could not load'}</strong> ${error.kind === 'validation' ? error.message : error.userMessage}
+          <button type="button" @click=${() => this.refresh()}>Try again</button>
+        </div>`;
+    }
+    if (loader.loading) return html`${toolbar}${this.#stateBox('Loading…', '')}`;
+    if (loader.total === 0) return html`${toolbar}${this.#stateBox('No items', this.#sentSearch.trim() ? `Nothing matches "${this.#sentSearch.trim()}".` : this.emptyText)}`;
+    const size = config.pageSize;
+    const rows =
+      this.paging === 'pages'
+        ? html`${this.#indices.slice(this.page * size, (this.page + 1) * size).map(this.#renderRow)}`
+        : virtualize({ items: this.#indices, renderItem: this.#renderRow, keyFunction: (index: number) => index, scroller: true });
+    return html`${toolbar}
+      <div
+        part="grid"
+        class="grid"
+        role="grid"
+        aria-label=${this.label || this.collection}
+        aria-rowcount=${(loader.total ?? 0) + 1}
+        aria-colcount=${config.columns.length}
+        aria-multiselectable=${this.selection === 'multiple' ? 'true' : nothing}
+        aria-busy=${loader.settled ? 'false' : 'true'}
+        @keydown=${this.#onGridKeydown}
+        @click=${this.#onGridClick}
+      >
+        ${this.#renderHeader(config)}
+        <div
+          role="rowgroup"
+          part="body"
+          class="body"
+          @visibilityChanged=${this.#onVisibility}
+          @scroll=${(e: Event) => {
+            const head = this.renderRoot.querySelector<HTMLElement>('.head');
+            if (head) head.scrollLeft = (e.target as HTMLElement).scrollLeft;
+          }}
+        >
+          ${rows}
+        </div>
+      </div>
+      ${this.#renderStatus()}`;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'wix-table-load': CustomEvent<TableLoadDetail>;
+    'wix-data-error': CustomEvent<DataErrorDetail>;
+    'wix-row-select': CustomEvent<RowSelectDetail>;
+    'wix-sort-change': CustomEvent<SortChangeDetail>;
+  }
+}

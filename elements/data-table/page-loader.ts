@@ -1,0 +1,109 @@
+import { toSessionError, type SessionError } from '../core/errors.ts';
+
+export type Row = Record<string, unknown> & { _id: string };
+
+export interface PageAnswer {
+  items: Row[];
+  /** The total number of matching items; asked for with the first page only. */
+  total?: number | null | undefined;
+}
+
+export type FetchPage = (offset: number, limit: number, withTotal: boolean) => Promise<PageAnswer>;
+
+/**
+ * The rows of one query, fetched page by page as they are needed (scrolled to, or jumped to by keyboard).
+ * A new query (`reset`) makes every answer still on its way stale: a late answer for an old sort, search or
+ * filter never lands in the new rows.
+ */
+export class PageLoader {
+  /** Undefined until the first page answers. */
+  total: number | undefined;
+  /** Sparse: an index not fetched yet is undefined. */
+  rows: (Row | undefined)[] = [];
+  /** The first page's error (the table shows an error state), or undefined. */
+  error: SessionError | undefined;
+  /** A later page's error: those rows show a retry, the rest of the table stays usable. */
+  pageError: SessionError | undefined;
+  /** Pages requested for the current query (for the benchmark and the tests). */
+  pagesFetched = 0;
+  /**
+   * Whether the current query's first page has arrived. Until then `rows` and `total` are still the previous
+   * query's, so that a table being sorted or searched keeps its rows on screen (dimmed) instead of flashing.
+   */
+  settled = false;
+  private readonly pages = new Set<number>();
+  private generation = 0;
+  private fetchPage: FetchPage | undefined;
+
+  constructor(
+    private readonly pageSize: () => number,
+    private readonly changed: (loader: PageLoader) => void,
+  ) {}
+
+  /** Starts a new query and fetches its first page; the previous rows stay readable until it lands. */
+  reset(fetchPage: FetchPage | undefined): void {
+    this.generation++;
+    this.fetchPage = fetchPage;
+    this.settled = false;
+    if (!fetchPage || this.error) {
+      this.total = undefined;
+      this.rows = [];
+    }
+    this.error = this.pageError = undefined;
+    this.pagesFetched = 0;
+    this.pages.clear();
+    if (fetchPage) void this.load(0);
+  }
+
+  /** Nothing to show yet: the first page of the first query is on its way. */
+  get loading(): boolean {
+    return this.total === undefined && this.error === undefined && this.fetchPage !== undefined;
+  }
+
+  /** Fetches the pages that hold rows first..last (inclusive) and are not fetched or on their way. */
+  need(first: number, last: number): void {
+    if (!this.settled || this.total === undefined) return;
+    const size = this.pageSize();
+    const end = Math.min(last, this.total - 1);
+    for (let page = Math.floor(Math.max(0, first) / size); page * size <= end; page++) void this.load(page);
+  }
+
+  /** Fetches the failed pages of the current query again. */
+  retry(first: number, last: number): void {
+    this.pageError = undefined;
+    this.changed(this);
+    this.need(first, last);
+  }
+
+  private async load(page: number): Promise<void> {
+    if (this.pages.has(page) || !this.fetchPage) return;
+    this.pages.add(page);
+    this.pagesFetched++;
+    const generation = this.generation;
+    const size = this.pageSize();
+    try {
+      const answer = await this.fetchPage(page * size, size, page === 0);
+      if (generation !== this.generation) return;
+      if (page === 0) {
+        this.total = Math.max(answer.total ?? answer.items.length, answer.items.length);
+        this.rows = new Array(this.total);
+        this.settled = true;
+      }
+      const rows = this.rows;
+      answer.items.forEach((item, i) => {
+        if (page * size + i < rows.length) rows[page * size + i] = item;
+      });
+      this.rows = rows;
+    } catch (error) {
+      if (generation !== this.generation) return;
+      // A failed page may be asked for again.
+      this.pages.delete(page);
+      if (page === 0) {
+        this.error = toSessionError(error);
+        this.total = undefined;
+        this.rows = [];
+      } else this.pageError = toSessionError(error);
+    }
+    this.changed(this);
+  }
+}
