@@ -6,6 +6,7 @@ import { notFound, ok, response, serverError, type WixHttpFunctionRequest } from
 import { categoryCounts } from './data-admin.web.ts';
 import { completeConnect } from './lib/oauth.ts';
 import { callConnected, connectionStatus, disconnect, startConnect } from './oauth.web.ts';
+import { runSiteAction } from './site-actions.ts';
 
 /** The connection actions an element may call over HTTP with its session token (site widgets have no page code). */
 const OAUTH_ACTIONS: Record<string, (input?: unknown) => Promise<unknown>> = { callConnected, connectionStatus, disconnect, startConnect };
@@ -58,4 +59,13 @@ export async function post_oauth(request: WixHttpFunctionRequest) {
     return ok({ body: { ok: false, code: 'VALIDATION', message: 'The body is not valid JSON.' }, headers });
   }
   return ok({ body: await run(input), headers });
+}
+
+/**
+ * POST /_functions/action/<name>: runs one named action of the allow-list in site-actions.ts for a site widget
+ * (`<wix-backend-action>` with a session token), after checking that the caller's session may. The body is the
+ * action's input (a JSON object); the answer is the web method's envelope, or a refusal (404, 400, 413, 403).
+ */
+export function post_action(request: WixHttpFunctionRequest) {
+  return runSiteAction(request);
 }
