@@ -1,6 +1,7 @@
 /**
  * Element benchmarks (the session layer and <wix-data-list>), measured in one run against baselines:
- * - bundle size of the editor bundle against the bare official path built with the same settings;
+ * - bundle sizes per element, self-contained and on the shared-chunk build, against the bare official path built
+ *   with the same settings (bench/sizes.ts);
  * - token acquisitions for 50 concurrent cold calls: our Session against @wix/sdk SiteSessionAuth and OAuthStrategy;
  * - time to first data paint in Chromium with 50 ms of injected latency, and the round trips it took.
  */
@@ -8,9 +9,7 @@ import { createServer } from 'node:https';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { build } from 'vite';
 import { chromium } from 'playwright';
 import { createClient, OAuthStrategy } from '@wix/sdk';
 import { SiteSessionAuth } from '@wix/sdk/auth/site-session';
@@ -22,37 +21,9 @@ import { Session } from '../elements/core/session.ts';
 import { createSessionClient } from '../elements/core/client.ts';
 import { buildEditorBundles } from '../scripts/build-editor.ts';
 import { progress, summarize } from './lib.ts';
+import { runSizeBenchmarks } from './sizes.ts';
 
 const CONCURRENT = 50;
-
-function sizes(file: string) {
-  const raw = readFileSync(file);
-  return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
-}
-
-async function bundleSizes() {
-  const out = mkdtempSync(join(tmpdir(), 'wix-bench-bundle-'));
-  try {
-    const [ours] = await buildEditorBundles(join(out, 'editor'));
-    await build({
-      configFile: false,
-      logLevel: 'warn',
-      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-      build: {
-        outDir: join(out, 'bare'),
-        emptyOutDir: false,
-        sourcemap: false,
-        minify: true,
-        target: 'es2022',
-        lib: { entry: resolve('bench/fixtures/bare-official.ts'), formats: ['es'], fileName: () => 'bare.js' },
-        rollupOptions: { output: { codeSplitting: false, minify: true } as Record<string, unknown> },
-      },
-    });
-    return { ours: sizes(ours!), bare: sizes(join(out, 'bare', 'bare.js')) };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
 
 async function tokenAcquisitions() {
   const platform = await startPlatform({ db: ':memory:', seed: 'demo', onError: () => {} });
@@ -109,7 +80,7 @@ async function firstPaint(runs = 15) {
   const tls = await ensureTls(dataDir);
   const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir, onError: () => {} });
   const bundleDir = mkdtempSync(join(tmpdir(), 'wix-bench-paint-'));
-  const [bundle] = await buildEditorBundles(join(bundleDir, 'editor'));
+  const bundle = (await buildEditorBundles(join(bundleDir, 'editor'))).find((f) => f.endsWith('/wix-data-list.js'));
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     if (path === '/') {
@@ -148,34 +119,17 @@ async function firstPaint(runs = 15) {
   }
 }
 
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-
 export async function runElementBenchmarks(): Promise<string> {
-  progress('elements: bundle sizes');
-  const bundle = await bundleSizes();
+  const sizes = await runSizeBenchmarks();
   progress('elements: token acquisitions for 50 concurrent cold calls');
   const tokens = await tokenAcquisitions();
   progress('elements: time to first data paint in Chromium (50 ms latency)');
   const paint = await firstPaint();
-  const ratioRaw = bundle.ours.raw / bundle.bare.raw;
-  const ratioGzip = bundle.ours.gzip / bundle.bare.gzip;
   const ours = tokens[0]!.tokenRequests;
   const lines = [
     '## Elements',
     '',
-    '### Editor bundle size',
-    '',
-    'Both built by the same Vite library build (ES, minified, Lit and the SDK inlined, `NODE_ENV=production`).',
-    'The baseline is the bare official path: a trivial Lit element plus `createClient` + `site.host()`/`site.auth()` + `items.query().find()` (`bench/fixtures/bare-official.ts`).',
-    '',
-    '| bundle | raw | gzip |',
-    '| :--- | ---: | ---: |',
-    `| \`wix-data-list.js\` (ours) | ${kb(bundle.ours.raw)} | ${kb(bundle.ours.gzip)} |`,
-    `| bare official path | ${kb(bundle.bare.raw)} | ${kb(bundle.bare.gzip)} |`,
-    `| ratio | ${ratioRaw.toFixed(3)}× | ${ratioGzip.toFixed(3)}× |`,
-    '',
-    `Target ≤ 1.15× the bare path (gzip): **${ratioGzip <= 1.15 ? 'PASS' : 'FAIL'}** (${ratioGzip.toFixed(3)}×).`,
-    '',
+    sizes,
     `### Token acquisitions for ${CONCURRENT} concurrent cold calls`,
     '',
     `A fresh client each, then ${CONCURRENT} \`items.query('Products').limit(1).find()\` at once; counted at the platform (\`POST /oauth2/token\`).`,

@@ -4,6 +4,7 @@
  * Collections of 1k, 10k and 100k catalogue items, each twice: with the demo Products' declared fields
  * (expression indexes) and, as the baseline measured in the same run, with no declared fields.
  * Progress goes to stderr. Runs in a few minutes on a 2-core machine.
+ * `npm run bench -- --only sizes` prints the bundle-size section alone (seconds; BENCHMARKS.md is not written).
  */
 import { writeFileSync } from 'node:fs';
 import type { CollectionField } from '../demo/platform/data/collections.ts';
@@ -13,6 +14,7 @@ import { CORRELATED_CASE, PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWir
 import { runElementBenchmarks } from './elements.ts';
 import { runVeloBenchmarks } from './velo.ts';
 import { runOAuthBenchmarks } from './oauth.ts';
+import { runSizeBenchmarks } from './sizes.ts';
 import { renderReport, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -236,7 +238,14 @@ async function main(): Promise<void> {
   progress(`wrote ${OUTPUT.pathname}`);
 }
 
-main().catch((error: unknown) => {
+/** `npm run bench -- --only sizes`: the bundle-size section alone, printed (BENCHMARKS.md is left as it is). */
+async function only(section: string): Promise<void> {
+  if (section !== 'sizes') throw new Error(`--only ${section}: the sections that run alone are: sizes`);
+  process.stdout.write(await runSizeBenchmarks());
+}
+
+const onlyAt = process.argv.indexOf('--only');
+(onlyAt >= 0 ? only(process.argv[onlyAt + 1] ?? '') : main()).catch((error: unknown) => {
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exitCode = 1;
 });

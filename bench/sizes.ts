@@ -1,0 +1,159 @@
+/**
+ * Bundle sizes per element, against the bare official SDK path built with the same settings:
+ * - self-contained: `dist/editor/<tag>.js` (Lit and the SDK inlined), target ≤ 1.15× the bare path (gzip);
+ * - shared-chunk build: what each element adds on a page that already loads the common chunks (Lit, the SDK,
+ *   elements/core), target ≤ 8 KB gzip.
+ * gzip at level 9, each file on its own (as a server sends them).
+ *
+ * `npm run bench -- --only sizes` runs this section alone and prints it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { buildEditorBundles, buildSharedBundles, closure, editorConfig, type SharedBuild, type SharedGroup } from '../scripts/build-editor.ts';
+import { progress } from './lib.ts';
+
+export const SELF_CONTAINED_TARGET = 1.15;
+export const SHARED_ADDED_TARGET_BYTES = 8 * 1024;
+const BASELINE_GROUPS: SharedGroup[] = ['lit', 'sdk', 'core'];
+
+export interface Size {
+  raw: number;
+  gzip: number;
+}
+
+export interface ElementSize {
+  tag: string;
+  selfContained: Size;
+  /** Entry plus the chunks it needs that the common chunks do not provide. */
+  sharedAdded: Size;
+  sharedAddedFiles: string[];
+  /** Everything the element loads from the shared build on a page of its own (entry and every chunk it imports). */
+  sharedAlone: Size;
+}
+
+export interface SizeResults {
+  bare: Size;
+  elements: ElementSize[];
+  /** The common chunks (and what they import), with their group. */
+  common: { file: string; group: SharedGroup; contents: string[]; size: Size }[];
+  commonTotal: Size;
+}
+
+function sizeOf(file: string): Size {
+  const raw = readFileSync(file);
+  return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+}
+
+const sum = (sizes: Size[]): Size => sizes.reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
+
+/** The common chunks: every chunk of the lit, sdk and core groups, and the chunks they import (the bundler's runtime). */
+export function commonFiles(shared: SharedBuild): Set<string> {
+  const roots = shared.chunks.filter((c) => BASELINE_GROUPS.includes(c.group)).map((c) => c.file);
+  return new Set(roots.flatMap((file) => closure(shared, file)));
+}
+
+export async function measureSizes(): Promise<SizeResults> {
+  const out = mkdtempSync(join(tmpdir(), 'wix-bench-sizes-'));
+  try {
+    const selfContained = await buildEditorBundles(join(out, 'editor'));
+    const shared = await buildSharedBundles(join(out, 'shared'));
+    // The bare path through the same build settings as each self-contained bundle (a source map too, so the same
+    // `sourceMappingURL` comment is counted on both sides).
+    const bareEntry = resolve('bench/fixtures/bare-official.ts');
+    await build(editorConfig([], join(out, 'bare'), { entry: bareEntry, formats: ['es'], fileName: () => 'bare.js' }, { codeSplitting: false }));
+    const bare = sizeOf(join(out, 'bare', 'bare.js'));
+
+    const common = commonFiles(shared);
+    const chunkOf = (file: string) => shared.chunks.find((c) => c.file === file);
+    const elements = Object.entries(shared.entries)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([tag, entry]): ElementSize => {
+        const file = selfContained.find((f) => basename(f) === `${tag}.js`);
+        if (!file) throw new Error(`no self-contained bundle for ${tag}`);
+        const needs = closure(shared, entry);
+        const added = needs.filter((f) => !common.has(f));
+        return {
+          tag,
+          selfContained: sizeOf(file),
+          sharedAdded: sum(added.map(sizeOf)),
+          sharedAddedFiles: added.map((f) => relative(join(out, 'shared'), f)),
+          sharedAlone: sum(needs.map(sizeOf)),
+        };
+      });
+    const order: SharedGroup[] = ['lit', 'sdk', 'core', 'other'];
+    const commonList = [...common]
+      .map((file) => ({ file: relative(join(out, 'shared'), file), group: chunkOf(file)?.group ?? 'other', contents: chunkOf(file)?.contents ?? [], size: sizeOf(file) }))
+      .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group) || b.size.raw - a.size.raw);
+    return { bare, elements, common: commonList, commonTotal: sum(commonList.map((c) => c.size)) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+/** Chunk file names without their content hash, so the report does not change when only a hash does. */
+const unhashed = (file: string) => file.replace(/-[\w-]{8}\.js$/, '-*.js');
+
+export function renderSizes(r: SizeResults): string {
+  const selfRows = r.elements.map((e) => {
+    const ratioRaw = e.selfContained.raw / r.bare.raw;
+    const ratioGzip = e.selfContained.gzip / r.bare.gzip;
+    return `| \`${e.tag}.js\` | ${kb(e.selfContained.raw)} | ${kb(e.selfContained.gzip)} | ${ratioRaw.toFixed(3)}× | ${ratioGzip.toFixed(3)}× | **${ratioGzip <= SELF_CONTAINED_TARGET ? 'PASS' : 'FAIL'}** |`;
+  });
+  const sharedRows = r.elements.map((e) => {
+    const files = e.sharedAddedFiles.map((f) => `\`${unhashed(f)}\``).join(' + ');
+    return `| \`${e.tag}\` | ${files} | ${kb(e.sharedAdded.raw)} | ${kb(e.sharedAdded.gzip)} | ${kb(e.sharedAlone.gzip)} | **${e.sharedAdded.gzip <= SHARED_ADDED_TARGET_BYTES ? 'PASS' : 'FAIL'}** |`;
+  });
+  const contents = (c: SizeResults['common'][number]) => {
+    if (c.group === 'core') return c.contents.map((f) => `\`${f.replace(/^elements\/core\//, '')}\``).join(', ');
+    return c.contents.length > 6 ? `${c.contents.slice(0, 5).map((f) => `\`${f}\``).join(', ')} and ${c.contents.length - 5} more packages` : c.contents.map((f) => `\`${f}\``).join(', ') || 'bundler runtime';
+  };
+  const commonRows = r.common.map((c) => `| \`${unhashed(c.file)}\` | ${c.group} | ${contents(c)} | ${kb(c.size.raw)} | ${kb(c.size.gzip)} |`);
+  const allSelf = r.elements.every((e) => e.selfContained.gzip / r.bare.gzip <= SELF_CONTAINED_TARGET);
+  const allShared = r.elements.every((e) => e.sharedAdded.gzip <= SHARED_ADDED_TARGET_BYTES);
+  const worstSelf = Math.max(...r.elements.map((e) => e.selfContained.gzip / r.bare.gzip));
+  const worstShared = Math.max(...r.elements.map((e) => e.sharedAdded.gzip));
+  return [
+    '### Bundle sizes per element',
+    '',
+    'Every bundle is built by the same Vite library build as `npm run build` (ES2022, minified, `NODE_ENV=production`, Lit CSS minified, a source map beside it). ' +
+      'The baseline is the bare official SDK path, built with the same settings: a trivial Lit element plus `createClient` + `site.host()`/`site.auth()` + `items.query().find()` ' +
+      '(`bench/fixtures/bare-official.ts`). gzip at level 9, each file on its own.',
+    '',
+    `**Self-contained** (\`dist/editor/<tag>.js\`, Lit and the SDK inlined; the file the Wix Editor loads). Bare official path: ${kb(r.bare.raw)} raw, ${kb(r.bare.gzip)} gzip. Target: each ≤ ${SELF_CONTAINED_TARGET}× the bare path (gzip).`,
+    '',
+    '| bundle | raw | gzip | ratio raw | ratio gzip | ≤ 1.15× |',
+    '| :--- | ---: | ---: | ---: | ---: | :---: |',
+    ...selfRows,
+    '',
+    `**Shared-chunk build** (\`dist/editor/shared/\`). *Added gzip per element* = the gzip sizes, summed, of the files that element loads beyond the common chunks: ` +
+      'its entry, and any chunk it imports that is neither a common chunk nor imported by one (code shared by only some elements). ' +
+      `The common chunks are the Lit, SDK and elements/core chunks and what they import; a page with several elements loads them once. Target: each element adds ≤ ${SHARED_ADDED_TARGET_BYTES / 1024} KB gzip. ` +
+      '"Alone" is everything that element loads from the shared build on a page of its own (for comparison with its self-contained bundle).',
+    '',
+    '| element | added files | added raw | added gzip | alone gzip | ≤ 8 KB |',
+    '| :--- | :--- | ---: | ---: | ---: | :---: |',
+    ...sharedRows,
+    '',
+    `Common chunks: ${kb(r.commonTotal.raw)} raw, ${kb(r.commonTotal.gzip)} gzip in all (core is split by which elements use it, so an element that makes no Data calls does not load the SDK).`,
+    '',
+    '| common chunk | group | contents | raw | gzip |',
+    '| :--- | :--- | :--- | ---: | ---: |',
+    ...commonRows,
+    '',
+    `Self-contained target: **${allSelf ? 'PASS' : 'FAIL'}** (largest ${worstSelf.toFixed(3)}×). Shared-build target: **${allShared ? 'PASS' : 'FAIL'}** (largest added ${kb(worstShared)} gzip).`,
+    '',
+  ].join('\n');
+}
+
+export async function runSizeBenchmarks(): Promise<string> {
+  progress('elements: bundle sizes (self-contained, shared-chunk, bare official path)');
+  return renderSizes(await measureSizes());
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await runSizeBenchmarks());
+}
