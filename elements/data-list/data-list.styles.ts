@@ -1,23 +1,12 @@
 import { css } from 'lit';
 
+// Colours, radius, spacing and font come from the shared theme tokens (elements/core/theme.ts).
 export const dataListStyles = css`
-  :host {
-    display: block;
-    font: inherit;
-    color: var(--wix-list-fg, inherit);
-    background: var(--wix-list-bg, transparent);
-    --_accent: var(--wix-list-accent, #116dff);
-    --_muted: var(--wix-list-muted, color-mix(in srgb, currentColor 60%, transparent));
-    --_border: 1px solid var(--wix-list-border, color-mix(in srgb, currentColor 15%, transparent));
-    --_radius: var(--wix-list-radius, 8px);
-    --_error: var(--wix-list-error, #b00020);
-  }
-  :host([hidden]) { display: none; }
-  .state { padding: 1rem; border: var(--_border); border-style: dashed; border-radius: var(--_radius); color: var(--_muted); }
+  .state { padding: 1rem; border: 1px dashed var(--_border); border-radius: var(--_radius); color: var(--_muted); }
   strong { display: block; }
   .error, .error strong { border: 1px solid; color: var(--_error); }
   .error strong { border: 0; }
-  ol { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--wix-list-gap, 0.5rem); }
+  ol { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--_space); }
   [aria-busy='true'] { opacity: 0.55; }
   .item {
     all: unset;
@@ -27,7 +16,7 @@ export const dataListStyles = css`
     gap: 0.25rem 1rem;
     width: 100%;
     padding: 0.75rem 1rem;
-    border: var(--_border);
+    border: 1px solid var(--_border);
     border-radius: var(--_radius);
     cursor: pointer;
   }

@@ -3,6 +3,7 @@ import { idle, LatestTask } from '../core/latest-task.ts';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { dataListStyles } from './data-list.styles.ts';
+import { themeStyles } from '../core/theme.ts';
 import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from './parse.ts';
 
 export type DataItem = Record<string, unknown> & { _id: string };
@@ -59,17 +60,18 @@ interface PageResult {
  * @csspart next - The next-page button.
  * @csspart state - The box shown for loading, empty, error, not-connected and editor states.
  *
- * @cssprop --wix-list-accent - Accent colour (links, focus, selection). Default #116dff.
- * @cssprop --wix-list-fg - Text colour. Default: inherited.
- * @cssprop --wix-list-bg - Background. Default transparent.
- * @cssprop --wix-list-muted - Secondary text colour.
- * @cssprop --wix-list-border - Border colour.
- * @cssprop --wix-list-radius - Corner radius. Default 8px.
- * @cssprop --wix-list-gap - Space between items. Default 0.5rem.
- * @cssprop --wix-list-error - Error colour. Default #b00020.
+ * @cssprop --wse-font - Font (default: the site font, inherited).
+ * @cssprop --wse-color-text - Text colour.
+ * @cssprop --wse-color-background - Background.
+ * @cssprop --wse-color-accent - Focus ring, selection, pager buttons.
+ * @cssprop --wse-color-muted - Labels and the pager text.
+ * @cssprop --wse-color-border - Item borders.
+ * @cssprop --wse-color-error - Errors.
+ * @cssprop --wse-radius - Corner radius.
+ * @cssprop --wse-space - Gap between items.
  */
 export class WixDataList extends SessionElement {
-  static override styles = dataListStyles;
+  static override styles = [themeStyles, dataListStyles];
   static override properties: PropertyDeclarations = {
     collection: { reflect: true },
     fields: {},

@@ -4,6 +4,7 @@ import { SessionError, toSessionError } from '../core/errors.ts';
 import { apiBaseUrlFrom, embedsApi, inEditor } from '../core/host.ts';
 import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
 import { memberGateStyles } from './member-gate.styles.ts';
+import { themeStyles } from '../core/theme.ts';
 
 /**
  * What the gate shows. `visitor`, `member`, `owner`: the identity the platform (or page code) vouched for.
@@ -70,13 +71,14 @@ const malformed = () => new SessionError('server', 'The site answered with a mal
  *
  * @csspart content - The box around the shown slot (or the status, error or editor text).
  *
- * @cssprop --wix-gate-muted - Colour of the status and editor texts. Default: --wix-list-muted.
- * @cssprop --wix-gate-error - Colour of the error text. Default: --wix-list-error, else #b00020.
- * @cssprop --wix-gate-border - Border of the editor placeholder. Default: --wix-list-border.
- * @cssprop --wix-gate-radius - Corner radius of the editor placeholder. Default: --wix-list-radius, else 8px.
+ * @cssprop --wse-font - Font (default: the site font, inherited).
+ * @cssprop --wse-color-muted - Status and placeholder text.
+ * @cssprop --wse-color-error - The error text.
+ * @cssprop --wse-color-border - Border of the Editor placeholder.
+ * @cssprop --wse-radius - Corner radius of the Editor placeholder.
  */
 export class WixMemberGate extends LitElement {
-  static override styles = memberGateStyles;
+  static override styles = [themeStyles, memberGateStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size). The state is a private
   // field, not a property: nothing set from outside (attribute or property) can choose the slot.
   static override properties: PropertyDeclarations = {

@@ -1,19 +1,7 @@
 import { css } from 'lit';
 
-// The --wix-connect-* properties fall back to data-list's --wix-list-* ones, so one theme styles every element.
+// Colours, radius and font come from the shared theme tokens (elements/core/theme.ts).
 export const oauthConnectStyles = css`
-  :host {
-    display: block;
-    font: inherit;
-    color: var(--wix-connect-fg, var(--wix-list-fg, inherit));
-    background: var(--wix-connect-bg, var(--wix-list-bg, transparent));
-    --_accent: var(--wix-connect-accent, var(--wix-list-accent, #116dff));
-    --_muted: var(--wix-connect-muted, var(--wix-list-muted, color-mix(in srgb, currentColor 60%, transparent)));
-    --_border: var(--wix-connect-border, var(--wix-list-border, color-mix(in srgb, currentColor 15%, transparent)));
-    --_radius: var(--wix-connect-radius, var(--wix-list-radius, 8px));
-    --_error: var(--wix-connect-error, var(--wix-list-error, #b00020));
-  }
-  :host([hidden]) { display: none; }
   .state { padding: 1rem; border: 1px dashed var(--_border); border-radius: var(--_radius); outline: none; }
   .info p, .note { color: var(--_muted); }
   .ok { border-style: solid; box-shadow: inset 3px 0 0 var(--_accent); }
@@ -30,7 +18,7 @@ export const oauthConnectStyles = css`
     border-radius: var(--_radius);
     border: 1px solid var(--_accent);
     background: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
     cursor: pointer;
   }
   [part~='disconnect'], [part~='cancel'] { background: none; color: var(--_accent); }

@@ -4,6 +4,7 @@ import { SessionError, toSessionError, type SessionErrorKind } from '../core/err
 import { apiBaseUrlFrom, embedsApi, inEditor } from '../core/host.ts';
 import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
 import { oauthConnectStyles } from './oauth-connect.styles.ts';
+import { themeStyles } from '../core/theme.ts';
 
 /** What the element shows. `no-session`: neither a token nor page code after `connect-timeout`. */
 export type OAuthConnectState = 'checking' | 'not-connected' | 'connecting' | 'connected' | 'revoked' | 'error' | 'no-session' | 'editor';
@@ -102,16 +103,18 @@ function authorizeUrlOf(data: any): string {
  * @csspart actions - The row of buttons.
  * @csspart button - Every button; each also has its own part: `connect`, `disconnect`, `retry`, `cancel`.
  *
- * @cssprop --wix-connect-accent - Accent colour (buttons, focus). Default: --wix-list-accent, else #116dff.
- * @cssprop --wix-connect-fg - Text colour. Default: --wix-list-fg, else inherited.
- * @cssprop --wix-connect-bg - Background. Default: --wix-list-bg, else transparent.
- * @cssprop --wix-connect-muted - Secondary text colour. Default: --wix-list-muted.
- * @cssprop --wix-connect-border - Border colour. Default: --wix-list-border.
- * @cssprop --wix-connect-radius - Corner radius. Default: --wix-list-radius, else 8px.
- * @cssprop --wix-connect-error - Error colour. Default: --wix-list-error, else #b00020.
+ * @cssprop --wse-font - Font (default: the site font, inherited).
+ * @cssprop --wse-color-text - Text colour.
+ * @cssprop --wse-color-background - Background.
+ * @cssprop --wse-color-accent - Buttons and focus ring.
+ * @cssprop --wse-color-on-accent - Text on buttons.
+ * @cssprop --wse-color-muted - Secondary text.
+ * @cssprop --wse-color-border - Box borders.
+ * @cssprop --wse-color-error - Errors and warnings.
+ * @cssprop --wse-radius - Corner radius.
  */
 export class WixOAuthConnect extends LitElement {
-  static override styles = oauthConnectStyles;
+  static override styles = [themeStyles, oauthConnectStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size).
   static override properties: PropertyDeclarations = {
     siteName: { attribute: 'site-name' },
