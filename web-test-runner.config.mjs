@@ -9,6 +9,7 @@ import { createPlatform } from './demo/platform/index.ts';
 import { PLATFORM_PATH_PREFIXES } from './demo/platform/host/handler.ts';
 import { seedBrowserFixtures } from './test/elements/fixtures/seed.ts';
 import { seedTableFixtures } from './test/elements/fixtures/table-seed.ts';
+import { seedFormFixtures } from './test/elements/fixtures/form-seed.ts';
 import { routeWixApisTo } from './demo/platform/host/node-routing.ts';
 import { readFileSync } from 'node:fs';
 
@@ -16,6 +17,7 @@ await ensureTls('.wix-local');
 const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir: '.wix-local', onError: () => {} });
 seedBrowserFixtures(platform);
 seedTableFixtures(platform);
+seedFormFixtures(platform);
 
 const chromium = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 
