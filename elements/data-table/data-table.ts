@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
-import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
+import { patchVirtualizer } from './virtualizer-patch.ts';
+import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { themeStyles } from '../core/theme.ts';
@@ -174,17 +175,25 @@ export class WixDataTable extends SessionElement {
   /** The cell that holds the grid's one tab stop: row -1 is the header. */
   #active = { row: -1, col: 0 };
   #visible = { first: 0, last: 0 };
+  #rendered = { first: 0, last: -1 };
+  #virtualizerPatched = false;
+  #scrollLeft = 0;
   #indices: number[] = [];
   #announcedQuery = -1;
   #query = 0;
   readonly #loader = new PageLoader(
     () => this.#config?.pageSize ?? 50,
-    (loader) => this.#onLoaded(loader),
+    (loader, rows) => this.#onLoaded(loader, rows),
   );
 
   /** The rows selected so far (across pages and queries). */
   get selectedRows(): Row[] {
     return [...this.#selected.values()];
+  }
+
+  /** Whether the virtualizer's quadratic child positioning was replaced (see virtualizer-patch.ts). */
+  get virtualizerPatched(): boolean {
+    return this.#virtualizerPatched;
   }
 
   /** Pages requested for the current query. */
@@ -211,6 +220,12 @@ export class WixDataTable extends SessionElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#searchTimer);
+  }
+
+  protected override updated(): void {
+    if (this.paging === 'scroll' && !this.#virtualizerPatched) {
+      this.#virtualizerPatched = patchVirtualizer(this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: unknown }>('[part~="body"]')?.[virtualizerRef]);
+    }
   }
 
   /** Clears the selection (no events). */
@@ -287,9 +302,11 @@ export class WixDataTable extends SessionElement {
     });
   }
 
-  #onLoaded(loader: PageLoader): void {
+  #onLoaded(loader: PageLoader, rows?: { first: number; last: number }): void {
     if (loader.total !== undefined && loader.total !== this.#indices.length) this.#indices = Array.from({ length: loader.total }, (_, i) => i);
-    this.requestUpdate();
+    // A look-ahead page that lands outside the rendered rows is drawn when they scroll to it, not now.
+    const offScreen = rows && this.paging === 'scroll' && (rows.last < this.#rendered.first || rows.first > this.#rendered.last);
+    if (!offScreen) this.requestUpdate();
     const query = this.#query;
     if (loader.error && this.#announcedQuery !== query) {
       this.#announcedQuery = query;
@@ -356,6 +373,20 @@ export class WixDataTable extends SessionElement {
     this.requestUpdate();
     this.#emit('wix-row-select', { item, index, selected, selection: this.selectedRows });
   }
+
+  /** Keeps the header over its columns when the body scrolls sideways; vertical scrolling costs nothing here. */
+  #onBodyScroll = (event: Event): void => {
+    const left = (event.target as HTMLElement).scrollLeft;
+    if (left === this.#scrollLeft) return;
+    this.#scrollLeft = left;
+    const head = this.renderRoot.querySelector<HTMLElement>('.head');
+    if (head) head.scrollLeft = left;
+  };
+
+  /** The rows the virtualizer has in the DOM (with its overscan): a page landing elsewhere needs no render. */
+  #onRange = (event: RangeChangedEvent): void => {
+    this.#rendered = { first: event.first, last: event.last };
+  };
 
   #onVisibility(event: VisibilityChangedEvent): void {
     this.#visible = { first: event.first, last: event.last };
@@ -622,10 +653,8 @@ export class WixDataTable extends SessionElement {
           part="body"
           class="body"
           @visibilityChanged=${this.#onVisibility}
-          @scroll=${(e: Event) => {
-            const head = this.renderRoot.querySelector<HTMLElement>('.head');
-            if (head) head.scrollLeft = (e.target as HTMLElement).scrollLeft;
-          }}
+          @scroll=${this.#onBodyScroll}
+          @rangeChanged=${this.#onRange}
         >
           ${rows}
         </div>

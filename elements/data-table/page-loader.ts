@@ -37,7 +37,8 @@ export class PageLoader {
 
   constructor(
     private readonly pageSize: () => number,
-    private readonly changed: (loader: PageLoader) => void,
+    /** Called after each answer; `rows` is the row range a later page filled (undefined for the first page or an error). */
+    private readonly changed: (loader: PageLoader, rows?: { first: number; last: number }) => void,
   ) {}
 
   /** Starts a new query and fetches its first page; the previous rows stay readable until it lands. */
@@ -93,7 +94,7 @@ export class PageLoader {
       answer.items.forEach((item, i) => {
         if (page * size + i < rows.length) rows[page * size + i] = item;
       });
-      this.rows = rows;
+      if (page > 0) return this.changed(this, { first: page * size, last: page * size + answer.items.length - 1 });
     } catch (error) {
       if (generation !== this.generation) return;
       // A failed page may be asked for again.

@@ -1,0 +1,41 @@
+/**
+ * @lit-labs/virtualizer 2.1.1 rebuilds its list of children (walking the DOM) once per positioned child in
+ * `_positionChildren`, quadratic in the rows on screen: in a Chromium CPU profile of a 10,000-row scroll it was
+ * over half of all main-thread time. This positions the same way with the list built once. The version is
+ * pinned; test/elements/data-table.test.ts fails if the internals this relies on change. The class is not
+ * exported, so the prototype is reached through a live instance (`element[virtualizerRef]`).
+ */
+type Position = { top: number; left: number; width?: number; height?: number; xOffset?: number; yOffset?: number };
+interface VirtualizerInternals {
+  _first: number;
+  readonly _children: HTMLElement[];
+  _positionChildren(pos: Map<number, Position> | undefined): void;
+}
+
+const patched = new WeakSet<object>();
+
+/** Patches the class of `virtualizer` once; false when its internals are not the ones this was written for. */
+export function patchVirtualizer(virtualizer: unknown): boolean {
+  const proto = virtualizer ? (Object.getPrototypeOf(virtualizer) as VirtualizerInternals) : undefined;
+  if (!proto) return false;
+  if (patched.has(proto)) return true;
+  if (typeof proto._positionChildren !== 'function' || Object.getOwnPropertyDescriptor(proto, '_children')?.get === undefined) return false;
+  patched.add(proto);
+  proto._positionChildren = function (this: VirtualizerInternals, pos) {
+    if (!pos) return;
+    const children = this._children;
+    pos.forEach(({ top, left, width, height, xOffset, yOffset }, index) => {
+      const child = children[index - this._first];
+      if (!child) return;
+      const style = child.style;
+      style.position = 'absolute';
+      style.boxSizing = 'border-box';
+      style.transform = `translate(${left}px, ${top}px)`;
+      if (width !== undefined) style.width = `${width}px`;
+      if (height !== undefined) style.height = `${height}px`;
+      style.left = xOffset === undefined ? '' : `${xOffset}px`;
+      style.top = yOffset === undefined ? '' : `${yOffset}px`;
+    });
+  };
+  return true;
+}
