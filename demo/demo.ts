@@ -4,6 +4,7 @@ import '../elements/oauth-connect/define.ts';
 import '../elements/member-gate/define.ts';
 import type { WixDataList } from '../elements/data-list/data-list.ts';
 import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
+import { bindAccountBar } from './host/account-bar.ts';
 
 interface LogEntry { seq: number; method: string; path: string; status: number; role: string; grant?: string; fault?: string }
 
@@ -19,23 +20,7 @@ const veloFrame = $<HTMLIFrameElement>('#velo-site');
 veloFrame.src = veloFrame.dataset['src']!; // only now: the frame's page code looks for demoHost when it starts
 host.addEventListener('identity-change', () => veloFrame.contentWindow?.location.reload());
 
-// Account bar.
-const showIdentity = () => {
-  const signedIn = host.identity.kind === 'member';
-  $('#identity').textContent = signedIn ? `Signed in as ${(host.identity as { email: string }).email}` : 'Browsing as a visitor';
-  $('#login').hidden = signedIn;
-  $('#logout').hidden = !signedIn;
-};
-host.addEventListener('identity-change', showIdentity);
-$<HTMLFormElement>('#login').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const data = new FormData(event.target as HTMLFormElement);
-  $('#login-error').textContent = '';
-  host.login(String(data.get('email')), String(data.get('password'))).catch((error: Error) => {
-    $('#login-error').textContent = error.message;
-  });
-});
-$('#logout').addEventListener('click', () => host.logout());
+bindAccountBar(host);
 
 // Catalogue controls drive the element's attributes, as page code or the Editor would.
 const catalogue = $<WixDataList>('#catalogue');

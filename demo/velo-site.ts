@@ -1,26 +1,13 @@
 // Page code of the demo's Velo site. On a real site this is the page's code file; `$w`, the page session,
 // `@wix/data` and the `backend/...web` imports are what Wix provides there.
 import '../elements/data-list/define.ts';
-import { createClient } from '@wix/sdk';
 import { createSessionClient } from '../elements/core/client.ts';
 import { Session } from '../elements/core/session.ts';
 import { bindElements } from '../elements/velo/page.ts';
 import { createDollarW } from './velo-page/dollar-w.ts';
+import { pageSession } from './velo-page/page-session.ts';
 import { setPageSession, WebMethodError } from './velo-page/web-method-client.ts';
 import { categoryCounts, myOrders, queryOrdersForBridge, submitContactRequest, updateOrderStatus } from 'backend/data-admin.web';
-
-type TokenGetter = () => Promise<string>;
-
-/** The page's automatic session: the demo host's (parent frame) when there is one, or a visitor session of its own. */
-async function pageSession(): Promise<TokenGetter> {
-  const parentHost = (window.parent as unknown as { demoHost?: { token(): Promise<string> } }).demoHost;
-  if (parentHost) return () => parentHost.token();
-  // Opened on its own: play the host's part for this page (route the SDK's token calls here).
-  const [{ OAuthStrategy }, { routeWixApisToPage }] = await Promise.all([import('@wix/sdk'), import('./host/wix-host.ts')]);
-  routeWixApisToPage();
-  const own = createClient({ auth: OAuthStrategy({ clientId: ((await (await fetch('/_platform/info')).json()) as { clientId: string }).clientId }) });
-  return async () => (await own.auth.getAuthHeaders()).headers.Authorization ?? '';
-}
 
 const session = await pageSession();
 setPageSession(session);

@@ -17,3 +17,4 @@ export type { DataFormState, FormItem, FormErrorDetail, FormSubmitDetail, FormSu
 export { WixBackendAction } from './backend-action/define.ts';
 export { themeStyles } from './core/theme.ts';
 export { THEME_TOKENS, type ThemeToken } from './core/theme-tokens.ts';
+export { applySeoMarkup, escapeHtml, formSeoMarkup, listSeoMarkup, tableSeoMarkup, SEO_ROW_LIMIT, SEO_MAX_BYTES, type TableSeoOptions, type ListSeoOptions, type FormSeoOptions } from './velo/seo.ts';

@@ -166,7 +166,7 @@ export class WixDataTable extends SessionElement {
   #config: Config | undefined;
   #configError: SessionError | undefined;
   /** The sort the user chose by clicking a header; undefined = the `sort` attribute's. */
-  #userSort: SortChangeDetail | null | undefined;
+  #userSort: SortChangeDetail | undefined;
   #search = '';
   #sentSearch = '';
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -271,7 +271,7 @@ export class WixDataTable extends SessionElement {
   }
 
   get #currentSort(): SortChangeDetail | undefined {
-    return this.#userSort === undefined ? this.#config?.sort : (this.#userSort ?? undefined);
+    return this.#userSort ?? this.#config?.sort;
   }
 
   #startQuery(): void {
@@ -351,16 +351,14 @@ export class WixDataTable extends SessionElement {
     this.requestUpdate();
   }
 
-  /** Ascending, then descending, then back to the attribute's sort. */
+  /** A new column sorts ascending; the sorted column flips between ascending and descending. */
   #sortBy(column: ColumnSpec): void {
     if (!column.sortable) return;
     const current = this.#currentSort;
-    const next: SortChangeDetail | null =
-      current?.field !== column.field ? { field: column.field, order: 'ASC' } : current.order === 'ASC' ? { field: column.field, order: 'DESC' } : null;
+    const next: SortChangeDetail = { field: column.field, order: current?.field === column.field && current.order === 'ASC' ? 'DESC' : 'ASC' };
     this.#userSort = next;
     this.#startQuery();
-    const shown = this.#currentSort;
-    if (shown) this.#emit('wix-sort-change', shown);
+    this.#emit('wix-sort-change', next);
   }
 
   #toggleRow(index: number): void {

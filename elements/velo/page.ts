@@ -203,3 +203,6 @@ export function bindElements($w: DollarW, bindings: Record<string, Binding>): vo
     element.setAttribute(BRIDGE_ATTRIBUTE, 'ready');
   }
 }
+
+// Crawler-visible markup for the elements' data (seoMarkup), built in page code from the same items.
+export { applySeoMarkup, formSeoMarkup, listSeoMarkup, tableSeoMarkup, type FormSeoOptions, type ListSeoOptions, type TableSeoOptions } from './seo.ts';

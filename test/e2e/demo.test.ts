@@ -3,42 +3,19 @@
  * driven by Playwright in Chromium. A visitor sees products; signing in reveals member notes; orders stay denied.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Page } from 'playwright';
+import { startDemo, type DemoServer } from './serve-demo.ts';
 
-const CHROME = process.env['CHROME_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-let server: ViteDevServer;
-let browser: Browser;
-let baseUrl: string;
-const dataDir = mkdtempSync(join(tmpdir(), 'wix-e2e-'));
-
+let demo: DemoServer;
 before(async () => {
-  // A scratch data directory: the e2e run never touches the developer's .wix-local database.
-  process.env['WIX_LOCAL_DATA_DIR'] = dataDir;
-  server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, strictPort: false }, logLevel: 'silent' });
-  await server.listen();
-  baseUrl = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  browser = await chromium.launch({ ...(CHROME ? { executablePath: CHROME } : {}), args: ARGS });
+  demo = await startDemo();
 });
-
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await demo?.close();
 });
 
-async function openDemo(): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1400 } });
-  const page = await context.newPage();
-  await page.goto(baseUrl + '/');
-  return page;
-}
+const openDemo = (): Promise<Page> => demo.open('/');
 
 const itemsOf = (page: Page, id: string) => page.locator(`#${id}`).locator('[part="item"]');
 
@@ -139,7 +116,7 @@ describe('the Velo site section (no token: page code, the bridge, web methods)',
     });
     assert.doesNotMatch(html, /OauthNG|IST\.|JWS\.|eyJ[\w-]+\./);
     // Nor is any value of the local Secrets Manager, in either frame.
-    const secrets = Object.values(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>);
+    const secrets = Object.values(demo.secrets());
     const topHtml = await page.evaluate(() => document.documentElement.outerHTML);
     for (const secret of secrets) assert.ok(!html.includes(secret) && !topHtml.includes(secret), 'a secret reached the DOM');
     await page.context().close();
@@ -204,17 +181,17 @@ describe('OAuth: connecting a member account', () => {
     assert.equal(await connectBox(page).locator('[part="preview-item"]').count(), 3);
 
     // Move the platform clock past the 900 s access-token lifetime; the next data call refreshes once.
-    const since = ((await (await page.request.get(`${baseUrl}/_platform/requests`)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
-    await page.request.post(`${baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
+    const since = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests`)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
+    await page.request.post(`${demo.baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
     await page.reload();
     await signInMember(page);
     await connectBox(page).locator('[part="preview-item"]').first().waitFor();
-    const after = ((await (await page.request.get(`${baseUrl}/_platform/requests?since=${since}`)).json()) as { requests: { path: string; grant?: string; role: string }[] }).requests;
+    const after = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests?since=${since}`)).json()) as { requests: { path: string; grant?: string; role: string }[] }).requests;
     assert.ok(after.some((e) => e.path === '/oauth2/token' && e.grant === 'refresh_token'), 'the backend refreshed the access token');
 
     // Revoke from the platform's Connected apps page (as the member would on Wix).
     const manage = await page.context().newPage();
-    await manage.goto(`${baseUrl}/oauth2/connected-apps`);
+    await manage.goto(`${demo.baseUrl}/oauth2/connected-apps`);
     if (await manage.locator('input[name=password]').count()) {
       await manage.fill('input[name=email]', 'member@example.com');
       await manage.fill('input[name=password]', 'demo-member-pass');
@@ -223,12 +200,12 @@ describe('OAuth: connecting a member account', () => {
     await manage.getByRole('button', { name: 'Revoke' }).click();
     await manage.getByText('No app is connected.').waitFor();
     await manage.close();
-    await page.request.post(`${baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
+    await page.request.post(`${demo.baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
     await page.reload();
     await signInMember(page);
     // The backend finds the grant revoked when it next refreshes, and says so.
     await connectBox(page).getByText(/revoked/i).first().waitFor();
-    await page.request.delete(`${baseUrl}/_platform/clock`);
+    await page.request.delete(`${demo.baseUrl}/_platform/clock`);
 
     // Connect again, then disconnect from the element: back to "Not connected".
     await page.reload();
@@ -242,7 +219,7 @@ describe('OAuth: connecting a member account', () => {
       for (const el of document.querySelectorAll('*')) if (el.shadowRoot) all.push(el.shadowRoot.innerHTML);
       return all.join('\n') + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
     });
-    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    const secrets = demo.secrets();
     assert.ok(!html.includes(secrets['OAUTH_CLIENT_SECRET']!), 'the client secret is not in the page');
     assert.doesNotMatch(html, /OauthNG\.RT\.|OauthNG\.JWS\./);
     const printed = consoleLines.join('\n');

@@ -11,7 +11,27 @@ export const DEMO_COLLECTIONS = {
   products: 'Products',
   notes: 'Notes',
   orders: 'Orders',
+  feedback: 'Feedback',
 } as const;
+
+/**
+ * `Feedback`: what the gallery's public form writes. Anyone may insert; only the owner may read. Added to an
+ * existing demo database too, so that a database made before the gallery still has it.
+ */
+function ensureFeedback(services: PlatformServices): void {
+  if (services.collections.get(DEMO_COLLECTIONS.feedback)) return;
+  services.collections.create({
+    id: DEMO_COLLECTIONS.feedback,
+    displayName: 'Feedback',
+    permissions: { read: 'ADMIN', insert: 'ANYONE', update: 'ADMIN', remove: 'ADMIN' },
+    fields: [
+      { key: 'name', displayName: 'Name', type: 'TEXT' },
+      { key: 'email', displayName: 'Email', type: 'TEXT' },
+      { key: 'rating', displayName: 'Rating', type: 'NUMBER' },
+      { key: 'message', displayName: 'Message', type: 'TEXT' },
+    ],
+  });
+}
 
 /** The declared fields of the public catalogue; each TEXT/NUMBER/BOOLEAN/DATETIME one gets an expression index. */
 export const PRODUCT_FIELDS: CollectionField[] = [
@@ -42,6 +62,7 @@ export function toWireData(item: SeedItem): Record<string, unknown> {
  */
 export function seedDemo(services: PlatformServices, ownerId: string): { created: boolean } {
   const { collections, items, directory } = services;
+  ensureFeedback(services);
   if (collections.get(DEMO_COLLECTIONS.products)) return { created: false };
   const owner: Caller = { kind: 'owner', id: ownerId };
   const member = directory.findMemberByEmail(DEMO_MEMBER.email) ?? directory.createMember({ ...DEMO_MEMBER, id: 'a3c1f0de-0000-4000-8000-00000000d3e0' });

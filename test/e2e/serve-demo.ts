@@ -1,0 +1,44 @@
+/** The demo as `npm run dev` serves it (same vite config, platform mounted), with Chromium, for end-to-end tests. */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+
+const CHROME = process.env['CHROME_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export interface DemoServer {
+  baseUrl: string;
+  browser: Browser;
+  open(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** The local Secrets Manager's values (to check that none reaches a page). */
+  secrets(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startDemo(): Promise<DemoServer> {
+  // A scratch data directory: an e2e run never touches the developer's .wix-local database.
+  const dataDir = mkdtempSync(join(tmpdir(), 'wix-e2e-'));
+  process.env['WIX_LOCAL_DATA_DIR'] = dataDir;
+  const server: ViteDevServer = await createServer({ configFile: 'vite.config.ts', server: { port: 0, strictPort: false }, logLevel: 'silent' });
+  await server.listen();
+  const baseUrl = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  const browser = await chromium.launch({ ...(CHROME ? { executablePath: CHROME } : {}), args: ARGS });
+  return {
+    baseUrl,
+    browser,
+    async open(path = '/', viewport = { width: 1280, height: 1400 }) {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
+      const page = await context.newPage();
+      await page.goto(baseUrl + path);
+      return page;
+    },
+    secrets: () => JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
