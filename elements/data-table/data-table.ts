@@ -243,10 +243,10 @@ export class WixDataTable extends SessionElement {
     const configKeys = ['columns', 'sortable', 'sort', 'filter', 'filters', 'searchFields', 'pageSize'] as const;
     if (configKeys.some((key) => changed.has(key)) || !this.#config) this.#parseConfig(changed.has('sort'), changed.has('filters'));
     // SessionElement bumps sessionVersion (and sets connection) whenever the client or the identity changes.
-    const queryKeys = ['collection', 'sessionVersion', 'connection'] as const;
+    const queryKeys = ['collection', 'sessionVersion', 'connection', 'paging'] as const;
+    // One query per update, however many of its inputs changed together.
     if ([...configKeys, ...queryKeys].some((key) => changed.has(key as keyof WixDataTable))) this.#startQuery();
     else if (changed.has('page') && this.paging === 'pages') this.#needPage();
-    if (changed.has('paging')) this.#startQuery();
   }
 
   #parseConfig(sortChanged: boolean, chipsChanged: boolean): void {

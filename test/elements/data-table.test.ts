@@ -89,6 +89,19 @@ describe('<wix-data-table>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('sends one query when the host session is there before the first render (wixEmbedsAPI)', async () => {
+    const seq = await lastSeq();
+    (window as { wixEmbedsAPI?: unknown }).wixEmbedsAPI = { getExternalBaseUrl: () => location.origin, getAccessTokenFunction: () => anonymousToken };
+    try {
+      const el = await fixture<WixDataTable>(html`<wix-data-table collection="TableItems" columns="title" paging="pages" page-size="10"></wix-data-table>`);
+      await waitUntil(() => el.totalCount === 10_000, 'loaded', { timeout: 5000 });
+      await sleep(200);
+      expect(await queriesSince(seq)).to.equal(1);
+    } finally {
+      delete (window as { wixEmbedsAPI?: unknown }).wixEmbedsAPI;
+    }
+  });
+
   it('draws numbers, dates, booleans, Wix images, references and links for the locale, from Intl', async () => {
     const el = await table('locale=de-DE');
     await connected(el);
