@@ -41,11 +41,13 @@ async function drive(scroller, plan, rowsInDom) {
   const deltas = [];
   let maxRows = 0;
   let last = await frame();
+  let n = 0;
   const record = async () => {
     const t = await frame();
     deltas.push(t - last);
     last = t;
-    maxRows = Math.max(maxRows, rowsInDom());
+    // Counting rows walks the DOM: every 8th frame, so the harness does not add to the frames it times.
+    if (n++ % 8 === 0) maxRows = Math.max(maxRows, rowsInDom());
   };
   if (plan.step) {
     while (scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 1) {

@@ -3,12 +3,11 @@ import '../../elements/member-gate/define.ts';
 import type { MemberGateState, WixMemberGate } from '../../elements/member-gate/member-gate.ts';
 import { bindElements } from '../../elements/velo/page.ts';
 import { createDollarW } from '../../demo/velo-page/dollar-w.ts';
-import { addFault, anonymousToken, clearFaults, countingGetter, leakSurface, platformClientId } from './helpers.ts';
+import { addFault, anonymousToken, clearFaults, countingGetter, leakSurface } from './helpers.ts';
+import { memberToken, ownerToken } from './fixtures/member-tokens.ts';
 
 const host = location.host;
 // The demo seed's accounts (demo/platform/seed/seed.ts, a Node module).
-const DEMO_MEMBER = { email: 'member@example.com', password: 'demo-member-pass' };
-const DEMO_OWNER = { email: 'owner@example.com', password: 'demo-owner-pass' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shadowText = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 
@@ -17,32 +16,6 @@ async function stateIs(el: WixMemberGate, state: MemberGateState) {
   await el.updateComplete;
 }
 
-const base64url = (bytes: ArrayBuffer | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-/**
- * A member's (or the owner's) access token, as the SDK's flow gets it: login → sessionToken → /oauth2/authorize
- * with PKCE → code → /oauth2/token. The browser cannot read a redirect, so the authorize step asks for
- * `response_mode=web_message`, whose page (same origin) carries the code in its postMessage script.
- */
-async function memberToken({ email, password }: { email: string; password: string } = DEMO_MEMBER): Promise<string> {
-  const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-  const { sessionToken } = (await post('/_api/iam/authentication/v2/login', { loginId: { email }, password })) as { sessionToken: string };
-  const clientId = await platformClientId();
-  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const query = new URLSearchParams({ client_id: clientId, response_type: 'code', response_mode: 'web_message', code_challenge: challenge, code_challenge_method: 'S256', state: 'x', prompt: 'none', sessionToken });
-  const page = await (await fetch(`/oauth2/authorize?${query}`)).text();
-  const code = /"code":"([\w-]+)"/.exec(page)?.[1];
-  if (!code) throw new Error('no authorization code in the web_message page');
-  const { access_token } = (await post('/oauth2/token', { clientId, grantType: 'authorization_code', code, codeVerifier: verifier })) as { access_token: string };
-  return access_token;
-}
-
-const ownerToken = () => memberToken(DEMO_OWNER);
 
 /** Whether the light-DOM child with this slot is shown: assigned to the shadow tree's slot and laid out. */
 function shown(el: WixMemberGate, slot: string): boolean {
