@@ -1,7 +1,8 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../core/action-bridge.ts';
+import { postHttpFunction } from '../core/http-function.ts';
 import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
-import { apiBaseUrlFrom, embedsApi, inEditor } from '../core/host.ts';
+import { embedsApi, inEditor } from '../core/host.ts';
 import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
 import { oauthConnectStyles } from './oauth-connect.styles.ts';
 import { themeStyles } from '../core/theme.ts';
@@ -303,22 +304,7 @@ export class WixOAuthConnect extends LitElement {
 
   /** A site widget: POST /_functions/oauth/<action> with the session token; one renewal and retry on a 401. */
   private async post(session: Session, action: string, input: unknown): Promise<ActionEnvelope> {
-    const embeds = embedsApi();
-    const base = this.apiBaseUrl || (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : location.host);
-    const send = (token: string) =>
-      fetch(`https://${base}/_functions/oauth/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: token },
-        body: JSON.stringify(input),
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-    const token = await session.token();
-    let response = await send(token);
-    if (response.status === 401) {
-      const fresh = await session.renewAfterRejection(token);
-      if (fresh !== token) response = await send(fresh);
-    }
+    const response = await postHttpFunction(session, `oauth/${action}`, JSON.stringify(input), this.apiBaseUrl);
     const { status } = response;
     if (status !== 200) throw new SessionError(toSessionError(0, status).kind, undefined, { status });
     const envelope: unknown = await response.json().catch(() => undefined);
