@@ -177,6 +177,8 @@ export class WixDataTable extends SessionElement {
   #visible = { first: 0, last: 0 };
   #rendered = { first: 0, last: -1 };
   #virtualizerPatched = false;
+  /** Row templates drawn since the last host update; only rows with data (a pending row changes when it lands). */
+  readonly #rowCache = new Map<number, TemplateResult>();
   #scrollLeft = 0;
   #indices: number[] = [];
   #announcedQuery = -1;
@@ -240,6 +242,8 @@ export class WixDataTable extends SessionElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Anything that reaches a host update (data, selection, focus, attributes) may change how rows look.
+    this.#rowCache.clear();
     const configKeys = ['columns', 'sortable', 'sort', 'filter', 'filters', 'searchFields', 'pageSize'] as const;
     if (configKeys.some((key) => changed.has(key)) || !this.#config) this.#parseConfig(changed.has('sort'), changed.has('filters'));
     // SessionElement bumps sessionVersion (and sets connection) whenever the client or the identity changes.
@@ -496,6 +500,8 @@ export class WixDataTable extends SessionElement {
   }
 
   #renderRow = (index: number): TemplateResult => {
+    const cached = this.#rowCache.get(index);
+    if (cached) return cached;
     const config = this.#config!;
     const item = this.#loader.rows[index];
     const format = { locale: this.#locale, currency: this.currency };
@@ -507,7 +513,9 @@ export class WixDataTable extends SessionElement {
       </div>`;
     }
     const selected = this.#selected.has(item._id);
-    return html`<div
+    // Scrolling re-renders every row in view each frame: a row with data is drawn once per host update.
+    if (this.#rowCache.size > 500) this.#rowCache.clear();
+    const row = html`<div
       role="row"
       part="row"
       class="row"
@@ -516,6 +524,8 @@ export class WixDataTable extends SessionElement {
       data-row=${index}
       style=${this.#gridColumns}
     >${config.columns.map((column, col) => this.#renderCell(column, item, col, format))}</div>`;
+    this.#rowCache.set(index, row);
+    return row;
   };
 
   get #gridColumns(): string {
