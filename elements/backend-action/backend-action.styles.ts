@@ -3,15 +3,6 @@ import { css } from 'lit';
 // Only the theme's private aliases (elements/core/theme.ts): one set of tokens styles every element.
 export const backendActionStyles = css`
   .action { display: flex; flex-wrap: wrap; align-items: center; gap: var(--_space); }
-  button {
-    font: inherit;
-    padding: 0.4rem 1rem;
-    border-radius: var(--_radius);
-    border: 1px solid var(--_accent);
-    background: var(--_accent);
-    color: var(--_on-accent);
-    cursor: pointer;
-  }
   button[hidden] { display: none; }
   button:disabled { opacity: 0.5; cursor: not-allowed; }
   button[aria-disabled='true'] { opacity: 0.75; cursor: progress; }

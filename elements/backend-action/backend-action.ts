@@ -5,6 +5,7 @@ import { embedsApi, inEditor } from '../core/host.ts';
 import { postHttpFunction } from '../core/http-function.ts';
 import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
 import { themeStyles } from '../core/theme.ts';
+import { accentButtonStyles } from '../core/button.styles.ts';
 import { backendActionStyles } from './backend-action.styles.ts';
 
 /** What the element shows. */
@@ -103,7 +104,7 @@ const invalid = (message: string) => new SessionError('validation', message);
  * @cssprop --wse-space - Gaps.
  */
 export class WixBackendAction extends LitElement {
-  static override styles = [themeStyles, backendActionStyles];
+  static override styles = [themeStyles, accentButtonStyles, backendActionStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size). `input` has its own
   // accessor (an attribute holding JSON, or any object set from script), so Lit does not observe it.
   static override properties: PropertyDeclarations = {

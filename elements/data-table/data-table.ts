@@ -396,7 +396,7 @@ export class WixDataTable extends SessionElement {
     this.#loader.need(event.first, event.last + Math.ceil((this.#config?.pageSize ?? 50) / 2));
   }
 
-  /** Rows in the DOM: all of them in pages mode, the virtualizer's in scroll mode. */
+  /** Rows the current query matches (0 until its first page arrives). */
   get #rowCount(): number {
     return this.#loader.total ?? 0;
   }

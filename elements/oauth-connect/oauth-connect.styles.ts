@@ -12,15 +12,6 @@ export const oauthConnectStyles = css`
   ul { margin: 0.5rem 0 0; padding-left: 1.25rem; }
   li { overflow-wrap: anywhere; }
   .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 0.75rem; }
-  button {
-    font: inherit;
-    padding: 0.4rem 1rem;
-    border-radius: var(--_radius);
-    border: 1px solid var(--_accent);
-    background: var(--_accent);
-    color: var(--_on-accent);
-    cursor: pointer;
-  }
   [part~='disconnect'], [part~='cancel'] { background: none; color: var(--_accent); }
   button[aria-disabled='true'] { opacity: 0.6; cursor: progress; }
   button:focus-visible, .state:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }

@@ -6,6 +6,7 @@ import { embedsApi, inEditor } from '../core/host.ts';
 import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
 import { oauthConnectStyles } from './oauth-connect.styles.ts';
 import { themeStyles } from '../core/theme.ts';
+import { accentButtonStyles } from '../core/button.styles.ts';
 
 /** What the element shows. `no-session`: neither a token nor page code after `connect-timeout`. */
 export type OAuthConnectState = 'checking' | 'not-connected' | 'connecting' | 'connected' | 'revoked' | 'error' | 'no-session' | 'editor';
@@ -115,7 +116,7 @@ function authorizeUrlOf(data: any): string {
  * @cssprop --wse-radius - Corner radius.
  */
 export class WixOAuthConnect extends LitElement {
-  static override styles = [themeStyles, oauthConnectStyles];
+  static override styles = [themeStyles, accentButtonStyles, oauthConnectStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size).
   static override properties: PropertyDeclarations = {
     siteName: { attribute: 'site-name' },
