@@ -1,4 +1,15 @@
 import { errors, WixApiError } from '../errors.ts';
+import {
+  MAX_FIELD_PATH_LENGTH,
+  MAX_FIELD_PATH_SEGMENTS,
+  MAX_FIELD_SEGMENT_LENGTH,
+  MAX_FILTER_CONDITIONS,
+  MAX_FILTER_DEPTH,
+  MAX_FILTER_LIST_VALUES,
+  MAX_FILTER_NODES,
+  MAX_FILTER_STRING_LENGTH,
+  MAX_FILTER_VALUES,
+} from './limits.ts';
 
 /**
  * Translates the Wix Data filter language (reference §2.4) into SQLite over JSONB rows.
@@ -18,11 +29,7 @@ export type FieldTypes = ReadonlyMap<string, string>;
 
 const ARRAY_TYPES = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MULTI_REFERENCE', 'MEDIA_GALLERY']);
 const SCALAR_TYPES = new Set(['TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'DATETIME', 'URL', 'IMAGE', 'RICH_TEXT', 'REFERENCE', 'TIME', 'VIDEO', 'AUDIO', 'DOCUMENT', 'LANGUAGE']);
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
-const MAX_DEPTH = 32;
-/** SQLite nests AND/OR chains one level per term (limit 1000) and binds at most 32766 values. */
-const MAX_CONDITIONS = 300;
-const MAX_PARAMS = 10_000;
+const SEGMENT = new RegExp(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,${MAX_FIELD_SEGMENT_LENGTH - 1}}$`);
 
 type Operand =
   | { type: 'string'; value: string }
@@ -44,26 +51,52 @@ interface FieldExpr {
   path?: string;
 }
 
-const SYSTEM_FIELDS: Record<string, FieldExpr> = {
-  _id: { value: 'id', type: "'text'", date: 'NULL', shape: 'scalar' },
-  _owner: { value: 'owner', type: "iif(owner IS NULL, NULL, 'text')", date: 'NULL', shape: 'scalar' },
-  _createdDate: { value: 'NULL', type: "'object'", date: 'created_at', shape: 'scalar' },
-  _updatedDate: { value: 'NULL', type: "'object'", date: 'updated_at', shape: 'scalar' },
-};
+/**
+ * System fields live in columns. A Map, never a plain object: the key is a field name from the request, and a
+ * plain-object lookup would answer `constructor` or `toString` (or anything planted on Object.prototype) with
+ * something that is then pasted into SQL.
+ */
+const SYSTEM_FIELDS: ReadonlyMap<string, FieldExpr & { column: string; distinctType: string }> = new Map([
+  ['_id', { value: 'id', type: "'text'", date: 'NULL', shape: 'scalar', column: 'id', distinctType: "'text'" }],
+  ['_owner', { value: 'owner', type: "iif(owner IS NULL, NULL, 'text')", date: 'NULL', shape: 'scalar', column: 'owner', distinctType: "'text'" }],
+  ['_createdDate', { value: 'NULL', type: "'object'", date: 'created_at', shape: 'scalar', column: 'created_at', distinctType: "'date'" }],
+  ['_updatedDate', { value: 'NULL', type: "'object'", date: 'updated_at', shape: 'scalar', column: 'updated_at', distinctType: "'date'" }],
+] as const);
+
+/** The column and the type tag of a system field for sort and distinct; undefined for a user field. */
+export function systemColumn(fieldName: string): { column: string; distinctType: string } | undefined {
+  return SYSTEM_FIELDS.get(fieldName);
+}
 
 export const filterError = (message: string) => errors.badRequest(`Invalid filter: ${message}`, 'WDE0070');
 
+/**
+ * Validates a dotted field path and returns its segments. Every path a request names (filter, sort, projection,
+ * distinct, declared fields) goes through here. Prototype names (`constructor`, `__proto__`, `prototype` ...)
+ * are ordinary segments: the SQL side quotes them in a JSON path, and the JS side never indexes a plain object
+ * with them.
+ */
+export function fieldSegments(fieldName: string): string[] {
+  if (fieldName.length > MAX_FIELD_PATH_LENGTH) {
+    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}…" is too long: a field path has at most ${MAX_FIELD_PATH_LENGTH} characters.`, 'WDE0080');
+  }
+  const segments = fieldName.split('.');
+  if (segments.length > MAX_FIELD_PATH_SEGMENTS) {
+    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}" has ${segments.length} segments; a field path has at most ${MAX_FIELD_PATH_SEGMENTS}.`, 'WDE0080');
+  }
+  if (segments.some((s) => !SEGMENT.test(s))) {
+    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}" is not valid: each dot-separated part is 1 to ${MAX_FIELD_SEGMENT_LENGTH} letters, digits, "_" or "-".`, 'WDE0080');
+  }
+  return segments;
+}
+
 /** Validates a dotted field path and returns its JSON path literal, e.g. `'$."address"."city"'`. */
 export function jsonPath(fieldName: string): string {
-  const segments = fieldName.split('.');
-  if (segments.length > 8 || segments.some((s) => !SEGMENT.test(s))) {
-    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}" is not valid.`, 'WDE0080');
-  }
-  return `'$${segments.map((s) => `."${s}"`).join('')}'`;
+  return `'$${fieldSegments(fieldName).map((s) => `."${s}"`).join('')}'`;
 }
 
 export function fieldExpr(fieldName: string, fieldTypes: FieldTypes): FieldExpr {
-  const system = SYSTEM_FIELDS[fieldName];
+  const system = SYSTEM_FIELDS.get(fieldName);
   if (system) return system;
   const path = jsonPath(fieldName);
   const declared = fieldTypes.get(fieldName);
@@ -80,8 +113,8 @@ export function fieldExpr(fieldName: string, fieldTypes: FieldTypes): FieldExpr 
 
 /** The expression that ORDER BY uses for a field; expression indexes are built from the same text. */
 export function sortExpr(fieldName: string, fieldTypes: FieldTypes): string {
-  const system = SYSTEM_FIELDS[fieldName];
-  if (system) return fieldName === '_createdDate' ? 'created_at' : fieldName === '_updatedDate' ? 'updated_at' : system.value;
+  const system = SYSTEM_FIELDS.get(fieldName);
+  if (system) return system.column;
   return fieldExpr(fieldName, fieldTypes).value;
 }
 
@@ -97,12 +130,19 @@ export function parseDateOperand(value: unknown): string {
 }
 
 export function isDateObject(v: unknown): v is { $date: unknown } {
-  return isPlainObject(v) && Object.keys(v).length === 1 && '$date' in v;
+  return isPlainObject(v) && Object.keys(v).length === 1 && Object.hasOwn(v, '$date');
+}
+
+function checkString(value: string, op: string): string {
+  if (value.length > MAX_FILTER_STRING_LENGTH) {
+    throw filterError(`a ${op} string has ${value.length} characters; a filter string has at most ${MAX_FILTER_STRING_LENGTH}.`);
+  }
+  return value;
 }
 
 function toOperand(value: unknown, op: string): Operand {
   if (value === null) return { type: 'null' };
-  if (typeof value === 'string') return { type: 'string', value };
+  if (typeof value === 'string') return { type: 'string', value: checkString(value, op) };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw filterError(`${op} needs a finite number.`);
     return { type: 'number', value };
@@ -170,23 +210,25 @@ function compare(field: FieldExpr, op: '$gt' | '$gte' | '$lt' | '$lte', raw: unk
 
 function stringMatch(field: FieldExpr, op: '$contains' | '$startsWith' | '$endsWith', raw: unknown): SqlFragment {
   if (typeof raw !== 'string') throw filterError(`${op} needs a string.`);
+  checkString(raw, op);
   const fn = { $contains: 'wix_contains', $startsWith: 'wix_starts_with', $endsWith: 'wix_ends_with' }[op];
   return { sql: `(${field.type} IS 'text' AND ${fn}(${field.value}, ?) = 1)`, params: [raw] };
 }
 
 function listOperands(raw: unknown, op: string): Operand[] {
   if (!Array.isArray(raw)) throw filterError(`${op} needs an array.`);
-  if (raw.length > 1000) throw filterError(`${op} takes at most 1000 values.`);
+  if (raw.length > MAX_FILTER_LIST_VALUES) throw filterError(`${op} has ${raw.length} values; it takes at most ${MAX_FILTER_LIST_VALUES}.`);
   return raw.map((v) => toOperand(v, op));
 }
 
 interface Budget {
   conditions: number;
+  nodes: number;
 }
 
 function spend(budget: Budget, n: number): void {
   budget.conditions += n;
-  if (budget.conditions > MAX_CONDITIONS) throw filterError(`the filter has more than ${MAX_CONDITIONS} conditions; use $in or $hasSome with a list instead.`);
+  if (budget.conditions > MAX_FILTER_CONDITIONS) throw filterError(`the filter has more than ${MAX_FILTER_CONDITIONS} conditions; use $in or $hasSome with a list instead.`);
 }
 
 function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes, budget: Budget): SqlFragment {
@@ -250,8 +292,10 @@ function or(parts: SqlFragment[]): SqlFragment {
 }
 
 function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number, budget: Budget): SqlFragment {
-  if (depth > MAX_DEPTH) throw filterError('the filter is nested too deeply.');
+  if (depth > MAX_FILTER_DEPTH) throw filterError(`the filter is nested more than ${MAX_FILTER_DEPTH} levels deep.`);
   if (!isPlainObject(node)) throw filterError('each filter must be an object.');
+  budget.nodes += 1;
+  if (budget.nodes > MAX_FILTER_NODES) throw filterError(`the filter has more than ${MAX_FILTER_NODES} filter objects.`);
   const parts: SqlFragment[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key === '$and' || key === '$or') {
@@ -275,8 +319,8 @@ function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number, budge
 export function compileFilter(filter: unknown, fieldTypes: FieldTypes): SqlFragment {
   if (filter === undefined || filter === null) return { sql: '1', params: [] };
   try {
-    const compiled = compileNode(filter, fieldTypes, 0, { conditions: 0 });
-    if (compiled.params.length > MAX_PARAMS) throw filterError(`the filter holds more than ${MAX_PARAMS} values.`);
+    const compiled = compileNode(filter, fieldTypes, 0, { conditions: 0, nodes: 0 });
+    if (compiled.params.length > MAX_FILTER_VALUES) throw filterError(`the filter holds more than ${MAX_FILTER_VALUES} values.`);
     return compiled;
   } catch (error) {
     if (error instanceof WixApiError) throw error;
@@ -287,7 +331,17 @@ export function compileFilter(filter: unknown, fieldTypes: FieldTypes): SqlFragm
 /** Case-insensitive string helpers registered on the connection (SQLite's lower() is ASCII-only). */
 export function registerFilterFunctions(db: { function: (name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number) => unknown }): void {
   const fold = (v: unknown) => (typeof v === 'string' ? v.toLocaleLowerCase('en-US') : '');
-  db.function('wix_contains', { deterministic: true }, (h, n) => (fold(h).includes(fold(n)) ? 1 : 0));
-  db.function('wix_starts_with', { deterministic: true }, (h, n) => (fold(h).startsWith(fold(n)) ? 1 : 0));
-  db.function('wix_ends_with', { deterministic: true }, (h, n) => (fold(h).endsWith(fold(n)) ? 1 : 0));
+  // The needle is the same bound value for every row of a query: fold it once, not once per row.
+  let lastNeedle: unknown;
+  let lastFolded = '';
+  const foldNeedle = (n: unknown) => {
+    if (n !== lastNeedle) {
+      lastNeedle = n;
+      lastFolded = fold(n);
+    }
+    return lastFolded;
+  };
+  db.function('wix_contains', { deterministic: true }, (h, n) => (fold(h).includes(foldNeedle(n)) ? 1 : 0));
+  db.function('wix_starts_with', { deterministic: true }, (h, n) => (fold(h).startsWith(foldNeedle(n)) ? 1 : 0));
+  db.function('wix_ends_with', { deterministic: true }, (h, n) => (fold(h).endsWith(foldNeedle(n)) ? 1 : 0));
 }

@@ -1,16 +1,24 @@
 import type { FieldViolation } from '../errors.ts';
 import type { Collection } from './collections.ts';
 import { isDateObject } from './filter.ts';
+import { MAX_ITEM_BYTES, MAX_ITEM_ID_LENGTH, MAX_ITEM_NESTING } from './limits.ts';
 
+export { MAX_ITEM_BYTES };
 export const SYSTEM_KEYS = ['_id', '_owner', '_createdDate', '_updatedDate'] as const;
-export const MAX_ITEM_BYTES = 500 * 1024;
-const MAX_NESTING = 32;
+const SYSTEM_KEY_SET: ReadonlySet<string> = new Set(SYSTEM_KEYS);
 
 export interface NormalizedItem {
   id?: string;
   owner?: string;
+  /** Null-prototype at every depth: `__proto__`, `constructor` ... are stored as ordinary fields. */
   data: Record<string, unknown>;
 }
+
+/** An object that has no prototype, so any key (including `__proto__`) is an ordinary own property. */
+export const nullObject = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
+/** Reads an own property only: nothing inherited (or planted on Object.prototype) is ever seen. */
+export const own = (obj: object, key: string): unknown => (Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -38,7 +46,7 @@ function typeMismatch(type: string, value: unknown): string | undefined {
     case 'DATETIME':
       return isDateObject(value) || (typeof value === 'string' && !Number.isNaN(Date.parse(value))) ? undefined : 'a date';
     case 'REFERENCE':
-      return typeof value === 'string' || (isPlainObject(value) && typeof value['_id'] === 'string') ? undefined : 'an item ID';
+      return typeof value === 'string' || (isPlainObject(value) && typeof own(value, '_id') === 'string') ? undefined : 'an item ID';
     case 'ARRAY_STRING':
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'an array of strings';
     case 'MULTI_REFERENCE':
@@ -52,7 +60,7 @@ function typeMismatch(type: string, value: unknown): string | undefined {
 
 /** Canonicalises every nested `{$date}` to a full ISO string; reports bad dates. */
 function normalizeDates(value: unknown, path: string, violations: FieldViolation[], depth: number): unknown {
-  if (depth > MAX_NESTING) {
+  if (depth > MAX_ITEM_NESTING) {
     violations.push({ field: path, description: 'is nested too deeply', violatedRule: 'MAX_DEPTH' });
     return null;
   }
@@ -71,7 +79,8 @@ function normalizeDates(value: unknown, path: string, violations: FieldViolation
     }
     return { $date: new Date(time).toISOString() };
   }
-  const out: Record<string, unknown> = {};
+  const out = nullObject();
+  // safe-lookup: out is a null-prototype object, so k (any request key) is an own property
   for (const [k, v] of Object.entries(value)) out[k] = normalizeDates(v, `${path}.${k}`, violations, depth + 1);
   return out;
 }
@@ -83,20 +92,20 @@ function normalizeDates(value: unknown, path: string, violations: FieldViolation
 export function normalizeItem(raw: unknown, collection: Collection, violations: FieldViolation[], prefix = 'dataItem.data'): NormalizedItem {
   if (!isPlainObject(raw)) {
     violations.push({ field: prefix, description: 'must be an object', violatedRule: 'TYPE' });
-    return { data: {} };
+    return { data: nullObject() };
   }
-  const out: NormalizedItem = { data: {} };
-  const id = raw['_id'];
+  const out: NormalizedItem = { data: nullObject() };
+  const id = own(raw, '_id');
   if (id !== undefined && id !== null) {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 255) {
-      violations.push({ field: `${prefix}._id`, description: 'must be a non-empty string of at most 255 characters', violatedRule: 'FORMAT' });
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ITEM_ID_LENGTH) {
+      violations.push({ field: `${prefix}._id`, description: `must be a non-empty string of at most ${MAX_ITEM_ID_LENGTH} characters`, violatedRule: 'FORMAT' });
     } else out.id = id;
   }
-  const owner = raw['_owner'];
+  const owner = own(raw, '_owner');
   if (typeof owner === 'string' && owner) out.owner = owner;
 
   for (const [key, value] of Object.entries(raw)) {
-    if ((SYSTEM_KEYS as readonly string[]).includes(key) || value === undefined) continue;
+    if (SYSTEM_KEY_SET.has(key) || value === undefined) continue;
     const normalized = normalizeDates(value, `${prefix}.${key}`, violations, 1);
     const declared = collection.fieldTypes.get(key);
     const expected = declared ? typeMismatch(declared, normalized) : undefined;
@@ -109,6 +118,7 @@ export function normalizeItem(raw: unknown, collection: Collection, violations: 
       });
       continue;
     }
+    // safe-lookup: out.data is a null-prototype object, so key (any request key) is an own property
     out.data[key] = normalized;
   }
   const size = Buffer.byteLength(JSON.stringify(out.data));

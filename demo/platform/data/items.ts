@@ -4,13 +4,14 @@ import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { Db, StatementCache } from '../storage/database.ts';
 import type { Collection, CollectionStore, Operation } from './collections.ts';
-import { compileFilter, jsonPath, sortExpr, type SqlFragment } from './filter.ts';
-import { normalizeItem, type NormalizedItem } from './item-data.ts';
+import { compileFilter, fieldSegments, jsonPath, sortExpr, systemColumn, type SqlFragment } from './filter.ts';
+import { normalizeItem, nullObject, own, type NormalizedItem } from './item-data.ts';
+import { DEFAULT_QUERY_LIMIT, MAX_BULK_ITEMS, MAX_PROJECTION_FIELDS, MAX_QUERY_LIMIT, MAX_SORT_TERMS } from './limits.ts';
 import { accessFor, isElevated, type Access } from './permissions.ts';
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 1000;
-export const MAX_BULK = 1000;
+export const DEFAULT_LIMIT = DEFAULT_QUERY_LIMIT;
+export const MAX_LIMIT = MAX_QUERY_LIMIT;
+export const MAX_BULK = MAX_BULK_ITEMS;
 
 interface Row {
   id: string;
@@ -54,33 +55,69 @@ export interface WireItem {
   data: Record<string, unknown>;
 }
 
+/**
+ * The wire item. `data` is a null-prototype object, and stored user keys (`__proto__`, `constructor` ...) are
+ * copied as own properties; JSON.parse already makes every nested key an own property.
+ */
 function toWire(collection: Collection, row: Row, fields?: string[]): WireItem {
   const user = JSON.parse(row.data) as Record<string, unknown>;
-  const data: Record<string, unknown> = {
-    _id: row.id,
-    ...(row.owner !== null ? { _owner: row.owner } : {}),
-    _createdDate: { $date: row.created_at },
-    _updatedDate: { $date: row.updated_at },
-    ...user,
-  };
+  const data = nullObject();
+  data['_id'] = row.id;
+  if (row.owner !== null) data['_owner'] = row.owner;
+  data['_createdDate'] = { $date: row.created_at };
+  data['_updatedDate'] = { $date: row.updated_at };
+  // safe-lookup: data is a null-prototype object; k is a key of the stored item, an own property either way
+  for (const [k, v] of Object.entries(user)) data[k] = v;
   return { id: row.id, dataCollectionId: collection.id, data: fields && fields.length ? project(data, fields) : data };
 }
 
-/** Field projection. `_id` is always kept, because the SDK and the elements key items by it. */
+/**
+ * Field projection. `_id` is always kept, because the SDK and the elements key items by it. The walk reads own
+ * properties only and writes into null-prototype objects, so a path such as `constructor.prototype.K` is an
+ * ordinary path: it never reaches Object.prototype, it only picks what the item itself holds under those keys.
+ */
 function project(data: Record<string, unknown>, fields: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { _id: data['_id'] };
-  for (const field of fields) {
-    const segments = field.split('.');
+  const out = nullObject();
+  out['_id'] = own(data, '_id');
+  next: for (const field of fields) {
+    const segments = fieldSegments(field);
     let src: unknown = data;
-    for (const s of segments) src = src && typeof src === 'object' ? (src as Record<string, unknown>)[s] : undefined;
+    for (const s of segments) src = src !== null && typeof src === 'object' ? own(src, s) : undefined;
     if (src === undefined) continue;
     let dst = out;
-    segments.forEach((s, i) => {
-      if (i === segments.length - 1) dst[s] = src;
-      else dst = (dst[s] ??= {}) as Record<string, unknown>;
-    });
+    for (const s of segments.slice(0, -1)) {
+      const existing = own(dst, s);
+      if (existing === undefined) {
+        const created = nullObject();
+        // safe-lookup: dst is a null-prototype object this function made
+        dst[s] = created;
+        dst = created;
+      } else if (existing !== null && typeof existing === 'object' && Object.getPrototypeOf(existing) === null) {
+        dst = existing as Record<string, unknown>;
+      } else {
+        // A shorter field already copied this whole value from the item: the longer path is inside it.
+        continue next;
+      }
+    }
+    // safe-lookup: dst is a null-prototype object this function made
+    dst[segments[segments.length - 1]!] = src;
   }
   return out;
+}
+
+/** The projection list: at most MAX_PROJECTION_FIELDS valid field paths. */
+function checkFields(fields: readonly string[]): void {
+  if (fields.length > MAX_PROJECTION_FIELDS) {
+    throw errors.badRequest(`'fields' has ${fields.length} entries; a projection may name at most ${MAX_PROJECTION_FIELDS} fields.`, 'WDE0080');
+  }
+  for (const field of fields) fieldSegments(field);
+}
+
+/** The sort list: at most MAX_SORT_TERMS terms (each field path is checked when the ORDER BY is built). */
+function checkSort(sort: readonly SortSpec[]): void {
+  if (sort.length > MAX_SORT_TERMS) {
+    throw errors.badRequest(`'sort' has ${sort.length} terms; a query may sort by at most ${MAX_SORT_TERMS} fields.`, 'WDE0080');
+  }
 }
 
 function checkLimit(limit: number | undefined): number {
@@ -178,6 +215,9 @@ export class ItemsService {
       limit = checkLimit(input.paging?.limit);
       offset = checkOffset(input.paging?.offset);
     }
+    // Before any work: the lists a request (or a cursor it carries) may hold are bounded.
+    checkFields(fields);
+    checkSort(sort);
     const where = this.where(caller, collection, filter);
     const orderBy = this.orderBy(collection, sort);
     const rows = this.statements
@@ -224,10 +264,10 @@ export class ItemsService {
   distinct(caller: Caller, collectionId: string, input: { fieldName: string; filter?: unknown; order?: 'ASC' | 'DESC' | undefined; limit?: number | undefined; offset?: number | undefined; returnTotalCount?: boolean | undefined }) {
     const collection = this.collections.require(collectionId, caller.siteId);
     const where = this.where(caller, collection, input.filter);
-    const path = jsonPath(input.fieldName);
-    const system: Record<string, string> = { _id: 'id', _owner: 'owner', _createdDate: 'created_at', _updatedDate: 'updated_at' };
-    const valueSql = system[input.fieldName] ?? `json_extract(data, ${path})`;
-    const typeSql = system[input.fieldName] ? (input.fieldName.endsWith('Date') ? "'date'" : "'text'") : `json_type(data, ${path})`;
+    const system = systemColumn(input.fieldName);
+    const path = system ? undefined : jsonPath(input.fieldName);
+    const valueSql = system ? system.column : `json_extract(data, ${path})`;
+    const typeSql = system ? system.distinctType : `json_type(data, ${path})`;
     const limit = checkLimit(input.limit);
     const offset = checkOffset(input.offset);
     const base = `SELECT ${valueSql} AS v, ${typeSql} AS t FROM ${collection.table} WHERE ${where.sql} AND ${valueSql} IS NOT NULL GROUP BY t, v`;
@@ -253,6 +293,7 @@ export class ItemsService {
   get(caller: Caller, collectionId: string, itemId: string, fields?: string[]): WireItem {
     const collection = this.collections.require(collectionId, caller.siteId);
     const access = this.access(caller, collection, 'read');
+    if (fields) checkFields(fields);
     const row = this.findRow(collection, itemId);
     // An author-only reader does not learn that someone else's item exists.
     if (!row || (access === 'own' && row.owner !== caller.id)) throw errors.itemNotFound(collectionId, itemId);
@@ -282,10 +323,34 @@ export class ItemsService {
         .get(`INSERT INTO ${collection.table} (id, owner, created_at, updated_at, data) VALUES (?, ?, ?, ?, jsonb(?))`)
         .run(id, owner, now, now, json);
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw errors.itemExists(collection.id, id);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw this.insertConflict(caller, collection, id);
       throw error;
     }
     return { id, owner, created_at: now, updated_at: now, data: json };
+  }
+
+  /**
+   * An insert hit an existing ID. If the caller can neither read that item nor overwrite it (a member in a
+   * SITE_MEMBER_AUTHOR collection, someone else's item), the answer is exactly what `save` answers for the same
+   * ID: 403 WDE0027 "no permission to update", naming neither the owner nor anything in the item. Otherwise the
+   * item is one the caller may see, and the answer is Wix's 409 WDE0074.
+   */
+  private insertConflict(caller: Caller, collection: Collection, id: string): WixApiError {
+    const existing = this.findRow(collection, id);
+    if (existing && this.hiddenFrom(caller, collection, existing) && !this.mayUpdate(caller, collection, existing)) {
+      return errors.permissionDenied('update', collection.id);
+    }
+    return errors.itemExists(collection.id, id);
+  }
+
+  private hiddenFrom(caller: Caller, collection: Collection, row: Row): boolean {
+    const read = accessFor(caller, collection.permissions.read, 'read');
+    return read === 'none' || (read === 'own' && row.owner !== caller.id);
+  }
+
+  private mayUpdate(caller: Caller, collection: Collection, row: Row): boolean {
+    const update = accessFor(caller, collection.permissions.update, 'update');
+    return update === 'all' || (update === 'own' && row.owner === caller.id);
   }
 
   private updateRow(caller: Caller, collection: Collection, access: Access, item: NormalizedItem, existing: Row): Row {

@@ -1,0 +1,50 @@
+/**
+ * Every size limit the Data layer enforces on a request, in one place, so the README, the services and the
+ * tests quote the same numbers. Above a limit the platform answers a typed 400 in Wix's error shape with a
+ * message that names the limit; nothing is truncated silently.
+ *
+ * Where Wix documents a number it is used as is (marked "Wix"); the others are the platform's own choices,
+ * generous for any real page and small enough that no single request can hold the event loop.
+ */
+
+/** Items per query page (Wix: `limit()` takes at most 1000, default 50). */
+export const DEFAULT_QUERY_LIMIT = 50;
+export const MAX_QUERY_LIMIT = 1000;
+/** Items in one bulk insert/save/update/remove (Wix: WDE0006, "Cannot insert more than 1000 items"). */
+export const MAX_BULK_ITEMS = 1000;
+/** Bytes of one stored item as JSON (Wix: "The maximum size of an item ... is 500 kb"). */
+export const MAX_ITEM_BYTES = 500 * 1024;
+/** Object/array nesting inside one item's data. */
+export const MAX_ITEM_NESTING = 32;
+/** Characters of an item ID. */
+export const MAX_ITEM_ID_LENGTH = 255;
+
+/**
+ * Field paths (projection, filter, sort, distinct): dot-separated segments, each matching Wix's recommended
+ * field-name pattern `[a-zA-Z0-9_][a-zA-Z0-9_-]{0,63}` (Wix's docs start it with a letter or `_`; digits are
+ * accepted here because array indexes and numeric keys appear in paths).
+ */
+export const MAX_FIELD_SEGMENT_LENGTH = 64;
+export const MAX_FIELD_PATH_SEGMENTS = 8;
+export const MAX_FIELD_PATH_LENGTH = MAX_FIELD_PATH_SEGMENTS * (MAX_FIELD_SEGMENT_LENGTH + 1) - 1;
+
+/** Entries in a query's or get's `fields` projection. */
+export const MAX_PROJECTION_FIELDS = 256;
+/** Sort terms in one query. */
+export const MAX_SORT_TERMS = 32;
+
+/** Nesting of `$and` / `$or` / `$not` in a filter. */
+export const MAX_FILTER_DEPTH = 32;
+/** Filter objects (every `{...}` of the filter tree, logical or not). */
+export const MAX_FILTER_NODES = 300;
+/**
+ * Leaf conditions (one per operator on a field). SQLite nests AND/OR chains one expression level per term and
+ * allows 1000 levels, so nodes + conditions stay well under that.
+ */
+export const MAX_FILTER_CONDITIONS = 300;
+/** Values in one `$in` / `$hasSome` / `$hasAll` list. */
+export const MAX_FILTER_LIST_VALUES = 1000;
+/** Values bound into the SQL of one filter (SQLite allows 32766). */
+export const MAX_FILTER_VALUES = 10_000;
+/** Characters of one string operand in a filter (equality, comparisons, `$contains`, `$startsWith`, `$endsWith`). */
+export const MAX_FILTER_STRING_LENGTH = 10_000;
