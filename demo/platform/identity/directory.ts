@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../storage/database.ts';
+import { hashPasswordSync, verifyPassword } from './passwords.ts';
 
 /** API-key permissions. Each key carries its own subset (least privilege). */
 export const API_KEY_PERMISSIONS = ['WIX_DATA.READ_ITEMS', 'WIX_DATA.WRITE_ITEMS', 'WIX_DATA.MANAGE_COLLECTIONS'] as const;
@@ -25,20 +26,6 @@ export interface Site {
   name: string;
 }
 
-function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32);
-  return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
-}
-
-function checkPassword(password: string, stored: string): boolean {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length);
-  return timingSafeEqual(actual, expected);
-}
-
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /** Sites, members and API keys: the platform's account directory, kept in SQLite. */
@@ -60,7 +47,7 @@ export class Directory {
     const member: Member = { id: input.id ?? randomUUID(), email: input.email, nickname: input.nickname, role: input.role ?? 'member' };
     this.db
       .prepare('INSERT INTO members (id, email, nickname, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(member.id, member.email, member.nickname, hashPassword(input.password), member.role, new Date().toISOString());
+      .run(member.id, member.email, member.nickname, hashPasswordSync(input.password), member.role, new Date().toISOString());
     return member;
   }
 
@@ -76,14 +63,16 @@ export class Directory {
     return row && { ...row };
   }
 
-  /** Returns the member when the password matches, undefined otherwise (same answer for unknown email). */
-  authenticate(email: string, password: string): Member | undefined {
+  /**
+   * Returns the member when the password matches, undefined otherwise (the same work and answer for an unknown
+   * email). The hash runs off the event loop in the bounded pool (passwords.ts); callers on a request path go
+   * through the AuthGuard (throttle.ts), which counts failures. Throws HashPoolBusy when the pool is full.
+   */
+  async authenticate(email: string, password: string): Promise<Member | undefined> {
+    // No hashing of oversized input (the SDK login's schema allows 320 and 1000 characters).
+    if (email.length > 320 || password.length > 1000) return undefined;
     const found = this.findMemberByEmail(email);
-    if (!found) {
-      hashPassword(password); // spend the same time as a real check
-      return undefined;
-    }
-    if (!checkPassword(password, found.passwordHash)) return undefined;
+    if (!(await verifyPassword(password, found?.passwordHash)) || !found) return undefined;
     const { passwordHash: _omit, ...member } = found;
     return member;
   }

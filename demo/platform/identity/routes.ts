@@ -7,6 +7,7 @@ import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { redirectUriAllowed, type OAuthClient } from './clients.ts';
 import type { SessionRole } from './tokens.ts';
+import { authGuard, Throttled, throttledPage } from './throttle.ts';
 
 /** OAuth errors use the RFC 6749 shape (`error`, `error_description`) and are never cached. */
 class OAuthError extends Error {
@@ -69,6 +70,10 @@ const RedirectSessionBody = v.object({
 export function registerIdentityRoutes(router: Router, services: PlatformServices): void {
   const { tokens, directory, clients, clock } = services;
   const codes = new Map<string, AuthorizationCode>();
+  const guard = authGuard(directory, clock);
+  /** A password check under the account and client limits (throttle.ts); Throttled when refused. */
+  const signIn = (ctx: RequestContext, email: string, password: string) =>
+    guard.attempt({ kind: 'password', account: email, client: ctx.remoteAddress }, () => directory.authenticate(email, password));
 
   const tokenResponse = async (role: SessionRole, subjectId: string, clientId: string, refreshToken?: string) => {
     const access = await tokens.issueAccess(role, subjectId, clientId);
@@ -162,7 +167,14 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
 
   const login = async (ctx: RequestContext) => {
     const body = parseBody(LoginBody, ctx.body);
-    const member = directory.authenticate(body.loginId.email, body.password);
+    let member;
+    try {
+      member = await signIn(ctx, body.loginId.email, body.password);
+    } catch (error) {
+      // 429 in Wix's shape with Retry-After; the SDK's login() reports it as a FAILURE with this message.
+      if (error instanceof Throttled) return error.toJsonResponse();
+      throw error;
+    }
     if (!member) {
       throw new WixApiError(400, 'Wrong email or password.', { code: '-19976' });
     }
@@ -291,7 +303,13 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     const checked = checkAuthorizeRequest(ctx.query);
     if (checked instanceof RawResponse) return checked;
     const form = (ctx.body ?? {}) as Record<string, unknown>;
-    const member = directory.authenticate(String(form['email'] ?? ''), String(form['password'] ?? ''));
+    let member;
+    try {
+      member = await signIn(ctx, String(form['email'] ?? ''), String(form['password'] ?? ''));
+    } catch (error) {
+      if (error instanceof Throttled) return throttledPage(error, (_status, message) => loginForm(ctx.query, message));
+      throw error;
+    }
     if (!member) return loginForm(ctx.query, 'Wrong email or password.');
     return issueCode(checked, ctx.query, ctx, member.id, member.role);
   });

@@ -5,6 +5,7 @@ import { redirectUriAllowed } from '../identity/clients.ts';
 import type { Directory, Member } from '../identity/directory.ts';
 import type { AccessClaims, TokenService } from '../identity/tokens.ts';
 import type { PlatformClock } from '../clock.ts';
+import { authGuard, Throttled, throttledPage, type AuthGuard } from '../identity/throttle.ts';
 import { isScope, SCOPES, type AppRegistry, type Grant, type OAuthApp, type Scope } from './apps.ts';
 
 export const APP_ACCESS_TTL_SECONDS = 900;
@@ -69,6 +70,8 @@ function cookie(ctx: RequestContext, name: string): string | undefined {
 export class AppAuthorizationServer {
   readonly audit: OAuthAuditEntry[] = [];
   private readonly codes = new Map<string, AuthorizationCode>();
+  /** Password and client-secret checks share the platform's limits (identity/limits.ts). */
+  private readonly guard: AuthGuard;
 
   constructor(
     readonly apps: AppRegistry,
@@ -76,7 +79,14 @@ export class AppAuthorizationServer {
     private readonly directory: Directory,
     private readonly clock: PlatformClock,
     private readonly primarySiteId: string,
-  ) {}
+  ) {
+    this.guard = authGuard(directory, clock);
+  }
+
+  /** A password check under the account and client limits; Throttled when refused. */
+  private signIn(ctx: RequestContext, email: string, password: string): Promise<Member | undefined> {
+    return this.guard.attempt({ kind: 'password', account: email, client: ctx.remoteAddress }, () => this.directory.authenticate(email, password));
+  }
 
   private record(event: OAuthAuditEvent, reason: string, ids: { clientId?: string | undefined; grantId?: string | undefined } = {}): void {
     this.audit.push({ at: new Date(this.clock.now()).toISOString(), event, reason, ...(ids.clientId ? { clientId: ids.clientId } : {}), ...(ids.grantId ? { grantId: ids.grantId } : {}) });
@@ -170,7 +180,13 @@ export class AppAuthorizationServer {
     let member = await this.sessionUser(ctx);
     let setCookie: string | undefined;
     if (typeof form['email'] === 'string' && typeof form['password'] === 'string') {
-      member = this.directory.authenticate(form['email'], form['password']);
+      try {
+        member = await this.signIn(ctx, form['email'], form['password']);
+      } catch (error) {
+        if (!(error instanceof Throttled)) throw error;
+        this.record('refused', `authorize: sign-in throttled (${error.reason})`, { clientId: checked.app.clientId });
+        return throttledPage(error, (_status, message) => this.consentPage(ctx.query, checked.app, checked.scopes, checked.site.name, undefined, message));
+      }
       if (!member) {
         this.record('refused', 'authorize: wrong email or password', { clientId: checked.app.clientId });
         return this.consentPage(ctx.query, checked.app, checked.scopes, checked.site.name, undefined, 'Wrong email or password.');
@@ -205,17 +221,35 @@ export class AppAuthorizationServer {
 
   // ---------------------------------------------------------------------------------------------- tokens
 
-  private authenticateClient(ctx: RequestContext, body: Record<string, unknown>): OAuthApp {
+  /**
+   * Client authentication (client_secret_basic or client_secret_post). A presented secret is checked under the
+   * account (client id) and client (remote address) limits; throttled → Throttled (answered 429 by the caller).
+   */
+  private async authenticateClient(ctx: RequestContext, body: Record<string, unknown>): Promise<OAuthApp> {
     const header = ctx.headers['authorization'];
     let clientId = param(body, 'client_id', 'clientId');
     let secret = param(body, 'client_secret', 'clientSecret');
     if (typeof header === 'string' && /^Basic /i.test(header)) {
       const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      clientId = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
+      try {
+        clientId = decodeURIComponent(decoded.slice(0, colon));
+        secret = decodeURIComponent(decoded.slice(colon + 1));
+      } catch {
+        clientId = secret = undefined; // a malformed %-escape is a failed authentication, not a 500
+      }
     }
-    const app = clientId && secret ? this.apps.authenticate(clientId, secret) : undefined;
+    let app: OAuthApp | undefined;
+    if (clientId && secret) {
+      const id = clientId;
+      const presented = secret;
+      try {
+        app = await this.guard.attempt({ kind: 'client-secret', account: id, client: ctx.remoteAddress }, async () => this.apps.authenticate(id, presented));
+      } catch (error) {
+        if (error instanceof Throttled) this.record('refused', `token: client authentication throttled (${error.reason})`, { clientId: id.slice(0, 100) });
+        throw error;
+      }
+    }
     if (!app) {
       this.record('refused', 'token: client authentication failed', { clientId });
       throw new OAuthError(401, 'invalid_client', 'Client authentication failed.');
@@ -304,7 +338,7 @@ export class AppAuthorizationServer {
   async token(ctx: RequestContext, legacy = false): Promise<RawResponse> {
     try {
       const body = (typeof ctx.body === 'object' && ctx.body ? ctx.body : {}) as Record<string, unknown>;
-      const app = this.authenticateClient(ctx, body);
+      const app = await this.authenticateClient(ctx, body);
       const grantType = param(body, 'grant_type', 'grantType');
       let result: Record<string, unknown>;
       if (grantType === 'authorization_code') result = await this.exchangeCode(app, body, legacy);
@@ -317,6 +351,8 @@ export class AppAuthorizationServer {
       return json(200, legacy ? { access_token: result['access_token'], refresh_token: result['refresh_token'] } : result);
     } catch (error) {
       if (error instanceof OAuthError) return json(error.status, { error: error.error, error_description: error.message }, error.status === 401 ? { 'www-authenticate': 'Basic realm="oauth2"' } : {});
+      // Wix's 429 body, plus the RFC 6749 fields OAuth clients read (`slow_down`, as RFC 8628 names backing off).
+      if (error instanceof Throttled) return error.toJsonResponse({ error: 'slow_down', error_description: error.message });
       throw error;
     }
   }
@@ -324,7 +360,7 @@ export class AppAuthorizationServer {
   async revoke(ctx: RequestContext): Promise<RawResponse> {
     try {
       const body = (typeof ctx.body === 'object' && ctx.body ? ctx.body : {}) as Record<string, unknown>;
-      const app = this.authenticateClient(ctx, body);
+      const app = await this.authenticateClient(ctx, body);
       const token = param(body, 'token') ?? '';
       let grantId: string | undefined;
       const refresh = this.apps.findRefreshToken(token);
@@ -338,6 +374,7 @@ export class AppAuthorizationServer {
       return json(200, {});
     } catch (error) {
       if (error instanceof OAuthError) return json(error.status, { error: error.error, error_description: error.message });
+      if (error instanceof Throttled) return error.toJsonResponse({ error: 'slow_down', error_description: error.message });
       throw error;
     }
   }
@@ -381,7 +418,14 @@ export class AppAuthorizationServer {
   async connectedApps(ctx: RequestContext): Promise<RawResponse> {
     if (ctx.method === 'POST') {
       const form = (ctx.body ?? {}) as Record<string, unknown>;
-      const member = typeof form['email'] === 'string' && typeof form['password'] === 'string' ? this.directory.authenticate(form['email'], form['password']) : undefined;
+      let member: Member | undefined;
+      try {
+        member = typeof form['email'] === 'string' && typeof form['password'] === 'string' ? await this.signIn(ctx, form['email'], form['password']) : undefined;
+      } catch (error) {
+        if (!(error instanceof Throttled)) throw error;
+        this.record('refused', `connected apps: sign-in throttled (${error.reason})`);
+        return throttledPage(error, (_status, message) => this.signInPage(message));
+      }
       if (!member) return this.signInPage('Wrong email or password.');
       return this.connectedAppsPage(member, { 'set-cookie': await this.sessionCookie(member) });
     }
