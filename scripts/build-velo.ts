@@ -6,12 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import { leakGuard } from './leak-guard.ts';
 
 const OUT = 'dist/velo';
 const TSC_OUT = 'dist/.velo-tsc';
+/** velo-backend/ files (relative) that only re-export a module of elements/core/; see below. */
+const SHARED_BACKEND_MODULES = ['lib/redact.ts'];
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,6 +32,25 @@ export async function buildVelo(): Promise<string[]> {
   for (const file of walk(join(OUT, 'backend'))) {
     // Wix looks for web modules as .web.js and HTTP functions as http-functions.js; tsc already names them so.
     if (!file.endsWith('.js')) rmSync(file);
+  }
+  // Backend files that re-export a dependency-free module shared with the elements (the redaction rule): bundled
+  // into one self-contained file each, since only backend/ is deployed.
+  for (const entry of SHARED_BACKEND_MODULES) {
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      plugins: [leakGuard()],
+      build: {
+        outDir: join(OUT, 'backend', dirname(entry)),
+        emptyOutDir: false,
+        minify: false,
+        target: 'es2022',
+        lib: { entry: resolve('velo-backend', entry), formats: ['es'], fileName: () => `${basename(entry, '.ts')}.js` },
+      },
+    });
+  }
+  for (const file of walk(join(OUT, 'backend'))) {
+    if (/from ['"]\.\.\/\.\.\/(?:\.\.\/)*(?:elements|demo)\//.test(readFileSync(file, 'utf8'))) throw new Error(`${file} imports a file outside backend/`);
   }
   await build({
     configFile: false,

@@ -18,6 +18,7 @@ import { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT, type Br
 import { envelopeKind, type ActionEnvelope, type ActionReply, type ActionRequest } from '../core/action-bridge.ts';
 import type { QueryOptions, QueryRequest, QueryResult } from '../core/client.ts';
 import { toSessionError } from '../core/errors.ts';
+import { redact } from '../core/redact.ts';
 
 export { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT };
 export type { ActionEnvelope, ActionReply, ActionRequest, BridgeError, BridgeReply, BridgeRequest, QueryOptions, QueryRequest, QueryResult };
@@ -73,9 +74,8 @@ class ReplyError extends Error {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // Error messages are shown to the visitor and sit in the DOM: cut them short and blank out anything that
-// looks like a credential, in case a thrown error quoted one.
-const CREDENTIAL = /OauthNG\.JWS\.[\w.-]+|eyJ[\w-]+\.[\w-]+(\.[\w-]*)?|\bIST\.[\w.-]+|Bearer\s+\S+/g;
-const safeMessage = (message: string) => message.replace(CREDENTIAL, '[redacted]').slice(0, MAX_MESSAGE_LENGTH);
+// looks like a credential (the package's one redaction rule), in case a thrown error quoted one.
+const safeMessage = (message: string) => redact(message).slice(0, MAX_MESSAGE_LENGTH);
 
 /** The request fields a data source may see: nothing else the element sent is passed on. */
 function readRequest(detail: Record<string, unknown>): BackendQueryArgs {

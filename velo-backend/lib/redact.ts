@@ -1,6 +1,6 @@
-/** Tokens, API keys and JWTs never reach a log line or an audit record. (A copy of the platform's rule: backend files deploy to Wix alone.) */
-const CREDENTIAL = /\b(?:OauthNG\.JWS\.|JWS\.|IST\.)[\w.-]+|\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
-
-export function redact(text: string): string {
-  return text.replace(CREDENTIAL, '[redacted]');
-}
+/**
+ * Tokens, API keys, JWTs and secret fields never reach a log line or an audit record: the package's one redaction
+ * rule (elements/core/redact.ts, dependency-free). `npm run build:velo` bundles it into this file, so the backend
+ * still deploys to Wix on its own.
+ */
+export { redact, REDACTED } from '../../elements/core/redact.ts';

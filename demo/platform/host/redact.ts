@@ -1,7 +1,2 @@
-/** Credentials the platform hands out or accepts, plus any bare JWT. */
-const CREDENTIAL = /\b(?:OauthNG\.JWS\.|JWS\.|JST\.|IST\.)[\w.-]+|\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
-
-/** Replaces every credential-looking value in a log line. */
-export function redact(text: string): string {
-  return text.replace(CREDENTIAL, '[redacted]');
-}
+/** The platform's log lines use the package's one redaction rule (elements/core/redact.ts). */
+export { redact, REDACTED } from '../../../elements/core/redact.ts';
