@@ -1,13 +1,15 @@
 import * as v from 'valibot';
 import { errors } from './errors.ts';
+import { faultPathProblem, MAX_FAULT_PATH_LENGTH } from './faults/faults.ts';
 import type { RequestLog } from './host/request-log.ts';
 import { Router } from './host/router.ts';
 import type { PlatformServices } from './services.ts';
 import { parseBody } from './validation.ts';
 
 const FaultBody = v.object({
-  method: v.optional(v.string()),
-  path: v.optional(v.string()),
+  method: v.optional(v.pipe(v.string(), v.maxLength(16))),
+  /** A plain prefix or a glob (`*` one segment, `**` any); never a regular expression. */
+  path: v.optional(v.pipe(v.string(), v.maxLength(MAX_FAULT_PATH_LENGTH))),
   latencyMs: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(60_000))),
   status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(200), v.maxValue(599))),
   malformedBody: v.optional(v.boolean()),
@@ -17,6 +19,8 @@ const FaultBody = v.object({
 /**
  * `/_platform/*`: the local platform's own control surface (no Wix equivalent), used by the demo page
  * and browser tests. It exposes no credential: no token, key or password is ever returned here.
+ * The host (host/handler.ts) lets a request in only with this run's control secret and a JSON body, and sends
+ * no CORS header for these paths, so no other web page can use them.
  */
 export function createControlRouter(services: PlatformServices, log: RequestLog, info: () => Record<string, unknown>): Router {
   const router = new Router();
@@ -29,6 +33,8 @@ export function createControlRouter(services: PlatformServices, log: RequestLog,
   router.add('GET', '/_platform/faults', () => ({ faults: services.faults.list() }));
   router.add('POST', '/_platform/faults', (ctx) => {
     const rule = parseBody(FaultBody, ctx.body);
+    const problem = rule.path === undefined ? undefined : faultPathProblem(rule.path);
+    if (problem) throw errors.badRequest(problem, 'INVALID_ARGUMENT');
     try {
       return { fault: services.faults.add(rule) };
     } catch (error) {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PlatformClock } from './clock.ts';
@@ -10,7 +11,10 @@ import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
 import { registerDataRoutes } from './data/routes.ts';
 import { FaultInjector } from './faults/faults.ts';
-import { createHandler, DEFAULT_MAX_BODY_BYTES } from './host/handler.ts';
+import { CONTROL_SECRET_HEADER, createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './host/handler.ts';
+import { HOST_LIMITS, type HostLimits } from './host/limits.ts';
+import { inProcessDispatch } from './host/node-routing.ts';
+import { redact } from './host/redact.ts';
 import { RequestLog } from './host/request-log.ts';
 import { Router } from './host/router.ts';
 import { ensureTls } from './host/tls.ts';
@@ -33,6 +37,11 @@ export type { RequestLogEntry } from './host/request-log.ts';
 export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from './seed/seed.ts';
 export { BACKEND_COLLECTIONS, BACKEND_SECRETS } from './velo/seed.ts';
 export type { VeloOptions } from './velo/runtime.ts';
+export { CONTROL_SECRET_HEADER } from './host/handler.ts';
+export { HOST_LIMITS } from './host/limits.ts';
+
+/** The environment variable that fixes the control secret (otherwise a random one per start). */
+export const CONTROL_SECRET_ENV = 'WIX_LOCAL_CONTROL_SECRET';
 
 export interface PlatformOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -51,6 +60,13 @@ export interface PlatformOptions {
   maxBodyBytes?: number;
   /** Serve `/_platform/*` (faults, clock, request log). Default true. */
   controlRoutes?: boolean;
+  /**
+   * The secret every `/_platform/*` request must carry in the `x-wix-local-control-secret` header. Default: the
+   * WIX_LOCAL_CONTROL_SECRET environment variable, else a random one for each start. At least 16 characters.
+   */
+  controlSecret?: string;
+  /** Overrides of the host's limits (URL, headers, timeouts); HOST_LIMITS has the defaults. */
+  limits?: Partial<HostLimits>;
   /** Where unexpected server errors go (already redacted). Default: console.error. */
   onError?: (message: string) => void;
   /** The Velo runtime: backend folder, module loader, rate limit, time limit. */
@@ -70,7 +86,9 @@ export interface Platform {
   owner: Member;
   services: PlatformServices;
   log: RequestLog;
-  /** Node middleware: platform paths are answered, anything else goes to `next`. */
+  /** This run's control secret: send it as `x-wix-local-control-secret` to `/_platform/*`. */
+  controlSecret: string;
+  /** Node middleware: platform paths are answered, anything else goes to `next`. Never rejects. */
   handle(req: IncomingMessage, res: ServerResponse, next?: () => void): Promise<void>;
   createMember(input: { email: string; password: string; nickname?: string; role?: 'member' | 'owner' }): Member;
   createApiKey(input: { name: string; permissions: readonly ApiKeyPermission[]; accountId?: string }): string;
@@ -111,8 +129,15 @@ function metaOrCreate(db: ReturnType<typeof openDatabase>, key: string, make: ()
   return value;
 }
 
+function chooseControlSecret(given: string | undefined): string {
+  const secret = given ?? process.env[CONTROL_SECRET_ENV] ?? randomBytes(24).toString('base64url');
+  if (secret.length < 16 || !/^[\x21-\x7e]+$/.test(secret)) throw new RangeError('The control secret must be at least 16 printable ASCII characters without spaces.');
+  return secret;
+}
+
 /** Builds the platform on a database: identity, data, faults, routes. Does not listen. */
 export function createPlatform(options: PlatformOptions = {}): Platform {
+  const controlSecret = chooseControlSecret(options.controlSecret);
   const dataDir = resolve(options.dataDir ?? '.wix-local');
   const db = openDatabase(options.db ?? join(dataDir, 'platform.db'));
   registerFilterFunctions(db);
@@ -175,7 +200,10 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const router = new Router();
   registerIdentityRoutes(router, services);
   registerDataRoutes(router, services);
-  registerVeloRoutes(router, services, secrets, options.velo);
+  // The backend's Wix API calls are answered by this platform's own handler, in-process (host/node-routing.ts).
+  let handle: PlatformHandle | undefined;
+  const wixApis = inProcessDispatch((req, res, next) => handle!(req, res, next));
+  registerVeloRoutes(router, services, secrets, options.velo, wixApis);
   const log = new RequestLog();
   const controlRouter = createControlRouter(services, log, () => ({
     siteId,
@@ -183,9 +211,13 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     clientId,
     collections: collections.list().map((c) => ({ id: c.id, displayName: c.displayName, permissions: c.permissions })),
   }));
-  const handle = createHandler(services, router, {
+  const limits = { ...HOST_LIMITS, ...options.limits };
+  handle = createHandler(services, router, {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxUrlBytes: limits.maxUrlBytes,
+    maxHeaderCount: limits.maxHeaderCount,
     controlRoutes: options.controlRoutes ?? true,
+    controlSecret,
     controlRouter,
     log,
     onError: options.onError ?? ((m) => console.error(m)),
@@ -199,7 +231,8 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     owner: ownerMember,
     services,
     log,
-    handle,
+    controlSecret,
+    handle: handle as Platform['handle'],
     createMember: (input) => directory.createMember({ nickname: input.email.split('@')[0]!, ...input }),
     createApiKey: (input) => directory.createApiKey({ name: input.name, accountId: input.accountId ?? accountId, permissions: input.permissions }).key,
     revokeApiKey: (key) => directory.revokeApiKey(key),
@@ -219,16 +252,53 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   };
 }
 
+const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+  HPE_HEADERS_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * Malformed HTTP never reaches the handler: Node reports it as 'clientError'. The client gets a 400 (431 for
+ * oversized headers, 408 for a slow client) in Wix's error shape, and the socket is closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
+  const description = status === 400 ? 'The request is not valid HTTP.' : status === 431 ? 'The request headers are too large.' : 'The request was not received in time.';
+  const code = status === 400 ? 'INVALID_ARGUMENT' : status === 431 ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'DEADLINE_EXCEEDED';
+  const body = JSON.stringify({ message: description, details: { applicationError: { code, description, data: {} } } });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  setTimeout(() => socket.destroy(), 1_000).unref();
+}
+
 /** Starts the platform on HTTPS with its self-signed certificate. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const dataDir = resolve(options.dataDir ?? '.wix-local');
   const tls = await ensureTls(dataDir);
   const platform = createPlatform({ ...options, dataDir });
-  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    void platform.handle(req, res);
-  });
-  // Longer than Node clients' 5 s idle timeout, so the client closes idle sockets first and never writes to a dead one.
-  server.keepAliveTimeout = 10_000;
+  const limits = { ...HOST_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      cert: tls.cert,
+      key: tls.key,
+      // Slow or oversized clients are cut off by Node itself (408 / 431 through 'clientError' below).
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+      // Longer than Node clients' 5 s idle timeout, so the client closes idle sockets first and never writes to a dead one.
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+    },
+    (req, res) => {
+      // handle() never rejects (one error boundary inside); the catch is for the impossible case all the same.
+      platform.handle(req, res).catch((error: unknown) => (options.onError ?? console.error)(redact(`[wix-local] ${String((error as Error)?.stack ?? error)}`)));
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());

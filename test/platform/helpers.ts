@@ -1,7 +1,7 @@
 import { ApiKeyStrategy, createClient, OAuthStrategy } from '@wix/sdk';
 import { collections, items } from '@wix/data';
 import { routeWixApisTo } from '../../demo/platform/host/node-routing.ts';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../demo/platform/index.ts';
+import { CONTROL_SECRET_HEADER, startPlatform, type PlatformOptions, type RunningPlatform } from '../../demo/platform/index.ts';
 
 export interface TestPlatform extends RunningPlatform {
   /** Undoes the wixapis.com routing and stops the server. */
@@ -75,6 +75,16 @@ export async function rawCall(platform: { url: string }, path: string, init: { m
     json = undefined;
   }
   return { status: response.status, json: json as Record<string, any> | undefined, text, headers: response.headers };
+}
+
+/** A call to a `/_platform/*` control route, as the developer's own tools make it: the run's secret and a JSON body. */
+export function controlCall(platform: { url: string; controlSecret: string }, path: string, init: { method?: string; body?: unknown } = {}) {
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  return rawCall(platform, path, {
+    method,
+    headers: { [CONTROL_SECRET_HEADER]: platform.controlSecret },
+    ...(method === 'GET' ? {} : { body: JSON.stringify(init.body ?? {}) }),
+  });
 }
 
 export function adminHeaders(platform: { apiKey: string; siteId: string }) {

@@ -4,7 +4,11 @@ import { randomUUID } from 'node:crypto';
 export interface FaultRule {
   /** HTTP method to match; any when absent. */
   method?: string;
-  /** Path prefix (e.g. '/_api/cloud-data/v2/items') or, starting with '^', a regular expression. */
+  /**
+   * A plain path prefix ('/_api/cloud-data/v2/items'), or a glob matched against the whole path: `*` is any text
+   * within one segment, `**` any number of segments ('/_api/cloud-data/v2/items/*', '/_functions/**'). No regular
+   * expressions: a pattern is matched by a linear scan, never by a user-supplied regex.
+   */
   path?: string;
   /** Added latency before the request is handled. */
   latencyMs?: number;
@@ -19,6 +23,73 @@ export interface FaultRule {
 export interface ActiveFault extends FaultRule {
   id: string;
   hits: number;
+}
+
+/** Longest accepted fault path. */
+export const MAX_FAULT_PATH_LENGTH = 512;
+
+/** `*` within one segment (text without '/'): the two-pointer wildcard match, O(pattern × text), no recursion. */
+function matchSegment(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** The same two-pointer scan over segments, where a `**` segment stands for any number of segments. */
+function matchGlob(pattern: string, path: string): boolean {
+  const ps = pattern.split('/');
+  const ts = path.split('/');
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < ts.length) {
+    if (p < ps.length && ps[p] !== '**' && matchSegment(ps[p]!, ts[t]!)) {
+      p++;
+      t++;
+    } else if (p < ps.length && ps[p] === '**') {
+      star = p++;
+      mark = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < ps.length && ps[p] === '**') p++;
+  return p === ps.length;
+}
+
+/** Whether a fault's `path` (plain prefix, or glob when it holds a `*`) applies to a request path. */
+export function faultPathMatches(pattern: string, path: string): boolean {
+  return pattern.includes('*') ? matchGlob(pattern, path) : path.startsWith(pattern);
+}
+
+/** Why a fault path is refused, or undefined when it is fine. */
+export function faultPathProblem(pattern: string): string | undefined {
+  if (pattern.length > MAX_FAULT_PATH_LENGTH) return `A fault path is at most ${MAX_FAULT_PATH_LENGTH} characters.`;
+  if (!pattern.startsWith('/')) {
+    return `A fault path is a plain prefix or a glob starting with "/", such as "/_api/cloud-data/" or "/_api/cloud-data/v2/items/*" (* is one segment, ** any number); regular expressions are not accepted${pattern.startsWith('^') ? ' any more' : ''}.`;
+  }
+  return undefined;
 }
 
 const STATUS_BODIES: Record<number, { message: string; code: string }> = {
@@ -38,7 +109,10 @@ export class FaultInjector {
     if (rule.latencyMs !== undefined && (!Number.isFinite(rule.latencyMs) || rule.latencyMs < 0 || rule.latencyMs > 60_000)) {
       throw new RangeError('fault latencyMs must be between 0 and 60000');
     }
-    if (rule.path?.startsWith('^')) new RegExp(rule.path); // fail early on a bad pattern
+    if (rule.path !== undefined) {
+      const problem = faultPathProblem(rule.path);
+      if (problem) throw new RangeError(problem);
+    }
     const active: ActiveFault = { ...rule, id: randomUUID(), hits: 0 };
     this.rules.push(active);
     return active;
@@ -63,7 +137,7 @@ export class FaultInjector {
     const rule = this.rules.find((r) => {
       if (r.method && r.method.toUpperCase() !== method) return false;
       if (!r.path) return true;
-      return r.path.startsWith('^') ? new RegExp(r.path).test(path) : path.startsWith(r.path);
+      return faultPathMatches(r.path, path);
     });
     if (!rule) return undefined;
     rule.hits++;

@@ -1,24 +1,55 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { errors, WixApiError } from '../errors.ts';
 import { FaultInjector } from '../faults/faults.ts';
 import { resolveCaller, type Caller } from '../identity/callers.ts';
 import type { PlatformServices } from '../services.ts';
+import { HOST_LIMITS } from './limits.ts';
 import { redact } from './redact.ts';
 import type { RequestLog } from './request-log.ts';
 import { RawResponse, type RequestContext, type Router } from './router.ts';
 
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = HOST_LIMITS.maxBodyBytes;
 
 /** Paths the platform owns. Everything else falls through to the dev server (Vite) or 404s. */
 export const PLATFORM_PATH_PREFIXES = ['/_api/', '/wix-data/', '/oauth2/', '/oauth/', '/iam/', '/redirects-api/', '/headless/', '/_platform/', '/_functions/', '/_functions-dev/', '/_webMethods/'];
 
+/** The control routes' prefix: the developer's alone (no CORS, JSON only, the per-run secret). */
+export const CONTROL_PREFIX = '/_platform/';
+/** The header that carries the per-run control secret on every `/_platform/*` request. */
+export const CONTROL_SECRET_HEADER = 'x-wix-local-control-secret';
+
 const ALLOWED_HEADERS = 'authorization, content-type, x-wix-bi-gateway, x-wix-linguist, x-wix-consistent, wix-site-id, wix-account-id, x-wix-client-artifact-id, commonconfig';
+
+/** What the handler reads of a request: a Node IncomingMessage, or the in-process one of node-routing.ts. */
+export interface PlatformRequest extends Readable {
+  url?: string | undefined;
+  method?: string | undefined;
+  headers: IncomingHttpHeaders;
+  rawHeaders?: string[];
+}
+
+/** What the handler writes to: a Node ServerResponse, or the in-process collector of node-routing.ts. */
+export interface PlatformResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  end(body?: string): unknown;
+  destroy?(error?: Error): unknown;
+}
+
+export type PlatformHandle = (req: PlatformRequest, res: PlatformResponse, next?: () => void) => Promise<void>;
 
 export interface HandlerOptions {
   maxBodyBytes: number;
+  /** Longest request target; 414 above. */
+  maxUrlBytes?: number;
+  /** Most header fields; 431 above. */
+  maxHeaderCount?: number;
   /** Serve the `/_platform/*` control endpoints (faults, clock, request log). On for local use. */
   controlRoutes: boolean;
+  /** Required, in the CONTROL_SECRET_HEADER header, on every control request. */
+  controlSecret: string;
   controlRouter: Router;
   log: RequestLog;
   onError?: (message: string) => void;
@@ -26,7 +57,7 @@ export interface HandlerOptions {
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(req: PlatformRequest, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
@@ -61,7 +92,7 @@ function bodyFromQuery(query: URLSearchParams): unknown {
       throw errors.badRequest('The .r query parameter is not valid base64url JSON.', 'WDE0080');
     }
   }
-  const out: Record<string, string | string[]> = {};
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const key of new Set(query.keys())) {
     const all = query.getAll(key);
     out[key] = key === 'fields' ? all : all[0]!;
@@ -74,7 +105,11 @@ function parseBodyBuffer(raw: Buffer, contentType: string | undefined, path: str
   if (path.startsWith('/_functions')) return raw.toString('utf8');
   if (raw.length === 0) return {};
   const text = raw.toString('utf8');
-  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    const form = Object.create(null) as Record<string, string>;
+    for (const [key, value] of new URLSearchParams(text)) form[key] = value;
+    return form;
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -82,45 +117,133 @@ function parseBodyBuffer(raw: Buffer, contentType: string | undefined, path: str
   }
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+function send(res: PlatformResponse, status: number, body: string, headers: Record<string, string>): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
+/** Percent signs not followed by two hex digits: decodeURIComponent would throw on them further in. */
+const MALFORMED_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
+/** The request target as path and query, without `new URL` (which throws on `//`, `/\` and friends). */
+function splitTarget(target: string): { path: string; search: string } | undefined {
+  // Origin-form only (RFC 9112 §3.2.1). Absolute-form ('https://host/x'), authority-form and '*' are not ours.
+  if (!target.startsWith('/')) return undefined;
+  const q = target.indexOf('?');
+  const hash = target.indexOf('#');
+  const end = hash === -1 ? target.length : hash;
+  return q === -1 || q > end ? { path: target.slice(0, end), search: '' } : { path: target.slice(0, q), search: target.slice(q + 1, end) };
+}
+
+/** Constant-time comparison of the given control secret with the expected one (hashes first: equal lengths). */
+export function controlSecretMatches(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/** The body of an unexpected error: Wix's shape, typed, with the request id to find the log line by. */
+export function internalErrorBody(requestId: string): Record<string, unknown> {
+  const description = `Internal server error (request id ${requestId}). The platform's log has the details.`;
+  return { message: description, details: { applicationError: { code: 'INTERNAL', description, data: { requestId } } } };
+}
+
 /**
  * Builds the Node request handler: CORS, faults, body decoding, routing, Wix error bodies, the request log.
  * `next` (Vite's connect middleware) receives every path the platform does not own.
+ *
+ * One error boundary holds everything a request does (target parsing, fault matching, the handler, logging), and
+ * the returned function never rejects: a caller may `void` it. An unexpected error is a typed 500 with the
+ * request id (body and `x-wix-request-id`), logged once, redacted; the server keeps serving.
  */
-export function createHandler(services: PlatformServices, router: Router, options: HandlerOptions) {
+export function createHandler(services: PlatformServices, router: Router, options: HandlerOptions): PlatformHandle {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const maxUrlBytes = options.maxUrlBytes ?? HOST_LIMITS.maxUrlBytes;
+  const maxHeaderCount = options.maxHeaderCount ?? HOST_LIMITS.maxHeaderCount;
+  const reportError = (requestId: string, method: string, path: string, error: unknown) => {
+    try {
+      options.onError?.(redact(`[wix-local] ${method} ${path.slice(0, 200)} failed (request id ${requestId}): ${(error as Error)?.stack ?? String(error)}`));
+    } catch {
+      // A throwing logger must not take the request (or the process) with it.
+    }
+  };
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, next?: () => void): Promise<void> {
+  async function handleRequest(req: PlatformRequest, res: PlatformResponse, requestId: string, next?: () => void): Promise<void> {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'https://platform.invalid');
-    const path = url.pathname;
-    if (next && !PLATFORM_PATH_PREFIXES.some((p) => path.startsWith(p))) return next();
+    const target = req.url ?? '/';
+    const split = splitTarget(target);
+    const path = split?.path ?? '';
+    const owned = PLATFORM_PATH_PREFIXES.some((p) => path.startsWith(p));
+    if (next && !owned) return next();
 
     const method = (req.method ?? 'GET').toUpperCase();
-    const requestId = randomUUID();
-    const cors: Record<string, string> = {
-      'access-control-allow-origin': typeof req.headers.origin === 'string' ? req.headers.origin : '*',
-      'access-control-allow-headers': ALLOWED_HEADERS,
-      'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-      'access-control-expose-headers': 'x-wix-request-id',
-      'access-control-max-age': '600',
-      vary: 'origin',
+    const isControl = path.startsWith(CONTROL_PREFIX);
+    // The control routes get no CORS header at all: a page of another origin can neither read them nor preflight them.
+    const cors: Record<string, string> = isControl
+      ? {}
+      : {
+          'access-control-allow-origin': typeof req.headers.origin === 'string' ? req.headers.origin : '*',
+          'access-control-allow-headers': ALLOWED_HEADERS,
+          'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+          'access-control-expose-headers': 'x-wix-request-id',
+          'access-control-max-age': '600',
+          vary: 'origin',
+        };
+    const headers = { ...cors, 'x-wix-request-id': requestId };
+    const fail = (error: WixApiError) => {
+      req.resume();
+      send(res, error.status, JSON.stringify(error.toBody()), { ...headers, ...JSON_HEADERS });
+      return error.status;
     };
-    if (method === 'OPTIONS') return send(res, 204, '', cors);
 
-    const isControl = path.startsWith('/_platform/');
-    if (isControl && !options.controlRoutes) return send(res, 404, '{}', { ...cors, 'content-type': 'application/json' });
+    // Checks on the request itself, before anything reads it.
+    if (target.length > maxUrlBytes) {
+      fail(new WixApiError(414, `The request target is longer than ${maxUrlBytes} bytes.`, { code: 'URI_TOO_LONG' }));
+      return;
+    }
+    if (!split) {
+      fail(errors.badRequest('The request target must be a path starting with "/".', 'INVALID_ARGUMENT'));
+      return;
+    }
+    if (MALFORMED_PERCENT.test(split.path)) {
+      fail(errors.badRequest('The request path has a malformed percent-encoding.', 'INVALID_ARGUMENT'));
+      return;
+    }
+    if (req.rawHeaders && req.rawHeaders.length / 2 > maxHeaderCount) {
+      fail(new WixApiError(431, `The request has more than ${maxHeaderCount} header fields.`, { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE' }));
+      return;
+    }
+
+    if (isControl) {
+      if (!options.controlRoutes) {
+        fail(errors.notFound(`No API at ${method} ${path}.`));
+        return;
+      }
+      const given = req.headers[CONTROL_SECRET_HEADER];
+      if (typeof given !== 'string' || given.length === 0) {
+        fail(errors.unauthenticated(`The platform's control routes need the per-run control secret in the ${CONTROL_SECRET_HEADER} header (the CLI prints it).`));
+        return;
+      }
+      if (!controlSecretMatches(given, options.controlSecret)) {
+        fail(errors.forbidden('The control secret is not this run\'s.'));
+        return;
+      }
+      if (method !== 'GET' && method !== 'HEAD' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+        fail(new WixApiError(415, 'The control routes accept application/json bodies only.', { code: 'UNSUPPORTED_MEDIA_TYPE' }));
+        return;
+      }
+    } else if (method === 'OPTIONS') {
+      return send(res, 204, '', cors);
+    }
 
     let caller: Caller | undefined;
     let status = 500;
     let faultNote: string | undefined;
     let grant: string | undefined;
-    const headers = { ...cors, 'x-wix-request-id': requestId };
+    const query = new URLSearchParams(split.search);
     try {
       const fault = isControl ? undefined : services.faults.take(method, path);
       if (fault?.latencyMs) {
@@ -131,19 +254,19 @@ export function createHandler(services: PlatformServices, router: Router, option
         faultNote = `status ${fault.status}`;
         status = fault.status;
         req.resume();
-        return send(res, status, JSON.stringify(FaultInjector.bodyFor(status)), { ...headers, 'content-type': 'application/json' });
+        return send(res, status, JSON.stringify(FaultInjector.bodyFor(status)), { ...headers, ...JSON_HEADERS });
       }
       if (fault?.malformedBody) {
         faultNote = 'malformed body';
         status = 200;
         req.resume();
-        return send(res, 200, '{"dataItems":[{"id":"trunc', { ...headers, 'content-type': 'application/json' });
+        return send(res, 200, '{"dataItems":[{"id":"trunc', { ...headers, ...JSON_HEADERS });
       }
 
       let body: unknown;
       if ((method === 'GET' || method === 'DELETE') && !path.startsWith('/_functions')) {
         req.resume();
-        body = bodyFromQuery(url.searchParams);
+        body = bodyFromQuery(query);
       } else {
         try {
           body = parseBodyBuffer(await readBody(req, options.maxBodyBytes), req.headers['content-type'], path);
@@ -154,18 +277,19 @@ export function createHandler(services: PlatformServices, router: Router, option
       }
       if (path === '/oauth2/token' && body && typeof body === 'object') {
         const b = body as Record<string, unknown>;
-        grant = String(b['grantType'] ?? b['grant_type'] ?? '');
+        const g = (Object.hasOwn(b, 'grantType') ? b['grantType'] : Object.hasOwn(b, 'grant_type') ? b['grant_type'] : '') ?? '';
+        grant = typeof g === 'string' ? g.slice(0, 64) : '';
       }
 
       const match = (isControl ? options.controlRouter : router).match(method, path);
-      if (match === undefined) throw errors.notFound(`No API at ${method} ${path}.`);
-      if (match === 'method-not-allowed') throw new WixApiError(405, `${method} is not allowed on ${path}.`, { code: 'METHOD_NOT_ALLOWED' });
+      if (match === undefined) throw errors.notFound(`No API at ${method} ${path.slice(0, 200)}.`);
+      if (match === 'method-not-allowed') throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
 
       let callerPromise: Promise<Caller> | undefined;
       const ctx: RequestContext = {
         method,
         path,
-        query: url.searchParams,
+        query,
         headers: req.headers,
         body,
         params: match.params,
@@ -182,27 +306,46 @@ export function createHandler(services: PlatformServices, router: Router, option
         return send(res, result.status, result.body, { ...headers, ...result.headers });
       }
       status = 200;
-      return send(res, 200, JSON.stringify(result ?? {}), { ...headers, 'content-type': 'application/json' });
+      return send(res, 200, JSON.stringify(result ?? {}), { ...headers, ...JSON_HEADERS });
     } catch (error) {
       if (error instanceof WixApiError) {
         status = error.status;
-        return send(res, status, JSON.stringify(error.toBody()), { ...headers, 'content-type': 'application/json' });
+        return send(res, status, JSON.stringify(error.toBody()), { ...headers, ...JSON_HEADERS });
       }
       status = 500;
-      options.onError?.(redact(`[wix-local] ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`));
-      return send(res, 500, JSON.stringify({ message: '', details: {} }), { ...headers, 'content-type': 'application/json' });
+      reportError(requestId, method, path, error);
+      return send(res, 500, JSON.stringify(internalErrorBody(requestId)), { ...headers, ...JSON_HEADERS });
     } finally {
       if (!isControl) {
         options.log.add({
           time: new Date(services.clock.now()).toISOString(),
           method,
-          path,
+          path: path.slice(0, 500),
           status,
           role: caller?.kind ?? 'none',
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           ...(grant ? { grant } : {}),
           ...(faultNote ? { fault: faultNote } : {}),
         });
+      }
+    }
+  }
+
+  return async function handle(req, res, next) {
+    const requestId = randomUUID();
+    try {
+      await handleRequest(req, res, requestId, next);
+    } catch (error) {
+      // The last line of defence: whatever escaped (the log, a fault rule, a throwing `next`) is one typed 500.
+      reportError(requestId, String(req.method ?? '?'), String(req.url ?? '?'), error);
+      try {
+        if (!res.headersSent) {
+          send(res, 500, JSON.stringify(internalErrorBody(requestId)), { ...JSON_HEADERS, 'x-wix-request-id': requestId });
+        } else {
+          res.destroy?.();
+        }
+      } catch {
+        // The socket is gone; nothing left to answer.
       }
     }
   };

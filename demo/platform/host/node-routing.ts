@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import type { PlatformHandle, PlatformRequest, PlatformResponse } from './handler.ts';
 
 /** The hosts the official SDK calls. Production code keeps these URLs; only this routing changes where they land. */
 export const WIX_API_HOSTS = ['www.wixapis.com', 'edge.wixapis.com'] as const;
@@ -11,6 +15,29 @@ export interface RoutingTarget {
 }
 
 type FetchFn = typeof globalThis.fetch;
+/** Answers one wixapis.com request (method, URL with the Wix host, headers, body). */
+type Send = (url: URL, method: string, headers: Headers, body: Buffer | undefined) => Promise<Response>;
+/** A platform that answers wixapis.com requests in-process. */
+export type WixApiDispatch = (request: Request) => Promise<Response>;
+
+const isWixApiHost = (hostname: string) => (WIX_API_HOSTS as readonly string[]).includes(hostname);
+
+/** The URL a fetch call targets, without constructing a Request (which would take a Request input's body). */
+function targetOf(input: Parameters<FetchFn>[0]): URL | undefined {
+  try {
+    return new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  } catch {
+    return undefined;
+  }
+}
+
+// On globalThis, like the Velo call context: Vite's config bundle and the tsx-loaded modules may hold two copies
+// of this file, and both must see the platform that started the backend call.
+const KEY = Symbol.for('wix-session-elements.platform-routing');
+const CONTEXT_AWARE = Symbol.for('wix-session-elements.platform-routing.fetch');
+const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<WixApiDispatch> | undefined>;
+/** The platform whose backend call is running: its Wix API calls go to it, whatever fetch routing is installed. */
+export const platformRouting: AsyncLocalStorage<WixApiDispatch> = (holder[KEY] ??= new AsyncLocalStorage<WixApiDispatch>());
 
 /**
  * Sends one request to the platform over node:https, trusting only the platform's certificate.
@@ -55,31 +82,128 @@ function forward(target: URL, ca: string, original: URL, method: string, headers
   });
 }
 
+/** A wixapis.com request through `send`, following redirects within the routed hosts unless the caller asked to see them. */
+async function sendRouted(request: Request, url: URL, send: Send, original: FetchFn): Promise<Response> {
+  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : Buffer.from(await request.arrayBuffer());
+  let response = await send(url, request.method, request.headers, body && body.length ? body : undefined);
+  for (let hops = 0; hops < 5 && request.redirect === 'follow' && [301, 302, 303, 307, 308].includes(response.status); hops++) {
+    const location = response.headers.get('location');
+    if (!location) break;
+    const next = new URL(location, url);
+    if (!isWixApiHost(next.hostname)) return original(next, { method: 'GET' });
+    response = await send(next, 'GET', new Headers(), undefined);
+  }
+  return response;
+}
+
+/** The request and response objects the handler needs, in memory: no socket, no TLS, nothing leaves the process. */
+class CollectedResponse implements PlatformResponse {
+  headersSent = false;
+  status = 500;
+  headers = new Headers();
+  body = '';
+  private done!: () => void;
+  readonly finished = new Promise<void>((r) => (this.done = r));
+  writeHead(status: number, headers: Record<string, string | number>): this {
+    this.headersSent = true;
+    this.status = status;
+    for (const [k, v] of Object.entries(headers)) this.headers.set(k, String(v));
+    return this;
+  }
+  end(body = ''): this {
+    this.body = body;
+    this.done();
+    return this;
+  }
+  destroy(): void {
+    this.done();
+  }
+}
+
+/** Runs one request through a platform's handler in-process and returns the answer as a fetch Response. */
+export function inProcessSend(handle: PlatformHandle): Send {
+  return async (url, method, headers, body) => {
+    const incoming: IncomingHttpHeaders = {};
+    const rawHeaders: string[] = [];
+    headers.forEach((value, key) => {
+      incoming[key] = value;
+      rawHeaders.push(key, value);
+    });
+    incoming.host = url.host;
+    if (body) incoming['content-length'] = String(body.length);
+    const req = Object.assign(Readable.from(body ? [body] : []), {
+      url: url.pathname + url.search,
+      method,
+      headers: incoming,
+      rawHeaders,
+      socket: { remoteAddress: '127.0.0.1' },
+    }) as PlatformRequest;
+    const res = new CollectedResponse();
+    await handle(req, res);
+    await res.finished;
+    const payload = res.status === 204 || res.status === 304 ? null : res.body;
+    return new Response(payload, { status: res.status, headers: res.headers });
+  };
+}
+
+/** The wixapis.com dispatch of one platform: every call is answered by its handler, in-process. */
+export function inProcessDispatch(handle: PlatformHandle): WixApiDispatch {
+  const send = inProcessSend(handle);
+  return (request) => sendRouted(request, new URL(request.url), send, globalThis.fetch);
+}
+
+/**
+ * Makes `globalThis.fetch` consult the platform context (once per process; again if someone replaced fetch with
+ * a function that does not). Inside a platform's backend call, www/edge.wixapis.com go to that platform; anything
+ * else, and any call outside a backend call, goes on to the fetch underneath unchanged.
+ */
+export function ensurePlatformRouting(): void {
+  const current = globalThis.fetch as FetchFn & { [CONTEXT_AWARE]?: true };
+  if (current[CONTEXT_AWARE]) return;
+  const routed = Object.assign(
+    async (input: Parameters<FetchFn>[0], init?: Parameters<FetchFn>[1]): Promise<Response> => {
+      const dispatch = platformRouting.getStore();
+      const target = dispatch ? targetOf(input) : undefined;
+      if (dispatch && target && isWixApiHost(target.hostname)) return dispatch(new Request(input, init));
+      return current(input, init);
+    },
+    { [CONTEXT_AWARE]: true as const },
+  );
+  globalThis.fetch = routed as FetchFn;
+}
+
+/**
+ * Runs `body` as a call of the platform behind `dispatch`: the Wix API calls it makes (the backend's ApiKeyStrategy,
+ * wix-data, the SDK's token endpoints) are answered by that platform, by construction, however it was started.
+ * Several platforms in one process never mix: each call carries its own.
+ */
+export function runWithinPlatform<T>(dispatch: WixApiDispatch, body: () => T): T {
+  ensurePlatformRouting();
+  return platformRouting.run(dispatch, body);
+}
+
 /**
  * Routes `https://www.wixapis.com/*` and `https://edge.wixapis.com/*` to a running local platform by
  * wrapping `globalThis.fetch` (the SDK's token endpoints use the global fetch; reference §5), like
- * Firebase's *_EMULATOR_HOST. Other URLs pass through untouched. Returns a function that undoes it.
+ * Firebase's *_EMULATOR_HOST. Other URLs pass through untouched. For code outside any backend call (tests,
+ * scripts); a backend call inside a platform still goes to its own platform. Returns a function that undoes it.
  */
 export function routeWixApisTo(target: RoutingTarget): () => void {
   const original: FetchFn = globalThis.fetch;
   const platformUrl = new URL(target.url);
+  const send: Send = (url, method, headers, body) => forward(platformUrl, target.ca, url, method, headers, body);
 
-  const routed: FetchFn = async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (!(WIX_API_HOSTS as readonly string[]).includes(url.hostname)) return original(input, init);
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : Buffer.from(await request.arrayBuffer());
-    let response = await forward(platformUrl, target.ca, url, request.method, request.headers, body && body.length ? body : undefined);
-    // Follow redirects within the routed hosts unless the caller asked to see them.
-    for (let hops = 0; hops < 5 && request.redirect === 'follow' && [301, 302, 303, 307, 308].includes(response.status); hops++) {
-      const location = response.headers.get('location');
-      if (!location) break;
-      const next = new URL(location, url);
-      if (!(WIX_API_HOSTS as readonly string[]).includes(next.hostname)) return original(next, { method: 'GET' });
-      response = await forward(platformUrl, target.ca, next, 'GET', new Headers(), undefined);
-    }
-    return response;
-  };
+  const routed = Object.assign(
+    async (input: Parameters<FetchFn>[0], init?: Parameters<FetchFn>[1]): Promise<Response> => {
+      const target = targetOf(input);
+      if (!target || !isWixApiHost(target.hostname)) return original(input, init);
+      const request = new Request(input, init);
+      const dispatch = platformRouting.getStore();
+      if (dispatch) return dispatch(request);
+      return sendRouted(request, new URL(request.url), send, original);
+    },
+    { [CONTEXT_AWARE]: true as const },
+  ) as FetchFn;
   globalThis.fetch = routed;
   return () => {
     if (globalThis.fetch === routed) globalThis.fetch = original;

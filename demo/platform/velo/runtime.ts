@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errors, WixApiError } from '../errors.ts';
+import { runWithinPlatform, type WixApiDispatch } from '../host/node-routing.ts';
 import { redact } from '../host/redact.ts';
 import { RawResponse, type RequestContext, type Router } from '../host/router.ts';
 import type { Caller } from '../identity/callers.ts';
@@ -63,8 +64,10 @@ class MinuteLimiter {
  * The Velo runtime: web methods over a local RPC endpoint (`POST /_webMethods/<module>.web/<name>` with
  * `{ args: [...] }`, answered `{ result }`), and HTTP functions at `/_functions/<name>` and `/_functions-dev/<name>`.
  * The caller's identity comes from its session token; permissions, the 14 s limit and the rate limit apply.
+ * With `wixApis`, each call runs inside that platform's routing context: the backend's calls to www/edge.wixapis.com
+ * are answered by this platform in-process, however it was started (CLI, startPlatform, createPlatform, Vite).
  */
-export function registerVeloRoutes(router: Router, services: PlatformServices, secrets: SecretsVault, options: VeloOptions = {}): void {
+export function registerVeloRoutes(router: Router, services: PlatformServices, secrets: SecretsVault, options: VeloOptions = {}, wixApis?: WixApiDispatch): void {
   const backendDir = resolve(options.backendDir ?? 'velo-backend');
   const load = options.loadModule ?? nodeModuleLoader(backendDir);
   const timeoutMs = options.timeoutMs ?? 14_000;
@@ -81,7 +84,8 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
       timer = setTimeout(() => reject(new WixApiError(504, `${functionName} did not finish within ${timeoutMs / 1000} s.`, { code: 'DEADLINE_EXCEEDED' })), timeoutMs);
     });
     try {
-      return await Promise.race([veloCalls.run({ caller, elevated: false, functionName, runtime }, body), timeout]);
+      const call = () => veloCalls.run({ caller, elevated: false, functionName, runtime }, body);
+      return await Promise.race([wixApis ? runWithinPlatform(wixApis, call) : call(), timeout]);
     } finally {
       clearTimeout(timer);
     }
