@@ -1,0 +1,91 @@
+/**
+ * Fuzz: the Data Items v2 surface under hostile keys, filters, projections and sort lists (issue 10, findings 1, 3, 8).
+ * Every case goes through `attack()`: typed answer, nothing escaped, prototypes untouched, refused = data unchanged,
+ * and a normal query still answers. FUZZ_RUNS=N for a long run; FUZZ_SEED/FUZZ_PATH replay a printed failure.
+ */
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { anyJson, deepFilterJson, fieldsList, filter, hostileData, hostilePath, sortList, toJson } from './fuzz/arbitraries.ts';
+import { attack, check, JSON_HEADERS, MEMBER_NOTES, OPEN, params, PRODUCTS, send, type Role, type Target, startTarget } from './fuzz/harness.ts';
+
+const PREFIXES = ['/_api/cloud-data/v2', '/wix-data/v2'] as const;
+let t: Target;
+
+before(async () => {
+  t = await startTarget();
+});
+after(async () => {
+  await t.stop();
+});
+
+const prefix = fc.constantFrom(...PREFIXES);
+const writer = fc.constantFrom<Role>('visitor', 'member', 'owner', 'apiKey');
+const collection = fc.constantFrom(OPEN, MEMBER_NOTES, PRODUCTS);
+
+function post(role: Role, path: string, body: string) {
+  return () => send(t.p, 'POST', path, { ...JSON_HEADERS, ...t.auth(role) }, body);
+}
+function getWithR(role: Role, path: string, body: unknown) {
+  return () => send(t.p, 'GET', `${path}?.r=${Buffer.from(toJson(body)).toString('base64url')}`, t.auth(role));
+}
+
+describe('fuzz: Data Items v2 with hostile keys', () => {
+  it('item data with prototype, unicode, empty, dotted and very long keys at any depth: written, then read back through hostile projections', async () => {
+    await check(
+      'hostile item data',
+      fc.asyncProperty(prefix, writer, collection, hostileData, fc.array(hostilePath, { minLength: 1, maxLength: 4 }), fc.boolean(), async (pre, role, c, data, fields, viaGet) => {
+        const inserted = await attack(t, `insert ${toJson(data).slice(0, 200)} as ${role} into ${c}`, post(role, `${pre}/items`, `{"dataCollectionId":${toJson(c)},"dataItem":{"data":${toJson(data)}}}`), `${pre}/items`);
+        const id = inserted.status === 200 ? (JSON.parse(inserted.text) as { dataItem?: { id?: string } }).dataItem?.id : undefined;
+        const query = { dataCollectionId: c, query: { fields, ...(id ? { filter: { _id: id } } : {}) } };
+        await attack(t, `query fields ${toJson(fields)} as ${role}`, viaGet ? getWithR(role, `${pre}/items/query`, query) : post(role, `${pre}/items/query`, toJson(query)), `${pre}/items/query`);
+        if (id) {
+          await attack(t, `get ${id} fields ${toJson(fields)} as ${role}`, post(role, `${pre}/items/get`, toJson({ dataCollectionId: c, dataItemId: id, fields })), `${pre}/items/get`);
+          await attack(t, `update ${id} as ${role}`, post(role, `${pre}/items/update`, `{"dataCollectionId":${toJson(c)},"dataItem":{"id":${toJson(id)},"data":${toJson(data)}}}`), `${pre}/items/update`);
+          await attack(t, `save as ${role}`, post(role, `${pre}/items/save`, `{"dataCollectionId":${toJson(c)},"dataItem":{"data":${toJson(data)}}}`), `${pre}/items/save`);
+        }
+        await attack(t, `distinct ${fields[0]} as ${role}`, post(role, `${pre}/items/query-distinct-values`, toJson({ dataCollectionId: c, fieldName: fields[0] })), `${pre}/items/query-distinct-values`);
+        await attack(t, `bulk insert as ${role}`, post(role, `${pre}/bulk/items/insert`, `{"dataCollectionId":${toJson(c)},"dataItems":[{"data":${toJson(data)}},{"data":${toJson(data)}}]}`), `${pre}/bulk/items/insert`);
+      }),
+      params(25),
+    );
+  });
+
+  it('nested filters ($and/$or/$not, every operator, hostile operands) on query, count, distinct, conditional update and remove', async () => {
+    await check(
+      'hostile filters',
+      fc.asyncProperty(prefix, writer, collection, filter, sortList, hostilePath, async (pre, role, c, f, sort, fieldName) => {
+        const shortSort = sort.slice(0, 6);
+        await attack(t, `query filter ${toJson(f)?.slice(0, 300)} sort ${toJson(shortSort)} as ${role}`, post(role, `${pre}/items/query`, toJson({ dataCollectionId: c, query: { filter: f, sort: shortSort } })), `${pre}/items/query`);
+        await attack(t, `count filter ${toJson(f)?.slice(0, 300)} as ${role}`, post(role, `${pre}/items/count`, toJson({ dataCollectionId: c, filter: f })), `${pre}/items/count`);
+        await attack(t, `distinct ${fieldName} filter as ${role}`, post(role, `${pre}/items/query-distinct-values`, toJson({ dataCollectionId: c, fieldName, filter: f, order: 'ASC' })), `${pre}/items/query-distinct-values`);
+        await attack(t, `update with condition as ${role}`, post(role, `${pre}/items/update`, toJson({ dataCollectionId: c, dataItem: { id: 'no-such-item', data: { title: 'x' } }, condition: { filter: f } })), `${pre}/items/update`);
+        await attack(t, `remove with condition as ${role}`, post(role, `${pre}/items/remove`, toJson({ dataCollectionId: c, dataItemId: 'no-such-item', condition: { filter: f } })), `${pre}/items/remove`);
+      }),
+      params(40),
+    );
+  });
+
+  it('fields and sort lists of any length (up to 250,000 fields and 20,000 sort terms) and filters up to 20,000 deep or 50,000 wide answer 200 or a typed 400', async () => {
+    await check(
+      'long fields/sort lists',
+      fc.asyncProperty(prefix, fc.constantFrom<Role>('visitor', 'apiKey'), fieldsList, sortList, deepFilterJson, async (pre, role, fields, sort, deep) => {
+        await attack(t, `query ${fields.length} fields, ${sort.length} sort terms as ${role}`, post(role, `${pre}/items/query`, toJson({ dataCollectionId: PRODUCTS, query: { fields, sort, paging: { limit: 5 } } })), `${pre}/items/query`);
+        await attack(t, `deep/wide filter ${deep.slice(0, 60)}… (${deep.length} chars) as ${role}`, post(role, `${pre}/items/count`, `{"dataCollectionId":"${PRODUCTS}","filter":${deep}}`), `${pre}/items/count`);
+      }),
+      params(8),
+    );
+  });
+
+  it('random JSON bodies on every data route, as every caller', async () => {
+    const routes = ['/items', '/items/query', '/items/get', '/items/update', '/items/save', '/items/remove', '/items/truncate', '/items/count', '/items/query-distinct-values', '/bulk/items/insert', '/bulk/items/save', '/bulk/items/update', '/bulk/items/remove', '/collections', '/items/aggregate'];
+    await check(
+      'random data bodies',
+      fc.asyncProperty(prefix, fc.constantFrom(...routes), fc.constantFrom<Role>('none', 'visitor', 'member', 'owner', 'apiKey'), anyJson, async (pre, route, role, body) => {
+        // Truncate only ever reaches the fuzz suite's own open collection.
+        const safe = route === '/items/truncate' && body && typeof body === 'object' && (body as { dataCollectionId?: unknown }).dataCollectionId !== OPEN ? { ...body, dataCollectionId: OPEN } : body;
+        await attack(t, `POST ${route} ${toJson(safe)?.slice(0, 300)} as ${role}`, post(role, `${pre}${route}`, toJson(safe) ?? 'null'), `${pre}${route}`);
+      }),
+      params(60),
+    );
+  });
+});
