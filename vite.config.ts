@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
-import { routeWixApisTo } from './demo/platform/host/node-routing.ts';
 import { ensureTls } from './demo/platform/host/tls.ts';
-import { createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './demo/platform/index.ts';
+import { CONTROL_SECRET_HEADER, createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './demo/platform/index.ts';
 
 /** The Velo module names the backend imports, resolved to the local platform's implementations (as tsconfig paths do for Node). */
 const VELO_ALIASES = Object.fromEntries(
@@ -51,6 +50,9 @@ let devServer: ViteDevServer | undefined;
 /** The dev server's root is demo/, so backend modules are loaded by absolute path. */
 const backendModule = (name: string) => `/@fs${new URL(`./velo-backend/${name}.ts`, import.meta.url).pathname}`;
 
+/** The meta tag through which the demo pages (same origin only) get the control secret. */
+const CONTROL_SECRET_META = 'wix-local-control-secret';
+
 function localWixPlatform(): Plugin {
   let platform: Platform | undefined;
   return {
@@ -58,25 +60,34 @@ function localWixPlatform(): Plugin {
     apply: 'serve',
     configureServer(server) {
       devServer = server;
-      // Backend modules load through Vite's SSR loader, so the Velo aliases above apply to them.
+      // Backend modules load through Vite's SSR loader, so the Velo aliases above apply to them. The backend's
+      // Wix API calls (ApiKeyStrategy on https://www.wixapis.com) are answered by this platform in-process.
+      // The control secret: $WIX_LOCAL_CONTROL_SECRET when set (the e2e tests set it), else a random one.
       platform = createPlatform({ dataDir: DATA_DIR, seed: 'demo', velo: { loadModule: (name) => server.ssrLoadModule(backendModule(name)) } });
       const p = platform;
-      server.middlewares.use((req, res, next) => void p.handle(req, res, next));
+      // handle() never rejects; the catch only keeps a broken promise from becoming an unhandled rejection.
+      server.middlewares.use((req, res, next) => {
+        p.handle(req, res, next).catch((error: unknown) => server.config.logger.error(String(error)));
+      });
       server.httpServer?.once('listening', () => {
-        // The backend's ApiKeyStrategy calls https://www.wixapis.com: route it to this server, where the platform is mounted.
         const address = server.httpServer?.address();
         if (address && typeof address === 'object') {
           const origin = `https://localhost:${address.port}`;
-          routeWixApisTo({ url: origin, ca: readFileSync(`${DATA_DIR}/tls/cert.pem`, 'utf8') });
           // The OAuth backend's redirect URI and the authorize page the browser opens are on this server.
           p.secrets.set('OAUTH_SITE_URL', origin);
           p.secrets.set('OAUTH_ISSUER', origin);
         }
         server.config.logger.info(
-          `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n`,
+          `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n  Control secret (${CONTROL_SECRET_HEADER} on /_platform/*): ${p.controlSecret}\n`,
         );
       });
       server.httpServer?.once('close', () => p.close());
+    },
+    // The demo pages drive the control routes (faults, request log): they get the run's secret in their own HTML,
+    // which no other origin can read (no CORS on this server, see below), never in a module script.
+    transformIndexHtml() {
+      if (!platform) return [];
+      return [{ tag: 'meta', attrs: { name: CONTROL_SECRET_META, content: platform.controlSecret }, injectTo: 'head-prepend' }];
     },
   };
 }
@@ -85,7 +96,10 @@ export default defineConfig(async () => {
   const tls = await ensureTls(DATA_DIR);
   return {
     root: 'demo',
-    server: { https: { cert: tls.cert, key: tls.key }, port: 5173, strictPort: false, host: 'localhost' },
+    // cors: false. Vite's default lets any localhost origin read every response, the demo HTML (which holds the
+    // control secret) included; the demo is same-origin, and the platform sends its own CORS headers on the Wix
+    // API paths (never on /_platform/*).
+    server: { https: { cert: tls.cert, key: tls.key }, port: 5173, strictPort: false, host: 'localhost', cors: false },
     preview: { https: { cert: tls.cert, key: tls.key } },
     envPrefix: 'VITE_',
     resolve: { alias: VELO_ALIASES },

@@ -10,8 +10,6 @@ import { PLATFORM_PATH_PREFIXES } from './demo/platform/host/handler.ts';
 import { seedBrowserFixtures } from './test/elements/fixtures/seed.ts';
 import { seedTableFixtures } from './test/elements/fixtures/table-seed.ts';
 import { seedFormFixtures } from './test/elements/fixtures/form-seed.ts';
-import { routeWixApisTo } from './demo/platform/host/node-routing.ts';
-import { readFileSync } from 'node:fs';
 
 await ensureTls('.wix-local');
 const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir: '.wix-local', onError: () => {} });
@@ -21,12 +19,17 @@ seedFormFixtures(platform);
 
 const chromium = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 
-/** Koa middleware: platform paths go to the platform, everything else to the test server. */
+/** Koa middleware: platform paths go to the platform, everything else to the test server. handle() never rejects. */
 const mountPlatform = async (ctx, next) => {
   if (!PLATFORM_PATH_PREFIXES.some((prefix) => ctx.path.startsWith(prefix))) return next();
   ctx.respond = false;
   await platform.handle(ctx.req, ctx.res);
 };
+
+/** The test page carries the run's control secret in its own HTML (test/elements/helpers.ts reads it), as the demo does. */
+const escapeAttr = (value) => value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+const testRunnerHtml = (testFramework) =>
+  `<!doctype html><html><head><meta name="wix-local-control-secret" content="${escapeAttr(platform.controlSecret)}"></head><body><script type="module" src="${testFramework}"></script></body></html>`;
 
 export default {
   files: ['test/elements/**/*.test.ts'],
@@ -39,14 +42,15 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 120_000,
   middleware: [mountPlatform],
+  testRunnerHtml,
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     {
-      // The backend modules (web methods, HTTP functions) call https://www.wixapis.com: send that to this server.
-      name: 'route-wixapis-to-test-server',
+      // The backend modules' calls to https://www.wixapis.com are answered by the platform in-process (its Velo
+      // runtime routes them); the OAuth backend's redirect URI and authorize page are on this server.
+      name: 'oauth-urls-on-test-server',
       serverStart({ config }) {
         const origin = `https://localhost:${config.port}`;
-        routeWixApisTo({ url: origin, ca: readFileSync('.wix-local/tls/cert.pem', 'utf8') });
         platform.secrets.set('OAUTH_SITE_URL', origin);
         platform.secrets.set('OAUTH_ISSUER', origin);
       },

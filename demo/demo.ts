@@ -5,6 +5,7 @@ import '../elements/member-gate/define.ts';
 import type { WixDataList } from '../elements/data-list/data-list.ts';
 import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
 import { bindAccountBar } from './host/account-bar.ts';
+import { controlFetch, platformClientId } from './velo-page/control-client.ts';
 
 interface LogEntry { seq: number; method: string; path: string; status: number; role: string; grant?: string; fault?: string }
 
@@ -12,8 +13,7 @@ const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelect
 const cell = (value: string, className = '') => Object.assign(document.createElement('td'), { textContent: value, className });
 
 routeWixApisToPage();
-const info = (await (await fetch('/_platform/info')).json()) as { clientId: string };
-const host = new DemoWixHost(info.clientId);
+const host = new DemoWixHost(await platformClientId());
 // The Velo section (an iframe) takes its page session from the host, as page code on a Wix site would.
 (window as unknown as { demoHost: DemoWixHost }).demoHost = host;
 const veloFrame = $<HTMLIFrameElement>('#velo-site');
@@ -42,10 +42,10 @@ document.addEventListener('wix-item-select', (event) => {
 
 // Faults, through the platform's control routes.
 const faults: Record<string, () => Promise<Response>> = {
-  latency: () => fetch('/_platform/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/_api/cloud-data/', latencyMs: 400 }) }),
-  expire: () => fetch('/_platform/expire-tokens', { method: 'POST' }),
-  429: () => fetch('/_platform/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/_api/cloud-data/v2/items/query', status: 429, times: 1 }) }),
-  clear: () => fetch('/_platform/faults', { method: 'DELETE' }),
+  latency: () => controlFetch('/_platform/faults', { body: { path: '/_api/cloud-data/', latencyMs: 400 } }),
+  expire: () => controlFetch('/_platform/expire-tokens', { method: 'POST' }),
+  429: () => controlFetch('/_platform/faults', { body: { path: '/_api/cloud-data/v2/items/query', status: 429, times: 1 } }),
+  clear: () => controlFetch('/_platform/faults', { method: 'DELETE' }),
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-fault]')) {
   button.addEventListener('click', () => void faults[button.dataset['fault']!]?.());
@@ -56,7 +56,7 @@ const shortPath = (path: string) =>
   path.replace('/_api/cloud-data/v2/', 'data/').replace('/_api/iam/authentication/v2/', 'iam/').replace('/_api/redirects-api/v1/', 'redirects/').replace(/^\//, '');
 let lastSeq = 0;
 async function pollLog() {
-  const r = await fetch(`/_platform/requests?since=${lastSeq}`);
+  const r = await controlFetch(`/_platform/requests?since=${lastSeq}`);
   const { requests } = (await r.json()) as { requests: LogEntry[] };
   const body = $('#log tbody');
   for (const e of requests) {

@@ -3,13 +3,13 @@
 import type { WixDataTable } from '../../elements/data-table/data-table.ts';
 import { DemoWixHost, routeWixApisToPage } from '../host/wix-host.ts';
 import { bindAccountBar } from '../host/account-bar.ts';
+import { controlFetch, platformClientId } from '../velo-page/control-client.ts';
 import { SPECIMENS, type SpecimenName } from './specimens.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
 routeWixApisToPage();
-const info = (await (await fetch('/_platform/info')).json()) as { clientId: string };
-const host = new DemoWixHost(info.clientId);
+const host = new DemoWixHost(await platformClientId());
 // The Velo frames take their page session from the host, as page code on a Wix site would.
 (window as unknown as { demoHost: DemoWixHost }).demoHost = host;
 
@@ -45,8 +45,7 @@ $<HTMLInputElement>('#dark').addEventListener('change', (event) => {
 });
 
 // Faults, through the platform's control routes: the error states are the platform's real answers.
-const addFault = (rule: Record<string, unknown>) =>
-  fetch('/_platform/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+const addFault = (rule: Record<string, unknown>) => controlFetch('/_platform/faults', { body: rule });
 $('#fail-query').addEventListener('click', async () => {
   await addFault({ path: '/_api/cloud-data/v2/items/query', status: 500, times: 1 });
   $<WixDataTable>('#table-widget').refresh();
@@ -57,6 +56,6 @@ $('#fail-action').addEventListener('click', async () => {
   $('#fault-note').textContent = 'The next action (either host) answers 500: run one to see its error state.';
 });
 $('#clear-faults').addEventListener('click', async () => {
-  await fetch('/_platform/faults', { method: 'DELETE' });
+  await controlFetch('/_platform/faults', { method: 'DELETE' });
   $('#fault-note').textContent = 'Faults cleared.';
 });

@@ -8,8 +8,8 @@ export async function pageSession(): Promise<TokenGetter> {
   const parentHost = (window.parent as unknown as { demoHost?: { token(): Promise<string> } }).demoHost;
   if (parentHost) return () => parentHost.token();
   // Opened on its own: play the host's part for this page (route the SDK's token calls here).
-  const [{ OAuthStrategy }, { routeWixApisToPage }] = await Promise.all([import('@wix/sdk'), import('../host/wix-host.ts')]);
+  const [{ OAuthStrategy }, { routeWixApisToPage }, { platformClientId }] = await Promise.all([import('@wix/sdk'), import('../host/wix-host.ts'), import('./control-client.ts')]);
   routeWixApisToPage();
-  const own = createClient({ auth: OAuthStrategy({ clientId: ((await (await fetch('/_platform/info')).json()) as { clientId: string }).clientId }) });
+  const own = createClient({ auth: OAuthStrategy({ clientId: await platformClientId() }) });
   return async () => (await own.auth.getAuthHeaders()).headers.Authorization ?? '';
 }

@@ -90,6 +90,26 @@ describe('the demo page', () => {
   });
 });
 
+describe('the control routes under the dev server (issue 10, finding 4)', () => {
+  it('the demo page gets the secret in its own HTML; no other origin can read the page or use /_platform/*', async () => {
+    const page = await openDemo();
+    assert.equal(await page.locator('meta[name="wix-local-control-secret"]').getAttribute('content'), demo.controlSecret);
+    await itemsOf(page, 'catalogue').first().waitFor();
+    // Another local origin (a second dev server on localhost) and a cross-site one.
+    for (const origin of ['https://localhost:1', 'https://evil.example']) {
+      const html = await page.request.get(`${demo.baseUrl}/`, { headers: { origin } });
+      assert.equal(html.headers()['access-control-allow-origin'], undefined, `the demo HTML is readable from ${origin}`);
+      const preflight = await page.request.fetch(`${demo.baseUrl}/_platform/faults`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-wix-local-control-secret' } });
+      assert.ok(!Object.keys(preflight.headers()).some((h) => h.startsWith('access-control-allow')), `a preflight from ${origin} was allowed`);
+      const noSecret = await page.request.post(`${demo.baseUrl}/_platform/clock`, { headers: { origin, 'content-type': 'text/plain' }, data: '{"advanceMs":86400000}' });
+      assert.equal(noSecret.status(), 401);
+    }
+    const withSecret = await page.request.get(`${demo.baseUrl}/_platform/faults`, { headers: demo.controlHeaders });
+    assert.equal(withSecret.status(), 200);
+    await page.context().close();
+  });
+});
+
 describe('the Velo site section (no token: page code, the bridge, web methods)', () => {
   async function signIn(page: Page, email: string, password: string) {
     await page.fill('input[name=email]', email);
@@ -181,12 +201,13 @@ describe('OAuth: connecting a member account', () => {
     assert.equal(await connectBox(page).locator('[part="preview-item"]').count(), 3);
 
     // Move the platform clock past the 900 s access-token lifetime; the next data call refreshes once.
-    const since = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests`)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
-    await page.request.post(`${demo.baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
+    const control = { headers: demo.controlHeaders };
+    const since = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests`, control)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
+    await page.request.post(`${demo.baseUrl}/_platform/clock`, { ...control, data: { advanceMs: 901_000 } });
     await page.reload();
     await signInMember(page);
     await connectBox(page).locator('[part="preview-item"]').first().waitFor();
-    const after = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests?since=${since}`)).json()) as { requests: { path: string; grant?: string; role: string }[] }).requests;
+    const after = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests?since=${since}`, control)).json()) as { requests: { path: string; grant?: string; role: string }[] }).requests;
     assert.ok(after.some((e) => e.path === '/oauth2/token' && e.grant === 'refresh_token'), 'the backend refreshed the access token');
 
     // Revoke from the platform's Connected apps page (as the member would on Wix).
@@ -200,12 +221,12 @@ describe('OAuth: connecting a member account', () => {
     await manage.getByRole('button', { name: 'Revoke' }).click();
     await manage.getByText('No app is connected.').waitFor();
     await manage.close();
-    await page.request.post(`${demo.baseUrl}/_platform/clock`, { data: { advanceMs: 901_000 } });
+    await page.request.post(`${demo.baseUrl}/_platform/clock`, { ...control, data: { advanceMs: 901_000 } });
     await page.reload();
     await signInMember(page);
     // The backend finds the grant revoked when it next refreshes, and says so.
     await connectBox(page).getByText(/revoked/i).first().waitFor();
-    await page.request.delete(`${demo.baseUrl}/_platform/clock`);
+    await page.request.delete(`${demo.baseUrl}/_platform/clock`, { ...control, data: {} });
 
     // Connect again, then disconnect from the element: back to "Not connected".
     await page.reload();

@@ -1,4 +1,5 @@
 /** The demo as `npm run dev` serves it (same vite config, platform mounted), with Chromium, for end-to-end tests. */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,10 @@ export interface DemoServer {
   baseUrl: string;
   browser: Browser;
   open(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** This run's control secret (the dev server takes it from WIX_LOCAL_CONTROL_SECRET). */
+  controlSecret: string;
+  /** Headers for a `/_platform/*` request: the secret and a JSON content type. */
+  controlHeaders: Record<string, string>;
   /** The local Secrets Manager's values (to check that none reaches a page). */
   secrets(): Record<string, string>;
   close(): Promise<void>;
@@ -21,6 +26,8 @@ export async function startDemo(): Promise<DemoServer> {
   // A scratch data directory: an e2e run never touches the developer's .wix-local database.
   const dataDir = mkdtempSync(join(tmpdir(), 'wix-e2e-'));
   process.env['WIX_LOCAL_DATA_DIR'] = dataDir;
+  const controlSecret = randomBytes(24).toString('base64url');
+  process.env['WIX_LOCAL_CONTROL_SECRET'] = controlSecret;
   const server: ViteDevServer = await createServer({ configFile: 'vite.config.ts', server: { port: 0, strictPort: false }, logLevel: 'silent' });
   await server.listen();
   const baseUrl = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
@@ -28,6 +35,8 @@ export async function startDemo(): Promise<DemoServer> {
   return {
     baseUrl,
     browser,
+    controlSecret,
+    controlHeaders: { 'x-wix-local-control-secret': controlSecret, 'content-type': 'application/json' },
     async open(path = '/', viewport = { width: 1280, height: 1400 }) {
       const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
       const page = await context.newPage();

@@ -8,9 +8,21 @@ export interface LogEntry {
   grant?: string;
 }
 
+/** The run's control secret, which the test page's HTML carries (web-test-runner.config.mjs). */
+const controlSecret = () => document.querySelector<HTMLMetaElement>('meta[name="wix-local-control-secret"]')?.content ?? '';
+
+/** A call to a `/_platform/*` control route with the run's secret; bodies are JSON. */
+export function controlFetch(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const headers: Record<string, string> = { 'x-wix-local-control-secret': controlSecret() };
+  if (method === 'GET') return fetch(path, { headers });
+  headers['content-type'] = 'application/json';
+  return fetch(path, { method, headers, body: JSON.stringify(init.body ?? {}) });
+}
+
 let clientIdPromise: Promise<string> | undefined;
 export function platformClientId(): Promise<string> {
-  clientIdPromise ??= fetch('/_platform/info')
+  clientIdPromise ??= controlFetch('/_platform/info')
     .then((r) => r.json() as Promise<{ clientId: string }>)
     .then((i) => i.clientId);
   return clientIdPromise;
@@ -33,7 +45,7 @@ export function countingGetter(source: () => Promise<string> = anonymousToken) {
 }
 
 export async function logSince(seq: number): Promise<LogEntry[]> {
-  const r = await fetch(`/_platform/requests?since=${seq}`);
+  const r = await controlFetch(`/_platform/requests?since=${seq}`);
   return ((await r.json()) as { requests: LogEntry[] }).requests;
 }
 
@@ -43,13 +55,13 @@ export async function lastSeq(): Promise<number> {
 }
 
 export async function addFault(rule: { path?: string; method?: string; status?: number; latencyMs?: number; malformedBody?: boolean; times?: number }): Promise<void> {
-  const r = await fetch('/_platform/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+  const r = await controlFetch('/_platform/faults', { body: rule });
   if (!r.ok) throw new Error(`fault not added: ${r.status}`);
 }
 
 export async function clearFaults(): Promise<void> {
-  await fetch('/_platform/faults', { method: 'DELETE' });
-  await fetch('/_platform/clock', { method: 'DELETE' });
+  await controlFetch('/_platform/faults', { method: 'DELETE' });
+  await controlFetch('/_platform/clock', { method: 'DELETE' });
 }
 
 export const QUERY_PATH = '/_api/cloud-data/v2/items/query';
