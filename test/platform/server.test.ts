@@ -57,14 +57,17 @@ describe('the CLI', () => {
         child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
         setTimeout(() => reject(new Error('cli did not print within 30 s')), 30_000);
       });
-      const summary = JSON.parse(line) as { url: string; siteId: string; apiKey: string; clientId: string };
+      const summary = JSON.parse(line) as { url: string; siteId: string; apiKey: string; clientId: string; controlSecret: string };
       assert.match(summary.url, /^https:\/\/localhost:\d+$/);
       assert.match(summary.apiKey, /^IST\./);
+      assert.ok(summary.controlSecret.length >= 16, 'the run\'s control secret is in the --json line');
       const { readFileSync } = await import('node:fs');
       const undo = routeWixApisTo({ url: summary.url, ca: readFileSync('.wix-local/tls/cert.pem', 'utf8') });
       try {
         const result = await apiKeyClient(summary).items.query('Products').find({ returnTotalCount: true });
         assert.equal(result.totalCount, 400);
+        assert.equal((await controlCall(summary, '/_platform/info')).status, 200, 'the printed secret opens the control routes');
+        assert.equal((await rawCall(summary, '/_platform/info', { method: 'GET' })).status, 401, 'and nothing else does');
       } finally {
         undo();
       }
