@@ -455,3 +455,20 @@ export function renderReport(results: Results): string {
   lines.push(whatIfSection(results));
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
+
+/**
+ * Puts a `## ` section into a BENCHMARKS.md text: replaces the section with the same heading (up to the next
+ * `## ` heading or the end), or appends it. Used by `npm run bench -- --only security`.
+ */
+export function replaceSection(markdown: string, section: string): string {
+  const heading = section.trimStart().split('\n', 1)[0]!;
+  const body = `${section.trim()}\n`;
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line === heading);
+  if (start < 0) return `${markdown.trimEnd()}\n\n${body}`;
+  let end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+  if (end < 0) end = lines.length;
+  const before = lines.slice(0, start).join('\n').trimEnd();
+  const after = lines.slice(end).join('\n').trim();
+  return `${before}\n\n${body}${after ? `\n${after}\n` : ''}`;
+}

@@ -5,8 +5,9 @@
  * (expression indexes) and, as the baseline measured in the same run, with no declared fields.
  * Progress goes to stderr. Runs in a few minutes on a 2-core machine.
  * `npm run bench -- --only sizes` prints the bundle-size section alone (seconds; BENCHMARKS.md is not written).
+ * `npm run bench -- --only security` runs the security benchmark alone and replaces its section in BENCHMARKS.md.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { CollectionField } from '../demo/platform/data/collections.ts';
 import { benchmarkProducts } from '../demo/platform/seed/demo-data.ts';
 import { DEFAULT_LOOP, describeMachine, progress, rate, summarize, thousands, timeLoop, timePairLoop, type LoopOptions } from './lib.ts';
@@ -15,7 +16,8 @@ import { runElementBenchmarks } from './elements.ts';
 import { runVeloBenchmarks } from './velo.ts';
 import { runOAuthBenchmarks } from './oauth.ts';
 import { runSizeBenchmarks } from './sizes.ts';
-import { renderReport, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
+import { runSecurityBenchmarks } from './security.ts';
+import { renderReport, replaceSection, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
 const BATCH = 1_000;
@@ -234,13 +236,22 @@ async function main(): Promise<void> {
   const elementsReport = await runElementBenchmarks();
   const veloReport = await runVeloBenchmarks();
   const oauthReport = await runOAuthBenchmarks();
-  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport}`);
+  const securityReport = await runSecurityBenchmarks();
+  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport.trimEnd()}\n\n${securityReport}`);
   progress(`wrote ${OUTPUT.pathname}`);
 }
 
 /** `npm run bench -- --only sizes`: the bundle-size section alone, printed (BENCHMARKS.md is left as it is). */
 async function only(section: string): Promise<void> {
-  if (section !== 'sizes') throw new Error(`--only ${section}: the sections that run alone are: sizes`);
+  if (section === 'security') {
+    // The security section alone, written into BENCHMARKS.md in place of its previous version.
+    const report = await runSecurityBenchmarks();
+    writeFileSync(OUTPUT, replaceSection(readFileSync(OUTPUT, 'utf8'), report));
+    process.stdout.write(report);
+    progress(`wrote the security section of ${OUTPUT.pathname}`);
+    return;
+  }
+  if (section !== 'sizes') throw new Error(`--only ${section}: the sections that run alone are: sizes, security`);
   process.stdout.write(await runSizeBenchmarks());
 }
 
