@@ -148,7 +148,9 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: fa
 export function send(p: { port: number }, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer, timeoutMs = 20_000): Promise<Answer> {
   return new Promise((resolve) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: p.port, servername: 'localhost', method, path, headers: { host: 'www.wixapis.com', ...headers }, agent },
+      // Content-Length is always set with a body: Node frames no body of a GET/DELETE by itself, and unframed bytes
+      // would be read as the start of the next request on this keep-alive socket.
+      { host: '127.0.0.1', port: p.port, servername: 'localhost', method, path, headers: { host: 'www.wixapis.com', ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers }, agent },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
