@@ -138,7 +138,7 @@ describe('fuzz: OAuth and login', () => {
             if (answer.status === 302) redirects++;
           },
         ),
-        params(40, [['GET', { client_id: t.p.clientId, redirect_uri: 'https://localhost/callback', response_type: 'code', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', prompt: 'none' }, undefined, 'none']]),
+        params<[string, Record<string, string>, string | undefined, string]>(40, [['GET', { client_id: t.p.clientId, redirect_uri: 'https://localhost/callback', response_type: 'code', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', prompt: 'none' }, undefined, 'none']]),
       );
     } finally {
       await t.stop();
