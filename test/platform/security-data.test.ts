@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   MAX_BULK_ITEMS,
+  MAX_COLLECTION_FIELDS,
   MAX_FIELD_PATH_LENGTH,
   MAX_FIELD_PATH_SEGMENTS,
   MAX_FILTER_CONDITIONS,
@@ -19,6 +20,7 @@ import {
   MAX_PROJECTION_FIELDS,
   MAX_SORT_TERMS,
 } from '../../demo/platform/data/limits.ts';
+import { MAX_CACHED_SQL_LENGTH, openDatabase, StatementCache } from '../../demo/platform/storage/database.ts';
 import { adminHeaders, apiKeyClient, memberClient, rawCall, startTestPlatform, visitorClient, type TestPlatform } from './helpers.ts';
 
 const PROTO_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', 'isPrototypeOf', '__defineGetter__'] as const;
@@ -381,6 +383,35 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
     assertTyped400(await post('/items/count', visitor, { dataCollectionId: PUBLIC, filter: nest(MAX_FILTER_DEPTH + 1) }), 'count with a too-deep filter', MAX_FILTER_DEPTH);
     assertTyped400(await post('/items/query-distinct-values', visitor, { dataCollectionId: PUBLIC, fieldName: 'title', filter: objects(MAX_FILTER_NODES + 1) }), 'distinct with too many filter objects', MAX_FILTER_NODES);
     await assertServing('after the filter limits');
+  });
+
+  it('bad input is never echoed back at length: a megabyte string where a number belongs, a megabyte "date"', async () => {
+    const huge = 'z'.repeat(1_000_000);
+    const limit = await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { paging: { limit: huge } } });
+    assertTyped400(limit, 'a 1 MB limit');
+    assert.ok(limit.text.length < 2000, `the answer is ${limit.text.length} bytes`);
+    const date = await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { filter: { d: { $gt: { $date: huge } } } } });
+    assertTyped400(date, 'a 1 MB $date');
+    assert.ok(date.text.length < 2000, `the answer is ${date.text.length} bytes`);
+  });
+
+  it(`a collection declares at most ${MAX_COLLECTION_FIELDS} fields`, async () => {
+    const fields = Array.from({ length: MAX_COLLECTION_FIELDS + 1 }, (_, i) => ({ key: `f${i}`, type: 'TEXT' }));
+    const r = await post('/collections', admin, { collection: { id: 'SecTooWide', fields } });
+    assertTyped400(r, `${MAX_COLLECTION_FIELDS + 1} fields`, MAX_COLLECTION_FIELDS);
+    const list = await rawCall(p, `${PREFIX}/collections`, { method: 'GET', headers: admin });
+    assert.ok(!list.text.includes('SecTooWide'), 'nothing was created');
+  });
+
+  it('the statement cache keeps short SQL and never holds one-off huge statements', () => {
+    const db = openDatabase(':memory:');
+    const cache = new StatementCache(db);
+    const short = 'SELECT 1';
+    assert.equal(cache.get(short), cache.get(short), 'short SQL is prepared once');
+    const long = `SELECT '${'x'.repeat(MAX_CACHED_SQL_LENGTH)}'`;
+    assert.ok(long.length > MAX_CACHED_SQL_LENGTH);
+    assert.notEqual(cache.get(long), cache.get(long), 'SQL over the cached length is prepared per call, not kept');
+    db.close();
   });
 
   it(`bulk requests hold at most ${MAX_BULK_ITEMS} items`, async () => {

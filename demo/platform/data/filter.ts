@@ -124,6 +124,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** Parses `{$date: ISO}` into a canonical ISO string, or throws. */
 export function parseDateOperand(value: unknown): string {
   if (typeof value !== 'string') throw filterError('$date must be an ISO 8601 string.');
+  // The longest ISO 8601 form (expanded years, nanoseconds, an offset) is well under 64 characters.
+  if (value.length > 64) throw filterError(`"${value.slice(0, 40)}…" is not a valid date.`);
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw filterError(`"${value.slice(0, 40)}" is not a valid date.`);
   return new Date(time).toISOString();

@@ -28,6 +28,9 @@ export const MAX_FIELD_SEGMENT_LENGTH = 64;
 export const MAX_FIELD_PATH_SEGMENTS = 8;
 export const MAX_FIELD_PATH_LENGTH = MAX_FIELD_PATH_SEGMENTS * (MAX_FIELD_SEGMENT_LENGTH + 1) - 1;
 
+/** Declared fields of one collection (each indexable one gets an SQLite expression index). */
+export const MAX_COLLECTION_FIELDS = 1000;
+
 /** Entries in a query's or get's `fields` projection. */
 export const MAX_PROJECTION_FIELDS = 256;
 /** Sort terms in one query. */

@@ -5,6 +5,7 @@ import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
 import { MAX_BULK } from './items.ts';
+import { MAX_COLLECTION_FIELDS } from './limits.ts';
 import { canManageCollections } from './permissions.ts';
 
 /** Data is served under both prefixes the SDK resolves to (reference §1). */
@@ -56,7 +57,7 @@ const CollectionBody = v.object({
     id: CollectionId,
     displayName: v.optional(v.string()),
     permissions: v.optional(Permissions),
-    fields: v.optional(v.array(Field)),
+    fields: v.optional(v.pipe(v.array(Field), v.maxLength(MAX_COLLECTION_FIELDS, `may hold at most ${MAX_COLLECTION_FIELDS} fields`))),
     revision: v.optional(v.union([v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number')), v.pipe(v.number(), v.safeInteger())])),
   }),
 });

@@ -90,12 +90,21 @@ export function setMeta(db: Db, key: string, value: string): void {
   );
 }
 
-/** Prepared statements are cached per SQL text: queries are built from validated fragments, so the set is small. */
+/**
+ * Prepared statements are cached per SQL text: queries are built from validated fragments, so the set is small.
+ * The cache holds at most `max` statements, and none whose SQL is longer than `maxSqlLength` characters (a filter
+ * with hundreds of conditions is prepared for its one request and not kept), so requests cannot fill memory
+ * with statements.
+ */
+export const STATEMENT_CACHE_SIZE = 500;
+export const MAX_CACHED_SQL_LENGTH = 16 * 1024;
+
 export class StatementCache {
   private readonly cache = new Map<string, Database.Statement>();
-  constructor(private readonly db: Db, private readonly max = 500) {}
+  constructor(private readonly db: Db, private readonly max = STATEMENT_CACHE_SIZE, private readonly maxSqlLength = MAX_CACHED_SQL_LENGTH) {}
 
   get(sql: string): Database.Statement {
+    if (sql.length > this.maxSqlLength) return this.db.prepare(sql);
     let stmt = this.cache.get(sql);
     if (stmt) {
       this.cache.delete(sql);
