@@ -1,12 +1,12 @@
 /**
  * One regression per finding of issue 10, each as an attacker would send it, checked with the fuzz suite's
  * invariants (`attack()`): a typed answer, nothing escaped the handler, prototypes untouched, refused requests
- * change nothing, and the server keeps serving. Finding 7 (backend Data calls leaving for www.wixapis.com under
- * `npm run platform`) is not an HTTP-surface attack and is covered where the CLI routing lives.
+ * change nothing, and the server keeps serving.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER, startPlatform } from '../../demo/platform/index.ts';
+import { resetKeyRotation } from '../../velo-backend/lib/api-key.ts';
 import { forgetAccessTokens } from '../../velo-backend/lib/oauth.ts';
 import { forgetSecrets } from '../../velo-backend/lib/secrets.ts';
 import { callWebMethod } from '../velo/helpers.ts';
@@ -146,30 +146,79 @@ describe('finding 4: control routes are open to any web page', () => {
 });
 
 describe('finding 5: OAuth connect completed by someone else', () => {
-  it('the owner opening a member’s authorize URL and consenting does not connect the member', async () => {
+  /**
+   * A browser: cookies per origin, every URL served by the platform (the site origin's HTTP functions and the
+   * authorization server alike), redirects not followed so each step can be looked at.
+   */
+  function browser() {
+    const jars = new Map<string, Map<string, string>>();
+    const go = async (url: string, init: { method?: string; form?: Record<string, string> } = {}) => {
+      const target = new URL(url);
+      const jar = jars.get(target.origin) ?? new Map<string, string>();
+      jars.set(target.origin, jar);
+      const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
+      const answer = await send(t.p, init.method ?? 'GET', `${target.pathname}${target.search}`, { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) }, body);
+      const setCookie = answer.headers['set-cookie'];
+      for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+        const [pair = ''] = line.split(';');
+        const eq = pair.indexOf('=');
+        if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      }
+      const location = answer.headers['location'];
+      return { ...answer, location: typeof location === 'string' ? new URL(location, url).toString() : undefined };
+    };
+    return { go };
+  }
+
+  /** The victim signs in as the owner and allows, starting from `url`; then their browser follows to the callback. */
+  async function ownerConsents(victim: ReturnType<typeof browser>, url: string): Promise<void> {
+    let at = url;
+    // A launch page on the site (if any) redirects to the authorization server.
+    for (let hops = 0; hops < 3 && !new URL(at).pathname.startsWith('/oauth2/authorize'); hops++) {
+      const step = await victim.go(at);
+      if (!step.location) return;
+      at = step.location;
+    }
+    await victim.go(at);
+    const consent = await victim.go(at, { method: 'POST', form: { email: DEMO_OWNER.email, password: DEMO_OWNER.password, decision: 'allow' } });
+    if (consent.location) await victim.go(consent.location);
+  }
+
+  async function assertNotConnected(what: string): Promise<void> {
+    const status = await callWebMethod(t.p, t.tokens.member, 'oauth.web', 'connectionStatus');
+    assert.notEqual(status.body.result?.data?.status, 'connected', `${what}: the member is connected with a grant the owner consented to`);
+    const inventory = await callWebMethod(t.p, t.tokens.member, 'oauth.web', 'callConnected', { collection: 'Inventory' });
+    assert.notEqual(inventory.body.result?.ok, true, `${what}: the member reads admin-only Inventory through the owner's grant`);
+  }
+
+  async function start(): Promise<string> {
     forgetSecrets();
     forgetAccessTokens();
     t.p.secrets.set('OAUTH_SITE_URL', 'https://localhost:8443');
     const started = await callWebMethod(t.p, t.tokens.member, 'oauth.web', 'startConnect', { mode: 'popup' });
     assert.equal(started.body.result?.ok, true, started.text);
-    const authorizeUrl = String(started.body.result.data.authorizeUrl);
-    // The victim's browser: a fresh one, without anything the member's browser was given.
-    await fetch(authorizeUrl);
-    const consent = await fetch(authorizeUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: DEMO_OWNER.email, password: DEMO_OWNER.password, decision: 'allow' }).toString(),
-      redirect: 'manual',
-    });
-    const location = consent.headers.get('location');
-    if (location) {
-      const redirect = new URL(location);
-      await fetch(`https://www.wixapis.com${redirect.pathname}${redirect.search}`);
+    return String(started.body.result.data.authorizeUrl);
+  }
+
+  it('the member opens the connect URL, hands the authorization-server URL to the owner, who consents: not connected', async () => {
+    const url = await start();
+    const attacker = browser();
+    // The member's own browser takes the first step (a launch page, if any) and stops before the consent page.
+    let authorize = url;
+    for (let hops = 0; hops < 3 && !new URL(authorize).pathname.startsWith('/oauth2/authorize'); hops++) {
+      const step = await attacker.go(authorize);
+      if (!step.location) break;
+      authorize = step.location;
     }
-    const status = await callWebMethod(t.p, t.tokens.member, 'oauth.web', 'connectionStatus');
-    assert.notEqual(status.body.result?.data?.status, 'connected', 'the member is connected with a grant someone else consented to');
-    const inventory = await callWebMethod(t.p, t.tokens.member, 'oauth.web', 'callConnected', { collection: 'Inventory' });
-    assert.notEqual(inventory.body.result?.ok, true, 'the member reads admin-only Inventory through the owner’s grant');
+    await ownerConsents(browser(), authorize);
+    await assertNotConnected('owner consented on the member’s authorize URL');
+  });
+
+  it('the member hands the connect URL itself to the owner, who consents in their own browser: not connected', async () => {
+    const url = await start();
+    await ownerConsents(browser(), url);
+    await assertNotConnected('owner opened the member’s connect URL');
   });
 });
 
@@ -194,6 +243,39 @@ describe('finding 6: login throttling', () => {
     // Other accounts are not locked out by the attack on this one.
     const other = await send(t.p, 'POST', login, JSON_HEADERS, json({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }));
     assert.ok(other.status === 200 || other.status === 429, `another account's login answered ${other.status}`);
+  });
+});
+
+describe('finding 7: backend Data calls leave for the real www.wixapis.com', () => {
+  it('a web method that reads Data, on a platform started as `npm run platform` starts it (no test routing), never calls out', async () => {
+    const routed = globalThis.fetch;
+    const outbound: string[] = [];
+    // What a real network call would go through: record it and fail it, so nothing can leave the machine.
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (/wixapis\.com/i.test(new URL(url).hostname)) {
+        outbound.push(url);
+        throw new TypeError('fetch failed (blocked by the test: the platform must answer its own backend)');
+      }
+      return routed(input, init);
+    }) as typeof fetch;
+    const plain = await startPlatform({ db: ':memory:', seed: 'demo', onError: () => {} });
+    try {
+      forgetSecrets();
+      resetKeyRotation();
+      const visitor = (await plain.services.tokens.issueAccess('visitor', crypto.randomUUID(), plain.clientId)).token;
+      const answer = await send(plain, 'POST', '/_webMethods/data-admin.web/categoryCounts', { ...JSON_HEADERS, authorization: visitor }, json({ args: [] }));
+      assert.equal(answer.status, 200, answer.text.slice(0, 300));
+      assert.deepEqual(outbound, [], 'the backend called www.wixapis.com');
+      const result = parse(answer.text)?.result;
+      assert.equal(result?.ok, true, `categoryCounts failed: ${answer.text.slice(0, 300)}`);
+      assert.ok(Array.isArray(result.data) && result.data.length > 0, 'categoryCounts read the local Products');
+    } finally {
+      globalThis.fetch = routed;
+      await plain.close();
+      forgetSecrets();
+      resetKeyRotation();
+    }
   });
 });
 
