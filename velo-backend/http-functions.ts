@@ -4,7 +4,7 @@
  */
 import { notFound, ok, response, serverError, type WixHttpFunctionRequest } from 'wix-http-functions';
 import { categoryCounts } from './data-admin.web.ts';
-import { completeConnect } from './lib/oauth.ts';
+import { completeConnect, launchConnect, startConnectFor } from './lib/oauth.ts';
 import { callConnected, connectionStatus, disconnect, startConnect } from './oauth.web.ts';
 import { runSiteAction } from './site-actions.ts';
 
@@ -23,15 +23,33 @@ export async function get_categories(_request: WixHttpFunctionRequest) {
   return ok({ body: { categories: result.data }, headers: { 'cache-control': 'public, max-age=60' } });
 }
 
+const CALLBACK_HEADERS = { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'", 'referrer-policy': 'no-referrer' };
+
+/**
+ * GET /_functions/oauthLaunch?state=…&ticket=…: the link page code's startConnect returns (a web method cannot set
+ * cookies). Opened once, within two minutes, in the member's browser: it sets the HttpOnly binding cookie there and
+ * sends the browser on to the consent page. A used, expired or forged link gets an error page and no cookie.
+ */
+export async function get_oauthLaunch(request: WixHttpFunctionRequest) {
+  const result = await launchConnect(new URL(request.url));
+  if (result.ok) return response({ status: 302, headers: { ...CALLBACK_HEADERS, location: result.location, 'set-cookie': result.setCookie } });
+  const message = JSON.stringify({ type: 'wix-oauth-connect', ok: false, error: result.error }).replace(/</g, '\\u003c');
+  const origin = JSON.stringify(result.siteOrigin).replace(/</g, '\\u003c');
+  const body = `<!doctype html><meta charset="utf-8"><title>Connecting</title><p>This connection link was already used or has expired. Close this window and try again.</p>
+<script>if (window.opener) { window.opener.postMessage(${message}, ${origin}); window.close(); }</script>`;
+  return response({ status: 400, body, headers: { ...CALLBACK_HEADERS, 'content-type': 'text/html; charset=utf-8' } });
+}
+
 /**
  * GET /_functions/oauthCallback: the OAuth redirect URI. It checks the state, exchanges the code (secret read
  * elevated, server-side) and answers a page that tells the opener the result through postMessage to the site's
  * exact origin, then closes; in redirect mode it sends the browser back to the site instead. No token is in it.
  */
 export async function get_oauthCallback(request: WixHttpFunctionRequest) {
-  const result = await completeConnect(new URL(request.url));
+  // The binding cookie says whether this browser started the flow; it is cleared whatever the outcome.
+  const result = await completeConnect(new URL(request.url), request.headers['cookie']);
   const message = { type: 'wix-oauth-connect', ok: result.ok, ...(result.error ? { error: result.error } : {}) };
-  const headers = { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'", 'referrer-policy': 'no-referrer' };
+  const headers = { ...CALLBACK_HEADERS, 'set-cookie': result.setCookie };
   if (result.mode === 'redirect') {
     return response({ status: 302, headers: { ...headers, location: `${result.siteOrigin}/?oauth=${result.ok ? 'connected' : encodeURIComponent(result.error ?? 'failed')}` } });
   }
@@ -57,6 +75,11 @@ export async function post_oauth(request: WixHttpFunctionRequest) {
     input = text ? JSON.parse(text) : undefined;
   } catch {
     return ok({ body: { ok: false, code: 'VALIDATION', message: 'The body is not valid JSON.' }, headers });
+  }
+  if (action === 'startConnect') {
+    // The browser itself asks: its answer binds this browser to the state (an HttpOnly cookie, see lib/oauth.ts).
+    const { envelope, setCookie } = await startConnectFor(input, 'cookie');
+    return ok({ body: envelope, headers: { ...headers, ...(setCookie ? { 'set-cookie': setCookie } : {}) } });
   }
   return ok({ body: await run(input), headers });
 }

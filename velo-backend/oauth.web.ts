@@ -7,7 +7,7 @@ import { Permissions, webMethod } from 'wix-web-module';
 import { currentMember } from 'wix-members-backend';
 import { audit } from './lib/audit.ts';
 import { EnvelopeError, fail, ok, type Envelope } from './lib/envelope.ts';
-import { beginConnect, disconnect as revokeConnection, queryConnected, readConnection } from './lib/oauth.ts';
+import { disconnect as revokeConnection, queryConnected, readConnection, startConnectFor } from './lib/oauth.ts';
 import { parseInput, strictRecord } from './lib/validation.ts';
 
 async function memberId(): Promise<string> {
@@ -28,13 +28,13 @@ async function guarded<T>(what: string, body: () => Promise<T>): Promise<Envelop
   }
 }
 
-/** Members: starts a connection; returns the URL to open in a popup (or to redirect to). */
-export const startConnect = webMethod(Permissions.SiteMember, (input?: unknown): Promise<Envelope<{ authorizeUrl: string }>> =>
-  guarded('startConnect', async () => {
-    const { mode } = parseInput(strictRecord({ mode: v.optional(v.picklist(['popup', 'redirect']), 'popup') }), input ?? {});
-    return beginConnect(await memberId(), mode);
-  }),
-);
+/**
+ * Members: starts a connection; returns the URL to open in a popup (or to redirect to). A web method cannot set
+ * a cookie, so the URL is a single-use launch link on the site that binds the browser opening it to the state
+ * (lib/oauth.ts, BrowserBinding). Site widgets start through POST /_functions/oauth/startConnect instead, whose
+ * answer sets the binding cookie itself.
+ */
+export const startConnect = webMethod(Permissions.SiteMember, async (input?: unknown): Promise<Envelope<{ authorizeUrl: string }>> => (await startConnectFor(input, 'launch')).envelope);
 
 export interface ConnectionStatus {
   connected: boolean;

@@ -6,8 +6,10 @@ import type { Session } from './session.ts';
  * session token in `Authorization` and a JSON body. After a 401 the token is renewed once and the call retried
  * once, never more. The base is `apiBaseUrl` when given, else the site's URL (wixEmbedsAPI), else this page's
  * host. The token goes only into the request header: never into the URL, the body or a log.
+ * `credentials` is `omit` unless a caller needs the answer's cookie stored (the OAuth start binds the browser with
+ * an HttpOnly cookie; `same-origin`, so it never reaches another host).
  */
-export async function postHttpFunction(session: Session, path: string, body: string, apiBaseUrl?: string): Promise<Response> {
+export async function postHttpFunction(session: Session, path: string, body: string, apiBaseUrl?: string, credentials: RequestCredentials = 'omit'): Promise<Response> {
   const embeds = embedsApi();
   const base = apiBaseUrl || (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : location.host);
   const send = (token: string) =>
@@ -15,7 +17,7 @@ export async function postHttpFunction(session: Session, path: string, body: str
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: token },
       body,
-      credentials: 'omit',
+      credentials,
       cache: 'no-store',
     });
   const token = await session.token();

@@ -303,9 +303,14 @@ export class WixOAuthConnect extends LitElement {
     throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
   }
 
-  /** A site widget: POST /_functions/oauth/<action> with the session token; one renewal and retry on a 401. */
+  /**
+   * A site widget: POST /_functions/oauth/<action> with the session token; one renewal and retry on a 401. The
+   * answer to startConnect sets the HttpOnly cookie that binds this browser to the connect (the callback requires
+   * it), so that one call stores same-origin cookies; the others send and store none.
+   */
   private async post(session: Session, action: string, input: unknown): Promise<ActionEnvelope> {
-    const response = await postHttpFunction(session, `oauth/${action}`, JSON.stringify(input), this.apiBaseUrl);
+    const credentials = action === 'startConnect' ? 'same-origin' : 'omit';
+    const response = await postHttpFunction(session, `oauth/${action}`, JSON.stringify(input), this.apiBaseUrl, credentials);
     const { status } = response;
     if (status !== 200) throw new SessionError(toSessionError(0, status).kind, undefined, { status });
     const envelope: unknown = await response.json().catch(() => undefined);

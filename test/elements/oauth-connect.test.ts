@@ -603,6 +603,37 @@ describe('<wix-oauth-connect> in a site widget (HTTP function with the session t
     expect(server.calls.map((c) => c.action)).to.deep.equal(['connectionStatus', 'startConnect', 'connectionStatus', 'disconnect', 'connectionStatus']);
   });
 
+  it('only the start may store a cookie (it binds this browser to the connect): startConnect is same-origin, every other call omits credentials', async () => {
+    const open = stubOpen();
+    const server = fakeOAuthServer();
+    const seen: [string, RequestCredentials | undefined][] = [];
+    const inner = window.fetch;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const match = /\/_functions\/oauth\/(\w+)$/.exec(new URL(url, location.href).pathname);
+      if (match) seen.push([match[1]!, init?.credentials]);
+      return inner(input, init);
+    };
+    restorers.push(() => (window.fetch = inner));
+    const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect api-base-url=${host}></wix-oauth-connect>`);
+    el.accessTokenListener(countingGetter(async () => 'token-1').getter);
+    await stateIs(el, 'not-connected');
+    part(el, 'connect')!.click();
+    await stateIs(el, 'connecting');
+    server.status = 'connected';
+    post(open.popup, { type: 'wix-oauth-connect', ok: true });
+    await stateIs(el, 'connected');
+    part(el, 'disconnect')!.click();
+    await stateIs(el, 'not-connected');
+    expect(seen).to.deep.equal([
+      ['connectionStatus', 'omit'],
+      ['startConnect', 'same-origin'],
+      ['connectionStatus', 'omit'],
+      ['disconnect', 'omit'],
+      ['connectionStatus', 'omit'],
+    ]);
+  });
+
   it('takes the token getter and the site URL (with its path) from window.wixEmbedsAPI', async () => {
     const server = fakeOAuthServer();
     const { getter, counter } = countingGetter(async () => 'token-e');

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER } from '../../demo/platform/index.ts';
+import { DEMO_MEMBER, SECOND_MEMBER } from '../../demo/platform/index.ts';
 import { forgetAccessTokens } from '../../velo-backend/lib/oauth.ts';
 import { forgetSecrets } from '../../velo-backend/lib/secrets.ts';
 import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } from './helpers.ts';
@@ -16,29 +16,50 @@ const SITE = 'https://localhost:8443';
 
 const call = (method: string, input?: unknown) => callWebMethod(p, member, 'oauth.web', method, input);
 
+/**
+ * The launch link startConnect returns (page code cannot set cookies): opening it in a browser sets the binding
+ * cookie there and sends the browser on to the authorize URL. Served by the platform in these tests.
+ */
+async function openLaunch(launchUrl: string): Promise<{ authorizeUrl: string; cookie: string; setCookie: string }> {
+  const launch = new URL(launchUrl);
+  assert.equal(launch.origin, SITE);
+  assert.equal(launch.pathname, '/_functions/oauthLaunch');
+  const answer = await fetch(`https://www.wixapis.com${launch.pathname}${launch.search}`, { redirect: 'manual' });
+  assert.equal(answer.status, 302, await answer.text());
+  const setCookie = answer.headers.get('set-cookie') ?? '';
+  assert.match(setCookie, /^wix_oauth_binding=[\w-]{43}; /);
+  return { authorizeUrl: answer.headers.get('location')!, cookie: setCookie.split(';')[0]!, setCookie };
+}
+
 /** What the browser does between startConnect and the callback: sign in and allow on the consent page. */
-async function consent(authorizeUrl: string, decision: 'allow' | 'deny' = 'allow'): Promise<URL> {
+async function consent(authorizeUrl: string, decision: 'allow' | 'deny' = 'allow', user: { email: string; password: string } = DEMO_MEMBER): Promise<URL> {
   const form = await fetch(authorizeUrl);
   assert.equal(form.status, 200);
   assert.match(await form.text(), /Northwind Insights/);
   const answer = await fetch(authorizeUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: DEMO_MEMBER.email, password: DEMO_MEMBER.password, decision }).toString(),
+    body: new URLSearchParams({ email: user.email, password: user.password, decision }).toString(),
     redirect: 'manual',
   });
   assert.equal(answer.status, 302);
   return new URL(answer.headers.get('location')!);
 }
 
-/** The redirect lands on the site's HTTP function; here it is served by the platform. */
-const callback = (redirect: URL) => fetch(`https://www.wixapis.com${redirect.pathname}${redirect.search}`);
+/** The redirect lands on the site's HTTP function, in a browser holding `cookie`; here it is served by the platform. */
+const callback = (redirect: URL, cookie?: string) => fetch(`https://www.wixapis.com${redirect.pathname}${redirect.search}`, { headers: cookie ? { cookie } : {} });
 
-async function connect(): Promise<void> {
+/** startConnect through page code, in one browser: launch, consent, callback. */
+async function startAndConsent(decision: 'allow' | 'deny' = 'allow'): Promise<{ redirect: URL; cookie: string }> {
   const started = await call('startConnect', { mode: 'popup' });
   assert.equal(started.body.result.ok, true, started.text);
-  const redirect = await consent(started.body.result.data.authorizeUrl);
-  const page = await callback(redirect);
+  const { authorizeUrl, cookie } = await openLaunch(started.body.result.data.authorizeUrl);
+  return { redirect: await consent(authorizeUrl, decision), cookie };
+}
+
+async function connect(): Promise<void> {
+  const { redirect, cookie } = await startAndConsent();
+  const page = await callback(redirect, cookie);
   assert.equal(page.status, 200);
 }
 
@@ -56,12 +77,16 @@ after(async () => {
 describe('connecting', () => {
   it('starts with a consent URL for S256 PKCE and a state, and the callback answers the opener at the exact site origin', async () => {
     const started = await call('startConnect', {});
-    const url = new URL(started.body.result.data.authorizeUrl);
+    const { authorizeUrl, cookie, setCookie } = await openLaunch(started.body.result.data.authorizeUrl);
+    assert.match(setCookie, /; Path=\/_functions\/oauthCallback; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/);
+    const url = new URL(authorizeUrl);
+    assert.equal(url.origin, 'https://www.wixapis.com', 'the authorize endpoint is the issuer’s');
     assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
     assert.equal(url.searchParams.get('redirect_uri'), `${SITE}/_functions/oauthCallback`);
     const redirect = await consent(url.toString());
     assert.equal(redirect.origin, SITE);
-    const page = await callback(redirect);
+    const page = await callback(redirect, cookie);
+    assert.match(page.headers.get('set-cookie') ?? '', /^wix_oauth_binding=; Path=\/_functions\/oauthCallback; Max-Age=0/, 'the binding cookie is cleared');
     const html = await page.text();
     assert.match(html, /postMessage\(\{"type":"wix-oauth-connect","ok":true\}, "https:\/\/localhost:8443"\)/);
     assert.doesNotMatch(html, /OauthNG|code=/);
@@ -109,32 +134,29 @@ describe('refresh', () => {
 
 describe('attacks on the callback', () => {
   it('a replayed state is refused and audited', async () => {
-    const started = await call('startConnect', {});
-    const redirect = await consent(started.body.result.data.authorizeUrl);
-    assert.equal((await callback(redirect)).status, 200);
-    const replay = await callback(redirect);
+    const { redirect, cookie } = await startAndConsent();
+    assert.equal((await callback(redirect, cookie)).status, 200);
+    const replay = await callback(redirect, cookie);
     assert.equal(replay.status, 400);
     assert.match(await replay.text(), /"ok":false,"error":"invalid_state"/);
   });
 
   it('a missing or unknown state is refused', async () => {
-    const started = await call('startConnect', {});
-    const redirect = await consent(started.body.result.data.authorizeUrl);
+    const { redirect, cookie } = await startAndConsent();
     const forged = new URL(redirect);
     forged.searchParams.set('state', 'forged-state');
-    assert.equal((await callback(forged)).status, 400);
+    assert.equal((await callback(forged, cookie)).status, 400);
     forged.searchParams.delete('state');
-    assert.equal((await callback(forged)).status, 400);
+    assert.equal((await callback(forged, cookie)).status, 400);
     const owner = { kind: 'owner' as const, id: p.owner.id };
     const audits = p.services.items.query(owner, 'AuditLog', { filter: { what: 'oauth callback', outcome: 'denied' }, paging: { limit: 100 } }, true);
     assert.ok((audits.pagingMetadata['total'] as number) >= 3);
   });
 
   it('a denied consent is reported, not connected', async () => {
-    const started = await call('startConnect', {});
-    const redirect = await consent(started.body.result.data.authorizeUrl, 'deny');
+    const { redirect, cookie } = await startAndConsent('deny');
     assert.equal(redirect.searchParams.get('error'), 'access_denied');
-    const page = await callback(redirect);
+    const page = await callback(redirect, cookie);
     assert.equal(page.status, 400);
     assert.match(await page.text(), /"ok":false,"error":"access_denied"/);
   });
@@ -184,5 +206,93 @@ describe('the same actions over HTTP, for site widgets', () => {
     assert.equal((await post('nope', member)).status, 404);
     const bad = await fetch('https://www.wixapis.com/_functions/oauth/connectionStatus', { method: 'POST', headers: { authorization: member }, body: '{not json' });
     assert.equal(((await bad.json()) as { code: string }).code, 'VALIDATION');
+  });
+});
+
+describe('the connect is bound to the browser and the member that started it (issue 10, finding 5)', () => {
+  const owner = () => ({ kind: 'owner' as const, id: p.owner.id });
+  const deniedAudits = (pattern: RegExp) =>
+    p.services.items
+      .query(owner(), 'AuditLog', { filter: { what: 'oauth callback', outcome: 'denied' }, paging: { limit: 1000 } }, true)
+      .dataItems.filter((e) => pattern.test(String((e as { data?: { detail?: unknown } }).data?.detail)));
+  const startOverHttp = async () => {
+    const r = await fetch('https://www.wixapis.com/_functions/oauth/startConnect', { method: 'POST', headers: { 'content-type': 'application/json', authorization: member }, body: '{"mode":"popup"}' });
+    const body = (await r.json()) as { ok: boolean; data: { authorizeUrl: string } };
+    assert.equal(body.ok, true);
+    const setCookie = r.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^wix_oauth_binding=[\w-]{43}; Path=\/_functions\/oauthCallback; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/);
+    return { authorizeUrl: body.data.authorizeUrl, cookie: setCookie.split(';')[0]! };
+  };
+  const status = async () => (await call('connectionStatus')).body.result.data.status as string;
+
+  before(async () => {
+    await call('disconnect');
+    assert.equal(await status(), 'not-connected');
+  });
+
+  it('site widget: A starts (the answer binds A’s browser), B consents in another browser → refused before any exchange, audited, A not connected; A’s own flow works', async () => {
+    const a = await startOverHttp();
+    assert.equal(new URL(a.authorizeUrl).origin, 'https://www.wixapis.com');
+    const issuedBefore = p.oauthAudit.filter((e) => e.event === 'token_issued').length;
+    const deniedBefore = deniedAudits(/not bound to this browser/).length;
+    // B's browser: no binding cookie. B signs in as B and allows.
+    const redirect = await consent(a.authorizeUrl, 'allow', SECOND_MEMBER);
+    const page = await callback(redirect);
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /"ok":false,"error":"invalid_state"/);
+    assert.equal(p.oauthAudit.filter((e) => e.event === 'token_issued').length, issuedBefore, 'the code was never exchanged: no grant exists');
+    assert.equal(deniedAudits(/not bound to this browser/).length, deniedBefore + 1, 'the refusal is audited');
+    assert.equal(await status(), 'not-connected');
+    // Even A's own cookie cannot finish it now: the state was used up by B's attempt.
+    assert.equal((await callback(redirect, a.cookie)).status, 400);
+
+    const again = await startOverHttp();
+    const mine = await consent(again.authorizeUrl);
+    assert.equal((await callback(mine, again.cookie)).status, 200);
+    assert.equal(await status(), 'connected');
+    await call('disconnect');
+  });
+
+  it('page code: A’s launch link opened by B, who consents → wrong account, the grant is revoked and audited, A not connected; A’s own flow works', async () => {
+    const started = await call('startConnect', { mode: 'popup' });
+    const b = await openLaunch(started.body.result.data.authorizeUrl); // B's browser gets the cookie
+    const redirect = await consent(b.authorizeUrl, 'allow', SECOND_MEMBER);
+    const since = p.oauthAudit.length;
+    const page = await callback(redirect, b.cookie);
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /"ok":false,"error":"wrong_account"/);
+    const issued = p.oauthAudit.slice(since).find((e) => e.event === 'token_issued');
+    assert.ok(issued?.grantId, 'the code was exchanged (to learn whose grant it is)');
+    const grant = p.services.oauth.apps.grant(issued.grantId);
+    assert.equal(grant?.subjectId, p.services.directory.findMemberByEmail(SECOND_MEMBER.email)!.id);
+    assert.ok(grant?.revokedAt, 'B’s grant was revoked');
+    assert.ok(p.oauthAudit.slice(since).some((e) => e.event === 'revoked' && e.grantId === issued.grantId));
+    assert.equal(deniedAudits(/another user than the member who started/).length >= 1, true, 'the refusal is audited');
+    assert.equal(await status(), 'not-connected');
+
+    await connect();
+    assert.equal(await status(), 'connected');
+    await call('disconnect');
+  });
+
+  it('a launch link works once; a forged ticket gets nothing', async () => {
+    const started = await call('startConnect', {});
+    const link = new URL(started.body.result.data.authorizeUrl);
+    const open = () => fetch(`https://www.wixapis.com${link.pathname}${link.search}`, { redirect: 'manual' });
+    assert.equal((await open()).status, 302);
+    const second = await open();
+    assert.equal(second.status, 400, 'used');
+    assert.equal(second.headers.get('set-cookie'), null);
+    const forged = new URL(link);
+    forged.searchParams.set('ticket', 'A'.repeat(43));
+    assert.equal((await fetch(`https://www.wixapis.com${forged.pathname}${forged.search}`, { redirect: 'manual' })).status, 400);
+  });
+
+  it('a callback with the right state but another browser’s binding cookie is refused', async () => {
+    const mine = await startOverHttp();
+    const other = await startOverHttp(); // a second flow: its cookie is not the first flow's
+    const redirect = await consent(mine.authorizeUrl);
+    assert.equal((await callback(redirect, other.cookie)).status, 400);
+    assert.equal(await status(), 'not-connected');
   });
 });

@@ -3,13 +3,22 @@
  * authorization server, keeps the refresh token encrypted in an admin-only collection, the access token in
  * memory, refreshes single-flight per connection, and saves a rotated refresh token before using the new
  * access token. The client secret and refresh tokens never leave the backend.
+ *
+ * Every endpoint (authorize, token, revoke, token-info, and the Data API the tokens are for) is derived from the
+ * configured issuer (`OAUTH_ISSUER`, default https://www.wixapis.com): the secret and the tokens go to that host
+ * only. The state is bound to the browser that started the connect (RFC 9700 §4.7.1: an HttpOnly cookie whose
+ * hash is stored with the state), and the grant must belong to the member who started it.
  */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { currentMember } from 'wix-members-backend';
 import { withDataApi } from './api-key.ts';
 import { audit } from './audit.ts';
-import { EnvelopeError } from './envelope.ts';
+import { EnvelopeError, fail as failEnvelope, ok, type Envelope } from './envelope.ts';
 import { getOptionalSecret, getSecret } from './secrets.ts';
 import { open, seal } from './token-cipher.ts';
+import * as v from 'valibot';
+import { parseInput, strictRecord } from './validation.ts';
 
 export const OAUTH_SECRETS = {
   clientId: 'OAUTH_CLIENT_ID',
@@ -26,6 +35,11 @@ export const OAUTH_SECRETS = {
 export const STATES = 'OAuthStates';
 export const CONNECTIONS = 'OAuthConnections';
 const STATE_TTL_MS = 10 * 60 * 1000;
+/** How long the launch link (page-code path) may wait before the browser opens it. */
+export const LAUNCH_TTL_MS = 2 * 60 * 1000;
+/** The cookie that binds a state to the browser that started the connect. */
+export const BINDING_COOKIE = 'wix_oauth_binding';
+const DEFAULT_ISSUER = 'https://www.wixapis.com';
 const ACCESS_SKEW_MS = 60_000;
 export const REQUESTED_SCOPES = 'wix-data.items.read';
 
@@ -33,9 +47,32 @@ interface Config {
   as: oauth.AuthorizationServer;
   client: oauth.Client;
   auth: oauth.ClientAuth;
+  /** The issuer's base URL: every endpoint and the Data API are under it. */
+  base: string;
   redirectUri: string;
+  /** Path of the redirect URI: the binding cookie is sent there and nowhere else. */
+  callbackPath: string;
+  siteBase: string;
   siteOrigin: string;
   tokenKey: string;
+}
+
+/** The issuer's base URL: https, no query, fragment or credentials; a trailing slash is dropped. */
+export function issuerBase(issuer: string | undefined): string {
+  const url = new URL(issuer ?? DEFAULT_ISSUER);
+  if (url.protocol !== 'https:' || url.search || url.hash || url.username || url.password) throw new Error('OAUTH_ISSUER must be a plain https URL.');
+  return url.href.replace(/\/$/, '');
+}
+
+/** The authorization server's endpoints, all derived from the issuer (none hard-coded to another host). */
+export function endpointsFor(base: string): oauth.AuthorizationServer {
+  return {
+    issuer: base,
+    authorization_endpoint: `${base}/oauth2/authorize`,
+    token_endpoint: `${base}/oauth2/token`,
+    revocation_endpoint: `${base}/oauth2/revoke`,
+    introspection_endpoint: `${base}/oauth2/token-info`,
+  };
 }
 
 async function config(): Promise<Config> {
@@ -46,21 +83,61 @@ async function config(): Promise<Config> {
     getSecret(OAUTH_SECRETS.siteUrl),
     getOptionalSecret(OAUTH_SECRETS.issuer),
   ]);
-  const base = (issuer ?? 'https://www.wixapis.com').replace(/\/$/, '');
+  const base = issuerBase(issuer);
   const site = new URL(siteUrl);
+  const siteBase = `${site.origin}${site.pathname.replace(/\/$/, '')}`;
+  const callbackPath = `${site.pathname.replace(/\/$/, '')}/_functions/oauthCallback`;
   return {
-    as: {
-      issuer: base,
-      authorization_endpoint: `${base}/oauth2/authorize`,
-      token_endpoint: 'https://www.wixapis.com/oauth2/token',
-      revocation_endpoint: 'https://www.wixapis.com/oauth2/revoke',
-    },
+    as: endpointsFor(base),
     client: { client_id: clientId },
     auth: oauth.ClientSecretPost(clientSecret),
-    redirectUri: `${site.origin}${site.pathname.replace(/\/$/, '')}/_functions/oauthCallback`,
+    base,
+    redirectUri: `${site.origin}${callbackPath}`,
+    callbackPath,
+    siteBase,
     siteOrigin: site.origin,
     tokenKey,
   };
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+const randomToken = () => randomBytes(32).toString('base64url');
+
+/** Constant-time equality of two hashes. */
+function sameHash(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The binding cookie: HttpOnly, Secure, SameSite=Lax (sent on the top-level redirect back), callback path only. */
+function bindingCookie(c: Config, value: string, maxAgeSeconds = STATE_TTL_MS / 1000): string {
+  return `${BINDING_COOKIE}=${value}; Path=${c.callbackPath}; Max-Age=${maxAgeSeconds}; HttpOnly; Secure; SameSite=Lax`;
+}
+
+/** One cookie's value from a Cookie header (the first one of that name). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function authorizeUrlFor(c: Config, state: string, challenge: string, targetSite: string | undefined): string {
+  const url = new URL(c.as.authorization_endpoint!);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: c.client.client_id,
+    redirect_uri: c.redirectUri,
+    scope: REQUESTED_SCOPES,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(targetSite ? { site_id: targetSite } : {}),
+  }).toString();
+  return url.toString();
 }
 
 export interface Connection {
@@ -77,28 +154,74 @@ export interface Connection {
 const accessTokens = new Map<string, { token: string; expiresAt: number }>();
 const refreshing = new Map<string, Promise<string>>();
 
-/** Step 1 (web method): a single-use state bound to the member, a PKCE verifier, both stored server-side. */
-export async function beginConnect(memberId: string, mode: 'popup' | 'redirect'): Promise<{ authorizeUrl: string }> {
+/**
+ * How the browser gets bound to the state:
+ * - `cookie`: the start request came from the browser itself (a site widget's POST /_functions/oauth/startConnect),
+ *   so its answer sets the binding cookie and the authorize URL is returned as is;
+ * - `launch`: the start came through page code (a web method, which cannot set cookies), so the URL returned is a
+ *   single-use launch link on the site (`/_functions/oauthLaunch`, valid LAUNCH_TTL_MS) that sets the cookie in the
+ *   browser that opens it and sends it on to the authorize URL.
+ */
+export type BrowserBinding = 'cookie' | 'launch';
+
+/** Step 1: a single-use state bound to the member and (see BrowserBinding) to the browser, and a PKCE verifier. */
+export async function beginConnect(memberId: string, mode: 'popup' | 'redirect', binding: BrowserBinding = 'launch'): Promise<{ authorizeUrl: string; setCookie?: string }> {
   const c = await config();
   const targetSite = await getOptionalSecret(OAUTH_SECRETS.targetSiteId);
   const state = oauth.generateRandomState();
   const verifier = oauth.generateRandomCodeVerifier();
-  await withDataApi((client) =>
-    client.items.insert(STATES, { _id: state, memberId, mode, verifier: verifier, expiresAt: new Date(Date.now() + STATE_TTL_MS) }),
-  );
-  const url = new URL(c.as.authorization_endpoint!);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: c.client.client_id,
-    redirect_uri: c.redirectUri,
-    scope: REQUESTED_SCOPES,
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...(targetSite ? { site_id: targetSite } : {}),
-  }).toString();
-  await audit({ what: 'oauth connect started', outcome: 'ok' });
-  return { authorizeUrl: url.toString() };
+  const secret = randomToken();
+  const record: Record<string, unknown> = { _id: state, memberId, mode, verifier, expiresAt: new Date(Date.now() + STATE_TTL_MS) };
+  if (binding === 'cookie') record['bindingHash'] = sha256(secret);
+  else Object.assign(record, { launchHash: sha256(secret), launchExpiresAt: new Date(Date.now() + LAUNCH_TTL_MS) });
+  await withDataApi((client) => client.items.insert(STATES, record));
+  await audit({ what: 'oauth connect started', outcome: 'ok', detail: `binding: ${binding}` });
+  if (binding === 'cookie') return { authorizeUrl: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(verifier), targetSite), setCookie: bindingCookie(c, secret) };
+  return { authorizeUrl: `${c.siteBase}/_functions/oauthLaunch?${new URLSearchParams({ state, ticket: secret })}` };
+}
+
+/**
+ * Starts a connection for the member calling (web method or HTTP function), as an envelope; with `cookie`
+ * binding the answer carries the Set-Cookie value for the HTTP response.
+ */
+export async function startConnectFor(input: unknown, binding: BrowserBinding): Promise<{ envelope: Envelope<{ authorizeUrl: string }>; setCookie?: string }> {
+  try {
+    const { mode } = parseInput(strictRecord({ mode: v.optional(v.picklist(['popup', 'redirect']), 'popup') }), input ?? {});
+    let memberId: string;
+    try {
+      memberId = (await currentMember.getMember())._id;
+    } catch {
+      throw new EnvelopeError('UNAUTHENTICATED', 'Sign in first.');
+    }
+    const { authorizeUrl, setCookie } = await beginConnect(memberId, mode, binding);
+    return { envelope: ok({ authorizeUrl }), ...(setCookie ? { setCookie } : {}) };
+  } catch (error) {
+    if (error instanceof EnvelopeError) return { envelope: failEnvelope(error.code, error.message, error.issues) };
+    await audit({ what: 'startConnect', outcome: 'error', detail: (error as Error).message });
+    return { envelope: failEnvelope('UNAVAILABLE', 'The connection service could not complete the request. Try again later.') };
+  }
+}
+
+export type LaunchResult = { ok: true; location: string; setCookie: string } | { ok: false; error: string; siteOrigin: string };
+
+/** The launch link (page-code path): once, within LAUNCH_TTL_MS, binds the browser opening it and sends it on. */
+export async function launchConnect(url: URL): Promise<LaunchResult> {
+  const c = await config();
+  const state = url.searchParams.get('state') ?? '';
+  const ticket = url.searchParams.get('ticket') ?? '';
+  const stored = state && ticket ? await withDataApi((client) => client.items.get(STATES, state)) : null;
+  const valid =
+    !!stored && sameHash(sha256(ticket), stored['launchHash']) && new Date(stored['launchExpiresAt'] as string | Date).getTime() >= Date.now() && new Date(stored['expiresAt'] as string | Date).getTime() >= Date.now();
+  if (!stored || !valid) {
+    await audit({ what: 'oauth launch', outcome: 'denied', detail: 'missing, unknown, used or expired launch link' });
+    return { ok: false, error: 'invalid_state', siteOrigin: c.siteOrigin };
+  }
+  // Single use: the launch hash is replaced by the binding of this browser.
+  const secret = randomToken();
+  const { launchHash: _used, launchExpiresAt: _expiry, ...rest } = stored as Record<string, unknown>;
+  await withDataApi((client) => client.items.save(STATES, { ...rest, _id: state, bindingHash: sha256(secret) }));
+  const targetSite = await getOptionalSecret(OAUTH_SECRETS.targetSiteId);
+  return { ok: true, location: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(String(stored['verifier'])), targetSite), setCookie: bindingCookie(c, secret) };
 }
 
 export interface CallbackResult {
@@ -106,20 +229,29 @@ export interface CallbackResult {
   error?: string;
   siteOrigin: string;
   mode: 'popup' | 'redirect';
+  /** Clears the binding cookie (it is single use, like the state). */
+  setCookie: string;
 }
 
-/** Step 2 (HTTP function): check the state (once), exchange the code with the secret, store the tokens. */
-export async function completeConnect(callbackUrl: URL): Promise<CallbackResult> {
+/**
+ * Step 2 (HTTP function): check the state (once) and that this browser started it, exchange the code with the
+ * secret, check that the grant is the starting member's (otherwise revoke it), store the tokens.
+ */
+export async function completeConnect(callbackUrl: URL, cookieHeader?: string): Promise<CallbackResult> {
   const c = await config();
   const state = callbackUrl.searchParams.get('state') ?? '';
+  const clear = bindingCookie(c, '', 0);
   // Single use: the state record is removed as it is read; a replay finds nothing.
   const stored = state ? await withDataApi((client) => client.items.remove(STATES, state)) : null;
   const fail = async (error: string, detail: string): Promise<CallbackResult> => {
     await audit({ what: 'oauth callback', outcome: 'denied', detail });
-    return { ok: false, error, siteOrigin: c.siteOrigin, mode: (stored?.['mode'] as 'popup' | 'redirect' | undefined) ?? 'popup' };
+    return { ok: false, error, siteOrigin: c.siteOrigin, mode: (stored?.['mode'] as 'popup' | 'redirect' | undefined) ?? 'popup', setCookie: clear };
   };
   if (!stored) return fail('invalid_state', 'missing, unknown or replayed state');
   if (new Date(stored['expiresAt'] as string | Date).getTime() < Date.now()) return fail('invalid_state', 'expired state');
+  // RFC 9700 §4.7.1: only the browser that started the flow may finish it.
+  const presented = cookieValue(cookieHeader, BINDING_COOKIE);
+  if (!presented || !sameHash(sha256(presented), stored['bindingHash'])) return fail('invalid_state', 'the state is not bound to this browser (binding cookie missing or wrong)');
   let params: URLSearchParams;
   try {
     params = oauth.validateAuthResponse(c.as, c.client, callbackUrl, state);
@@ -131,7 +263,12 @@ export async function completeConnect(callbackUrl: URL): Promise<CallbackResult>
     const response = await oauth.authorizationCodeGrantRequest(c.as, c.client, c.auth, params, c.redirectUri, String(stored['verifier']));
     const tokens = await oauth.processAuthorizationCodeResponse(c.as, c.client, response);
     if (!tokens.refresh_token) return fail('invalid_response', 'no refresh token');
-    const info = await tokenInfo(tokens.access_token);
+    const info = await tokenInfo(c, tokens.access_token);
+    if (info.subjectId !== memberId) {
+      // Someone else consented: their grant must not become this member's connection. Revoke what the code made.
+      await oauth.processRevocationResponse(await oauth.revocationRequest(c.as, c.client, c.auth, tokens.refresh_token)).catch(() => undefined);
+      return fail('wrong_account', 'the grant belongs to another user than the member who started the connect; it was revoked');
+    }
     await saveConnection({
       _id: memberId,
       memberId,
@@ -143,17 +280,18 @@ export async function completeConnect(callbackUrl: URL): Promise<CallbackResult>
     });
     accessTokens.set(memberId, { token: tokens.access_token, expiresAt: Date.now() + (tokens.expires_in ?? 0) * 1000 - ACCESS_SKEW_MS });
     await audit({ what: 'oauth connected', outcome: 'ok' });
-    return { ok: true, siteOrigin: c.siteOrigin, mode: (stored['mode'] as 'popup' | 'redirect') ?? 'popup' };
+    return { ok: true, siteOrigin: c.siteOrigin, mode: (stored['mode'] as 'popup' | 'redirect') ?? 'popup', setCookie: clear };
   } catch (error) {
     return fail('exchange_failed', `code exchange failed: ${(error as Error).message}`);
   }
 }
 
-async function tokenInfo(token: string): Promise<{ siteId: string }> {
-  const response = await fetch('https://www.wixapis.com/oauth2/token-info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-  const body = (await response.json()) as { active?: boolean; siteId?: string };
+/** Who and which site the new access token is for, from the issuer's token-info endpoint. */
+async function tokenInfo(c: Config, token: string): Promise<{ siteId: string; subjectId: string | undefined }> {
+  const response = await fetch(c.as.introspection_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const body = (await response.json()) as { active?: boolean; siteId?: string; subjectId?: string };
   if (!body.active || !body.siteId) throw new Error('the new access token is not active');
-  return { siteId: body.siteId };
+  return { siteId: body.siteId, subjectId: typeof body.subjectId === 'string' ? body.subjectId : undefined };
 }
 
 async function saveConnection(connection: Connection): Promise<void> {
@@ -190,7 +328,12 @@ async function refresh(memberId: string): Promise<string> {
   try {
     tokens = await oauth.processRefreshTokenResponse(c.as, c.client, await oauth.refreshTokenGrantRequest(c.as, c.client, c.auth, refreshToken));
   } catch (error) {
-    // invalid_grant: revoked at the server, or a reused refresh token made the server revoke the grant.
+    // Only invalid_grant means the grant is gone (revoked at the server, or a reused refresh token made the server
+    // revoke it). Anything else (429, 5xx, the network) is passing: the connection stays.
+    if (!(error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant')) {
+      await audit({ what: 'oauth refresh', outcome: 'error', detail: `refresh failed: ${(error as Error).message}` });
+      throw new EnvelopeError('UNAVAILABLE', 'The connected site could not be reached. Try again later.');
+    }
     accessTokens.delete(memberId);
     await saveConnection({ ...connection, status: 'revoked' });
     await audit({ what: 'oauth refresh', outcome: 'denied', detail: `refresh refused: ${(error as Error).message}` });
@@ -206,10 +349,11 @@ async function refresh(memberId: string): Promise<string> {
 
 /** A Data API query on the connected site with `Authorization: Bearer` and `wix-site-id`; one refresh and one retry on a 401. */
 export async function queryConnected(memberId: string, collection: string, limit: number): Promise<Record<string, unknown>[]> {
+  const c = await config();
   const connection = await readConnection(memberId);
   if (!connection || connection.status !== 'connected') throw new EnvelopeError('NOT_FOUND', 'No connected site. Connect first.');
   const call = (token: string) =>
-    fetch('https://www.wixapis.com/wix-data/v2/items/query', {
+    fetch(`${new URL(c.base).origin}/wix-data/v2/items/query`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'wix-site-id': connection.siteId, 'Content-Type': 'application/json' },
       body: JSON.stringify({ dataCollectionId: collection, query: { paging: { limit } } }),
