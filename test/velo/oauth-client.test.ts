@@ -296,3 +296,72 @@ describe('the connect is bound to the browser and the member that started it (is
     assert.equal(await status(), 'not-connected');
   });
 });
+
+describe('every endpoint comes from the configured issuer (issue 10, finding 8)', () => {
+  const ISSUER = 'https://auth.issuer.test';
+  const ISSUER_HOST = new URL(ISSUER).host;
+  const OAUTH_PATHS = ['/oauth2/token', '/oauth2/token-info', '/oauth2/revoke', '/wix-data/v2/items/query'];
+  let seen: { host: string; path: string; text: string }[] = [];
+  let saved: typeof globalThis.fetch;
+
+  before(() => {
+    p.secrets.set('OAUTH_ISSUER', ISSUER);
+    forgetSecrets();
+    forgetAccessTokens();
+    saved = globalThis.fetch;
+    // The issuer's host is served by the platform too; every request is recorded with its body and headers.
+    globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      const body = request.body ? await request.text() : undefined;
+      seen.push({ host: url.host, path: url.pathname, text: `${body ?? ''} ${[...request.headers].map((h) => h.join(': ')).join('\n')}` });
+      const target = url.host === ISSUER_HOST ? `https://www.wixapis.com${url.pathname}${url.search}` : url.href;
+      return saved(target, { method: request.method, headers: request.headers, redirect: request.redirect, ...(body !== undefined ? { body } : {}) });
+    };
+  });
+  after(() => {
+    globalThis.fetch = saved;
+    p.secrets.set('OAUTH_ISSUER', 'https://www.wixapis.com');
+    forgetSecrets();
+    forgetAccessTokens();
+  });
+
+  it('connect, call, refresh and disconnect send the client secret and the tokens only to the issuer’s host', async () => {
+    await call('disconnect');
+    const logStart = p.log.since(0).at(-1)?.seq ?? 0;
+    seen = [];
+    const started = await call('startConnect', {});
+    const { authorizeUrl, cookie } = await openLaunch(started.body.result.data.authorizeUrl);
+    assert.equal(new URL(authorizeUrl).origin, ISSUER, 'the consent page is the issuer’s');
+    assert.equal((await callback(await consent(authorizeUrl), cookie)).status, 200);
+    assert.equal((await call('callConnected', { collection: 'Stores', limit: 1 })).body.result.ok, true);
+    p.advanceClock(901_000);
+    forgetAccessTokens();
+    assert.equal((await call('callConnected', { collection: 'Stores', limit: 1 })).body.result.ok, true, 'refreshed at the issuer');
+    assert.equal((await call('disconnect')).body.result.data.disconnected, true);
+
+    const secret = p.secrets.read('OAUTH_CLIENT_SECRET')!;
+    const toIssuer = seen.filter((r) => r.host === ISSUER_HOST);
+    for (const path of OAUTH_PATHS) assert.ok(toIssuer.some((r) => r.path === path), `${path} was called at the issuer`);
+    // Whatever reached the platform's OAuth endpoints came through the issuer's host: none went to another host.
+    const atPlatform = p.log.since(logStart).filter((e) => OAUTH_PATHS.slice(0, 3).includes(e.path));
+    assert.equal(atPlatform.length, toIssuer.filter((r) => OAUTH_PATHS.slice(0, 3).includes(r.path)).length, JSON.stringify(atPlatform.map((e) => e.path)));
+    const withSecret = seen.filter((r) => r.text.includes(secret));
+    assert.ok(withSecret.length >= 3, 'code exchange, refresh and revoke authenticate with the secret');
+    assert.deepEqual([...new Set(withSecret.map((r) => r.host))], [ISSUER_HOST], 'the client secret went to the issuer only');
+    // (The member's own site session, which the test sends to its web methods, is not an app token.)
+    const tokenLeaks = seen.filter((r) => /OauthNG\./.test(r.text.replaceAll(member, '')) && r.host !== ISSUER_HOST);
+    assert.deepEqual(tokenLeaks.map((r) => `${r.host}${r.path} ${r.text.slice(0, 300)}`), [], 'app tokens went to the issuer only');
+  });
+
+  it('refuses an issuer that is not plain https', async () => {
+    for (const bad of ['http://auth.issuer.test', 'https://auth.issuer.test/?x=1', 'https://user:pw@auth.issuer.test']) {
+      p.secrets.set('OAUTH_ISSUER', bad);
+      forgetSecrets();
+      const r = await call('startConnect', {});
+      assert.deepEqual({ ok: r.body.result.ok, code: r.body.result.code }, { ok: false, code: 'UNAVAILABLE' }, bad);
+    }
+    p.secrets.set('OAUTH_ISSUER', ISSUER);
+    forgetSecrets();
+  });
+});
