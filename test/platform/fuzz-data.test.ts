@@ -3,6 +3,7 @@
  * Every case goes through `attack()`: typed answer, nothing escaped, prototypes untouched, refused = data unchanged,
  * and a normal query still answers. FUZZ_RUNS=N for a long run; FUZZ_SEED/FUZZ_PATH replay a printed failure.
  */
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { anyJson, deepFilterJson, fieldsList, filter, hostileData, hostilePath, sortList, toJson } from './fuzz/arbitraries.ts';
@@ -62,6 +63,31 @@ describe('fuzz: Data Items v2 with hostile keys', () => {
         await attack(t, `remove with condition as ${role}`, post(role, `${pre}/items/remove`, toJson({ dataCollectionId: c, dataItemId: 'no-such-item', condition: { filter: f } })), `${pre}/items/remove`);
       }),
       params(40),
+    );
+  });
+
+  it('no filter, sort or distinct widens what a caller may read: a member sees only their own Notes, a visitor no Orders', async () => {
+    const memberId = t.p.services.directory.findMemberByEmail('member@example.com')!.id;
+    const own = t.p.services.items.count({ kind: 'owner', id: t.p.owner.id }, MEMBER_NOTES, { _owner: memberId });
+    await check(
+      'read isolation',
+      fc.asyncProperty(prefix, filter, sortList, async (pre, f, sort) => {
+        const query = await attack(t, `member queries Notes with ${toJson(f)?.slice(0, 300)}`, post('member', `${pre}/items/query`, toJson({ dataCollectionId: MEMBER_NOTES, query: { filter: f, sort: sort.slice(0, 4), paging: { limit: 1000 } } })), `${pre}/items/query`);
+        if (query.status === 200) {
+          const owners = new Set((JSON.parse(query.text) as { dataItems: { data: { _owner?: string } }[] }).dataItems.map((d) => d.data._owner));
+          assert.ok([...owners].every((o) => o === memberId), `a member's query returned other members' notes: ${[...owners].join(', ')}`);
+        }
+        const count = await attack(t, `member counts Notes with ${toJson(f)?.slice(0, 300)}`, post('member', `${pre}/items/count`, toJson({ dataCollectionId: MEMBER_NOTES, filter: f })), `${pre}/items/count`);
+        if (count.status === 200) assert.ok((JSON.parse(count.text) as { totalCount: number }).totalCount <= own, 'a member counted more notes than their own');
+        const distinct = await attack(t, 'member distinct _owner', post('member', `${pre}/items/query-distinct-values`, toJson({ dataCollectionId: MEMBER_NOTES, fieldName: '_owner', filter: f })), `${pre}/items/query-distinct-values`);
+        if (distinct.status === 200) {
+          const values = (JSON.parse(distinct.text) as { distinctValues?: unknown[] }).distinctValues ?? [];
+          assert.ok(values.every((v) => v === memberId), `distinct _owner showed other members: ${toJson(values).slice(0, 200)}`);
+        }
+        const orders = await attack(t, `visitor queries Orders with ${toJson(f)?.slice(0, 200)}`, post('visitor', `${pre}/items/query`, toJson({ dataCollectionId: 'Orders', query: { filter: f } })), `${pre}/items/query`);
+        assert.ok(orders.status >= 400, `a visitor read admin-only Orders (${orders.status})`);
+      }),
+      params(30),
     );
   });
 
