@@ -183,8 +183,10 @@ describe('OAuth: connecting a member account', () => {
       await popup.fill('input[name=email]', 'member@example.com');
       await popup.fill('input[name=password]', 'demo-member-pass');
     }
+    // Listen before clicking: the callback page closes itself as soon as it loads, which can be before click() returns.
+    const closed = popup.waitForEvent('close');
     await popup.getByRole('button', { name: 'Allow' }).click();
-    await popup.waitForEvent('close');
+    await closed;
     await connectBox(page).getByText('Connected to Northwind HQ').waitFor();
   }
 

@@ -28,6 +28,7 @@ export interface PlatformRequest extends Readable {
   method?: string | undefined;
   headers: IncomingHttpHeaders;
   rawHeaders?: string[];
+  socket?: { remoteAddress?: string | undefined } | null;
 }
 
 /** What the handler writes to: a Node ServerResponse, or the in-process collector of node-routing.ts. */
@@ -294,6 +295,7 @@ export function createHandler(services: PlatformServices, router: Router, option
         body,
         params: match.params,
         origin: `https://${req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost'}`,
+        remoteAddress: req.socket?.remoteAddress,
         caller: () =>
           (callerPromise ??= resolveCaller(req.headers, services).then((c) => {
             caller = c;

@@ -12,6 +12,8 @@ export interface RequestContext {
   params: Record<string, string>;
   /** The platform's own origin as the client reached it, for URLs the platform hands out. */
   origin: string;
+  /** The client's address (the socket's; 127.0.0.1 for the platform's own in-process calls). */
+  remoteAddress?: string | undefined;
   /** Resolves (once) who is calling; throws 401/403 as Wix does. */
   caller(): Promise<Caller>;
 }
