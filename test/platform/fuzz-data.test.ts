@@ -91,6 +91,34 @@ describe('fuzz: Data Items v2 with hostile keys', () => {
     );
   });
 
+  it('no write with hostile ids, data or conditions changes another member’s Notes', async () => {
+    const owner = { kind: 'owner' as const, id: t.p.owner.id };
+    const river = t.p.services.directory.findMemberByEmail('river@example.com')!.id;
+    const theirs = () => toJson(t.p.services.items.query(owner, MEMBER_NOTES, { filter: { _owner: river }, paging: { limit: 1000 } }, false).dataItems);
+    const ids = (JSON.parse(theirs()) as { id: string }[]).map((i) => i.id);
+    const before = theirs();
+    await check(
+      'write isolation',
+      fc.asyncProperty(
+        prefix,
+        fc.constantFrom('/items', '/items/update', '/items/save', '/items/remove', '/bulk/items/save', '/bulk/items/update', '/bulk/items/remove', '/items/truncate'),
+        fc.constantFrom(...ids),
+        hostileData,
+        filter,
+        async (pre, route, id, data, condition) => {
+          const dataItem = { id, data: { ...(typeof data === 'object' && data !== null ? data : {}), _id: id, _owner: 'a3c1f0de-0000-4000-8000-00000000d3e0' } };
+          const body = route.startsWith('/bulk')
+            ? route.endsWith('remove') ? { dataCollectionId: MEMBER_NOTES, dataItemIds: [id] } : { dataCollectionId: MEMBER_NOTES, dataItems: [dataItem] }
+            : route === '/items/remove' ? { dataCollectionId: MEMBER_NOTES, dataItemId: id, condition: { filter: condition } }
+            : { dataCollectionId: MEMBER_NOTES, dataItem, condition: { filter: condition } };
+          await attack(t, `member ${route} on another member's note ${id}`, post('member', `${pre}${route}`, toJson(body)), `${pre}${route}`);
+          assert.equal(theirs(), before, `member ${route} changed another member's notes`);
+        },
+      ),
+      params(30),
+    );
+  });
+
   it('fields and sort lists of any length (up to 250,000 fields and 20,000 sort terms) and filters up to 20,000 deep or 50,000 wide answer 200 or a typed 400', async () => {
     await check(
       'long fields/sort lists',
