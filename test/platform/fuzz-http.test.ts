@@ -107,7 +107,7 @@ describe('fuzz: raw request targets, methods and headers over TLS', () => {
 
 describe('raw CONNECT and upgrade requests', () => {
   for (const bytes of ['CONNECT /_api/cloud-data/v2/items/query HTTP/1.1', 'CONNECT www.wixapis.com:443 HTTP/1.1']) {
-    it(`${bytes.split(' ').slice(0, 2).join(' ')} gets an HTTP answer (405), not a silently closed connection`, async () => {
+    it(`${bytes.split(' ').slice(0, 2).join(' ')} gets a typed HTTP answer (e.g. 405), not a silently closed connection`, async () => {
       await attack(t, bytes, () => sendRaw(t.p, `${bytes}\r\nhost: www.wixapis.com\r\nconnection: close\r\n\r\n`, 5_000), '/');
     });
   }
