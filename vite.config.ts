@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
+import { routeOwnOrigin } from './demo/platform/host/node-routing.ts';
 import { ensureTls } from './demo/platform/host/tls.ts';
 import { CONTROL_SECRET_HEADER, createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './demo/platform/index.ts';
 
@@ -76,6 +77,8 @@ function localWixPlatform(): Plugin {
           // The OAuth backend's redirect URI and the authorize page the browser opens are on this server.
           p.secrets.set('OAUTH_SITE_URL', origin);
           p.secrets.set('OAUTH_ISSUER', origin);
+          // The backend calls the issuer's token, revoke and token-info endpoints: answered in-process, as wixapis.com is.
+          routeOwnOrigin(origin);
         }
         server.config.logger.info(
           `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n  Control secret (${CONTROL_SECRET_HEADER} on /_platform/*): ${p.controlSecret}\n`,

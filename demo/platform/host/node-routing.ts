@@ -157,6 +157,19 @@ export function inProcessDispatch(handle: PlatformHandle): WixApiDispatch {
  * a function that does not). Inside a platform's backend call, www/edge.wixapis.com go to that platform; anything
  * else, and any call outside a backend call, goes on to the fetch underneath unchanged.
  */
+// Hosts (host:port) besides www/edge.wixapis.com that a backend call reaches in-process; on globalThis, like the context.
+const OWN_HOSTS = Symbol.for('wix-session-elements.platform-routing.own-hosts');
+const ownHosts: Set<string> = ((globalThis as unknown as Record<symbol, Set<string> | undefined>)[OWN_HOSTS] ??= new Set<string>());
+
+/**
+ * Inside a backend call, requests to `origin` are answered by the platform in-process too, like www.wixapis.com: the
+ * platform's own public origin under the dev server, which is the OAuth issuer there (the backend derives its token,
+ * revoke and token-info endpoints from it) and whose certificate Node does not trust.
+ */
+export function routeOwnOrigin(origin: string): void {
+  ownHosts.add(new URL(origin).host);
+}
+
 export function ensurePlatformRouting(): void {
   const current = globalThis.fetch as FetchFn & { [CONTEXT_AWARE]?: true };
   if (current[CONTEXT_AWARE]) return;
@@ -164,7 +177,7 @@ export function ensurePlatformRouting(): void {
     async (input: Parameters<FetchFn>[0], init?: Parameters<FetchFn>[1]): Promise<Response> => {
       const dispatch = platformRouting.getStore();
       const target = dispatch ? targetOf(input) : undefined;
-      if (dispatch && target && isWixApiHost(target.hostname)) return dispatch(new Request(input, init));
+      if (dispatch && target && (isWixApiHost(target.hostname) || ownHosts.has(target.host))) return dispatch(new Request(input, init));
       return current(input, init);
     },
     { [CONTEXT_AWARE]: true as const },
