@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { anyJson, deepFilterJson, fieldsList, filter, hostileData, hostilePath, sortList, toJson } from './fuzz/arbitraries.ts';
-import { attack, check, JSON_HEADERS, MEMBER_NOTES, OPEN, params, PRODUCTS, send, type Role, type Target, startTarget } from './fuzz/harness.ts';
+import { assertNoCredentialLogged, attack, burst, check, JSON_HEADERS, MEMBER_NOTES, OPEN, params, PRODUCTS, send, type Role, type Target, startTarget } from './fuzz/harness.ts';
 
 const PREFIXES = ['/_api/cloud-data/v2', '/wix-data/v2'] as const;
 let t: Target;
@@ -128,6 +128,36 @@ describe('fuzz: Data Items v2 with hostile keys', () => {
       }),
       params(8),
     );
+  });
+
+  it('bursts of concurrent hostile writes and reads (a write that plants keys racing reads that project them)', async () => {
+    await check(
+      'concurrent bursts',
+      fc.asyncProperty(
+        prefix,
+        fc.array(
+          fc.oneof(
+            fc.record({ kind: fc.constant('insert' as const), role: writer, data: hostileData }),
+            fc.record({ kind: fc.constant('query' as const), role: writer, fields: fc.array(hostilePath, { maxLength: 4 }), f: filter }),
+            fc.record({ kind: fc.constant('distinct' as const), role: writer, fieldName: hostilePath }),
+          ),
+          { minLength: 2, maxLength: 12 },
+        ),
+        async (pre, ops) => {
+          const requests = ops.map((op) => {
+            if (op.kind === 'insert') return { path: `${pre}/items`, go: post(op.role, `${pre}/items`, `{"dataCollectionId":"${OPEN}","dataItem":{"data":${toJson(op.data)}}}`) };
+            if (op.kind === 'query') return { path: `${pre}/items/query`, go: post(op.role, `${pre}/items/query`, toJson({ dataCollectionId: OPEN, query: { fields: op.fields, filter: op.f } })) };
+            return { path: `${pre}/items/query-distinct-values`, go: post(op.role, `${pre}/items/query-distinct-values`, toJson({ dataCollectionId: OPEN, fieldName: op.fieldName })) };
+          });
+          await burst(t, `burst of ${ops.length}: ${ops.map((o) => o.kind).join(', ')}`, requests);
+        },
+      ),
+      params(20),
+    );
+  });
+
+  it('after all of the above, no credential reached the request log or the error output', () => {
+    assertNoCredentialLogged(t);
   });
 
   it('random JSON bodies on every data route, as every caller', async () => {

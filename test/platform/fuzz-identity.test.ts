@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CONTROL_SECRET_HEADER } from '../../demo/platform/index.ts';
 import { anyJson, hostileData, hostileKey, origin, toJson } from './fuzz/arbitraries.ts';
-import { attack, check, JSON_HEADERS, params, parse, ROLES, send, type Target, startTarget } from './fuzz/harness.ts';
+import { assertNoCredentialLogged, attack, check, JSON_HEADERS, params, parse, ROLES, send, type Target, startTarget } from './fuzz/harness.ts';
 
 let t: Target;
 before(async () => {
@@ -227,5 +227,11 @@ describe('control routes with the right secret', () => {
     } finally {
       t.p.services.faults.clear();
     }
+  });
+});
+
+describe('redaction', () => {
+  it('after every property above, no credential (API key, tokens, control secret, passwords, signing key) reached the request log or the error output', () => {
+    assertNoCredentialLogged(t);
   });
 });

@@ -81,6 +81,8 @@ export const ROLES: readonly Role[] = ['none', 'visitor', 'member', 'owner', 'ap
 export interface Target {
   p: TestPlatform;
   tokens: Callers;
+  /** What the platform reported through onError (already redacted by the platform) during the run. */
+  errors: string[];
   /** Authorization (and wix-site-id) headers for a role. */
   auth(role: Role): Record<string, string>;
   /** Re-issues the session tokens (after a test moved the clock or expired tokens). */
@@ -89,7 +91,8 @@ export interface Target {
 }
 
 export async function startTarget(): Promise<Target> {
-  const p = await startTestPlatform({ seed: 'demo', velo: { rateLimitPerMinute: 1_000_000 } });
+  const errors: string[] = [];
+  const p = await startTestPlatform({ seed: 'demo', velo: { rateLimitPerMinute: 1_000_000 }, onError: (m) => errors.push(m) });
   p.services.collections.create({ id: OPEN, permissions: { read: 'ANYONE', insert: 'ANYONE', update: 'ANYONE', remove: 'ANYONE' } });
   const issue = async (): Promise<Callers> => {
     const member = p.services.directory.findMemberByEmail(DEMO_MEMBER.email)!;
@@ -104,6 +107,7 @@ export async function startTarget(): Promise<Target> {
   };
   const target: Target = {
     p,
+    errors,
     tokens: await issue(),
     auth(role): Record<string, string> {
       switch (role) {
@@ -385,4 +389,34 @@ export async function attack(t: Target, what: string, sendIt: () => Promise<Answ
   assertPrototypesClean(`${label} (after the follow-up query)`);
   assertNothingEscaped(`${label} (after the follow-up query)`);
   return answer;
+}
+
+/**
+ * Every credential the fuzz suite sent or the platform holds: the API key, every session token issued to the
+ * fuzz callers, the control secret, the demo passwords, the token-signing key.
+ */
+export function credentials(t: Target, issued: string[] = []): string[] {
+  const key = (t.p.services.db.prepare("SELECT value FROM meta WHERE key = 'tokens.secret'").get() as { value: string }).value;
+  return [t.p.apiKey, t.p.controlSecret, key, 'demo-member-pass', 'demo-owner-pass', 'demo-river-pass', ...Object.values(t.tokens), ...issued].filter((c) => c.length >= 8);
+}
+
+/** The request log and the error output hold no credential (issue 10: one redaction rule everywhere). */
+export function assertNoCredentialLogged(t: Target, issued: string[] = []): void {
+  const logged = JSON.stringify(t.p.log.since(0)) + '\n' + t.errors.join('\n');
+  for (const credential of credentials(t, issued)) {
+    assert.ok(!logged.includes(credential), `a credential (${credential.slice(0, 6)}…) reached the request log or the error output`);
+  }
+}
+
+/**
+ * Sends several hostile requests at once (races: a request that plants something while another reads it), then
+ * checks the invariants for all of them together: each answer typed, nothing escaped, prototypes clean, serving.
+ */
+export async function burst(t: Target, what: string, requests: { path: string; go: () => Promise<Answer> }[]): Promise<Answer[]> {
+  const answers = await Promise.all(requests.map((r) => r.go()));
+  assertNothingEscaped(what);
+  assertPrototypesClean(what);
+  answers.forEach((answer, i) => assertTypedAnswer(requests[i]!.path, answer, `${what} [${i}] → ${answer.status}`));
+  await assertStillServing(t, what);
+  return answers;
 }
