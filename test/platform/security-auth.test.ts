@@ -103,6 +103,26 @@ describe('per-client limit', () => {
     assert.equal((await login(DEMO_MEMBER.email, DEMO_MEMBER.password)).status, 200);
   });
 
+  it('the per-client limit is per remote address: another address is not locked by this one', async () => {
+    p.advanceClock(AUTH_LIMITS.lockoutMs + 1000);
+    for (let i = 0; i < AUTH_LIMITS.clientFailures; i++) assert.equal((await login(`stranger-${i}@example.com`, 'guess')).status, 400);
+    assertThrottled(await login(DEMO_MEMBER.email, DEMO_MEMBER.password), '127.0.0.1 is locked');
+    // The same platform reached from 127.0.0.2 (the whole 127/8 is loopback): a client of its own.
+    const fromOther = await new Promise<number>((resolve, reject) => {
+      const payload = JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password });
+      const req = httpsRequest(
+        { host: '127.0.0.1', localAddress: '127.0.0.2', port: new URL(p.url).port, servername: 'localhost', ca: p.ca, path: LOGIN, method: 'POST', headers: { host: 'www.wixapis.com', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+    assert.equal(fromOther, 200, 'the member signs in from another address');
+  });
+
   it('the /oauth2/authorize sign-in form (site client) counts too: a 429 page with Retry-After, no code', async () => {
     p.advanceClock(AUTH_LIMITS.lockoutMs + 1000);
     const { challenge } = pkce();

@@ -3,13 +3,6 @@ import { RawResponse } from '../host/router.ts';
 import { AUTH_LIMITS, type AuthLimits } from './limits.ts';
 import { HashPoolBusy } from './passwords.ts';
 
-// The remote address of the connection, set by the host's handler (undefined when a handler is called directly).
-declare module '../host/router.ts' {
-  interface RequestContext {
-    remoteAddress?: string | undefined;
-  }
-}
-
 /** A credential check was refused before it ran: the account or client is locked, or the hash pool is full. */
 export class Throttled extends Error {
   constructor(
