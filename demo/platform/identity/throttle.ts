@@ -12,7 +12,7 @@ export class Throttled extends Error {
     super(
       reason === 'busy'
         ? 'Too many sign-in attempts are in progress. Try again in a moment.'
-        : `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? 's' : ''}.`,
+        : `Too many failed sign-in attempts. Try again ${retryAfterSeconds < 60 ? 'in a moment' : `in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? 's' : ''}`}.`,
     );
     this.name = 'Throttled';
   }
