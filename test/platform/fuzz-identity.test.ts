@@ -130,7 +130,9 @@ describe('fuzz: OAuth and login', () => {
             if (answer.status >= 300 && answer.status < 400) {
               const location = String(answer.headers['location'] ?? '');
               assert.ok(registered(location), `authorize redirected to an unregistered URI: ${location.slice(0, 200)}`);
-              assert.equal(location.split(/[?#]/, 1)[0], query.redirect_uri?.split(/[?#]/, 1)[0], `authorize redirected somewhere other than the requested redirect_uri: ${location.slice(0, 200)}`);
+              // Compared as URLs: the platform matches loopback redirect URIs after URL parsing (see the findings).
+              const base = (u: string) => { const x = new URL(u.trim()); return `${x.protocol}//${x.host}${x.pathname}`; };
+              assert.equal(base(location), base(query.redirect_uri), `authorize redirected somewhere other than the requested redirect_uri: ${location.slice(0, 200)}`);
             }
             if (answer.status === 200 && /postMessage/.test(answer.text)) {
               assert.ok(!/evil\.example/.test(answer.text.match(/postMessage\([^;]*/)?.[0] ?? ''), 'a web_message answer posts to a foreign origin');
