@@ -16,7 +16,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const text = (node: Element | ShadowRoot) => node.textContent!.replace(/\s+/g, ' ').trim();
 /** The insert endpoint the SDK posts to (`/wix-data/v2/items` or `/_api/cloud-data/v2/items`). */
 const isInsert = (e: LogEntry) => e.method === 'POST' && /\/v2\/items$/.test(e.path);
-const INSERT_PATH = '^/(_api/cloud-data|wix-data)/v2/items$';
+/** A fault glob for it: `**` is any number of segments, and a glob matches the whole path (not /items/query). */
+const INSERT_PATH = '/**/v2/items';
 
 const FIELDS = JSON.stringify([
   { field: 'email', type: 'email', label: 'Email', required: true, help: 'We never share it.' },
