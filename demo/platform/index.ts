@@ -270,8 +270,13 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
   const description = status === 400 ? 'The request is not valid HTTP.' : status === 431 ? 'The request headers are too large.' : 'The request was not received in time.';
   const code = status === 400 ? 'INVALID_ARGUMENT' : status === 431 ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'DEADLINE_EXCEEDED';
+  answerRaw(socket, status, reason, code, description);
+}
+
+/** Writes one Wix-shaped JSON error straight to a socket and closes it (for requests that never reach the handler). */
+function answerRaw(socket: Duplex, status: number, reason: string, code: string, description: string, extra = ''): void {
   const body = JSON.stringify({ message: description, details: { applicationError: { code, description, data: {} } } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
@@ -299,6 +304,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
+  // CONNECT (a proxy tunnel) is not something the platform does: 405 instead of Node's silent close.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    answerRaw(socket, 405, 'Method Not Allowed', 'METHOD_NOT_ALLOWED', 'CONNECT is not allowed: the platform is not a proxy.', 'allow: GET, POST, PUT, PATCH, DELETE, OPTIONS\r\n');
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());

@@ -129,6 +129,14 @@ describe('finding 2: no request ends the process', () => {
     });
   }
 
+  it('CONNECT (a proxy tunnel): a typed 405, socket closed, next request served', async () => {
+    const answer = await sendRaw(p, 'CONNECT www.wixapis.com:443 HTTP/1.1\r\nhost: www.wixapis.com:443\r\n\r\n');
+    assert.equal(answer.status, 405);
+    assert.equal(JSON.parse(answer.body).details.applicationError.code, 'METHOD_NOT_ALLOWED');
+    assert.equal(answer.closed, true);
+    assert.equal((await visitorQuery(p)).status, 200);
+  });
+
   it('a target over the URL limit is a typed 414 URI_TOO_LONG', async () => {
     const answer = await sendRaw(p, `GET /_api/cloud-data/v2/items/${'c'.repeat(HOST_LIMITS.maxUrlBytes)} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
     assert.equal(answer.status, 414);
