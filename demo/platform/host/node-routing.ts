@@ -152,11 +152,6 @@ export function inProcessDispatch(handle: PlatformHandle): WixApiDispatch {
   return (request) => sendRouted(request, new URL(request.url), send, globalThis.fetch);
 }
 
-/**
- * Makes `globalThis.fetch` consult the platform context (once per process; again if someone replaced fetch with
- * a function that does not). Inside a platform's backend call, www/edge.wixapis.com go to that platform; anything
- * else, and any call outside a backend call, goes on to the fetch underneath unchanged.
- */
 // Hosts (host:port) besides www/edge.wixapis.com that a backend call reaches in-process; on globalThis, like the context.
 const OWN_HOSTS = Symbol.for('wix-session-elements.platform-routing.own-hosts');
 const ownHosts: Set<string> = ((globalThis as unknown as Record<symbol, Set<string> | undefined>)[OWN_HOSTS] ??= new Set<string>());
@@ -170,6 +165,12 @@ export function routeOwnOrigin(origin: string): void {
   ownHosts.add(new URL(origin).host);
 }
 
+/**
+ * Makes `globalThis.fetch` consult the platform context (once per process; again if someone replaced fetch with
+ * a function that does not). Inside a platform's backend call, www/edge.wixapis.com (and any origin given to
+ * routeOwnOrigin) go to that platform; anything else, and any call outside a backend call, goes on to the fetch
+ * underneath unchanged.
+ */
 export function ensurePlatformRouting(): void {
   const current = globalThis.fetch as FetchFn & { [CONTEXT_AWARE]?: true };
   if (current[CONTEXT_AWARE]) return;
@@ -209,9 +210,10 @@ export function routeWixApisTo(target: RoutingTarget): () => void {
   const routed = Object.assign(
     async (input: Parameters<FetchFn>[0], init?: Parameters<FetchFn>[1]): Promise<Response> => {
       const target = targetOf(input);
+      const dispatch = platformRouting.getStore();
+      if (dispatch && target && ownHosts.has(target.host)) return dispatch(new Request(input, init));
       if (!target || !isWixApiHost(target.hostname)) return original(input, init);
       const request = new Request(input, init);
-      const dispatch = platformRouting.getStore();
       if (dispatch) return dispatch(request);
       return sendRouted(request, new URL(request.url), send, original);
     },
