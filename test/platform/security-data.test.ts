@@ -18,6 +18,7 @@ import {
   MAX_FILTER_NODES,
   MAX_FILTER_STRING_LENGTH,
   MAX_PROJECTION_FIELDS,
+  MAX_READ_BODY_BYTES,
   MAX_SORT_TERMS,
 } from '../../demo/platform/data/limits.ts';
 import { MAX_CACHED_SQL_LENGTH, openDatabase, StatementCache } from '../../demo/platform/storage/database.ts';
@@ -276,15 +277,37 @@ describe('field names named after prototype members are ordinary fields everywhe
 // ------------------------------------------------------------------------------------------------
 
 describe('finding 3: lists in requests are bounded, with a typed 400 above the limit', () => {
-  it(`250,000 fields from a visitor answer a typed 400 naming the limit (${MAX_PROJECTION_FIELDS}) in well under a second, and the server keeps serving`, async (t) => {
+  it(`250,000 fields from a visitor (2.4 MB) are refused before parsing: a typed 413 naming the read-body limit (${MAX_READ_BODY_BYTES} bytes), and the server keeps serving`, async (t) => {
     const fields = Array.from({ length: 250_000 }, (_, i) => `f${i}`);
     const { r, ms } = await timed(() => post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { fields } }));
-    assertTyped400(r, '250,000 fields', MAX_PROJECTION_FIELDS);
-    t.diagnostic(`250,000 fields: 400 in ${ms.toFixed(0)} ms (request of ${(JSON.stringify(fields).length / 1e6).toFixed(1)} MB)`);
-    assert.ok(ms < 1000, `answered in ${ms.toFixed(0)} ms`);
+    assert.equal(r.status, 413, `250,000 fields: expected 413, got ${r.status} ${r.text.slice(0, 200)}`);
+    const body = r.json as { message: string; details: { applicationError: { code: string } } };
+    assert.equal(body.details.applicationError.code, 'WDE0109');
+    assert.match(body.message, new RegExp(String(MAX_READ_BODY_BYTES)));
+    t.diagnostic(`250,000 fields: 413 in ${ms.toFixed(0)} ms (request of ${(JSON.stringify(fields).length / 1e6).toFixed(1)} MB)`);
     await assertServing('after 250,000 fields');
     const viaGet = await post('/items/get', visitor, { dataCollectionId: PUBLIC, dataItemId: 'pub-1', fields });
-    assertTyped400(viaGet, '250,000 fields on get', MAX_PROJECTION_FIELDS);
+    assert.equal(viaGet.status, 413, '250,000 fields on get');
+  });
+
+  it(`100,000 fields under the read-body limit answer a typed 400 naming the projection limit (${MAX_PROJECTION_FIELDS}) in well under a second`, async (t) => {
+    const fields = Array.from({ length: 100_000 }, (_, i) => `f${i}`);
+    assert.ok(JSON.stringify(fields).length < MAX_READ_BODY_BYTES);
+    const { r, ms } = await timed(() => post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { fields } }));
+    assertTyped400(r, '100,000 fields', MAX_PROJECTION_FIELDS);
+    t.diagnostic(`100,000 fields: 400 in ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 1000, `answered in ${ms.toFixed(0)} ms`);
+    await assertServing('after 100,000 fields');
+    assertTyped400(await post('/items/get', visitor, { dataCollectionId: PUBLIC, dataItemId: 'pub-1', fields }), '100,000 fields on get', MAX_PROJECTION_FIELDS);
+  });
+
+  it('writes keep the platform body limit: a 2 MB bulk insert is accepted where a 2 MB query is not', async () => {
+    const big = 'x'.repeat(400 * 1024);
+    const dataItems = Array.from({ length: 5 }, (_, i) => ({ data: { _id: `bulk-big-${i}`, title: big } }));
+    assertOk(await post('/bulk/items/insert', admin, { dataCollectionId: PUBLIC, dataItems }), '2 MB bulk insert');
+    const q = await post('/items/query', admin, { dataCollectionId: PUBLIC, query: { filter: { title: big + big + big } } });
+    assert.equal(q.status, 413);
+    await post('/bulk/items/remove', admin, { dataCollectionId: PUBLIC, dataItemIds: dataItems.map((d) => d.data._id) });
   });
 
   it(`20,000 sort terms answer a typed 400 naming the limit (${MAX_SORT_TERMS}) fast, not a 500 from SQLite`, async (t) => {

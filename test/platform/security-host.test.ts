@@ -111,7 +111,7 @@ describe('finding 2: no request ends the process', () => {
     ['absolute-form https://evil.example/_api/…', 'GET https://evil.example/_api/cloud-data/v2/items/query HTTP/1.1'],
     ['absolute-form to a control route', 'POST http://localhost/_platform/faults HTTP/1.1'],
     ['a 100 KB target', `GET /_api/${'a'.repeat(100_000)} HTTP/1.1`],
-    ['a 9 KB target (over the URL limit, under the header limit)', `GET /_api/cloud-data/v2/items/${'b'.repeat(9_000)} HTTP/1.1`],
+    ['a target over the URL limit, under the header limit', `GET /_api/cloud-data/v2/items/${'b'.repeat(HOST_LIMITS.maxUrlBytes + 1_000)} HTTP/1.1`],
   ];
   for (const [name, requestLine] of targets) {
     it(`${name}: a 4xx, and the next request is served`, async () => {
@@ -135,6 +135,27 @@ describe('finding 2: no request ends the process', () => {
     assert.equal(JSON.parse(answer.body).details.applicationError.code, 'METHOD_NOT_ALLOWED');
     assert.equal(answer.closed, true);
     assert.equal((await visitorQuery(p)).status, 200);
+  });
+
+  it('no query the SDK sends crosses the URL limit: GET .r up to 2,048 characters, POST above (a $hasSome of 1,000 ids)', async () => {
+    const { createClient, ApiKeyStrategy } = await import('@wix/sdk');
+    const { items } = await import('@wix/data');
+    const { routeWixApisTo } = await import('../../demo/platform/host/node-routing.ts');
+    const undo = routeWixApisTo(p);
+    try {
+      const client = createClient({ modules: { items }, auth: ApiKeyStrategy({ apiKey: p.apiKey, siteId: p.siteId }) });
+      const sentFor = async (ids: string[]) => {
+        const before = p.log.since(0).length;
+        const result = await client.items.query('Products').hasSome('_id', ids).limit(10).find();
+        assert.equal(result.items.length, 0);
+        return p.log.since(0).slice(before).find((r) => r.path.endsWith('/items/query'))?.method;
+      };
+      assert.equal(await sentFor([crypto.randomUUID()]), 'GET', 'a small query goes as GET with .r');
+      assert.equal(await sentFor(Array.from({ length: 1_000 }, () => crypto.randomUUID())), 'POST', 'a 52 KB query goes as POST, under the body limit');
+      assert.ok(2_048 < HOST_LIMITS.maxUrlBytes);
+    } finally {
+      undo();
+    }
   });
 
   it('a target over the URL limit is a typed 414 URI_TOO_LONG', async () => {

@@ -7,6 +7,13 @@
  * generous for any real page and small enough that no single request can hold the event loop.
  */
 
+/**
+ * Bytes of a read request's body (query, get, count, distinct): the largest filter the limits below allow in
+ * practice (1,000 item IDs in a `$hasSome` is about 40 KB) fits many times over, and a larger body is refused
+ * before it is parsed, so a read cannot hold the event loop for long. Writes keep the platform's 4 MiB.
+ */
+export const MAX_READ_BODY_BYTES = 1024 * 1024;
+
 /** Items per query page (Wix: `limit()` takes at most 1000, default 50). */
 export const DEFAULT_QUERY_LIMIT = 50;
 export const MAX_QUERY_LIMIT = 1000;

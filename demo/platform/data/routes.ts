@@ -5,7 +5,7 @@ import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
 import { MAX_BULK } from './items.ts';
-import { MAX_COLLECTION_FIELDS } from './limits.ts';
+import { MAX_COLLECTION_FIELDS, MAX_READ_BODY_BYTES } from './limits.ts';
 import { canManageCollections } from './permissions.ts';
 
 /** Data is served under both prefixes the SDK resolves to (reference §1). */
@@ -82,6 +82,8 @@ const toFields = (fields: { key: string; displayName?: string | undefined; type:
 export function registerDataRoutes(router: Router, services: PlatformServices): void {
   const { items, collections } = services;
   const on = (method: string, pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, method, pattern, handler);
+  const read = { maxBodyBytes: MAX_READ_BODY_BYTES };
+  const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, 'POST', pattern, handler, read);
 
   const query = async (ctx: RequestContext) => {
     const body = parseBody(QueryBody, ctx.body);
@@ -92,7 +94,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   };
   // `query` is registered before `:dataItemId`, so GET /items/query is never read as an item ID.
   on('GET', '/items/query', query);
-  on('POST', '/items/query', query);
+  onRead('/items/query', query);
 
   const get = async (ctx: RequestContext) => {
     // The item ID is read from the query (the SDK does not encode the path); the path is the fallback.
@@ -106,7 +108,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   };
   // `*` because the SDK does not encode the ID in the path: "a/b" arrives as two segments.
   on('GET', '/items/*dataItemId', get);
-  on('POST', '/items/get', get);
+  onRead('/items/get', get);
 
   on('POST', '/items', async (ctx) => {
     const body = parseBody(WriteBody, ctx.body);
@@ -129,11 +131,11 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     items.truncate(await ctx.caller(), body.dataCollectionId);
     return {};
   });
-  on('POST', '/items/count', async (ctx) => {
+  onRead('/items/count', async (ctx) => {
     const body = parseBody(CountBody, ctx.body);
     return { totalCount: items.count(await ctx.caller(), body.dataCollectionId, body.filter) };
   });
-  on('POST', '/items/query-distinct-values', async (ctx) => {
+  onRead('/items/query-distinct-values', async (ctx) => {
     const body = parseBody(DistinctBody, ctx.body);
     return items.distinct(await ctx.caller(), body.dataCollectionId, {
       fieldName: body.fieldName,

@@ -264,15 +264,25 @@ export function createHandler(services: PlatformServices, router: Router, option
         return send(res, 200, '{"dataItems":[{"id":"trunc', { ...headers, ...JSON_HEADERS });
       }
 
+      // The route is known before the body is read: an unknown route reads nothing, and a route's own smaller
+      // limit refuses an oversized body before it is parsed (parsing is the costly part).
+      const match = (isControl ? options.controlRouter : router).match(method, path);
+      if (match === undefined || match === 'method-not-allowed') {
+        req.resume();
+        if (match === undefined) throw errors.notFound(`No API at ${method} ${path.slice(0, 200)}.`);
+        throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
+      }
+      const bodyLimit = Math.min(options.maxBodyBytes, match.options.maxBodyBytes ?? Number.POSITIVE_INFINITY);
+
       let body: unknown;
       if ((method === 'GET' || method === 'DELETE') && !path.startsWith('/_functions')) {
         req.resume();
         body = bodyFromQuery(query);
       } else {
         try {
-          body = parseBodyBuffer(await readBody(req, options.maxBodyBytes), req.headers['content-type'], path);
+          body = parseBodyBuffer(await readBody(req, bodyLimit), req.headers['content-type'], path);
         } catch (error) {
-          if (error instanceof BodyTooLarge) throw errors.payloadTooLarge(options.maxBodyBytes);
+          if (error instanceof BodyTooLarge) throw errors.payloadTooLarge(bodyLimit);
           throw error;
         }
       }
@@ -282,9 +292,6 @@ export function createHandler(services: PlatformServices, router: Router, option
         grant = typeof g === 'string' ? g.slice(0, 64) : '';
       }
 
-      const match = (isControl ? options.controlRouter : router).match(method, path);
-      if (match === undefined) throw errors.notFound(`No API at ${method} ${path.slice(0, 200)}.`);
-      if (match === 'method-not-allowed') throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
 
       let callerPromise: Promise<Caller> | undefined;
       const ctx: RequestContext = {

@@ -29,28 +29,41 @@ export class RawResponse {
 
 export type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
 
+/** Per-route settings the host applies before the handler runs. */
+export interface RouteOptions {
+  /** Largest body this route reads (below the platform's own limit): 413 above it, before any parsing. */
+  maxBodyBytes?: number;
+}
+
 interface Route {
   method: string;
   segments: string[];
   handler: Handler;
+  options: RouteOptions;
+}
+
+export interface RouteMatch {
+  handler: Handler;
+  params: Record<string, string>;
+  options: RouteOptions;
 }
 
 /** A small exact-segment router: `:name` captures one segment, a final `*name` captures the rest (raw). */
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+  add(method: string, pattern: string, handler: Handler, options: RouteOptions = {}): this {
+    this.routes.push({ method, segments: pattern.split('/').filter(Boolean), handler, options });
     return this;
   }
 
   /** Registers the same routes under several path prefixes (Wix serves data under two). */
-  addUnder(prefixes: readonly string[], method: string, pattern: string, handler: Handler): this {
-    for (const prefix of prefixes) this.add(method, prefix + pattern, handler);
+  addUnder(prefixes: readonly string[], method: string, pattern: string, handler: Handler, options: RouteOptions = {}): this {
+    for (const prefix of prefixes) this.add(method, prefix + pattern, handler, options);
     return this;
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
+  match(method: string, path: string): RouteMatch | 'method-not-allowed' | undefined {
     const parts = path.split('/').filter(Boolean);
     let pathMatched = false;
     // Routes are tried in registration order, so `/items/query` wins over `/items/:id`.
@@ -71,7 +84,7 @@ export class Router {
       });
       if (!ok) continue;
       pathMatched = true;
-      if (route.method === method) return { handler: route.handler, params };
+      if (route.method === method) return { handler: route.handler, params, options: route.options };
     }
     return pathMatched ? 'method-not-allowed' : undefined;
   }
