@@ -3,10 +3,9 @@
  * (demo/platform/) or the Velo backend (velo-backend/). The rules are in scripts/unsafe-lookups.ts; a lookup that
  * is safe says why with a `// safe-lookup: <reason>` comment on its line or the line above.
  *
- * BASELINE holds the hits that exist in files owned by other parts of issue 10 at the time this check landed,
- * each with the reason it is safe. Their owners can move the reason into a `// safe-lookup:` comment and drop
- * the entry. Entries are matched by file and expression text (not line numbers), so edits elsewhere in a file do
- * not disturb them; an entry whose lookup is gone is reported as a diagnostic.
+ * BASELINE is empty: every known hit carries its reason in the source. It stays for a hit that must wait for its
+ * file's owner; entries are matched by file and expression text (not line numbers), and an entry whose lookup is
+ * gone is reported as a diagnostic.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -18,23 +17,7 @@ interface BaselineEntry {
   reason: string;
 }
 
-const BASELINE: BaselineEntry[] = [
-  { file: 'demo/platform/host/node-routing.ts', text: 'outgoing[key]', reason: 'keys are header names of a request this process sends; the value is a string, which a __proto__ setter ignores' },
-  { file: 'demo/platform/host/node-routing.ts', text: 'incoming[key]', reason: 'keys are header names of a request this process sends; the value is a string, which a __proto__ setter ignores' },
-  { file: 'demo/platform/host/pages.ts', text: `({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]`, reason: 'c is one character matched by /[&<>"\']/' },
-  { file: 'demo/platform/host/router.ts', text: 'params[rest]', reason: 'the key is a parameter name from a route pattern in code' },
-  { file: 'demo/platform/host/router.ts', text: 'params[seg.slice(1)]', reason: 'the key is a parameter name from a route pattern in code' },
-  { file: 'demo/platform/identity/callers.ts', text: 'headers[name]', reason: 'name is a header name literal at every call site' },
-  { file: 'demo/platform/identity/routes.ts', text: 'body[camel]', reason: 'camel/snake are parameter-name literals at every call site' },
-  { file: 'demo/platform/identity/routes.ts', text: 'body[snake]', reason: 'camel/snake are parameter-name literals at every call site' },
-  { file: 'demo/platform/oauth/server.ts', text: 'body[snake]', reason: 'camel/snake are parameter-name literals at every call site' },
-  { file: 'demo/platform/oauth/server.ts', text: 'body[camel]', reason: 'camel/snake are parameter-name literals at every call site' },
-  { file: 'demo/platform/index.ts', text: "CLIENT_ERROR_STATUS[error.code ?? '']", reason: "the key is Node's own error code for a malformed request (HPE_*, ERR_*), not request text" },
-  { file: 'demo/platform/seed/seed.ts', text: 'out[k]', reason: 'keys come from the seed data in code' },
-  { file: 'demo/platform/velo/runtime.ts', text: 'mod[methodName]', reason: 'mod is an ES module namespace (null prototype); methodName passed FUNCTION_NAME and must be an exported web method' },
-  { file: 'demo/platform/velo/runtime.ts', text: 'mod[`${ctx.method.toLowerCase()}_${name}`]', reason: 'mod is an ES module namespace (null prototype); name passed FUNCTION_NAME' },
-  { file: 'demo/platform/velo/runtime.ts', text: 'mod[`use_${name}`]', reason: 'mod is an ES module namespace (null prototype); name passed FUNCTION_NAME' },
-];
+const BASELINE: BaselineEntry[] = [];
 
 /** Hits left after the baseline (each baseline entry absorbs one hit), and the entries nothing matched. */
 function applyBaseline(hits: UnsafeLookup[], baseline: BaselineEntry[]): { fresh: UnsafeLookup[]; stale: BaselineEntry[] } {

@@ -47,6 +47,7 @@ function forward(target: URL, ca: string, original: URL, method: string, headers
   return new Promise((resolvePromise, reject) => {
     const outgoing: Record<string, string> = {};
     headers.forEach((value, key) => {
+      // safe-lookup: keys are header names of a request this process sends; the value is a string, which a __proto__ setter ignores
       outgoing[key] = value;
     });
     outgoing['host'] = original.host;
@@ -126,6 +127,7 @@ export function inProcessSend(handle: PlatformHandle): Send {
     const incoming: IncomingHttpHeaders = {};
     const rawHeaders: string[] = [];
     headers.forEach((value, key) => {
+      // safe-lookup: keys are header names of a request this process sends; the value is a string, which a __proto__ setter ignores
       incoming[key] = value;
       rawHeaders.push(key, value);
     });

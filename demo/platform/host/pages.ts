@@ -3,6 +3,7 @@ import { RawResponse } from './router.ts';
 
 /** The platform's own HTML pages (sign-in, consent, connected apps, errors): one look, escaped text, never cached. */
 export function escapeHtml(value: string): string {
+  // safe-lookup: c is one character matched by /[&<>"']/, always a key of the literal
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

@@ -72,11 +72,13 @@ export class Router {
       const rest = last?.startsWith('*') ? last.slice(1) : undefined;
       if (rest === undefined ? route.segments.length !== parts.length : parts.length < route.segments.length) continue;
       const params: Record<string, string> = {};
+      // safe-lookup: the key is a parameter name from a route pattern in code
       if (rest !== undefined) params[rest] = parts.slice(route.segments.length - 1).join('/');
       const ok = route.segments.every((seg, i) => {
         if (seg.startsWith('*')) return true;
         const part = parts[i]!;
         if (seg.startsWith(':')) {
+          // safe-lookup: the key is a parameter name from a route pattern in code
           params[seg.slice(1)] = part;
           return true;
         }

@@ -24,6 +24,7 @@ const TOKEN_MESSAGES: Record<TokenError['reason'], string> = {
 };
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  // safe-lookup: name is a header name literal at every call site
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -36,6 +36,7 @@ const CODE_TTL_MS = 10 * 60 * 1000;
 
 /** Reads a parameter in either spelling the SDK and the docs use (camelCase or snake_case). */
 function param(body: Record<string, unknown>, camel: string, snake: string): string | undefined {
+  // safe-lookup: camel/snake are parameter-name literals at every call site
   const value = body[camel] ?? body[snake];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -49,6 +49,7 @@ const json = (status: number, body: unknown, extra: Record<string, string> = {})
 const page = (status: number, title: string, body: string, headers: Record<string, string> = {}) => htmlPage(status, title, body, { 'x-frame-options': 'DENY', ...headers });
 
 function param(body: Record<string, unknown>, snake: string, camel?: string): string | undefined {
+  // safe-lookup: camel/snake are parameter-name literals at every call site
   const value = body[snake] ?? (camel ? body[camel] : undefined);
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

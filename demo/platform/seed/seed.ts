@@ -52,6 +52,7 @@ export const PRODUCT_FIELDS: CollectionField[] = [
 /** Dates become `{$date}` the way the SDK sends them. */
 export function toWireData(item: SeedItem): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  // safe-lookup: keys come from the seed data in code
   for (const [k, v] of Object.entries(item)) out[k] = v instanceof Date ? { $date: v.toISOString() } : v;
   return out;
 }

@@ -103,6 +103,7 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
     const caller = await ctx.caller();
     if (caller.kind === 'apiKey' || caller.kind === 'app') throw errors.forbidden('Web methods are called from page code with a site session.');
     const mod = await loadChecked(moduleName);
+    // safe-lookup: mod is an ES module namespace (null prototype); methodName passed FUNCTION_NAME and must be an exported web method
     const fn = mod[methodName] as ((...args: unknown[]) => unknown) & { permission?: Permission } | undefined;
     if (typeof fn !== 'function' || !fn.permission) throw errors.notFound(`${moduleName}/${methodName} is not a web method.`);
     if (!allowed(fn.permission, caller)) {
@@ -125,6 +126,7 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
     const [name = '', ...path] = (ctx.params['rest'] ?? '').split('/');
     if (!FUNCTION_NAME.test(name)) throw errors.notFound('No such HTTP function.');
     const mod = await loadChecked('http-functions');
+    // safe-lookup: mod is an ES module namespace (null prototype); name passed FUNCTION_NAME
     const handler = (mod[`${ctx.method.toLowerCase()}_${name}`] ?? mod[`use_${name}`]) as ((req: WixHttpFunctionRequest) => unknown) | undefined;
     if (typeof handler !== 'function') throw errors.notFound(`No HTTP function ${ctx.method} ${name}.`);
     // A direct call is an anonymous visitor unless it carries a session token (reference §4.3).
