@@ -28,17 +28,20 @@ export interface ActiveFault extends FaultRule {
 /** Longest accepted fault path. */
 export const MAX_FAULT_PATH_LENGTH = 512;
 
-/** `*` within one segment (text without '/'): the two-pointer wildcard match, O(pattern × text), no recursion. */
-function matchSegment(pattern: string, text: string): boolean {
+/**
+ * The two-pointer wildcard match, O(pattern × text), no recursion and no backtracking blow-up: `isStar` marks a
+ * pattern element that stands for any run of text elements, `same` compares one pattern element with one text element.
+ */
+function wildcardMatch<T>(pattern: readonly T[], text: readonly T[], isStar: (p: T) => boolean, same: (p: T, t: T) => boolean): boolean {
   let p = 0;
   let t = 0;
   let star = -1;
   let mark = 0;
   while (t < text.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+    if (p < pattern.length && !isStar(pattern[p]!) && same(pattern[p]!, text[t]!)) {
       p++;
       t++;
-    } else if (p < pattern.length && pattern[p] === '*') {
+    } else if (p < pattern.length && isStar(pattern[p]!)) {
       star = p++;
       mark = t;
     } else if (star !== -1) {
@@ -48,35 +51,17 @@ function matchSegment(pattern: string, text: string): boolean {
       return false;
     }
   }
-  while (p < pattern.length && pattern[p] === '*') p++;
+  while (p < pattern.length && isStar(pattern[p]!)) p++;
   return p === pattern.length;
 }
 
-/** The same two-pointer scan over segments, where a `**` segment stands for any number of segments. */
-function matchGlob(pattern: string, path: string): boolean {
-  const ps = pattern.split('/');
-  const ts = path.split('/');
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < ts.length) {
-    if (p < ps.length && ps[p] !== '**' && matchSegment(ps[p]!, ts[t]!)) {
-      p++;
-      t++;
-    } else if (p < ps.length && ps[p] === '**') {
-      star = p++;
-      mark = t;
-    } else if (star !== -1) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < ps.length && ps[p] === '**') p++;
-  return p === ps.length;
-}
+/** `*` within one segment (text without '/'). */
+const matchSegment = (pattern: string, text: string): boolean =>
+  wildcardMatch([...pattern], [...text], (c) => c === '*', (a, b) => a === b);
+
+/** Over segments, where a `**` segment stands for any number of segments. */
+const matchGlob = (pattern: string, path: string): boolean =>
+  wildcardMatch(pattern.split('/'), path.split('/'), (s) => s === '**', matchSegment);
 
 /** Whether a fault's `path` (plain prefix, or glob when it holds a `*`) applies to a request path. */
 export function faultPathMatches(pattern: string, path: string): boolean {
