@@ -252,11 +252,11 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   };
 }
 
-const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
-  HPE_HEADERS_TIMEOUT: [408, 'Request Timeout'],
-};
+const CLIENT_ERROR_STATUS = new Map<string, [number, string]>([
+  ['HPE_HEADER_OVERFLOW', [431, 'Request Header Fields Too Large']],
+  ['ERR_HTTP_REQUEST_TIMEOUT', [408, 'Request Timeout']],
+  ['HPE_HEADERS_TIMEOUT', [408, 'Request Timeout']],
+]);
 
 /**
  * Malformed HTTP never reaches the handler: Node reports it as 'clientError'. The client gets a 400 (431 for
@@ -267,8 +267,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  // safe-lookup: the key is Node's own error code for a malformed request (HPE_*, ERR_*), not request text
-  const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
+  const [status, reason] = CLIENT_ERROR_STATUS.get(error.code ?? '') ?? [400, 'Bad Request'];
   const description = status === 400 ? 'The request is not valid HTTP.' : status === 431 ? 'The request headers are too large.' : 'The request was not received in time.';
   const code = status === 400 ? 'INVALID_ARGUMENT' : status === 431 ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'DEADLINE_EXCEEDED';
   answerRaw(socket, status, reason, code, description);
@@ -309,6 +308,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => socket.destroy());
     answerRaw(socket, 405, 'Method Not Allowed', 'METHOD_NOT_ALLOWED', 'CONNECT is not allowed: the platform is not a proxy.', 'allow: GET, POST, PUT, PATCH, DELETE, OPTIONS\r\n');
+  });
+  // An Expect header other than 100-continue: 417 in Wix's shape instead of Node's bare one.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const description = 'Only "Expect: 100-continue" is supported.';
+    const body = JSON.stringify({ message: description, details: { applicationError: { code: 'EXPECTATION_FAILED', description, data: {} } } });
+    res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    res.end(body);
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

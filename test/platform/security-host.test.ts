@@ -137,6 +137,13 @@ describe('finding 2: no request ends the process', () => {
     assert.equal((await visitorQuery(p)).status, 200);
   });
 
+  it('an Expect header other than 100-continue: a typed 417 in Wix\'s shape, next request served', async () => {
+    const answer = await sendRaw(p, 'GET /_api/cloud-data/v2/items/query HTTP/1.1\r\nhost: x\r\nexpect: teapot\r\nconnection: close\r\n\r\n');
+    assert.equal(answer.status, 417);
+    assert.equal(JSON.parse(answer.body).details.applicationError.code, 'EXPECTATION_FAILED');
+    assert.equal((await visitorQuery(p)).status, 200);
+  });
+
   it('no query the SDK sends crosses the URL limit: GET .r up to 2,048 characters, POST above (a $hasSome of 1,000 ids)', async () => {
     const { createClient, ApiKeyStrategy } = await import('@wix/sdk');
     const { items } = await import('@wix/data');
