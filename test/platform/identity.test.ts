@@ -9,6 +9,7 @@ import { createClient, OAuthStrategy } from '@wix/sdk';
 import { SiteSessionAuth } from '@wix/sdk/auth/site-session';
 import { items } from '@wix/data';
 import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/platform/index.ts';
+import { redirectUriAllowed } from '../../demo/platform/identity/clients.ts';
 import { errorCode, memberClient, rawCall, startTestPlatform, tokenClient, visitorClient, type TestPlatform } from './helpers.ts';
 
 let p: TestPlatform;
@@ -208,5 +209,34 @@ describe('the authorize endpoint', () => {
     assert.equal(posted.status, 401);
     assert.equal(posted.headers.get('location'), null);
     assert.match(await posted.text(), /Wrong email or password/);
+  });
+});
+
+describe('redirect URIs match as exact strings (RFC 9700 §4.1.3), loopback port aside (RFC 8252 §7.3)', () => {
+  const client = { clientId: 'c', name: 'c', kind: 'site' as const, redirectUris: ['https://localhost/callback', 'https://app.example/cb?x=1'] };
+  it('accepts the registered URI, and a loopback one on any port', () => {
+    for (const ok of ['https://localhost/callback', 'https://localhost:5173/callback', 'https://localhost:1/callback', 'https://app.example/cb?x=1']) {
+      assert.equal(redirectUriAllowed(client, ok), true, ok);
+    }
+  });
+  it('refuses case, whitespace, port, path and query variants, fragments and other hosts', () => {
+    for (const bad of [
+      ' https://localhost/callback',
+      'https://localhost/callback ',
+      'https://LOCALHOST/callback',
+      'HTTPS://localhost/callback',
+      'https://localhost/Callback',
+      'https://localhost/callback/',
+      'https://localhost/callback?x=1',
+      'https://localhost/callback#f',
+      'http://localhost/callback',
+      'https://localhost.evil.example/callback',
+      'https://localhost:5173@evil.example/callback',
+      'https://app.example:443/cb?x=1',
+      'https://app.example/cb?x=1&y=2',
+      'https://app.example/cb',
+    ]) {
+      assert.equal(redirectUriAllowed(client, bad), false, JSON.stringify(bad));
+    }
   });
 });

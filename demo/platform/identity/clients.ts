@@ -7,26 +7,20 @@ export interface OAuthClient {
   redirectUris: string[];
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** A loopback origin's port, which is the one part of a redirect URI that may differ (RFC 8252 §7.3). */
+const LOOPBACK_PORT = /^(https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\]))(?::\d{1,5})?(?=[/?]|$)/;
+const withoutLoopbackPort = (uri: string) => uri.replace(LOOPBACK_PORT, '$1');
 
 /**
- * Exact redirect-URI matching (RFC 9700 §2.1). The one relaxation is the port of a loopback URI,
- * because the local platform and the demo run on whatever port is free.
+ * Exact string matching of redirect URIs (RFC 9700 §2.1, §4.1.3): no parsing, so no case, whitespace or
+ * normalisation variant passes. The one relaxation is the port of a loopback URI, because the local platform and
+ * the demo run on whatever port is free.
  */
 export function redirectUriAllowed(client: OAuthClient, candidate: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(candidate);
-  } catch {
-    return false;
-  }
-  if (url.hash) return false;
-  return client.redirectUris.some((registered) => {
-    if (registered === candidate) return true;
-    const reg = new URL(registered);
-    if (!LOOPBACK.has(reg.hostname) || reg.hostname !== url.hostname) return false;
-    return reg.protocol === url.protocol && reg.pathname === url.pathname && reg.search === url.search;
-  });
+  if (candidate.includes('#')) return false;
+  return client.redirectUris.some(
+    (registered) => registered === candidate || (LOOPBACK_PORT.test(registered) && withoutLoopbackPort(registered) === withoutLoopbackPort(candidate)),
+  );
 }
 
 /** OAuth clients: the site's own headless client (visitor and member sessions), later third-party apps. */
