@@ -11,15 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { items } from '@wix/data';
-import type { CollectionField } from '../demo/platform/data/collections.ts';
-import { ItemsService, type QueryInput } from '../demo/platform/data/items.ts';
-import { routeWixApisTo } from '../demo/platform/host/node-routing.ts';
-import type { Caller } from '../demo/platform/identity/callers.ts';
-import { startPlatform, type RunningPlatform } from '../demo/platform/index.ts';
-import type { SeedItem } from '../demo/platform/seed/demo-data.ts';
-import { StatementCache, type Db } from '../demo/platform/storage/database.ts';
+import type { CollectionField } from '../platform/data/collections.ts';
+import { ItemsService, type QueryInput } from '../platform/data/items.ts';
+import { routeWixApisTo } from '../platform/host/node-routing.ts';
+import type { Caller } from '../platform/identity/callers.ts';
+import { startPlatform, type RunningPlatform } from '../platform/index.ts';
+import type { SeedItem } from '../platform/seed/demo-data.ts';
+import { StatementCache, type Db } from '../platform/storage/database.ts';
 
-export { PRODUCT_FIELDS, toWireData } from '../demo/platform/seed/seed.ts';
+export { PRODUCT_FIELDS, toWireData } from '../platform/seed/seed.ts';
 
 
 function makeClient(platform: { apiKey: string; siteId: string }) {

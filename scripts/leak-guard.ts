@@ -40,7 +40,7 @@ export function leakGuard(options: LeakGuardOptions = {}): Plugin {
       const inPackage = /[\\/]node_modules[\\/]/.test(importer);
       const rules = inPackage ? NEVER_IN_BROWSER : SERVER_ONLY;
       if ((!inPackage && isNodeBuiltin(source)) || rules.some((pattern) => pattern.test(id))) {
-        this.error(`Browser code imports server code: "${source}" (${id}) from ${importer}. Server modules stay in velo-backend/ and demo/platform/.`);
+        this.error(`Browser code imports server code: "${source}" (${id}) from ${importer}. Server modules stay in velo-backend/ and platform/.`);
       }
       return null;
     },

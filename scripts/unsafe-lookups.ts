@@ -33,7 +33,7 @@ export interface UnsafeLookup {
 }
 
 export const ANNOTATION = /\/\/\s*safe-lookup:\s*(\S.{7,})/;
-export const SCANNED_DIRS = ['demo/platform', 'velo-backend'] as const;
+export const SCANNED_DIRS = ['platform', 'velo-backend'] as const;
 
 const TYPED_ARRAYS = new Set([
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',

@@ -227,7 +227,7 @@ describe('a planted secret', () => {
 
 describe('leak guard', () => {
   it('fails the build when browser code imports the platform', async () => {
-    await assert.rejects(buildEntry(`import { startPlatform } from '../demo/platform/index.ts'; console.log(startPlatform);`), /Browser code imports server code/);
+    await assert.rejects(buildEntry(`import { startPlatform } from '../platform/index.ts'; console.log(startPlatform);`), /Browser code imports server code/);
   });
 
   it('fails the build when anything under elements/ imports velo-backend/', async () => {
@@ -240,7 +240,7 @@ describe('leak guard', () => {
   });
 
   it('fails the build on a dynamic import of server code too', async () => {
-    await assert.rejects(buildEntry(`export const load = () => import('../demo/platform/index.ts');`), /Browser code imports server code/);
+    await assert.rejects(buildEntry(`export const load = () => import('../platform/index.ts');`), /Browser code imports server code/);
   });
 
   it('fails the build when a secret value reaches the output', async () => {

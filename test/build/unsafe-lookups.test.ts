@@ -1,6 +1,6 @@
 /**
  * Static check (issue 10, finding 1): no NEW plain-object lookup keyed by a non-literal key in the platform
- * (demo/platform/) or the Velo backend (velo-backend/). The rules are in scripts/unsafe-lookups.ts; a lookup that
+ * (platform/) or the Velo backend (velo-backend/). The rules are in scripts/unsafe-lookups.ts; a lookup that
  * is safe says why with a `// safe-lookup: <reason>` comment on its line or the line above.
  *
  * BASELINE is empty: every known hit carries its reason in the source. It stays for a hit that must wait for its
@@ -32,7 +32,7 @@ function applyBaseline(hits: UnsafeLookup[], baseline: BaselineEntry[]): { fresh
 }
 
 describe('no plain-object lookup keyed by request data (scripts/unsafe-lookups.ts)', () => {
-  it('demo/platform and velo-backend have no unannotated lookup beyond the baseline', (t) => {
+  it('platform and velo-backend have no unannotated lookup beyond the baseline', (t) => {
     const { fresh, stale } = applyBaseline(scanProject(), BASELINE);
     for (const entry of stale) t.diagnostic(`baseline entry no longer matches (remove it): ${entry.file} ${entry.text}`);
     assert.deepEqual(

@@ -7,7 +7,7 @@ import { addFault, anonymousToken, clearFaults, countingGetter, leakSurface } fr
 import { memberToken, ownerToken } from './fixtures/member-tokens.ts';
 
 const host = location.host;
-// The demo seed's accounts (demo/platform/seed/seed.ts, a Node module).
+// The demo seed's accounts (platform/seed/seed.ts, a Node module).
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shadowText = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { collections, items } from '@wix/data';
 import { decodeJwt, SignJWT } from 'jose';
-import { createPlatform, type Platform } from '../../demo/platform/index.ts';
+import { createPlatform, type Platform } from '../../platform/index.ts';
 import { adminHeaders, apiKeyClient, errorCode, rawCall, startTestPlatform, tokenClient, type TestPlatform } from './helpers.ts';
 
 const C = 'Bad_Items';

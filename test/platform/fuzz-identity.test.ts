@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CONTROL_SECRET_HEADER } from '../../demo/platform/index.ts';
+import { CONTROL_SECRET_HEADER } from '../../platform/index.ts';
 import { anyJson, hostileData, hostileKey, origin, toJson } from './fuzz/arbitraries.ts';
 import { assertNoCredentialLogged, attack, check, JSON_HEADERS, params, parse, ROLES, send, type Target, startTarget } from './fuzz/harness.ts';
 

@@ -1,7 +1,7 @@
 import { ApiKeyStrategy, createClient, OAuthStrategy } from '@wix/sdk';
 import { collections, items } from '@wix/data';
-import { routeWixApisTo } from '../../demo/platform/host/node-routing.ts';
-import { CONTROL_SECRET_HEADER, startPlatform, type PlatformOptions, type RunningPlatform } from '../../demo/platform/index.ts';
+import { routeWixApisTo } from '../../platform/host/node-routing.ts';
+import { CONTROL_SECRET_HEADER, startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.ts';
 
 export interface TestPlatform extends RunningPlatform {
   /** Undoes the wixapis.com routing and stops the server. */

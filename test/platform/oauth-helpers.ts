@@ -1,5 +1,5 @@
 /**
- * Helpers for the third-party OAuth 2.0 tests (demo/platform/oauth/CONTRACT.md): PKCE, the browser side of
+ * Helpers for the third-party OAuth 2.0 tests (platform/oauth/CONTRACT.md): PKCE, the browser side of
  * the authorization-code flow done with fetch (sign-in form → consent → 302 back with a code), the token
  * endpoint with either client authentication method, and the Data API called with an app token.
  *

@@ -1,5 +1,5 @@
 /**
- * The local OAuth 2.0 authorization server for third-party apps, against demo/platform/oauth/CONTRACT.md:
+ * The local OAuth 2.0 authorization server for third-party apps, against platform/oauth/CONTRACT.md:
  * the authorization-code flow with PKCE done the way a browser does it (sign-in form, consent, 302 back),
  * both client authentication methods, code replay, exact redirect-URI matching, refresh rotation with reuse
  * detection, scopes on refresh and on the Data API, revocation, client_credentials, the legacy /oauth/access
@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from '../../demo/platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from '../../platform/index.ts';
 import { errorCode, startTestPlatform, type TestPlatform } from './helpers.ts';
 import {
   BOTH,

@@ -1,6 +1,6 @@
 /**
  * The permission matrix: every caller kind × every permission level × every operation, each cell
- * asserted through the official SDK (reference §4; the rule lives in demo/platform/data/permissions.ts).
+ * asserted through the official SDK (reference §4; the rule lives in platform/data/permissions.ts).
  *
  * One collection per level (all four operations set to that level), a few items seeded once as admin,
  * member logins made once. Every denied cell also proves that nothing was written: the whole

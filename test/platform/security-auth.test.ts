@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpsRequest } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/platform/index.ts';
-import { AUTH_LIMITS } from '../../demo/platform/identity/limits.ts';
-import { HashPool, HashPoolBusy, hashPassword, hashPool, verifyPassword } from '../../demo/platform/identity/passwords.ts';
-import { authGuard, AuthGuard, Throttled } from '../../demo/platform/identity/throttle.ts';
+import { DEMO_MEMBER, DEMO_OWNER } from '../../platform/index.ts';
+import { AUTH_LIMITS } from '../../platform/identity/limits.ts';
+import { HashPool, HashPoolBusy, hashPassword, hashPool, verifyPassword } from '../../platform/identity/passwords.ts';
+import { authGuard, AuthGuard, Throttled } from '../../platform/identity/throttle.ts';
 import { memberClient, rawCall, startTestPlatform, type TestPlatform } from './helpers.ts';
 import { authorizeUrl, browserGet, browserPost, CALLBACK, pkce, READ, tokenRequest } from './oauth-helpers.ts';
 

@@ -20,8 +20,8 @@ import {
   MAX_PROJECTION_FIELDS,
   MAX_READ_BODY_BYTES,
   MAX_SORT_TERMS,
-} from '../../demo/platform/data/limits.ts';
-import { MAX_CACHED_SQL_LENGTH, openDatabase, StatementCache } from '../../demo/platform/storage/database.ts';
+} from '../../platform/data/limits.ts';
+import { MAX_CACHED_SQL_LENGTH, openDatabase, StatementCache } from '../../platform/storage/database.ts';
 import { adminHeaders, apiKeyClient, memberClient, rawCall, startTestPlatform, visitorClient, type TestPlatform } from './helpers.ts';
 
 const PROTO_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', 'isPrototypeOf', '__defineGetter__'] as const;

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { routeWixApisTo } from '../../demo/platform/host/node-routing.ts';
-import { redact } from '../../demo/platform/host/redact.ts';
-import { startPlatform } from '../../demo/platform/index.ts';
+import { routeWixApisTo } from '../../platform/host/node-routing.ts';
+import { redact } from '../../platform/host/redact.ts';
+import { startPlatform } from '../../platform/index.ts';
 import { apiKeyClient, controlCall, errorCode, rawCall, startTestPlatform, visitorClient } from './helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wix-local-test-'));
@@ -46,7 +46,7 @@ describe('persistence', () => {
 
 describe('the CLI', () => {
   it('prints { url, siteId, apiKey } as one JSON line with --json, and serves the seeded data', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/platform/cli.ts', '--port', '0', '--db', ':memory:', '--seed', 'demo', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', '--port', '0', '--db', ':memory:', '--seed', 'demo', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const line = await new Promise<string>((resolveLine, reject) => {
         let out = '';
@@ -77,7 +77,7 @@ describe('the CLI', () => {
   });
 
   it('rejects a bad flag with a usage message and exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/platform/cli.ts', '--seed', 'everything'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', '--seed', 'everything'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));

@@ -1,5 +1,5 @@
-import { routeWixApisTo } from '../../demo/platform/host/node-routing.ts';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../demo/platform/index.ts';
+import { routeWixApisTo } from '../../platform/host/node-routing.ts';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.ts';
 
 export interface VeloTestPlatform extends RunningPlatform {
   stop(): Promise<void>;
