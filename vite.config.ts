@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
-import { routeOwnOrigin } from './platform/host/node-routing.ts';
-import { ensureTls } from './platform/host/tls.ts';
+import { routeOwnOrigin } from './platform/http/node-routing.ts';
+import { ensureTls } from './platform/http/tls.ts';
 import { CONTROL_SECRET_HEADER, createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './platform/index.ts';
 
 /** The Velo module names the backend imports, resolved to the local platform's implementations (as tsconfig paths do for Node). */

@@ -4,9 +4,9 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { existsSync } from 'node:fs';
-import { ensureTls } from './platform/host/tls.ts';
+import { ensureTls } from './platform/http/tls.ts';
 import { createPlatform } from './platform/index.ts';
-import { PLATFORM_PATH_PREFIXES } from './platform/host/handler.ts';
+import { PLATFORM_PATH_PREFIXES } from './platform/http/handler.ts';
 import { seedBrowserFixtures } from './test/elements/fixtures/seed.ts';
 import { seedTableFixtures } from './test/elements/fixtures/table-seed.ts';
 import { seedFormFixtures } from './test/elements/fixtures/form-seed.ts';

@@ -13,7 +13,7 @@ import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { items } from '@wix/data';
 import type { CollectionField } from '../platform/data/collections.ts';
 import { ItemsService, type QueryInput } from '../platform/data/items.ts';
-import { routeWixApisTo } from '../platform/host/node-routing.ts';
+import { routeWixApisTo } from '../platform/http/node-routing.ts';
 import type { Caller } from '../platform/identity/callers.ts';
 import { startPlatform, type RunningPlatform } from '../platform/index.ts';
 import type { SeedItem } from '../platform/seed/demo-data.ts';

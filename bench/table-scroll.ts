@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright';
-import { ensureTls } from '../platform/host/tls.ts';
+import { ensureTls } from '../platform/http/tls.ts';
 import { createPlatform } from '../platform/index.ts';
 import { buildEditorBundles } from '../scripts/build-editor.ts';
 import { seedTableFixtures, TABLE_ROWS } from '../test/elements/fixtures/table-seed.ts';

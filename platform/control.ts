@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { errors } from './errors.ts';
 import { faultPathProblem, MAX_FAULT_PATH_LENGTH } from './faults/faults.ts';
-import type { RequestLog } from './host/request-log.ts';
-import { Router } from './host/router.ts';
+import type { RequestLog } from './http/request-log.ts';
+import { Router } from './http/router.ts';
 import type { PlatformServices } from './services.ts';
 import { parseBody } from './validation.ts';
 
@@ -19,7 +19,7 @@ const FaultBody = v.object({
 /**
  * `/_platform/*`: the local platform's own control surface (no Wix equivalent), used by the demo page
  * and browser tests. It exposes no credential: no token, key or password is ever returned here.
- * The host (host/handler.ts) lets a request in only with this run's control secret and a JSON body, and sends
+ * The host (http/handler.ts) lets a request in only with this run's control secret and a JSON body, and sends
  * no CORS header for these paths, so no other web page can use them.
  */
 export function createControlRouter(services: PlatformServices, log: RequestLog, info: () => Record<string, unknown>): Router {

@@ -11,13 +11,13 @@ import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
 import { registerDataRoutes } from './data/routes.ts';
 import { FaultInjector } from './faults/faults.ts';
-import { CONTROL_SECRET_HEADER, createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './host/handler.ts';
-import { HOST_LIMITS, type HostLimits } from './host/limits.ts';
-import { inProcessDispatch } from './host/node-routing.ts';
-import { redact } from './host/redact.ts';
-import { RequestLog } from './host/request-log.ts';
-import { Router } from './host/router.ts';
-import { ensureTls } from './host/tls.ts';
+import { CONTROL_SECRET_HEADER, createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './http/handler.ts';
+import { HOST_LIMITS, type HostLimits } from './http/limits.ts';
+import { inProcessDispatch } from './http/node-routing.ts';
+import { redact } from './http/redact.ts';
+import { RequestLog } from './http/request-log.ts';
+import { Router } from './http/router.ts';
+import { ensureTls } from './http/tls.ts';
 import { ClientRegistry } from './identity/clients.ts';
 import { API_KEY_PERMISSIONS, Directory, type ApiKeyPermission, type Member } from './identity/directory.ts';
 import { registerIdentityRoutes } from './identity/routes.ts';
@@ -33,12 +33,12 @@ import { SecretsVault } from './velo/secrets-vault.ts';
 import { seedVeloBackend } from './velo/seed.ts';
 
 export type { FaultRule } from './faults/faults.ts';
-export type { RequestLogEntry } from './host/request-log.ts';
+export type { RequestLogEntry } from './http/request-log.ts';
 export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from './seed/seed.ts';
 export { BACKEND_COLLECTIONS, BACKEND_SECRETS } from './velo/seed.ts';
 export type { VeloOptions } from './velo/runtime.ts';
-export { CONTROL_SECRET_HEADER } from './host/handler.ts';
-export { HOST_LIMITS } from './host/limits.ts';
+export { CONTROL_SECRET_HEADER } from './http/handler.ts';
+export { HOST_LIMITS } from './http/limits.ts';
 
 /** The environment variable that fixes the control secret (otherwise a random one per start). */
 export const CONTROL_SECRET_ENV = 'WIX_LOCAL_CONTROL_SECRET';
@@ -200,7 +200,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const router = new Router();
   registerIdentityRoutes(router, services);
   registerDataRoutes(router, services);
-  // The backend's Wix API calls are answered by this platform's own handler, in-process (host/node-routing.ts).
+  // The backend's Wix API calls are answered by this platform's own handler, in-process (http/node-routing.ts).
   let handle: PlatformHandle | undefined;
   const wixApis = inProcessDispatch((req, res, next) => handle!(req, res, next));
   registerVeloRoutes(router, services, secrets, options.velo, wixApis);

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { errors, WixApiError } from '../errors.ts';
-import type { RequestContext, Router } from '../host/router.ts';
+import type { RequestContext, Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { errors, WixApiError } from '../errors.ts';
-import { escapeHtml, htmlPage, pkceS256 } from '../host/pages.ts';
-import { RawResponse, type RequestContext, type Router } from '../host/router.ts';
+import { escapeHtml, htmlPage, pkceS256 } from '../http/pages.ts';
+import { RawResponse, type RequestContext, type Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { redirectUriAllowed, type OAuthClient } from './clients.ts';

@@ -1,5 +1,5 @@
 import { WixApiError } from '../errors.ts';
-import { RawResponse } from '../host/router.ts';
+import { RawResponse } from '../http/router.ts';
 import { AUTH_LIMITS, type AuthLimits } from './limits.ts';
 import { HashPoolBusy } from './passwords.ts';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { escapeHtml, htmlPage, pkceS256 } from '../host/pages.ts';
-import { RawResponse, type RequestContext } from '../host/router.ts';
+import { escapeHtml, htmlPage, pkceS256 } from '../http/pages.ts';
+import { RawResponse, type RequestContext } from '../http/router.ts';
 import { redirectUriAllowed } from '../identity/clients.ts';
 import type { Directory, Member } from '../identity/directory.ts';
 import type { AccessClaims, TokenService } from '../identity/tokens.ts';

@@ -1,6 +1,6 @@
 import { ApiKeyStrategy, createClient, OAuthStrategy } from '@wix/sdk';
 import { collections, items } from '@wix/data';
-import { routeWixApisTo } from '../../platform/host/node-routing.ts';
+import { routeWixApisTo } from '../../platform/http/node-routing.ts';
 import { CONTROL_SECRET_HEADER, startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.ts';
 
 export interface TestPlatform extends RunningPlatform {

@@ -8,9 +8,9 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { redact } from '../../elements/core/redact.ts';
-import { createHandler, internalErrorBody, type PlatformRequest, type PlatformResponse } from '../../platform/host/handler.ts';
-import { RequestLog } from '../../platform/host/request-log.ts';
-import { Router } from '../../platform/host/router.ts';
+import { createHandler, internalErrorBody, type PlatformRequest, type PlatformResponse } from '../../platform/http/handler.ts';
+import { RequestLog } from '../../platform/http/request-log.ts';
+import { Router } from '../../platform/http/router.ts';
 import { faultPathMatches } from '../../platform/faults/faults.ts';
 import { CONTROL_SECRET_HEADER, createPlatform, HOST_LIMITS, startPlatform, type RunningPlatform } from '../../platform/index.ts';
 import { tokenFor } from '../velo/helpers.ts';
@@ -147,7 +147,7 @@ describe('finding 2: no request ends the process', () => {
   it('no query the SDK sends crosses the URL limit: GET .r up to 2,048 characters, POST above (a $hasSome of 1,000 ids)', async () => {
     const { createClient, ApiKeyStrategy } = await import('@wix/sdk');
     const { items } = await import('@wix/data');
-    const { routeWixApisTo } = await import('../../platform/host/node-routing.ts');
+    const { routeWixApisTo } = await import('../../platform/http/node-routing.ts');
     const undo = routeWixApisTo(p);
     try {
       const client = createClient({ modules: { items }, auth: ApiKeyStrategy({ apiKey: p.apiKey, siteId: p.siteId }) });

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { routeWixApisTo } from '../../platform/host/node-routing.ts';
-import { redact } from '../../platform/host/redact.ts';
+import { routeWixApisTo } from '../../platform/http/node-routing.ts';
+import { redact } from '../../platform/http/redact.ts';
 import { startPlatform } from '../../platform/index.ts';
 import { apiKeyClient, controlCall, errorCode, rawCall, startTestPlatform, visitorClient } from './helpers.ts';
 

@@ -1,4 +1,4 @@
-import { routeWixApisTo } from '../../platform/host/node-routing.ts';
+import { routeWixApisTo } from '../../platform/http/node-routing.ts';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.ts';
 
 export interface VeloTestPlatform extends RunningPlatform {
