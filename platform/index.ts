@@ -28,6 +28,7 @@ import type { PlatformServices } from './services.ts';
 import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
 import { registerVeloRoutes, type VeloOptions } from './velo/runtime.ts';
 import { AppRegistry, type Scope } from './oauth/apps.ts';
+import { registerOAuthRoutes } from './oauth/routes.ts';
 import { AppAuthorizationServer, type OAuthAuditEntry } from './oauth/server.ts';
 import { SecretsVault } from './velo/secrets-vault.ts';
 import { seedVeloBackend } from './velo/seed.ts';
@@ -199,6 +200,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
 
   const router = new Router();
   registerIdentityRoutes(router, services);
+  registerOAuthRoutes(router, services);
   registerDataRoutes(router, services);
   // The backend's Wix API calls are answered by this platform's own handler, in-process (http/node-routing.ts).
   let handle: PlatformHandle | undefined;

@@ -315,11 +315,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     return issueCode(checked, ctx.query, ctx, member.id, member.role);
   });
 
-  router.add('POST', '/oauth2/revoke', (ctx) => services.oauth.revoke(ctx));
-  router.add('POST', '/oauth/access', (ctx) => services.oauth.token(ctx, true));
-  router.add('GET', '/oauth2/connected-apps', (ctx) => services.oauth.connectedApps(ctx));
-  router.add('POST', '/oauth2/connected-apps', (ctx) => services.oauth.connectedApps(ctx));
-  router.add('POST', '/oauth2/connected-apps/revoke', (ctx) => services.oauth.connectedAppsRevoke(ctx));
+  // The app-only routes (/oauth2/revoke, /oauth/access, /oauth2/connected-apps) live with OAuth: oauth/routes.ts.
 
   router.add('GET', '/oauth2/logout', (ctx) => {
     const client = clients.get(ctx.query.get('client_id') ?? '');
