@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
-import { routeOwnOrigin } from './platform/http/node-routing.ts';
-import { ensureTls } from './platform/http/tls.ts';
-import { CONTROL_SECRET_HEADER, createPlatform, DEMO_MEMBER, DEMO_OWNER, type Platform } from './platform/index.ts';
+import { CONTROL_SECRET_HEADER, ensureTls, wixLocalPlatform } from './platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER, DEMO_SITE_NAME, demoSeed } from './demo/seed/index.ts';
 
 /** The Velo module names the backend imports, resolved to the local platform's implementations (as tsconfig paths do for Node). */
 const VELO_ALIASES = Object.fromEntries(
@@ -45,55 +44,43 @@ function veloWebMethodProxies(getServer: () => ViteDevServer | undefined): Plugi
   };
 }
 
-/** Mounts the local Wix platform on the dev server: its paths (/_api, /wix-data, /oauth2, ...) are answered in-process. */
 let devServer: ViteDevServer | undefined;
 
 /** The dev server's root is demo/, so backend modules are loaded by absolute path. */
 const backendModule = (name: string) => `/@fs${new URL(`./velo-backend/${name}.ts`, import.meta.url).pathname}`;
 
-/** The meta tag through which the demo pages (same origin only) get the control secret. */
-const CONTROL_SECRET_META = 'wix-local-control-secret';
+/**
+ * The local Wix platform on the dev server (platform/vite.ts), with the Northwind seed. The demo pages drive the
+ * control routes (faults, request log): they get the run's secret in their own HTML, which no other origin can read
+ * (no CORS on this server, see below), never in a module script. The control secret: $WIX_LOCAL_CONTROL_SECRET
+ * when set (the e2e tests set it), else a random one.
+ */
+const localWixPlatform = () =>
+  wixLocalPlatform({
+    dataDir: DATA_DIR,
+    seed: demoSeed,
+    siteName: DEMO_SITE_NAME,
+    controlSecretMeta: true,
+    banner: false,
+    velo: { backendDir: new URL('./velo-backend', import.meta.url).pathname },
+    onListening(p, origin, server) {
+      // The OAuth backend's redirect URI and the authorize page the browser opens are on this server.
+      p.secrets.set('OAUTH_SITE_URL', origin);
+      p.secrets.set('OAUTH_ISSUER', origin);
+      server.config.logger.info(
+        `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n  Control secret (${CONTROL_SECRET_HEADER} on /_platform/*): ${p.controlSecret}\n`,
+      );
+    },
+  });
 
-function localWixPlatform(): Plugin {
-  let platform: Platform | undefined;
-  return {
-    name: 'wix-local-platform',
-    apply: 'serve',
-    configureServer(server) {
-      devServer = server;
-      // Backend modules load through Vite's SSR loader, so the Velo aliases above apply to them. The backend's
-      // Wix API calls (ApiKeyStrategy on https://www.wixapis.com) are answered by this platform in-process.
-      // The control secret: $WIX_LOCAL_CONTROL_SECRET when set (the e2e tests set it), else a random one.
-      platform = createPlatform({ dataDir: DATA_DIR, seed: 'demo', velo: { loadModule: (name) => server.ssrLoadModule(backendModule(name)) } });
-      const p = platform;
-      // handle() never rejects; the catch only keeps a broken promise from becoming an unhandled rejection.
-      server.middlewares.use((req, res, next) => {
-        p.handle(req, res, next).catch((error: unknown) => server.config.logger.error(String(error)));
-      });
-      server.httpServer?.once('listening', () => {
-        const address = server.httpServer?.address();
-        if (address && typeof address === 'object') {
-          const origin = `https://localhost:${address.port}`;
-          // The OAuth backend's redirect URI and the authorize page the browser opens are on this server.
-          p.secrets.set('OAUTH_SITE_URL', origin);
-          p.secrets.set('OAUTH_ISSUER', origin);
-          // The backend calls the issuer's token, revoke and token-info endpoints: answered in-process, as wixapis.com is.
-          routeOwnOrigin(origin);
-        }
-        server.config.logger.info(
-          `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${DEMO_OWNER.email} / ${DEMO_OWNER.password}; member ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}\n  Admin API key: ${p.apiKey}\n  Control secret (${CONTROL_SECRET_HEADER} on /_platform/*): ${p.controlSecret}\n`,
-        );
-      });
-      server.httpServer?.once('close', () => p.close());
-    },
-    // The demo pages drive the control routes (faults, request log): they get the run's secret in their own HTML,
-    // which no other origin can read (no CORS on this server, see below), never in a module script.
-    transformIndexHtml() {
-      if (!platform) return [];
-      return [{ tag: 'meta', attrs: { name: CONTROL_SECRET_META, content: platform.controlSecret }, injectTo: 'head-prepend' }];
-    },
-  };
-}
+/** Keeps the dev server for the web-method proxies. */
+const rememberServer = (): Plugin => ({
+  name: 'remember-dev-server',
+  apply: 'serve',
+  configureServer(server) {
+    devServer = server;
+  },
+});
 
 export default defineConfig(async () => {
   const tls = await ensureTls(DATA_DIR);
@@ -106,7 +93,7 @@ export default defineConfig(async () => {
     preview: { https: { cert: tls.cert, key: tls.key } },
     envPrefix: 'VITE_',
     resolve: { alias: VELO_ALIASES },
-    plugins: [localWixPlatform(), veloWebMethodProxies(() => devServer)],
+    plugins: [rememberServer(), localWixPlatform(), veloWebMethodProxies(() => devServer)],
     build: { outDir: '../dist/demo', emptyOutDir: true },
   };
 });

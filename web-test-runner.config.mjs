@@ -4,15 +4,14 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { existsSync } from 'node:fs';
-import { ensureTls } from './platform/http/tls.ts';
-import { createPlatform } from './platform/index.ts';
-import { PLATFORM_PATH_PREFIXES } from './platform/http/handler.ts';
+import { createPlatform, ensureTls, PLATFORM_PATH_PREFIXES } from './platform/index.ts';
+import { DEMO_SITE_NAME, demoSeed } from './demo/seed/index.ts';
 import { seedBrowserFixtures } from './test/elements/fixtures/seed.ts';
 import { seedTableFixtures } from './test/elements/fixtures/table-seed.ts';
 import { seedFormFixtures } from './test/elements/fixtures/form-seed.ts';
 
 await ensureTls('.wix-local');
-const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir: '.wix-local', onError: () => {} });
+const platform = createPlatform({ db: ':memory:', seed: demoSeed, siteName: DEMO_SITE_NAME, dataDir: '.wix-local', onError: () => {} });
 seedBrowserFixtures(platform);
 seedTableFixtures(platform);
 seedFormFixtures(platform);

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient, AppStrategy } from '@wix/sdk';
 import { items } from '@wix/data';
-import { DEMO_MEMBER } from '../platform/index.ts';
+import { DEMO_MEMBER } from '../demo/seed/index.ts';
 import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } from '../test/velo/helpers.ts';
 import { resetKeyRotation } from '../velo-backend/lib/api-key.ts';
 import { forgetAccessTokens } from '../velo-backend/lib/oauth.ts';

@@ -11,15 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { items } from '@wix/data';
-import type { CollectionField } from '../platform/data/collections.ts';
-import { ItemsService, type QueryInput } from '../platform/data/items.ts';
-import { routeWixApisTo } from '../platform/http/node-routing.ts';
-import type { Caller } from '../platform/identity/callers.ts';
-import { startPlatform, type RunningPlatform } from '../platform/index.ts';
-import type { SeedItem } from '../platform/seed/demo-data.ts';
-import { StatementCache, type Db } from '../platform/storage/database.ts';
+import { ItemsService, routeWixApisTo, startPlatform, StatementCache, type Caller, type CollectionField, type Db, type QueryInput, type RunningPlatform } from '../platform/index.ts';
+import type { SeedItem } from '../demo/seed/index.ts';
 
-export { PRODUCT_FIELDS, toWireData } from '../platform/seed/seed.ts';
+export { PRODUCT_FIELDS, toWireData } from '../demo/seed/index.ts';
 
 
 function makeClient(platform: { apiKey: string; siteId: string }) {

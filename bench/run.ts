@@ -8,8 +8,8 @@
  * `npm run bench -- --only security` runs the security benchmark alone and replaces its section in BENCHMARKS.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CollectionField } from '../platform/data/collections.ts';
-import { benchmarkProducts } from '../platform/seed/demo-data.ts';
+import type { CollectionField } from '../platform/index.ts';
+import { benchmarkProducts } from '../demo/seed/index.ts';
 import { DEFAULT_LOOP, describeMachine, progress, rate, summarize, thousands, timeLoop, timePairLoop, type LoopOptions } from './lib.ts';
 import { CORRELATED_CASE, PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData, type BenchPlatform, type QueryCase } from './platform-query.ts';
 import { runElementBenchmarks } from './elements.ts';

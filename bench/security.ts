@@ -53,13 +53,12 @@ interface ServerInfo {
 
 async function serve(options: ServeOptions): Promise<void> {
   // Relative imports resolve against this file's folder: in the baseline worktree, its own (old) platform.
-  const index = (await import('../platform/index.ts')) as typeof import('../platform/index.ts');
+  const index = (await import('../demo/seed/index.ts')) as typeof import('../demo/seed/index.ts');
   const dataDir = mkdtempSync(join(tmpdir(), 'wix-security-bench-'));
   const platform = await index.startPlatform({ db: ':memory:', seed: 'demo', dataDir, onError: () => {}, velo: { rateLimitPerMinute: 1_000_000 } });
   let benchCollection: string | undefined;
   if (options.seed === 'bench') {
-    const { benchmarkProducts } = (await import('../platform/seed/demo-data.ts')) as typeof import('../platform/seed/demo-data.ts');
-    const { PRODUCT_FIELDS, toWireData } = (await import('../platform/seed/seed.ts')) as typeof import('../platform/seed/seed.ts');
+    const { benchmarkProducts, PRODUCT_FIELDS, toWireData } = (await import('../demo/seed/index.ts')) as typeof import('../demo/seed/index.ts');
     benchCollection = 'Bench100k';
     platform.services.collections.create({ id: benchCollection, fields: PRODUCT_FIELDS });
     const owner = { kind: 'owner' as const, id: platform.owner.id };

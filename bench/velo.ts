@@ -11,8 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Caller } from '../platform/identity/callers.ts';
-import { veloCalls } from '../platform/velo/context.ts';
+import { veloCalls, type Caller } from '../platform/index.ts';
 import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } from '../test/velo/helpers.ts';
 import { resetKeyRotation } from '../velo-backend/lib/api-key.ts';
 import { forgetSecrets } from '../velo-backend/lib/secrets.ts';

@@ -1,14 +1,40 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CONTROL_SECRET_ENV, CONTROL_SECRET_HEADER, HOST_LIMITS, startPlatform, DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from './index.ts';
+import { CONTROL_SECRET_ENV, CONTROL_SECRET_HEADER, DEFAULT_OWNER, HOST_LIMITS, startPlatform, type Seed } from './index.ts';
 
-const USAGE = `Usage: npm run platform -- [--port N] [--db PATH|:memory:] [--seed demo|none] [--control-secret S] [--json]
+/**
+ * The demo's seed ships with the repository, not with the package: `--seed demo` is an alias for this module, and
+ * the default when it exists. Found by URL at run time, so the platform never imports the demo.
+ */
+const DEMO_SEED = fileURLToPath(new URL('../demo/seed/index.ts', import.meta.url));
+const DEMO_AVAILABLE = existsSync(DEMO_SEED);
 
-  --port N            port to listen on (default 8443; 0 picks a free one)
-  --db PATH           SQLite file (default .wix-local/platform.db) or :memory:
-  --seed NAME         demo (catalogue, notes, orders; default) or none
+const USAGE = `Usage: wix-local [options]        (in this repository: npm run platform -- [options])
+
+Starts the local Wix platform on HTTPS (self-signed certificate in .wix-local/tls/).
+
+Options:
+  --port N            port to listen on, 0..65535 (default 8443; 0 picks a free one)
+  --host ADDRESS      interface to bind (default 127.0.0.1, loopback only)
+  --db PATH           SQLite file (default .wix-local/platform.db, kept across restarts) or :memory:
+  --data-dir DIR      where the certificate, the default database and secrets.json live (default .wix-local)
+  --seed SEED         what to put in the database besides the site, its owner and the admin key:
+                        none         nothing
+                        demo         the Northwind demo (catalogue, notes, orders, members, the demo backend's
+                                     keys and secrets, an OAuth app, a second site); only in the repository${DEMO_AVAILABLE ? '' : ' (not here)'}
+                        PATH         a module whose default export (or export named "seed") is a seed function
+                                     (api: SeedApi) => void, run at every start; see SeedApi in the platform's
+                                     index for what it may do
+                      (default ${DEMO_AVAILABLE ? 'demo' : 'none'})
   --control-secret S  the secret /_platform/* requests must send in ${CONTROL_SECRET_HEADER} (at least 16
-                      characters; default $${CONTROL_SECRET_ENV}, else a random one for each start)
-  --json              print { url, siteId, apiKey, clientId, accountId, controlSecret } as one JSON line and nothing else`;
+                      printable characters; default $${CONTROL_SECRET_ENV}, else a random one for each start)
+  --json              print { url, siteId, apiKey, clientId, accountId, controlSecret, sites } as one JSON line
+                      and nothing else
+  -h, --help          print this help and exit
+
+Exit codes: 0 after Ctrl+C or SIGTERM, 1 if the platform cannot start, 2 on a bad flag.`;
 
 function fail(message: string): never {
   console.error(`wix-local: ${message}\n\n${USAGE}`);
@@ -20,13 +46,16 @@ try {
   args = parseArgs({
     options: {
       port: { type: 'string', default: '8443' },
+      host: { type: 'string' },
       db: { type: 'string' },
-      seed: { type: 'string', default: 'demo' },
+      'data-dir': { type: 'string' },
+      seed: { type: 'string', default: DEMO_AVAILABLE ? 'demo' : 'none' },
       json: { type: 'boolean', default: false },
       'control-secret': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    allowPositionals: false,
   }).values;
 } catch (error) {
   fail((error as Error).message);
@@ -36,13 +65,56 @@ if (args.help) {
   process.exit(0);
 }
 const port = Number(args.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, not "${args.port}"`);
-if (args.seed !== 'demo' && args.seed !== 'none') fail(`--seed must be demo or none, not "${args.seed}"`);
+if (!/^\d+$/.test(args.port) || !Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, not "${args.port}"`);
+if (args.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(args.host)) fail(`--host must be an address or a host name, not "${args.host}"`);
 
 const controlSecret = args['control-secret'];
 if (controlSecret !== undefined && (controlSecret.length < 16 || !/^[\x21-\x7e]+$/.test(controlSecret))) fail('--control-secret must be at least 16 printable characters without spaces');
 
-const platform = await startPlatform({ port, seed: args.seed, ...(args.db ? { db: args.db } : {}), ...(controlSecret ? { controlSecret } : {}) });
+/** What the CLI prints of the demo seed's accounts (read from the module, never imported statically). */
+interface DemoNames {
+  DEMO_SITE_NAME: string;
+  DEMO_MEMBER: { email: string; password: string };
+  SECOND_MEMBER: { email: string; password: string };
+}
+
+/** `none`, `demo` or a module path → the seed to run and its module (exit 2 when it is none of these). */
+async function loadSeed(name: string): Promise<{ seed: Seed | 'none'; module?: Record<string, unknown> }> {
+  if (name === 'none') return { seed: 'none' };
+  if (name === 'demo' && !DEMO_AVAILABLE) fail('--seed demo: the demo seed ships with the repository only; use --seed none or the path of your own seed module');
+  const path = name === 'demo' ? DEMO_SEED : resolve(name);
+  if (!existsSync(path)) fail(`--seed must be demo or none, or the path of a seed module; "${name}" is neither`);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    fail(`--seed ${name}: the module does not load: ${(error as Error).message}`);
+  }
+  const seed = name === 'demo' ? module['demoSeed'] : (module['default'] ?? module['seed']);
+  if (typeof seed !== 'function') fail(`--seed ${name}: the module has no default export (or export named "seed") that is a function`);
+  return { seed: seed as Seed, module };
+}
+
+const { seed, module: seedModule } = await loadSeed(args.seed);
+const demo = args.seed === 'demo' ? (seedModule as unknown as DemoNames) : undefined;
+
+let platform;
+try {
+  platform = await startPlatform({
+    port,
+    seed,
+    ...(args.host ? { host: args.host } : {}),
+    ...(args.db ? { db: args.db } : {}),
+    ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
+    ...(controlSecret ? { controlSecret } : {}),
+    ...(demo ? { siteName: demo.DEMO_SITE_NAME } : {}),
+  });
+} catch (error) {
+  console.error(`wix-local: the platform did not start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const sites = Object.fromEntries([...platform.sites].map(([key, site]) => [key, site.id]));
+const secondSiteId = platform.sites.get('site2')?.id;
 const summary = {
   url: platform.url,
   siteId: platform.siteId,
@@ -50,24 +122,25 @@ const summary = {
   clientId: platform.clientId,
   accountId: platform.accountId,
   controlSecret: platform.controlSecret,
-  ...(platform.secondSiteId ? { secondSiteId: platform.secondSiteId } : {}),
+  sites,
+  // The demo's second site under its earlier name, for scripts that read it.
+  ...(secondSiteId ? { secondSiteId } : {}),
 };
 if (args.json) {
   console.log(JSON.stringify(summary));
 } else {
+  const siteLines = [...platform.sites.values()].map((site) => `\n  site        ${site.id}   (${site.name}, same account: wix-site-id)`).join('');
   console.log(`Local Wix platform on ${platform.url}
   site id     ${platform.siteId}
   account id  ${platform.accountId}
-  client id   ${platform.clientId}   (OAuthStrategy / SiteSessionAuth visitor sessions)${platform.secondSiteId ? `\n  second site ${platform.secondSiteId}   (Northwind HQ, same account: wix-site-id)` : ''}
+  client id   ${platform.clientId}   (OAuthStrategy / SiteSessionAuth visitor sessions)${siteLines}
   admin key   ${platform.apiKey}   (Authorization header, with wix-site-id)
   control     ${platform.controlSecret}   (${CONTROL_SECRET_HEADER} header on /_platform/*; JSON bodies only)
-  owner       ${DEMO_OWNER.email} / ${DEMO_OWNER.password}${
-    args.seed === 'demo'
-      ? `\n  members     ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}, ${SECOND_MEMBER.email} / ${SECOND_MEMBER.password}`
-      : ''
+  owner       ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}${
+    demo ? `\n  members     ${demo.DEMO_MEMBER.email} / ${demo.DEMO_MEMBER.password}, ${demo.SECOND_MEMBER.email} / ${demo.SECOND_MEMBER.password}` : ''
   }
 Limits: URL ${HOST_LIMITS.maxUrlBytes} B, headers ${HOST_LIMITS.maxHeaderBytes} B / ${HOST_LIMITS.maxHeaderCount} fields, body ${HOST_LIMITS.maxBodyBytes} B, headers within ${HOST_LIMITS.headersTimeoutMs / 1000} s, request within ${HOST_LIMITS.requestTimeoutMs / 1000} s.
-The certificate is self-signed (.wix-local/tls/cert.pem). Ctrl+C stops the platform.`);
+The certificate is self-signed (${args['data-dir'] ?? '.wix-local'}/tls/cert.pem). Ctrl+C stops the platform.`);
 }
 
 const stop = async () => {

@@ -22,8 +22,6 @@ import { ClientRegistry } from './identity/clients.ts';
 import { API_KEY_PERMISSIONS, Directory, type ApiKeyPermission, type Member } from './identity/directory.ts';
 import { registerIdentityRoutes } from './identity/routes.ts';
 import { DEFAULT_ACCESS_TTL_SECONDS, TokenService } from './identity/tokens.ts';
-import { DEMO_OWNER, seedDemo } from './seed/seed.ts';
-import { seedSecondSite } from './seed/second-site.ts';
 import type { PlatformServices } from './services.ts';
 import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
 import { registerVeloRoutes, type VeloOptions } from './velo/runtime.ts';
@@ -31,15 +29,41 @@ import { AppRegistry, type Scope } from './oauth/apps.ts';
 import { registerOAuthRoutes } from './oauth/routes.ts';
 import { AppAuthorizationServer, type OAuthAuditEntry } from './oauth/server.ts';
 import { SecretsVault } from './velo/secrets-vault.ts';
-import { seedVeloBackend } from './velo/seed.ts';
+import { createSeedApi, type Seed, type SeedApi } from './seeding.ts';
 
 export type { FaultRule } from './faults/faults.ts';
 export type { RequestLogEntry } from './http/request-log.ts';
-export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from './seed/seed.ts';
-export { BACKEND_COLLECTIONS, BACKEND_SECRETS } from './velo/seed.ts';
 export type { VeloOptions } from './velo/runtime.ts';
-export { CONTROL_SECRET_HEADER } from './http/handler.ts';
+export type { Seed, SeedApi, SeedCollection } from './seeding.ts';
+export type { CollectionField, CollectionPermissions, FieldType, Role } from './data/collections.ts';
+export type { ApiKeyPermission, Member } from './identity/directory.ts';
+export type { Scope } from './oauth/apps.ts';
+export type { Caller } from './identity/callers.ts';
+export type { HostLimits } from './http/limits.ts';
+export { API_KEY_PERMISSIONS } from './identity/directory.ts';
+export { CONTROL_SECRET_HEADER, PLATFORM_PATH_PREFIXES } from './http/handler.ts';
 export { HOST_LIMITS } from './http/limits.ts';
+export { AUTH_LIMITS } from './identity/limits.ts';
+export * as DATA_LIMITS from './data/limits.ts';
+export { ensureTls } from './http/tls.ts';
+export { routeOwnOrigin, routeWixApisTo } from './http/node-routing.ts';
+export { redact } from './http/redact.ts';
+export { wixLocalPlatform, type WixLocalPlatformOptions } from './vite.ts';
+export { startTestPlatform, type TestPlatform } from './testing.ts';
+/**
+ * The layers below the HTTP surface, for benchmarks and tools that time them in-process (`platform.services`
+ * holds the running instances). Not a stable API: they follow the platform's inside.
+ */
+export { ItemsService, type QueryInput } from './data/items.ts';
+export { StatementCache, type Db } from './storage/database.ts';
+export { veloCalls } from './velo/context.ts';
+export type { PlatformServices } from './services.ts';
+
+/**
+ * The site owner every platform has (the seed may add members, never another owner). Log in with these on the
+ * consent and login pages; change them with the `owner` option.
+ */
+export const DEFAULT_OWNER = { email: 'owner@example.com', password: 'demo-owner-pass', nickname: 'Site Owner' } as const;
 
 /** The environment variable that fixes the control secret (otherwise a random one per start). */
 export const CONTROL_SECRET_ENV = 'WIX_LOCAL_CONTROL_SECRET';
@@ -51,8 +75,15 @@ export interface PlatformOptions {
   host?: string;
   /** SQLite file, or ':memory:'. Default: `<dataDir>/platform.db`, so data survives a restart. */
   db?: string;
-  /** 'demo' adds the catalogue, notes and orders; 'none' leaves only the site, its owner and the admin key. */
-  seed?: 'demo' | 'none';
+  /**
+   * What to put in the database after the platform's defaults (the site, its owner and the admin key): a seed
+   * function (see SeedApi), several in order, or 'none' (the default). Seeds run at every start and are idempotent.
+   */
+  seed?: Seed | readonly Seed[] | 'none';
+  /** The site's display name (shown on the consent page). Default "Local site". */
+  siteName?: string;
+  /** The site owner's account. Default DEFAULT_OWNER. */
+  owner?: { email: string; password: string; nickname?: string };
   /** Where the certificate and the default database live. Default `.wix-local` in the working directory. */
   dataDir?: string;
   /** Access-token lifetime; Wix's is 14400 s. */
@@ -97,14 +128,14 @@ export interface Platform {
   revokeApiKey(key: string): boolean;
   /** The local Secrets Manager behind wix-secrets-backend and @wix/secrets. */
   secrets: SecretsVault;
-  /** The `demo` seed's second site ("Northwind HQ", same account), or undefined. */
-  readonly secondSiteId: string | undefined;
+  /** The sites seeds added with `addSite`, by key (the platform's own site is `siteId`). */
+  readonly sites: ReadonlyMap<string, { id: string; name: string }>;
+  /** Runs one more seed now (the same API the `seed` option's seeds get) and returns what it returns. */
+  seed<T>(seed: (api: SeedApi) => T): T;
   /** Third-party OAuth apps: `register({ name, redirectUris, scopes })` → `{ clientId, clientSecret }`. */
   oauthApps: { register(input: { name: string; redirectUris: string[]; scopes: Scope[] }): { clientId: string; clientSecret: string } };
   /** The authorization server's audit trail (refusals, refreshes, revocations); no token or secret in it. */
   oauthAudit: readonly OAuthAuditEntry[];
-  /** Sets up what velo-backend/ needs (least-privilege keys as secrets, audit and contact collections). The demo seed does it. */
-  setupVeloBackend(): { primary: string; secondary: string };
   /** Moves the platform clock forward (tokens expire without waiting). */
   advanceClock(ms: number): void;
   /** Makes every access token issued so far count as expired (refresh tokens still renew). */
@@ -149,7 +180,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const secret = Buffer.from(metaOrCreate(db, 'tokens.secret', () => randomBytes(32).toString('base64url')), 'base64url');
 
   const directory = new Directory(db);
-  directory.ensureSite({ id: siteId, accountId, name: 'Northwind Outfitters (local)' });
+  directory.ensureSite({ id: siteId, accountId, name: options.siteName ?? 'Local site' });
   const clients = new ClientRegistry(db);
   clients.ensure({
     clientId,
@@ -157,7 +188,8 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     kind: 'site',
     redirectUris: ['https://localhost/callback', 'https://127.0.0.1/callback', 'https://localhost/', 'https://localhost/demo/login-callback.html'],
   });
-  const owner = directory.findMemberByEmail(DEMO_OWNER.email) ?? directory.createMember({ ...DEMO_OWNER, role: 'owner' });
+  const ownerAccount = { nickname: 'Site Owner', ...(options.owner ?? DEFAULT_OWNER) };
+  const owner = directory.findMemberByEmail(ownerAccount.email) ?? directory.createMember({ ...ownerAccount, role: 'owner' });
   const { passwordHash: _hidden, ...ownerMember } = owner as Member & { passwordHash?: string };
   const apiKey = directory.createApiKey({ name: 'Local admin key', accountId, permissions: API_KEY_PERMISSIONS, derivedFrom: secret }).key;
 
@@ -175,27 +207,26 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
 
   const dbPath = options.db ?? join(dataDir, 'platform.db');
   const secrets = new SecretsVault(options.secretsFile ?? (dbPath === ':memory:' ? undefined : join(dataDir, 'secrets.json')));
-  const setupVeloBackend = () => seedVeloBackend(services, directory, secrets, secret);
-  let secondSiteId: string | undefined;
-  if (options.seed === 'demo') {
-    seedDemo(services, ownerMember.id);
-    setupVeloBackend();
-    // A demo third-party app; its credentials live server-side only, in the Secrets Manager.
-    const demoApp = appRegistry.register({
-      name: 'Northwind Insights',
-      clientId: 'a6f0d2b4-0000-4000-8000-00000000a9b1',
-      redirectUris: ['https://localhost/_functions/oauthCallback'],
-      scopes: ['wix-data.items.read', 'wix-data.items.write'],
-      derivedFrom: secret,
-    });
-    if (secrets.read('OAUTH_CLIENT_ID') !== demoApp.clientId) secrets.set('OAUTH_CLIENT_ID', demoApp.clientId);
-    if (secrets.read('OAUTH_CLIENT_SECRET') !== demoApp.clientSecret) secrets.set('OAUTH_CLIENT_SECRET', demoApp.clientSecret);
-    // A second site of the same account: what the demo member connects the app to.
-    secondSiteId = metaOrCreate(db, 'site2.id', randomUUID);
-    directory.ensureSite({ id: secondSiteId, accountId, name: 'Northwind HQ' });
-    seedSecondSite(services, secondSiteId, ownerMember.id);
-    if (secrets.read('OAUTH_TARGET_SITE_ID') !== secondSiteId) secrets.set('OAUTH_TARGET_SITE_ID', secondSiteId);
+  const sites = new Map<string, { id: string; name: string }>();
+  const seedApi = createSeedApi({
+    services,
+    directory,
+    apps: appRegistry,
+    secrets,
+    signingSecret: secret,
+    owner: ownerMember,
+    onSite: (key, id, name) => sites.set(key, { id, name }),
+  });
+  const runSeed = <T>(seed: (api: typeof seedApi) => T): T => {
+    const result = seed(seedApi);
+    // The read counter is for what the running backend reads, not for what a seed checked.
     secrets.reads = 0;
+    return result;
+  };
+  const seeds = options.seed === undefined || options.seed === 'none' ? [] : typeof options.seed === 'function' ? [options.seed] : options.seed;
+  for (const seed of seeds) {
+    if (typeof seed !== 'function') throw new TypeError('The seed option is a function (see SeedApi), an array of them, or "none".');
+    runSeed(seed);
   }
 
   const router = new Router();
@@ -239,12 +270,10 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     createApiKey: (input) => directory.createApiKey({ name: input.name, accountId: input.accountId ?? accountId, permissions: input.permissions }).key,
     revokeApiKey: (key) => directory.revokeApiKey(key),
     oauthApps: { register: (input) => appRegistry.register(input) },
-    get secondSiteId() {
-      return secondSiteId;
-    },
+    sites,
+    seed: runSeed,
     oauthAudit: oauth.audit,
     secrets,
-    setupVeloBackend,
     advanceClock: (ms) => clock.advance(ms),
     expireTokens: () => tokens.expireAllIssued(),
     close: () => {

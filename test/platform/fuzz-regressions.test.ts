@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER, startPlatform } from '../../platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER, startPlatform } from '../../demo/seed/index.ts';
 import { resetKeyRotation } from '../../velo-backend/lib/api-key.ts';
 import { forgetAccessTokens } from '../../velo-backend/lib/oauth.ts';
 import { forgetSecrets } from '../../velo-backend/lib/secrets.ts';

@@ -1,24 +1,16 @@
 import { ApiKeyStrategy, createClient, OAuthStrategy } from '@wix/sdk';
 import { collections, items } from '@wix/data';
-import { routeWixApisTo } from '../../platform/http/node-routing.ts';
-import { CONTROL_SECRET_HEADER, startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.ts';
+import { CONTROL_SECRET_HEADER, startTestPlatform as startPlatformForTests, type TestPlatform as BareTestPlatform } from '../../platform/index.ts';
+import { demoPlatformOptions, withDemoExtras, type DemoExtras, type DemoPlatformOptions } from '../../demo/seed/index.ts';
 
-export interface TestPlatform extends RunningPlatform {
-  /** Undoes the wixapis.com routing and stops the server. */
-  stop(): Promise<void>;
-}
+export type TestPlatform = BareTestPlatform & DemoExtras;
 
-/** Starts an in-memory platform and routes www/edge.wixapis.com to it for the official SDK. */
-export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
-  const platform = await startPlatform({ db: ':memory:', seed: 'none', onError: () => {}, ...options });
-  const undo = routeWixApisTo(platform);
-  return {
-    ...platform,
-    stop: async () => {
-      undo();
-      await platform.close();
-    },
-  };
+/**
+ * The façade's startTestPlatform (in memory, free port, wixapis.com routed to it, `stop()`), with `seed: 'demo'`
+ * understood and the demo's extras (`secondSiteId`, `setupVeloBackend()`) on the result.
+ */
+export async function startTestPlatform(options: DemoPlatformOptions = {}): Promise<TestPlatform> {
+  return withDemoExtras(await startPlatformForTests(demoPlatformOptions(options)));
 }
 
 /** Server-to-server client: `Authorization: <key>` plus `wix-site-id`. */

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClient, OAuthStrategy } from '@wix/sdk';
 import { SiteSessionAuth } from '@wix/sdk/auth/site-session';
 import { items } from '@wix/data';
-import { DEMO_MEMBER, DEMO_OWNER } from '../../platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
 import { redirectUriAllowed } from '../../platform/identity/clients.ts';
 import { errorCode, memberClient, rawCall, startTestPlatform, tokenClient, visitorClient, type TestPlatform } from './helpers.ts';
 

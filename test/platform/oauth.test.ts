@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from '../../platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER } from '../../demo/seed/index.ts';
 import { errorCode, startTestPlatform, type TestPlatform } from './helpers.ts';
 import {
   BOTH,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpsRequest } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER } from '../../platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
 import { AUTH_LIMITS } from '../../platform/identity/limits.ts';
 import { HashPool, HashPoolBusy, hashPassword, hashPool, verifyPassword } from '../../platform/identity/passwords.ts';
 import { authGuard, AuthGuard, Throttled } from '../../platform/identity/throttle.ts';

@@ -12,7 +12,8 @@ import { createHandler, internalErrorBody, type PlatformRequest, type PlatformRe
 import { RequestLog } from '../../platform/http/request-log.ts';
 import { Router } from '../../platform/http/router.ts';
 import { faultPathMatches } from '../../platform/faults/faults.ts';
-import { CONTROL_SECRET_HEADER, createPlatform, HOST_LIMITS, startPlatform, type RunningPlatform } from '../../platform/index.ts';
+import { CONTROL_SECRET_HEADER, HOST_LIMITS, type RunningPlatform } from '../../platform/index.ts';
+import { createPlatform, startPlatform } from '../../demo/seed/index.ts';
 import { tokenFor } from '../velo/helpers.ts';
 import { Readable } from 'node:stream';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { routeWixApisTo } from '../../platform/http/node-routing.ts';
 import { redact } from '../../platform/http/redact.ts';
-import { startPlatform } from '../../platform/index.ts';
+import { startPlatform } from '../../demo/seed/index.ts';
 import { apiKeyClient, controlCall, errorCode, rawCall, startTestPlatform, visitorClient } from './helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wix-local-test-'));

@@ -18,8 +18,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DEMO_MEMBER, DEMO_OWNER } from '../../platform/index.ts';
-import type { Caller } from '../../platform/identity/callers.ts';
+import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
+import type { Caller } from '../../platform/index.ts';
 import { ORDER_STATUSES } from '../../velo-backend/data-admin.web.ts';
 import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } from './helpers.ts';
 

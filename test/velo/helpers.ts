@@ -1,15 +1,11 @@
-import { routeWixApisTo } from '../../platform/http/node-routing.ts';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../platform/index.ts';
+import { startTestPlatform, type RunningPlatform, type TestPlatform } from '../../platform/index.ts';
+import { demoPlatformOptions, withDemoExtras, type DemoExtras, type DemoPlatformOptions } from '../../demo/seed/index.ts';
 
-export interface VeloTestPlatform extends RunningPlatform {
-  stop(): Promise<void>;
-}
+export type VeloTestPlatform = TestPlatform & DemoExtras;
 
-/** A demo-seeded in-memory platform with the Velo runtime, wixapis.com routed to it. */
-export async function startVeloPlatform(options: PlatformOptions = {}): Promise<VeloTestPlatform> {
-  const platform = await startPlatform({ db: ':memory:', seed: 'demo', onError: () => {}, ...options });
-  const undo = routeWixApisTo(platform);
-  return { ...platform, stop: async () => { undo(); await platform.close(); } };
+/** A demo-seeded in-memory platform with the Velo runtime, wixapis.com routed to it (the façade's test helper). */
+export async function startVeloPlatform(options: DemoPlatformOptions = {}): Promise<VeloTestPlatform> {
+  return withDemoExtras(await startTestPlatform(demoPlatformOptions({ seed: 'demo', ...options })));
 }
 
 /** A session token for a visitor, or for a member/owner via the platform's token service. */

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, SECOND_MEMBER } from '../../platform/index.ts';
+import { DEMO_MEMBER, SECOND_MEMBER } from '../../demo/seed/index.ts';
 import { forgetAccessTokens } from '../../velo-backend/lib/oauth.ts';
 import { forgetSecrets } from '../../velo-backend/lib/secrets.ts';
 import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } from './helpers.ts';

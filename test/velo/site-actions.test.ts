@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER } from '../../platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
 import * as dataAdmin from '../../velo-backend/data-admin.web.ts';
 import * as httpFunctions from '../../velo-backend/http-functions.ts';
 import { MAX_ACTION_BODY_BYTES, SITE_ACTIONS } from '../../velo-backend/site-actions.ts';

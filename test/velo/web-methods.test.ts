@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER, BACKEND_SECRETS } from '../../platform/index.ts';
+import { DEMO_MEMBER, DEMO_OWNER, SECOND_MEMBER, BACKEND_SECRETS } from '../../demo/seed/index.ts';
 import { forgetSecrets } from '../../velo-backend/lib/secrets.ts';
 import { resetKeyRotation } from '../../velo-backend/lib/api-key.ts';
 import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } from './helpers.ts';

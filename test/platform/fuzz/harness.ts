@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Agent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import fc from 'fast-check';
-import { DEMO_MEMBER, SECOND_MEMBER } from '../../../platform/index.ts';
+import { DEMO_MEMBER, SECOND_MEMBER } from '../../../demo/seed/index.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { PlatformServices } from '../services.ts';
+import type { SeedApi } from '../../platform/index.ts';
 
 export const SECOND_SITE_NAME = 'Northwind HQ';
 
@@ -11,11 +11,10 @@ const CITIES = [
  * A second site of the same account, for the OAuth demo: the member connects "Northwind Insights" to it and
  * reads its stores. Stores are readable by members; the inventory is admin-only.
  */
-export function seedSecondSite(services: PlatformServices, siteId: string, ownerId: string): void {
-  const { collections, items } = services;
-  if (collections.get('Stores', siteId)) return;
-  const owner = { kind: 'owner' as const, id: ownerId, siteId };
-  collections.create({
+export function seedSecondSite(api: SeedApi): string {
+  const siteId = api.addSite({ key: 'site2', name: SECOND_SITE_NAME });
+  if (api.hasCollection('Stores', siteId)) return siteId;
+  api.createCollection({
     siteId,
     id: 'Stores',
     displayName: 'Stores',
@@ -27,19 +26,20 @@ export function seedSecondSite(services: PlatformServices, siteId: string, owner
       { key: 'opened', displayName: 'Opened', type: 'DATETIME' },
     ],
   });
-  items.bulkWrite(owner, 'Stores', 'insert', CITIES.map(([city, country], i) => ({
+  api.insertItems('Stores', CITIES.map(([city, country], i) => ({
     _id: `store-${String(i + 1).padStart(2, '0')}`,
     title: `Northwind ${city}`,
     city,
     country,
-    opened: { $date: new Date(Date.UTC(2012 + (i % 12), (i * 5) % 12, 1 + ((i * 7) % 27))).toISOString() },
-  })));
-  collections.create({
+    opened: new Date(Date.UTC(2012 + (i % 12), (i * 5) % 12, 1 + ((i * 7) % 27))),
+  })), { siteId });
+  api.createCollection({
     siteId,
     id: 'Inventory',
     displayName: 'Inventory (admin only)',
     permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
     fields: [{ key: 'sku', displayName: 'SKU', type: 'TEXT' }, { key: 'units', displayName: 'Units', type: 'NUMBER' }],
   });
-  items.bulkWrite(owner, 'Inventory', 'insert', Array.from({ length: 20 }, (_, i) => ({ sku: `NW-HQ-${1000 + i}`, units: (i * 37) % 200 })));
+  api.insertItems('Inventory', Array.from({ length: 20 }, (_, i) => ({ sku: `NW-HQ-${1000 + i}`, units: (i * 37) % 200 })), { siteId });
+  return siteId;
 }

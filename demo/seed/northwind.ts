@@ -1,11 +1,10 @@
-import type { CollectionField } from '../data/collections.ts';
-import type { Caller } from '../identity/callers.ts';
-import type { PlatformServices } from '../services.ts';
+import { DEFAULT_OWNER, type CollectionField, type SeedApi } from '../../platform/index.ts';
 import { adminOrders, catalogueProducts, memberNotes, type SeedItem } from './demo-data.ts';
 
 export const DEMO_MEMBER = { email: 'member@example.com', password: 'demo-member-pass', nickname: 'Dana Demo' };
 export const SECOND_MEMBER = { email: 'river@example.com', password: 'demo-river-pass', nickname: 'River Stone' };
-export const DEMO_OWNER = { email: 'owner@example.com', password: 'demo-owner-pass', nickname: 'Site Owner' };
+/** The site owner is the platform's own default account; the demo only names it. */
+export const DEMO_OWNER = DEFAULT_OWNER;
 
 export const DEMO_COLLECTIONS = {
   products: 'Products',
@@ -18,9 +17,8 @@ export const DEMO_COLLECTIONS = {
  * `Feedback`: what the gallery's public form writes. Anyone may insert; only the owner may read. Added to an
  * existing demo database too, so that a database made before the gallery still has it.
  */
-function ensureFeedback(services: PlatformServices): void {
-  if (services.collections.get(DEMO_COLLECTIONS.feedback)) return;
-  services.collections.create({
+function ensureFeedback(api: SeedApi): void {
+  api.createCollection({
     id: DEMO_COLLECTIONS.feedback,
     displayName: 'Feedback',
     permissions: { read: 'ADMIN', insert: 'ANYONE', update: 'ADMIN', remove: 'ADMIN' },
@@ -61,22 +59,20 @@ export function toWireData(item: SeedItem): Record<string, unknown> {
  * The `demo` seed: a public catalogue (400), member-authored notes (60) and admin-only orders (250),
  * 710 items in all. It runs once per database; a restart keeps what is there.
  */
-export function seedDemo(services: PlatformServices, ownerId: string): { created: boolean } {
-  const { collections, items, directory } = services;
-  ensureFeedback(services);
-  if (collections.get(DEMO_COLLECTIONS.products)) return { created: false };
-  const owner: Caller = { kind: 'owner', id: ownerId };
-  const member = directory.findMemberByEmail(DEMO_MEMBER.email) ?? directory.createMember({ ...DEMO_MEMBER, id: 'a3c1f0de-0000-4000-8000-00000000d3e0' });
-  const river = directory.findMemberByEmail(SECOND_MEMBER.email) ?? directory.createMember({ ...SECOND_MEMBER, id: 'b7e2a1c4-0000-4000-8000-0000000071e2' });
+export function seedDemo(api: SeedApi): { created: boolean } {
+  ensureFeedback(api);
+  if (api.hasCollection(DEMO_COLLECTIONS.products)) return { created: false };
+  const member = api.ensureMember({ ...DEMO_MEMBER, id: 'a3c1f0de-0000-4000-8000-00000000d3e0' });
+  const river = api.ensureMember({ ...SECOND_MEMBER, id: 'b7e2a1c4-0000-4000-8000-0000000071e2' });
 
-  services.db.transaction(() => {
-    collections.create({
+  api.transaction(() => {
+    api.createCollection({
       id: DEMO_COLLECTIONS.products,
       displayName: 'Product catalogue',
       permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
       fields: PRODUCT_FIELDS,
     });
-    collections.create({
+    api.createCollection({
       id: DEMO_COLLECTIONS.notes,
       displayName: 'Member notes',
       permissions: { read: 'SITE_MEMBER_AUTHOR', insert: 'SITE_MEMBER', update: 'SITE_MEMBER_AUTHOR', remove: 'SITE_MEMBER_AUTHOR' },
@@ -89,7 +85,7 @@ export function seedDemo(services: PlatformServices, ownerId: string): { created
         { key: 'remindAt', displayName: 'Remind at', type: 'DATETIME' },
       ],
     });
-    collections.create({
+    api.createCollection({
       id: DEMO_COLLECTIONS.orders,
       displayName: 'Orders (admin only)',
       permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
@@ -106,15 +102,15 @@ export function seedDemo(services: PlatformServices, ownerId: string): { created
       ],
     });
     const products = catalogueProducts(400);
-    items.bulkWrite(owner, DEMO_COLLECTIONS.products, 'insert', products.map(toWireData));
-    items.bulkWrite(owner, DEMO_COLLECTIONS.notes, 'insert', memberNotes(60, [member.id, river.id]).map(toWireData));
+    api.insertItems(DEMO_COLLECTIONS.products, products);
+    api.insertItems(DEMO_COLLECTIONS.notes, memberNotes(60, [member.id, river.id]));
     // A few orders belong to the demo members, so "my orders" has something to show.
     const orders = adminOrders(250, products.map((p) => p._id));
     for (const [index, who] of [[3, DEMO_MEMBER], [17, DEMO_MEMBER], [42, DEMO_MEMBER], [88, DEMO_MEMBER], [121, DEMO_MEMBER], [7, SECOND_MEMBER], [64, SECOND_MEMBER]] as const) {
       const order = orders[index];
       if (order) Object.assign(order, { customerEmail: who.email, customerName: who.nickname });
     }
-    items.bulkWrite(owner, DEMO_COLLECTIONS.orders, 'insert', orders.map(toWireData));
-  })();
+    api.insertItems(DEMO_COLLECTIONS.orders, orders);
+  });
   return { created: true };
 }
