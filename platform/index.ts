@@ -41,6 +41,8 @@ export type { Scope } from './oauth/apps.ts';
 export type { Caller } from './identity/callers.ts';
 export type { HostLimits } from './http/limits.ts';
 export { API_KEY_PERMISSIONS } from './identity/directory.ts';
+/** The local Secrets Manager (`platform.secrets`): env `WIX_SECRET_<NAME>` values win over the file's. */
+export { SecretsVault } from './velo/secrets-vault.ts';
 export { CONTROL_SECRET_HEADER, PLATFORM_PATH_PREFIXES } from './http/handler.ts';
 export { HOST_LIMITS } from './http/limits.ts';
 export { AUTH_LIMITS } from './identity/limits.ts';
@@ -224,9 +226,16 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     return result;
   };
   const seeds = options.seed === undefined || options.seed === 'none' ? [] : typeof options.seed === 'function' ? [options.seed] : options.seed;
-  for (const seed of seeds) {
-    if (typeof seed !== 'function') throw new TypeError('The seed option is a function (see SeedApi), an array of them, or "none".');
-    runSeed(seed);
+  try {
+    for (const seed of seeds) {
+      if (typeof seed !== 'function') throw new TypeError('The seed option is a function (see SeedApi), an array of them, or "none".');
+      runSeed(seed);
+    }
+  } catch (error) {
+    // A failed seed fails the start; the database is not left open behind it.
+    statements.clear();
+    db.close();
+    throw error;
   }
 
   const router = new Router();

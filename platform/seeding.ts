@@ -88,7 +88,12 @@ export function createSeedApi(context: {
       // Object.fromEntries defines own properties: a "__proto__" key in seed data stays a plain field.
       const wire = list.map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Date ? { $date: v.toISOString() } : v])));
       for (let i = 0; i < wire.length; i += 1_000) {
-        const result = items.bulkWrite(caller, collectionId, 'insert', wire.slice(i, i + 1_000));
+        let result;
+        try {
+          result = items.bulkWrite(caller, collectionId, 'insert', wire.slice(i, i + 1_000));
+        } catch (error) {
+          throw new Error(`seed: an item for ${collectionId} was refused: ${(error as Error).message}`, { cause: error });
+        }
         const failed = result.results.find((r) => !r.itemMetadata.success);
         if (failed) throw new Error(`seed: an item for ${collectionId} was refused: ${JSON.stringify(failed.itemMetadata.error)}`);
       }

@@ -61,7 +61,7 @@ describe('secrets and elevation', () => {
   });
 
   it('reads secrets from WIX_SECRET_<NAME> environment variables too, which win over the file', async () => {
-    const { SecretsVault } = await import('../../platform/velo/secrets-vault.ts');
+    const { SecretsVault } = await import('../../platform/index.ts');
     const vault = new SecretsVault(undefined, { WIX_SECRET_FROM_ENV: 'env-value', WIX_SECRET_wixNope: 'refused' });
     assert.equal(vault.read('FROM_ENV'), 'env-value');
     assert.equal(vault.has('wixNope'), false, 'names may not start with "wix"');
