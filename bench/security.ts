@@ -52,13 +52,19 @@ interface ServerInfo {
 }
 
 async function serve(options: ServeOptions): Promise<void> {
-  // Relative imports resolve against this file's folder: in the baseline worktree, its own (old) platform.
-  const index = (await import('../demo/seed/index.ts')) as typeof import('../demo/seed/index.ts');
+  // Relative imports resolve against this file's folder: in the baseline worktree, its own (old) platform, which
+  // lived in demo/platform/ with the demo seed inside it (before issue 14 moved it to platform/ and demo/seed/).
+  type DemoSeed = typeof import('../demo/seed/index.ts');
+  const newLayout = existsSync(new URL('../demo/seed/index.ts', import.meta.url));
+  const oldRoot = '../demo/platform/';
+  const index = (await import(newLayout ? '../demo/seed/index.ts' : `${oldRoot}index.ts`)) as DemoSeed;
   const dataDir = mkdtempSync(join(tmpdir(), 'wix-security-bench-'));
   const platform = await index.startPlatform({ db: ':memory:', seed: 'demo', dataDir, onError: () => {}, velo: { rateLimitPerMinute: 1_000_000 } });
   let benchCollection: string | undefined;
   if (options.seed === 'bench') {
-    const { benchmarkProducts, PRODUCT_FIELDS, toWireData } = (await import('../demo/seed/index.ts')) as typeof import('../demo/seed/index.ts');
+    const { benchmarkProducts, PRODUCT_FIELDS, toWireData } = newLayout
+      ? index
+      : ({ ...(await import(`${oldRoot}seed/demo-data.ts`)), ...(await import(`${oldRoot}seed/seed.ts`)) } as DemoSeed);
     benchCollection = 'Bench100k';
     platform.services.collections.create({ id: benchCollection, fields: PRODUCT_FIELDS });
     const owner = { kind: 'owner' as const, id: platform.owner.id };
