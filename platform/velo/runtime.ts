@@ -32,8 +32,9 @@ const FUNCTION_NAME = /^[A-Za-z_$][\w$]{0,99}$/;
 /** `import()` of the backend module; the Velo names resolve through tsconfig paths (tsx) or Vite aliases. */
 export function nodeModuleLoader(backendDir: string): ModuleLoader {
   return async (name) => {
-    const file = resolve(backendDir, `${name}.ts`);
-    if (!existsSync(file)) throw errors.notFound(`No backend module named ${name}.`);
+    // A Wix site's backend is JavaScript (`.web.js`, `http-functions.js`); this project's is TypeScript.
+    const file = [`${name}.ts`, `${name}.js`].map((f) => resolve(backendDir, f)).find((f) => existsSync(f));
+    if (!file) throw errors.notFound(`No backend module named ${name}.`);
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   };
 }

@@ -102,7 +102,7 @@ describe('the installed package (npm pack → npm install in a fresh project)', 
   });
 
   it('ships the built package only: no tests, benchmarks, demo, TypeScript sources or .wix-local', () => {
-    const outside = packedFiles.filter((path) => !/^dist\/(bin|elements|platform)\//.test(path) && !['dist/custom-elements.json', 'package.json', 'README.md'].includes(path));
+    const outside = packedFiles.filter((path) => !/^dist\/(bin|elements|platform)\//.test(path) && !['dist/custom-elements.json', 'package.json', 'README.md', 'LICENSE'].includes(path));
     assert.deepEqual(outside, []);
     assert.deepEqual(packedFiles.filter((path) => /(^|\/)(test|bench|demo|\.wix-local)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts'))), []);
     for (const entry of ['dist/elements/index.js', 'dist/elements/index.d.ts', 'dist/elements/velo/page.d.ts', 'dist/platform/index.d.ts', 'dist/bin/wix-local.js', 'dist/bin/velo-modules.json']) {

@@ -20,6 +20,12 @@ describe('web methods over the local RPC endpoint', () => {
     assert.deepEqual(r.body.result, { value: { n: 1, s: 'x', list: [true, null] }, at: '2024-01-02T03:04:05.000Z' });
   });
 
+  it('loads a JavaScript web module (.web.js, as on a Wix site) when there is no .ts one', async () => {
+    const r = await callWebMethod(probe, await tokenFor(probe, 'visitor'), 'plain.web', 'greet', 'Ada');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.result, 'Hello, Ada');
+  });
+
   it('cuts a call off at the time limit with a 504', async () => {
     const r = await callWebMethod(probe, await tokenFor(probe, 'visitor'), 'probe.web', 'slow');
     assert.equal(r.status, 504);
