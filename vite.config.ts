@@ -7,10 +7,7 @@ import { DEMO_MEMBER, DEMO_OWNER, DEMO_SITE_NAME, demoSeed } from './demo/seed/i
 const VELO_ALIASES = Object.fromEntries(
   Object.entries((JSON.parse(readFileSync('tsconfig.json', 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths)
     .filter(([name]) => !name.includes('*'))
-    .map(([name, [target]]) => [
-    name,
-    new URL(target!, import.meta.url).pathname,
-  ]),
+    .map(([name, [target]]) => [name, new URL(target!, import.meta.url).pathname]),
 );
 
 /** Where the certificate and the demo database live; tests point it at a scratch folder. */
@@ -35,7 +32,9 @@ function veloWebMethodProxies(getServer: () => ViteDevServer | undefined): Plugi
       const server = getServer();
       if (!server) throw new Error('web-method proxies need the dev server');
       const mod = await server.ssrLoadModule(backendModule(name));
-      const methods = Object.entries(mod).filter(([, value]) => typeof value === 'function' && 'permission' in (value as object)).map(([key]) => key);
+      const methods = Object.entries(mod)
+        .filter(([, value]) => typeof value === 'function' && 'permission' in (value as object))
+        .map(([key]) => key);
       return [
         `import { callWebMethod } from '/velo-page/web-method-client.ts';`,
         ...methods.map((m) => `export const ${m} = (...args) => callWebMethod(${JSON.stringify(name)}, ${JSON.stringify(m)}, args);`),

@@ -60,7 +60,16 @@ export default {
       product: 'chromium',
       launchOptions: {
         ...(chromium ? { executablePath: chromium } : {}),
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--ignore-certificate-errors'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+          '--ignore-certificate-errors',
+        ],
       },
       createBrowserContext: ({ browser }) => browser.newContext({ ignoreHTTPSErrors: true }),
     }),

@@ -38,7 +38,11 @@ async function tokenAcquisitions() {
   };
   try {
     const anonymous = async () => {
-      const r = await fetch('https://www.wixapis.com/oauth2/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: platform.clientId, grantType: 'anonymous' }) });
+      const r = await fetch('https://www.wixapis.com/oauth2/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: platform.clientId, grantType: 'anonymous' }),
+      });
       return ((await r.json()) as { access_token: string }).access_token;
     };
     const rows = [
@@ -93,7 +97,18 @@ async function firstPaint(runs = 15) {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   const chrome = process.env['CHROME_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-  const browser = await chromium.launch({ ...(chrome ? { executablePath: chrome } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+  const browser = await chromium.launch({
+    ...(chrome ? { executablePath: chrome } : {}),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
   try {
     platform.services.faults.add({ path: '/oauth2/', latencyMs: 50 });
     platform.services.faults.add({ path: '/_api/', latencyMs: 50 });
@@ -111,7 +126,12 @@ async function firstPaint(runs = 15) {
       roundTrips.push(platform.log.since(since).length);
       await context.close();
     }
-    return { summary: summarize(samples.slice(2)), roundTrips: Math.max(...roundTrips), minRoundTrips: Math.min(...roundTrips), bundleBytes: statSync(bundle!).size };
+    return {
+      summary: summarize(samples.slice(2)),
+      roundTrips: Math.max(...roundTrips),
+      minRoundTrips: Math.min(...roundTrips),
+      bundleBytes: statSync(bundle!).size,
+    };
   } finally {
     await browser.close();
     server.close();

@@ -66,7 +66,13 @@ export async function timeLoop(fn: () => unknown, options: LoopOptions = DEFAULT
     await fn();
     warm.push(performance.now() - t0);
   }
-  const estimate = Math.max(percentile([...warm].sort((a, b) => a - b), 50), 0.001);
+  const estimate = Math.max(
+    percentile(
+      [...warm].sort((a, b) => a - b),
+      50,
+    ),
+    0.001,
+  );
   const iterations = Math.max(options.minIterations, Math.min(options.maxIterations, Math.floor(options.budgetMs / estimate)));
   beforeMeasured?.();
   const samples: number[] = [];
@@ -99,7 +105,11 @@ export async function timePairLoop(
     await once(a, warmA);
     await once(b, warmB);
   }
-  const median = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 50);
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      50,
+    );
   const estimate = Math.max(median(warmA) + median(warmB), 0.001);
   const iterations = Math.max(options.minIterations, Math.min(options.maxIterations, Math.floor((2 * options.budgetMs) / estimate)));
   beforeMeasured?.();

@@ -41,14 +41,26 @@ async function appRefreshToken(p: VeloTestPlatform): Promise<{ appId: string; ap
   const appSecret = p.secrets.read('OAUTH_CLIENT_SECRET')!;
   const verifier = randomBytes(32).toString('base64url');
   const url = `https://www.wixapis.com/oauth2/authorize?${new URLSearchParams({
-    response_type: 'code', client_id: appId, redirect_uri: 'https://localhost/_functions/oauthCallback', scope: 'wix-data.items.read', state: 'bench',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: appId,
+    redirect_uri: 'https://localhost/_functions/oauthCallback',
+    scope: 'wix-data.items.read',
+    state: 'bench',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
   })}`;
   const code = (await consent(url)).searchParams.get('code')!;
   const response = await fetch('https://www.wixapis.com/oauth2/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'authorization_code', client_id: appId, client_secret: appSecret, code, redirect_uri: 'https://localhost/_functions/oauthCallback', code_verifier: verifier }),
+    body: JSON.stringify({
+      grant_type: 'authorization_code',
+      client_id: appId,
+      client_secret: appSecret,
+      code,
+      redirect_uri: 'https://localhost/_functions/oauthCallback',
+      code_verifier: verifier,
+    }),
   });
   return { appId, appSecret, refreshToken: ((await response.json()) as { refresh_token: string }).refresh_token };
 }
@@ -74,7 +86,9 @@ export async function runOAuthBenchmarks(): Promise<string> {
     progress('oauth: 50 concurrent calls after expiry, ours');
     p.advanceClock(901_000);
     const refreshesBefore = p.oauthAudit.filter((e) => e.event === 'refresh').length;
-    const ours = await Promise.all(Array.from({ length: CONCURRENT }, () => callWebMethod(p, member, 'oauth.web', 'callConnected', { collection: 'Stores', limit: 1 })));
+    const ours = await Promise.all(
+      Array.from({ length: CONCURRENT }, () => callWebMethod(p, member, 'oauth.web', 'callConnected', { collection: 'Stores', limit: 1 })),
+    );
     const ourRefreshes = p.oauthAudit.filter((e) => e.event === 'refresh').length - refreshesBefore;
     const ourOk = ours.filter((r) => r.body.result?.ok === true).length;
 

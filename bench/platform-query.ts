@@ -11,11 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { items } from '@wix/data';
-import { ItemsService, routeWixApisTo, startPlatform, StatementCache, type Caller, type CollectionField, type Db, type QueryInput, type RunningPlatform } from '../platform/index.ts';
-import type { SeedItem } from '../demo/seed/index.ts';
+import { ItemsService, routeWixApisTo, startPlatform, StatementCache, type Caller, type Db, type QueryInput, type RunningPlatform } from '../platform/index.ts';
 
 export { PRODUCT_FIELDS, toWireData } from '../demo/seed/index.ts';
-
 
 function makeClient(platform: { apiKey: string; siteId: string }) {
   return createClient({ modules: { items }, auth: ApiKeyStrategy({ apiKey: platform.apiKey, siteId: platform.siteId }) });
@@ -173,15 +171,14 @@ export const QUERY_CASES: readonly QueryCase[] = [
   {
     id: 'total',
     title: 'Same, with returnTotalCount',
-    code: "…same….find({ returnTotalCount: true })",
+    code: '…same….find({ returnTotalCount: true })',
     run: async (client, id) => outcome(await tentsOver50(client.items.query(id)).find({ returnTotalCount: true })),
   },
   {
     id: 'contains',
     title: 'String contains, sorted',
     code: ".eq('category','Tents').contains('title','trek').descending('price').limit(50).find()",
-    run: async (client, id) =>
-      outcome(await client.items.query(id).eq('category', 'Tents').contains('title', 'trek').descending('price').limit(50).find()),
+    run: async (client, id) => outcome(await client.items.query(id).eq('category', 'Tents').contains('title', 'trek').descending('price').limit(50).find()),
   },
   {
     id: 'page3',

@@ -120,10 +120,7 @@ function serviceTable(results: Results): string {
       ]);
     }
   }
-  return table(
-    ['Query', 'Items', 'n', 'indexed p50', 'indexed p95', 'indexed p99', 'n', 'no-index p50', 'no-index p95', 'no-index ÷ indexed (p50)'],
-    rows,
-  );
+  return table(['Query', 'Items', 'n', 'indexed p50', 'indexed p95', 'indexed p99', 'n', 'no-index p50', 'no-index p95', 'no-index ÷ indexed (p50)'], rows);
 }
 
 function growthTable(results: Results): string {
@@ -151,7 +148,16 @@ function growthTable(results: Results): string {
   const mm = sizeLabel(mid);
   const l = sizeLabel(large);
   return table(
-    ['Query', `HTTP p50 ${mm}÷${s}`, `HTTP p50 ${l}÷${s}`, `HTTP p95 ${l}÷${s}`, `service p50 ${mm}÷${s}`, `service p50 ${l}÷${s}`, `k (service ∝ N^k)`, `matching rows ${l}÷${s}`],
+    [
+      'Query',
+      `HTTP p50 ${mm}÷${s}`,
+      `HTTP p50 ${l}÷${s}`,
+      `HTTP p95 ${l}÷${s}`,
+      `service p50 ${mm}÷${s}`,
+      `service p50 ${l}÷${s}`,
+      `k (service ∝ N^k)`,
+      `matching rows ${l}÷${s}`,
+    ],
     rows,
   );
 }
@@ -180,7 +186,10 @@ function breakdownTable(results: Results, size: number): string {
     const client = q.http.mean - q.server.mean;
     rows.push([c.title, ms(q.http.mean), ms(sql), ms(server), ms(client), `${Math.round((sql / q.http.mean) * 100)}%`]);
   }
-  return table(['Query', 'HTTP', 'service (SQL + row decoding)', 'rest of the server handler', 'client side (SDK, fetch routing, TLS, loopback)', 'service share'], rows);
+  return table(
+    ['Query', 'HTTP', 'service (SQL + row decoding)', 'rest of the server handler', 'client side (SDK, fetch routing, TLS, loopback)', 'service share'],
+    rows,
+  );
 }
 
 function plansSection(results: Results, size: number, indexed: boolean): string {
@@ -281,7 +290,9 @@ function whatIfSection(results: Results): string {
   const plans = results.whatIfAnalyze
     .map((w) => {
       const before = w.caseId === CORRELATED_CASE.id ? ['before:', ...w.before.plans.flatMap((p) => p.plan.map((l) => `-> ${l}`)), 'after:'] : [];
-      return [`**${caseOf(w.caseId).title}** after ANALYZE`, '', '```', ...before, ...w.plans.flatMap((p) => p.plan.map((l) => `-> ${l}`)), '```', ''].join('\n');
+      return [`**${caseOf(w.caseId).title}** after ANALYZE`, '', '```', ...before, ...w.plans.flatMap((p) => p.plan.map((l) => `-> ${l}`)), '```', ''].join(
+        '\n',
+      );
     })
     .join('\n');
   const large = results.sizes[results.sizes.length - 1]!;
@@ -299,7 +310,21 @@ function whatIfSection(results: Results): string {
       `To measure what statistics would change, the run ends by executing \`ANALYZE\` on the ${sizeLabel(large)} indexed table ` +
       `(bench-only, after every other measurement; it took ${ms(results.analyzeMs)} ms) and timing the same queries again. Ratios are before ÷ after.`,
     '',
-    table(['Query', 'HTTP p50 before', 'HTTP p95 before', 'n after', 'HTTP p50 after', 'HTTP p95 after', 'p95 ratio', 'service p50 before', 'service p50 after', 'service ratio'], rows),
+    table(
+      [
+        'Query',
+        'HTTP p50 before',
+        'HTTP p95 before',
+        'n after',
+        'HTTP p50 after',
+        'HTTP p95 after',
+        'p95 ratio',
+        'service p50 before',
+        'service p50 after',
+        'service ratio',
+      ],
+      rows,
+    ),
     '',
     caveat,
     '',
@@ -403,7 +428,9 @@ export function renderReport(results: Results): string {
   lines.push('');
   lines.push(breakdownTable(results, large));
   lines.push('');
-  lines.push('Means, because means add up and percentiles do not. The server handler time is rounded to 0.1 ms by the request log; the service and HTTP calls alternate, so small negative differences are noise.');
+  lines.push(
+    'Means, because means add up and percentiles do not. The server handler time is rounded to 0.1 ms by the request log; the service and HTTP calls alternate, so small negative differences are noise.',
+  );
   lines.push('');
   lines.push('## Growth ratios (same run)');
   lines.push('');
@@ -422,11 +449,22 @@ export function renderReport(results: Results): string {
     sizeLabel(b.size),
     (b.ms / 1000).toFixed(2),
     thousands(b.perSecond),
-    b.firstBatchesPerSecond !== undefined && b.lastBatchesPerSecond !== undefined ? `${thousands(b.firstBatchesPerSecond)} → ${thousands(b.lastBatchesPerSecond)}` : '',
+    b.firstBatchesPerSecond !== undefined && b.lastBatchesPerSecond !== undefined
+      ? `${thousands(b.firstBatchesPerSecond)} → ${thousands(b.lastBatchesPerSecond)}`
+      : '',
   ]);
   lines.push(table(['Path', 'Items', 'Seconds', 'Items/s', 'first 10 → last 10 batches (items/s)'], buildRows));
   lines.push('');
-  const loopRows = results.inserts.map((l) => [l.label, l.path, thousands(l.items), thousands(l.calls), (l.ms / 1000).toFixed(2), thousands(l.perSecond), ms(l.perCall.p50), ms(l.perCall.p95)]);
+  const loopRows = results.inserts.map((l) => [
+    l.label,
+    l.path,
+    thousands(l.items),
+    thousands(l.calls),
+    (l.ms / 1000).toFixed(2),
+    thousands(l.perSecond),
+    ms(l.perCall.p50),
+    ms(l.perCall.p95),
+  ]);
   lines.push(table(['Loop', 'Call', 'Items', 'Calls', 'Seconds', 'Items/s', 'per call p50', 'per call p95'], loopRows));
   lines.push('');
   const idx = results.builds.find((b) => b.size === large && b.indexed);
@@ -453,7 +491,10 @@ export function renderReport(results: Results): string {
   lines.push(plansSection(results, large, true));
   lines.push(plansSection(results, large, false));
   lines.push(whatIfSection(results));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /**

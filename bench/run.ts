@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const date = new Date();
   progress('starting the platform (in-memory SQLite, HTTPS on loopback)');
   const bp = await startBenchPlatform();
-  let platformReport = "";
+  let platformReport: string;
   try {
     const sqlite = (bp.db.prepare('select sqlite_version() AS v').get() as { v: string }).v;
     const machine = describeMachine(sqlite);
@@ -202,7 +202,9 @@ async function main(): Promise<void> {
     // --- What-if: ANALYZE on the largest indexed table (last, so nothing above sees the statistics) ---
     const whatIfAnalyze: WhatIf[] = [];
     const correlatedBefore = await measureQuery(bp, CORRELATED_CASE, largest, true);
-    progress(`before ANALYZE ${CORRELATED_CASE.id}: HTTP p50 ${correlatedBefore.http.p50.toFixed(2)} ms; service p50 ${correlatedBefore.service.p50.toFixed(2)} ms`);
+    progress(
+      `before ANALYZE ${CORRELATED_CASE.id}: HTTP p50 ${correlatedBefore.http.p50.toFixed(2)} ms; service p50 ${correlatedBefore.service.p50.toFixed(2)} ms`,
+    );
     const largeTable = bp.platform.services.collections.require(collectionName(largest, true)).table;
     const analyzeStarted = performance.now();
     bp.db.exec(`ANALYZE ${largeTable}`);
@@ -212,7 +214,9 @@ async function main(): Promise<void> {
       const before = c === CORRELATED_CASE ? correlatedBefore : queries.find((q) => q.caseId === c.id && q.size === largest && q.indexed)!;
       const after = await measureQuery(bp, c, largest, true);
       whatIfAnalyze.push({ caseId: c.id, before, http: after.http, service: after.service, plans: after.plans });
-      progress(`after ANALYZE ${c.id}: HTTP p50 ${after.http.p50.toFixed(2)} p95 ${after.http.p95.toFixed(2)} ms; service p50 ${after.service.p50.toFixed(2)} ms`);
+      progress(
+        `after ANALYZE ${c.id}: HTTP p50 ${after.http.p50.toFixed(2)} p95 ${after.http.p95.toFixed(2)} ms; service p50 ${after.service.p50.toFixed(2)} ms`,
+      );
     }
 
     const results: Results = {
@@ -237,7 +241,10 @@ async function main(): Promise<void> {
   const veloReport = await runVeloBenchmarks();
   const oauthReport = await runOAuthBenchmarks();
   const securityReport = await runSecurityBenchmarks();
-  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport.trimEnd()}\n\n${securityReport}`);
+  writeFileSync(
+    OUTPUT,
+    `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport.trimEnd()}\n\n${securityReport}`,
+  );
   progress(`wrote ${OUTPUT.pathname}`);
 }
 

@@ -85,7 +85,12 @@ export async function measureSizes(): Promise<SizeResults> {
       });
     const order: SharedGroup[] = ['lit', 'sdk', 'core', 'other'];
     const commonList = [...common]
-      .map((file) => ({ file: relative(join(out, 'shared'), file), group: chunkOf(file)?.group ?? 'other', contents: chunkOf(file)?.contents ?? [], size: sizeOf(file) }))
+      .map((file) => ({
+        file: relative(join(out, 'shared'), file),
+        group: chunkOf(file)?.group ?? 'other',
+        contents: chunkOf(file)?.contents ?? [],
+        size: sizeOf(file),
+      }))
       .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group) || b.size.raw - a.size.raw);
     return { bare, elements, common: commonList, commonTotal: sum(commonList.map((c) => c.size)) };
   } finally {
@@ -109,7 +114,12 @@ export function renderSizes(r: SizeResults): string {
   });
   const contents = (c: SizeResults['common'][number]) => {
     if (c.group === 'core') return c.contents.map((f) => `\`${f.replace(/^elements\/core\//, '')}\``).join(', ');
-    return c.contents.length > 6 ? `${c.contents.slice(0, 5).map((f) => `\`${f}\``).join(', ')} and ${c.contents.length - 5} more packages` : c.contents.map((f) => `\`${f}\``).join(', ') || 'bundler runtime';
+    return c.contents.length > 6
+      ? `${c.contents
+          .slice(0, 5)
+          .map((f) => `\`${f}\``)
+          .join(', ')} and ${c.contents.length - 5} more packages`
+      : c.contents.map((f) => `\`${f}\``).join(', ') || 'bundler runtime';
   };
   const commonRows = r.common.map((c) => `| \`${unhashed(c.file)}\` | ${c.group} | ${contents(c)} | ${kb(c.size.raw)} | ${kb(c.size.gzip)} |`);
   const allSelf = r.elements.every((e) => e.selfContained.gzip / r.bare.gzip <= SELF_CONTAINED_TARGET);

@@ -149,7 +149,10 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   const chrome = process.env['CHROME_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-  const browser = await chromium.launch({ ...(chrome ? { executablePath: chrome } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'] });
+  const browser = await chromium.launch({
+    ...(chrome ? { executablePath: chrome } : {}),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+  });
   const rows: ScrollResult[] = [];
   let plainFirstFrameMs = 0;
   try {
@@ -160,7 +163,8 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
       const since = platform.log.since().at(-1)?.seq ?? 0;
       const run = (await page.evaluate(`window.${fn}(${JSON.stringify(plan)})`)) as Run;
       await context.close();
-      if (fn === 'runTable' && plan.step && run.lastRow !== `Item ${String(TABLE_ROWS).padStart(5, '0')}`) throw new Error(`${name}: the last row drawn was ${run.lastRow}`);
+      if (fn === 'runTable' && plan.step && run.lastRow !== `Item ${String(TABLE_ROWS).padStart(5, '0')}`)
+        throw new Error(`${name}: the last row drawn was ${run.lastRow}`);
       if (run.firstFrameMs !== undefined) plainFirstFrameMs = run.firstFrameMs;
       // The first frames carry the first page's rendering; "after the first page" starts at the first scroll.
       const deltas = run.deltas;
@@ -200,7 +204,10 @@ export function renderTableScroll({ rows, plainFirstFrameMs }: Awaited<ReturnTyp
     '',
     '| run | frames | over 16 ms | p50 frame | p95 frame | max frame | most rows in the DOM | pages fetched | query requests |',
     '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${r.frames} | ${r.longFrames} | ${r.frame.p50.toFixed(1)} ms | ${r.frame.p95.toFixed(1)} ms | ${r.frame.max.toFixed(1)} ms | ${r.maxRows.toLocaleString('en')} | ${r.pagesFetched} | ${r.requests} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.frames} | ${r.longFrames} | ${r.frame.p50.toFixed(1)} ms | ${r.frame.p95.toFixed(1)} ms | ${r.frame.max.toFixed(1)} ms | ${r.maxRows.toLocaleString('en')} | ${r.pagesFetched} | ${r.requests} |`,
+    ),
     '',
     `Target: no frame over 16 ms after the first page: **${steady!.longFrames === 0 && jumps!.longFrames === 0 ? 'PASS' : 'FAIL'}** (fast scroll ${steady!.longFrames} of ${steady!.frames}, jumps ${jumps!.longFrames} of ${jumps!.frames}, flick ${flick!.longFrames} of ${flick!.frames}; the plain baseline's fast scroll ${plainSteady!.longFrames} of ${plainSteady!.frames}). ` +
       `Pages fetched: a steady scroll passes every row, so it needs all ${totalPages} pages and fetched ${steady!.pagesFetched} (each once: ${steady!.requests} requests); eight jumps fetched ${jumps!.pagesFetched} of ${totalPages}. ` +

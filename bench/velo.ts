@@ -102,11 +102,15 @@ async function categoryCountsRoundTrip(p: VeloTestPlatform): Promise<RoundTrip> 
   const runtime = { secrets: p.secrets, siteId: p.siteId, getMember: (id: string) => p.services.directory.getMember(id) };
   // What the runtime does around the method, minus the RPC: the call context (caller, not elevated) and JSON.
   const inProcess = () =>
-    veloCalls.run({ caller: visitor, elevated: false, functionName: `/backend/${MODULE}.js/categoryCounts`, runtime }, async () => JSON.parse(JSON.stringify(await categoryCounts())) as unknown);
+    veloCalls.run(
+      { caller: visitor, elevated: false, functionName: `/backend/${MODULE}.js/categoryCounts`, runtime },
+      async () => JSON.parse(JSON.stringify(await categoryCounts())) as unknown,
+    );
   const viaRpc = await callWebMethod(p, token, MODULE, 'categoryCounts');
   assertOk(viaRpc, 'categoryCounts');
   const local = (await inProcess()) as { ok: boolean; data: unknown };
-  if (!local.ok || JSON.stringify(local.data) !== JSON.stringify(viaRpc.body.result.data)) throw new Error('categoryCounts: the RPC and in-process answers differ');
+  if (!local.ok || JSON.stringify(local.data) !== JSON.stringify(viaRpc.body.result.data))
+    throw new Error('categoryCounts: the RPC and in-process answers differ');
   const categories = (local.data as unknown[]).length;
   const [rpc, direct] = await timePairLoop(
     async () => assertOk(await callWebMethod(p, token, MODULE, 'categoryCounts'), 'categoryCounts'),
@@ -138,7 +142,12 @@ function storedContacts(p: VeloTestPlatform, owner: Caller): Map<string, Record<
 }
 
 /** Sends every submission at once, each from its own visitor session, and checks what was stored. */
-async function concurrentWrites(p: VeloTestPlatform, owner: Caller, label: string, submissions: { name: string; email: string; message: string; requestId: string }[]): Promise<WriteRun> {
+async function concurrentWrites(
+  p: VeloTestPlatform,
+  owner: Caller,
+  label: string,
+  submissions: { name: string; email: string; message: string; requestId: string }[],
+): Promise<WriteRun> {
   const tokens = await Promise.all(submissions.map(() => tokenFor(p, 'visitor')));
   const before = contactCount(p, owner);
   const distinct = new Map(submissions.map((s) => [s.requestId, s]));
@@ -177,10 +186,27 @@ async function concurrentWrites(p: VeloTestPlatform, owner: Caller, label: strin
     const item = all.get(id);
     if (!item || item['name'] !== s.name || item['email'] !== s.email || item['message'] !== s.message || item['requestId'] !== id) wrongContent++;
   }
-  return { label, calls: submissions.length, distinctIds: distinct.size, stored, expectedStored: distinct.size, fresh, duplicates, wrongContent, failures, wallMs, perCall: summarize(answers.map((a) => a.ms)) };
+  return {
+    label,
+    calls: submissions.length,
+    distinctIds: distinct.size,
+    stored,
+    expectedStored: distinct.size,
+    fresh,
+    duplicates,
+    wrongContent,
+    failures,
+    wallMs,
+    perCall: summarize(answers.map((a) => a.ms)),
+  };
 }
 
-const submission = (i: number, requestId: string) => ({ name: `Bench visitor ${i}`, email: `bench.${i}@example.com`, message: `Concurrent request ${i} (${requestId})`, requestId });
+const submission = (i: number, requestId: string) => ({
+  name: `Bench visitor ${i}`,
+  email: `bench.${i}@example.com`,
+  message: `Concurrent request ${i} (${requestId})`,
+  requestId,
+});
 
 async function secretReads(p: VeloTestPlatform): Promise<{ uncached: SecretReads; sequential: SecretReads; concurrent: SecretReads }> {
   const token = await tokenFor(p, { email: p.owner.email });
@@ -193,7 +219,12 @@ async function secretReads(p: VeloTestPlatform): Promise<{ uncached: SecretReads
   let r0 = p.secrets.reads;
   let t0 = performance.now();
   for (let i = 0; i < UNCACHED_CALLS; i++) await call();
-  const uncached = { label: `no cache (measured over ${UNCACHED_CALLS} calls)`, calls: UNCACHED_CALLS, reads: p.secrets.reads - r0, wallMs: performance.now() - t0 };
+  const uncached = {
+    label: `no cache (measured over ${UNCACHED_CALLS} calls)`,
+    calls: UNCACHED_CALLS,
+    reads: p.secrets.reads - r0,
+    wallMs: performance.now() - t0,
+  };
   p.server.removeListener('request', forget);
 
   // Cached, one call after another, from a cold cache.
@@ -217,7 +248,12 @@ async function secretReads(p: VeloTestPlatform): Promise<{ uncached: SecretReads
 /** Milliseconds, or microseconds below 0.1 ms (an in-process call of a trivial method takes a few µs). */
 const time = (v: number) => (Number.isFinite(v) && v < 0.1 ? `${(v * 1000).toFixed(1)} µs` : `${ms(v)} ms`);
 const row = (what: string, s: Summary) => `| ${what} | ${s.n} | ${time(s.p50)} | ${time(s.p95)} | ${time(s.p99)} | ${time(s.mean)} |`;
-const failuresText = (f: Record<string, number>) => (Object.keys(f).length ? Object.entries(f).map(([k, n]) => `${n}× ${k}`).join(', ') : 'none');
+const failuresText = (f: Record<string, number>) =>
+  Object.keys(f).length
+    ? Object.entries(f)
+        .map(([k, n]) => `${n}× ${k}`)
+        .join(', ')
+    : 'none';
 const perThousand = (s: SecretReads) => (s.reads / s.calls) * 1000;
 
 export async function runVeloBenchmarks(): Promise<string> {
@@ -247,7 +283,12 @@ export async function runVeloBenchmarks(): Promise<string> {
     // Each phase starts a fresh rate-limit minute (the platform clock only; secrets are cached on the wall clock).
     p.advanceClock(61_000);
     progress(`velo: ${CONCURRENT} concurrent submitContactRequest, distinct requestIds`);
-    const distinct = await concurrentWrites(p, owner, `${CONCURRENT} calls, ${CONCURRENT} distinct requestIds`, Array.from({ length: CONCURRENT }, (_, i) => submission(i, randomUUID())));
+    const distinct = await concurrentWrites(
+      p,
+      owner,
+      `${CONCURRENT} calls, ${CONCURRENT} distinct requestIds`,
+      Array.from({ length: CONCURRENT }, (_, i) => submission(i, randomUUID())),
+    );
     const ids = Array.from({ length: SHARED_IDS }, () => randomUUID());
     const shared = Array.from({ length: CONCURRENT }, (_, i) => submission(i % SHARED_IDS, ids[i % SHARED_IDS]!));
     // Shuffled, so copies of one request do not arrive side by side.
@@ -263,13 +304,19 @@ export async function runVeloBenchmarks(): Promise<string> {
     p.advanceClock(61_000);
     progress(`velo: secret reads over ${SECRET_CALLS} listOrders calls`);
     reads = await secretReads(p);
-    progress(`velo: secret reads: no cache ${reads.uncached.reads}/${reads.uncached.calls}, cached ${reads.sequential.reads}/${SECRET_CALLS} (sequential), ${reads.concurrent.reads}/${SECRET_CALLS} (concurrent)`);
+    progress(
+      `velo: secret reads: no cache ${reads.uncached.reads}/${reads.uncached.calls}, cached ${reads.sequential.reads}/${SECRET_CALLS} (sequential), ${reads.concurrent.reads}/${SECRET_CALLS} (concurrent)`,
+    );
   } finally {
     await p.stop();
   }
 
   const machine = describeMachine(sqlite);
-  const writesPass = writes.every((w) => w.stored === w.expectedStored && w.wrongContent === 0 && Object.keys(w.failures).length === 0) && writes[0]!.fresh === CONCURRENT && writes[1]!.fresh === SHARED_IDS && writes[1]!.duplicates === CONCURRENT - SHARED_IDS;
+  const writesPass =
+    writes.every((w) => w.stored === w.expectedStored && w.wrongContent === 0 && Object.keys(w.failures).length === 0) &&
+    writes[0]!.fresh === CONCURRENT &&
+    writes[1]!.fresh === SHARED_IDS &&
+    writes[1]!.duplicates === CONCURRENT - SHARED_IDS;
   const uncachedPer1000 = perThousand(reads.uncached);
   const perCallUncached = reads.uncached.reads / reads.uncached.calls;
   // One read per secret name per cache lifetime: three names (site id, primary key, secondary key).
@@ -302,7 +349,10 @@ export async function runVeloBenchmarks(): Promise<string> {
     '',
     '| run | new items stored | expected | `duplicate: false` | `duplicate: true` | wrong content | failures | wall | per call p50 | per call p95 |',
     '| :--- | ---: | ---: | ---: | ---: | ---: | :--- | ---: | ---: | ---: |',
-    ...writes.map((w) => `| ${w.label} | ${w.stored} | ${w.expectedStored} | ${w.fresh} | ${w.duplicates} | ${w.wrongContent} | ${failuresText(w.failures)} | ${ms(w.wallMs)} ms | ${ms(w.perCall.p50)} ms | ${ms(w.perCall.p95)} ms |`),
+    ...writes.map(
+      (w) =>
+        `| ${w.label} | ${w.stored} | ${w.expectedStored} | ${w.fresh} | ${w.duplicates} | ${w.wrongContent} | ${failuresText(w.failures)} | ${ms(w.wallMs)} ms | ${ms(w.perCall.p50)} ms | ${ms(w.perCall.p95)} ms |`,
+    ),
     '',
     `No lost or duplicated writes: **${writesPass ? 'PASS' : 'FAIL'}**. Per-call times include opening up to ${CONCURRENT} TLS connections at once and queueing behind one another on the single-threaded runtime and SQLite.`,
     '',
@@ -312,7 +362,9 @@ export async function runVeloBenchmarks(): Promise<string> {
     '',
     '| mode | calls | secret reads | per 1000 calls | wall |',
     '| :--- | ---: | ---: | ---: | ---: |',
-    ...[reads.uncached, reads.sequential, reads.concurrent].map((s) => `| ${s.label} | ${s.calls} | ${s.reads} | ${Math.round(perThousand(s))} | ${(s.wallMs / 1000).toFixed(1)} s |`),
+    ...[reads.uncached, reads.sequential, reads.concurrent].map(
+      (s) => `| ${s.label} | ${s.calls} | ${s.reads} | ${Math.round(perThousand(s))} | ${(s.wallMs / 1000).toFixed(1)} s |`,
+    ),
     '',
     `Without the cache a call reads ${perCallUncached.toFixed(1)} secrets (${Math.round(uncachedPer1000)} per 1000 calls); with it, ${reads.sequential.reads} per ${SECRET_CALLS} sequential calls and ${reads.concurrent.reads} per ${SECRET_CALLS} concurrent ones (${ratio(uncachedPer1000, Math.max(reads.sequential.reads, 1))} fewer). At most three reads per ${SECRET_TTL_S} s window: **${cachedPass ? 'PASS' : 'FAIL'}**.`,
     '',

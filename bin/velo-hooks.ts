@@ -29,7 +29,11 @@ const VELO_MODULES = new Map<string, string>(
 
 const BACKEND_PREFIX = 'backend/';
 
-export async function resolve(specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Promise<ResolveResult>): Promise<ResolveResult> {
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  next: (specifier: string, context: ResolveContext) => Promise<ResolveResult>,
+): Promise<ResolveResult> {
   const platformModule = VELO_MODULES.get(specifier);
   if (platformModule) return { url: platformModule, shortCircuit: true };
   if (specifier.startsWith(BACKEND_PREFIX) && !specifier.includes('..')) {
@@ -53,7 +57,9 @@ function loadTypeScript(): TypeScriptLike {
   try {
     typescript = createRequire(join(process.cwd(), 'package.json'))('typescript') as TypeScriptLike;
   } catch {
-    throw new Error('wix-local: a backend module is written in TypeScript, and the `typescript` package is not installed in this project (npm install --save-dev typescript).');
+    throw new Error(
+      'wix-local: a backend module is written in TypeScript, and the `typescript` package is not installed in this project (npm install --save-dev typescript).',
+    );
   }
   return typescript;
 }

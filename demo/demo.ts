@@ -7,7 +7,15 @@ import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
 import { bindAccountBar } from './host/account-bar.ts';
 import { controlFetch, platformClientId } from './velo-page/control-client.ts';
 
-interface LogEntry { seq: number; method: string; path: string; status: number; role: string; grant?: string; fault?: string }
+interface LogEntry {
+  seq: number;
+  method: string;
+  path: string;
+  status: number;
+  role: string;
+  grant?: string;
+  fault?: string;
+}
 
 const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const cell = (value: string, className = '') => Object.assign(document.createElement('td'), { textContent: value, className });
@@ -53,7 +61,11 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-fault]'
 
 // Request log panel: polls the platform; shows no credential because the platform logs none.
 const shortPath = (path: string) =>
-  path.replace('/_api/cloud-data/v2/', 'data/').replace('/_api/iam/authentication/v2/', 'iam/').replace('/_api/redirects-api/v1/', 'redirects/').replace(/^\//, '');
+  path
+    .replace('/_api/cloud-data/v2/', 'data/')
+    .replace('/_api/iam/authentication/v2/', 'iam/')
+    .replace('/_api/redirects-api/v1/', 'redirects/')
+    .replace(/^\//, '');
 let lastSeq = 0;
 async function pollLog() {
   const r = await controlFetch(`/_platform/requests?since=${lastSeq}`);

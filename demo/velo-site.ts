@@ -19,7 +19,9 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 
 /** A denial is a rejected web-method call (403), exactly as on Wix. */
 const explain = (error: unknown) =>
-  error instanceof WebMethodError && error.status === 403 ? 'Denied: this action needs a permission your session does not have.' : `Failed: ${(error as Error).message}`;
+  error instanceof WebMethodError && error.status === 403
+    ? 'Denied: this action needs a permission your session does not have.'
+    : `Failed: ${(error as Error).message}`;
 
 $w.onReady(() => {
   bindElements($w, {
@@ -57,7 +59,11 @@ $w.onReady(() => {
       if (!answer.ok) throw new Error(answer.message);
       result.className = 'ok';
       result.textContent = `${answer.data.totalCount} orders.`;
-      list.replaceChildren(...answer.data.items.map((o) => Object.assign(document.createElement('li'), { textContent: `#${o.orderNumber} · ${o.status} · ${o.total} ${o.currency}` })));
+      list.replaceChildren(
+        ...answer.data.items.map((o) =>
+          Object.assign(document.createElement('li'), { textContent: `#${o.orderNumber} · ${o.status} · ${o.total} ${o.currency}` }),
+        ),
+      );
     } catch (error) {
       result.className = 'denied';
       result.textContent = explain(error);
@@ -66,13 +72,19 @@ $w.onReady(() => {
 
   $('loadCounts').addEventListener('click', async () => {
     const answer = await categoryCounts();
-    if (answer.ok) $('counts').replaceChildren(...answer.data.map((c) => Object.assign(document.createElement('li'), { textContent: `${c.category}: ${c.count}` })));
+    if (answer.ok)
+      $('counts').replaceChildren(...answer.data.map((c) => Object.assign(document.createElement('li'), { textContent: `${c.category}: ${c.count}` })));
   });
 
   $<HTMLFormElement>('contact').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const answer = await submitContactRequest({ name: String(form.get('name')), email: String(form.get('email')), message: String(form.get('message')), requestId: crypto.randomUUID() });
+    const answer = await submitContactRequest({
+      name: String(form.get('name')),
+      email: String(form.get('email')),
+      message: String(form.get('message')),
+      requestId: crypto.randomUUID(),
+    });
     $('contactResult').className = answer.ok ? 'ok' : 'denied';
     $('contactResult').textContent = answer.ok ? 'Thanks, we got your message.' : answer.message;
   });

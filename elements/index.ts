@@ -17,4 +17,15 @@ export type { DataFormState, FormItem, FormErrorDetail, FormSubmitDetail, FormSu
 export { WixBackendAction } from './backend-action/backend-action.ts';
 export { themeStyles } from './core/theme.ts';
 export { THEME_TOKENS, type ThemeToken } from './core/theme-tokens.ts';
-export { applySeoMarkup, escapeHtml, formSeoMarkup, listSeoMarkup, tableSeoMarkup, SEO_ROW_LIMIT, SEO_MAX_BYTES, type TableSeoOptions, type ListSeoOptions, type FormSeoOptions } from './velo/seo.ts';
+export {
+  applySeoMarkup,
+  escapeHtml,
+  formSeoMarkup,
+  listSeoMarkup,
+  tableSeoMarkup,
+  SEO_ROW_LIMIT,
+  SEO_MAX_BYTES,
+  type TableSeoOptions,
+  type ListSeoOptions,
+  type FormSeoOptions,
+} from './velo/seo.ts';

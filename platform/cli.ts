@@ -69,7 +69,8 @@ if (!/^\d+$/.test(args.port) || !Number.isInteger(port) || port < 0 || port > 65
 if (args.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(args.host)) fail(`--host must be an address or a host name, not "${args.host}"`);
 
 const controlSecret = args['control-secret'];
-if (controlSecret !== undefined && (controlSecret.length < 16 || !/^[\x21-\x7e]+$/.test(controlSecret))) fail('--control-secret must be at least 16 printable characters without spaces');
+if (controlSecret !== undefined && (controlSecret.length < 16 || !/^[\x21-\x7e]+$/.test(controlSecret)))
+  fail('--control-secret must be at least 16 printable characters without spaces');
 
 /** What the CLI prints of the demo seed's accounts (read from the module, never imported statically). */
 interface DemoNames {
@@ -81,7 +82,8 @@ interface DemoNames {
 /** `none`, `demo` or a module path → the seed to run and its module (exit 2 when it is none of these). */
 async function loadSeed(name: string): Promise<{ seed: Seed | 'none'; module?: Record<string, unknown> }> {
   if (name === 'none') return { seed: 'none' };
-  if (name === 'demo' && !DEMO_AVAILABLE) fail('--seed demo: the demo seed ships with the repository only; use --seed none or the path of your own seed module');
+  if (name === 'demo' && !DEMO_AVAILABLE)
+    fail('--seed demo: the demo seed ships with the repository only; use --seed none or the path of your own seed module');
   const path = name === 'demo' ? DEMO_SEED : resolve(name);
   if (!existsSync(path)) fail(`--seed must be demo or none, or the path of a seed module; "${name}" is neither`);
   let module: Record<string, unknown>;

@@ -11,7 +11,7 @@ import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
 import { registerDataRoutes } from './data/routes.ts';
 import { FaultInjector } from './faults/faults.ts';
-import { CONTROL_SECRET_HEADER, createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './http/handler.ts';
+import { createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './http/handler.ts';
 import { HOST_LIMITS, type HostLimits } from './http/limits.ts';
 import { inProcessDispatch } from './http/node-routing.ts';
 import { redact } from './http/redact.ts';
@@ -165,7 +165,8 @@ function metaOrCreate(db: ReturnType<typeof openDatabase>, key: string, make: ()
 
 function chooseControlSecret(given: string | undefined): string {
   const secret = given ?? process.env[CONTROL_SECRET_ENV] ?? randomBytes(24).toString('base64url');
-  if (secret.length < 16 || !/^[\x21-\x7e]+$/.test(secret)) throw new RangeError('The control secret must be at least 16 printable ASCII characters without spaces.');
+  if (secret.length < 16 || !/^[\x21-\x7e]+$/.test(secret))
+    throw new RangeError('The control secret must be at least 16 printable ASCII characters without spaces.');
   return secret;
 }
 
@@ -179,7 +180,10 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const siteId = metaOrCreate(db, 'site.id', randomUUID);
   const accountId = metaOrCreate(db, 'account.id', randomUUID);
   const clientId = metaOrCreate(db, 'site.clientId', randomUUID);
-  const secret = Buffer.from(metaOrCreate(db, 'tokens.secret', () => randomBytes(32).toString('base64url')), 'base64url');
+  const secret = Buffer.from(
+    metaOrCreate(db, 'tokens.secret', () => randomBytes(32).toString('base64url')),
+    'base64url',
+  );
 
   const directory = new Directory(db);
   directory.ensureSite({ id: siteId, accountId, name: options.siteName ?? 'Local site' });
@@ -195,7 +199,13 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const { passwordHash: _hidden, ...ownerMember } = owner as Member & { passwordHash?: string };
   const apiKey = directory.createApiKey({ name: 'Local admin key', accountId, permissions: API_KEY_PERMISSIONS, derivedFrom: secret }).key;
 
-  const tokens = new TokenService(secret, clock, siteId, options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS, (id) => directory.getSite(id) !== undefined);
+  const tokens = new TokenService(
+    secret,
+    clock,
+    siteId,
+    options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS,
+    (id) => directory.getSite(id) !== undefined,
+  );
   const collections = new CollectionStore(db, () => clock.now(), siteId);
   const statements = new StatementCache(db);
   const items = new ItemsService(db, collections, statements, () => clock.now());
@@ -203,7 +213,18 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const appRegistry = new AppRegistry(db, () => clock.now());
   const oauth = new AppAuthorizationServer(appRegistry, tokens, directory, clock, siteId);
   const services: PlatformServices = {
-    db, clock, tokens, directory, clients, collections, items, faults, siteId, accountId, clientId, oauth,
+    db,
+    clock,
+    tokens,
+    directory,
+    clients,
+    collections,
+    items,
+    faults,
+    siteId,
+    accountId,
+    clientId,
+    oauth,
     activeGrant: (grantId) => appRegistry.activeGrant(grantId),
   };
 
@@ -308,7 +329,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const [status, reason] = CLIENT_ERROR_STATUS.get(error.code ?? '') ?? [400, 'Bad Request'];
-  const description = status === 400 ? 'The request is not valid HTTP.' : status === 431 ? 'The request headers are too large.' : 'The request was not received in time.';
+  const description =
+    status === 400 ? 'The request is not valid HTTP.' : status === 431 ? 'The request headers are too large.' : 'The request was not received in time.';
   const code = status === 400 ? 'INVALID_ARGUMENT' : status === 431 ? 'REQUEST_HEADER_FIELDS_TOO_LARGE' : 'DEADLINE_EXCEEDED';
   answerRaw(socket, status, reason, code, description);
 }
@@ -316,7 +338,9 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 /** Writes one Wix-shaped JSON error straight to a socket and closes it (for requests that never reach the handler). */
 function answerRaw(socket: Duplex, status: number, reason: string, code: string, description: string, extra = ''): void {
   const body = JSON.stringify({ message: description, details: { applicationError: { code, description, data: {} } } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`,
+  );
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
@@ -340,14 +364,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     },
     (req, res) => {
       // handle() never rejects (one error boundary inside); the catch is for the impossible case all the same.
-      platform.handle(req, res).catch((error: unknown) => (options.onError ?? console.error)(redact(`[wix-local] ${String((error as Error)?.stack ?? error)}`)));
+      platform
+        .handle(req, res)
+        .catch((error: unknown) => (options.onError ?? console.error)(redact(`[wix-local] ${String((error as Error)?.stack ?? error)}`)));
     },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
   // CONNECT (a proxy tunnel) is not something the platform does: 405 instead of Node's silent close.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => socket.destroy());
-    answerRaw(socket, 405, 'Method Not Allowed', 'METHOD_NOT_ALLOWED', 'CONNECT is not allowed: the platform is not a proxy.', 'allow: GET, POST, PUT, PATCH, DELETE, OPTIONS\r\n');
+    answerRaw(
+      socket,
+      405,
+      'Method Not Allowed',
+      'METHOD_NOT_ALLOWED',
+      'CONNECT is not allowed: the platform is not a proxy.',
+      'allow: GET, POST, PUT, PATCH, DELETE, OPTIONS\r\n',
+    );
   });
   // An Expect header other than 100-continue: 417 in Wix's shape instead of Node's bare one.
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {

@@ -53,7 +53,10 @@ export function editorConfig(secrets: string[], outDir: string, lib: LibraryOpti
       minifyLitCss(),
       // Lit's own minifier for the whitespace in html`` (and css``) templates, which the JS minifier leaves alone.
       // CSS targets Chromium 123+ so that light-dark() and color-mix() are kept as written.
-      minifyHtmlLiterals({ failOnError: true, options: { minifyOptions: { minifyCSS: { targets: { chrome: 123 << 16, firefox: 120 << 16, safari: 17 << 16 } } } } }) as never,
+      minifyHtmlLiterals({
+        failOnError: true,
+        options: { minifyOptions: { minifyCSS: { targets: { chrome: 123 << 16, firefox: 120 << 16, safari: 17 << 16 } } } },
+      }) as never,
     ],
     build: {
       outDir,
@@ -105,7 +108,8 @@ export interface SharedBuild {
 }
 
 // Lit itself (what every element imports). Directives (repeat, live...) stay with the elements that use them.
-const LIT = /[\\/]node_modules[\\/](lit[\\/]index\.js|lit-html[\\/](lit-html|is-server)\.js|lit-element[\\/]lit-element\.js|@lit[\\/]reactive-element[\\/](css-tag|reactive-element)\.js)/;
+const LIT =
+  /[\\/]node_modules[\\/](lit[\\/]index\.js|lit-html[\\/](lit-html|is-server)\.js|lit-element[\\/]lit-element\.js|@lit[\\/]reactive-element[\\/](css-tag|reactive-element)\.js)/;
 const SDK = /[\\/]node_modules[\\/]@wix[\\/]/;
 const CORE = /[\\/]elements[\\/]core[\\/]/;
 

@@ -36,8 +36,19 @@ export const ANNOTATION = /\/\/\s*safe-lookup:\s*(\S.{7,})/;
 export const SCANNED_DIRS = ['platform', 'velo-backend'] as const;
 
 const TYPED_ARRAYS = new Set([
-  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Buffer', 'ArrayBuffer',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Buffer',
+  'ArrayBuffer',
 ]);
 
 function listTs(dir: string): string[] {
@@ -57,8 +68,16 @@ function isSafeKey(key: ts.Expression, checker: ts.TypeChecker): boolean {
   if (ts.isPrivateIdentifier(key)) return true;
   const type = checker.getTypeAtLocation(key);
   const parts = type.isUnion() ? type.types : [type];
-  return parts.every((t) =>
-    (t.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.NumberLike | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.EnumLiteral | ts.TypeFlags.BooleanLiteral)) !== 0,
+  return parts.every(
+    (t) =>
+      (t.flags &
+        (ts.TypeFlags.StringLiteral |
+          ts.TypeFlags.NumberLiteral |
+          ts.TypeFlags.NumberLike |
+          ts.TypeFlags.ESSymbolLike |
+          ts.TypeFlags.EnumLiteral |
+          ts.TypeFlags.BooleanLiteral)) !==
+      0,
   );
 }
 
@@ -76,14 +95,20 @@ function isIndexedCollection(type: ts.Type, checker: ts.TypeChecker): boolean {
 }
 
 const unwrap = (e: ts.Expression): ts.Expression => {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e))
+    e = e.expression;
   return e;
 };
 
 const isCallOf = (e: ts.Expression, object: string, method: string): e is ts.CallExpression => {
   const call = unwrap(e);
-  return ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && ts.isIdentifier(call.expression.expression)
-    && call.expression.expression.text === object && call.expression.name.text === method;
+  return (
+    ts.isCallExpression(call) &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    ts.isIdentifier(call.expression.expression) &&
+    call.expression.expression.text === object &&
+    call.expression.name.text === method
+  );
 };
 
 /** A `const` whose initialiser is `Object.create(null)`: it has no prototype for a key to reach. */
@@ -104,14 +129,19 @@ function isGuardedByHasOwn(node: ts.ElementAccessExpression, source: ts.SourceFi
   const guards = (cond: ts.Expression): boolean => {
     const c = unwrap(cond);
     if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return guards(c.left) || guards(c.right);
-    return isCallOf(c, 'Object', 'hasOwn') && c.arguments.length === 2
-      && unwrap(c.arguments[0]!).getText(source) === objText && c.arguments[1]!.getText(source) === keyText;
+    return (
+      isCallOf(c, 'Object', 'hasOwn') &&
+      c.arguments.length === 2 &&
+      unwrap(c.arguments[0]!).getText(source) === objText &&
+      c.arguments[1]!.getText(source) === keyText
+    );
   };
   let child: ts.Node = node;
   for (let parent = node.parent; parent && !ts.isFunctionLike(parent); child = parent, parent = parent.parent) {
     if (ts.isConditionalExpression(parent) && parent.whenTrue === child && guards(parent.condition)) return true;
     if (ts.isIfStatement(parent) && parent.thenStatement === child && guards(parent.expression)) return true;
-    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && parent.right === child && guards(parent.left)) return true;
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && parent.right === child && guards(parent.left))
+      return true;
   }
   return false;
 }
@@ -119,8 +149,14 @@ function isGuardedByHasOwn(node: ts.ElementAccessExpression, source: ts.SourceFi
 /** A read of `obj[key]` where `key` is the loop variable of `for (const key of Object.keys(obj))`. */
 function isOwnKeyRead(node: ts.ElementAccessExpression, checker: ts.TypeChecker, source: ts.SourceFile): boolean {
   const parent = node.parent;
-  const written = (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment)
-    || ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent) || ts.isDeleteExpression(parent);
+  const written =
+    (ts.isBinaryExpression(parent) &&
+      parent.left === node &&
+      parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
+    ts.isPrefixUnaryExpression(parent) ||
+    ts.isPostfixUnaryExpression(parent) ||
+    ts.isDeleteExpression(parent);
   if (written) return false;
   const key = unwrap(node.argumentExpression);
   if (!ts.isIdentifier(key)) return false;
@@ -128,8 +164,11 @@ function isOwnKeyRead(node: ts.ElementAccessExpression, checker: ts.TypeChecker,
   const list = decl?.parent;
   const loop = list?.parent;
   if (!decl || !list || !loop || !ts.isVariableDeclarationList(list) || !ts.isForOfStatement(loop)) return false;
-  return isCallOf(loop.expression, 'Object', 'keys') && (unwrap(loop.expression) as ts.CallExpression).arguments.length === 1
-    && unwrap((unwrap(loop.expression) as ts.CallExpression).arguments[0]!).getText(source) === unwrap(node.expression).getText(source);
+  return (
+    isCallOf(loop.expression, 'Object', 'keys') &&
+    (unwrap(loop.expression) as ts.CallExpression).arguments.length === 1 &&
+    unwrap((unwrap(loop.expression) as ts.CallExpression).arguments[0]!).getText(source) === unwrap(node.expression).getText(source)
+  );
 }
 
 function annotated(source: ts.SourceFile, node: ts.Node): boolean {
@@ -150,11 +189,12 @@ export function scanSourceFile(source: ts.SourceFile, checker: ts.TypeChecker, d
   const visit = (node: ts.Node): void => {
     if (ts.isElementAccessExpression(node)) {
       const key = node.argumentExpression;
-      const safe = isSafeKey(key, checker)
-        || isIndexedCollection(checker.getTypeAtLocation(node.expression), checker)
-        || isNullPrototypeConst(node.expression, checker)
-        || isGuardedByHasOwn(node, source)
-        || isOwnKeyRead(node, checker, source);
+      const safe =
+        isSafeKey(key, checker) ||
+        isIndexedCollection(checker.getTypeAtLocation(node.expression), checker) ||
+        isNullPrototypeConst(node.expression, checker) ||
+        isGuardedByHasOwn(node, source) ||
+        isOwnKeyRead(node, checker, source);
       if (!safe) report(node, 'element-access');
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword) {
       if (!isSafeKey(node.left, checker)) report(node, 'in');

@@ -81,7 +81,11 @@ export const listOrders = webMethod(Permissions.Admin, (input?: unknown): Promis
   guarded('listOrders', true, async () => {
     const { status, limit, offset } = parseInput(strictRecord({ status: v.optional(Status), limit: Limit, offset: Offset }), input ?? {});
     const result = await dataApi((client) =>
-      client.items.query(ORDERS, { filter: status ? { status } : {}, sort: [{ fieldName: 'orderNumber', order: 'DESC' }], paging: { limit, offset } }, { returnTotalCount: true }),
+      client.items.query(
+        ORDERS,
+        { filter: status ? { status } : {}, sort: [{ fieldName: 'orderNumber', order: 'DESC' }], paging: { limit, offset } },
+        { returnTotalCount: true },
+      ),
     );
     return { items: result.items.map(toSummary), totalCount: result.pagingMetadata?.total ?? result.items.length };
   }),
@@ -108,7 +112,11 @@ export const myOrders = webMethod(Permissions.SiteMember, (input?: unknown): Pro
       throw new EnvelopeError('UNAUTHENTICATED', 'Sign in to see your orders.');
     });
     const result = await dataApi((client) =>
-      client.items.query(ORDERS, { filter: { customerEmail: member.loginEmail }, sort: [{ fieldName: 'orderNumber', order: 'DESC' }], paging: { limit, offset } }, { returnTotalCount: true }),
+      client.items.query(
+        ORDERS,
+        { filter: { customerEmail: member.loginEmail }, sort: [{ fieldName: 'orderNumber', order: 'DESC' }], paging: { limit, offset } },
+        { returnTotalCount: true },
+      ),
     );
     return {
       items: result.items.map((item) => {
@@ -168,26 +176,36 @@ const SORTABLE = ['orderNumber', 'placedAt', 'total', 'status'] as const;
  * Admin, for the page-code bridge: answers a data-list's query on the orders. Only the orders collection, a
  * status filter, a few sort fields and bounded paging are accepted from the page.
  */
-export const queryOrdersForBridge = webMethod(Permissions.Admin, (input?: unknown): Promise<Envelope<{ items: Record<string, unknown>[]; pagingMetadata: Record<string, unknown> }>> =>
-  guarded('queryOrdersForBridge', true, async () => {
-    const { request } = parseInput(
-      strictRecord({
-        collection: v.literal(ORDERS, 'must be "Orders"'),
-        request: v.optional(
-          strictRecord({
-            filter: v.optional(strictRecord({ status: v.optional(Status) })),
-            sort: v.optional(v.pipe(v.array(strictRecord({ fieldName: v.picklist(SORTABLE), order: v.picklist(['ASC', 'DESC']) })), v.maxLength(3))),
-            paging: v.optional(strictRecord({ limit: Limit, offset: Offset })),
-          }),
-          {},
+export const queryOrdersForBridge = webMethod(
+  Permissions.Admin,
+  (input?: unknown): Promise<Envelope<{ items: Record<string, unknown>[]; pagingMetadata: Record<string, unknown> }>> =>
+    guarded('queryOrdersForBridge', true, async () => {
+      const { request } = parseInput(
+        strictRecord({
+          collection: v.literal(ORDERS, 'must be "Orders"'),
+          request: v.optional(
+            strictRecord({
+              filter: v.optional(strictRecord({ status: v.optional(Status) })),
+              sort: v.optional(v.pipe(v.array(strictRecord({ fieldName: v.picklist(SORTABLE), order: v.picklist(['ASC', 'DESC']) })), v.maxLength(3))),
+              paging: v.optional(strictRecord({ limit: Limit, offset: Offset })),
+            }),
+            {},
+          ),
+          options: v.optional(strictRecord({ returnTotalCount: v.optional(v.boolean()) })),
+        }),
+        input,
+      );
+      const result = await dataApi((client) =>
+        client.items.query(
+          ORDERS,
+          {
+            filter: request.filter ?? {},
+            sort: request.sort ?? [{ fieldName: 'orderNumber', order: 'DESC' }],
+            paging: request.paging ?? { limit: 20, offset: 0 },
+          },
+          { returnTotalCount: true },
         ),
-        options: v.optional(strictRecord({ returnTotalCount: v.optional(v.boolean()) })),
-      }),
-      input,
-    );
-    const result = await dataApi((client) =>
-      client.items.query(ORDERS, { filter: request.filter ?? {}, sort: request.sort ?? [{ fieldName: 'orderNumber', order: 'DESC' }], paging: request.paging ?? { limit: 20, offset: 0 } }, { returnTotalCount: true }),
-    );
-    return { items: result.items.map((item) => ({ ...toSummary(item) })), pagingMetadata: { ...result.pagingMetadata } };
-  }),
+      );
+      return { items: result.items.map((item) => ({ ...toSummary(item) })), pagingMetadata: { ...result.pagingMetadata } };
+    }),
 );

@@ -23,7 +23,11 @@ export async function get_categories(_request: WixHttpFunctionRequest) {
   return ok({ body: { categories: result.data }, headers: { 'cache-control': 'public, max-age=60' } });
 }
 
-const CALLBACK_HEADERS = { 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'", 'referrer-policy': 'no-referrer' };
+const CALLBACK_HEADERS = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'",
+  'referrer-policy': 'no-referrer',
+};
 
 /**
  * GET /_functions/oauthLaunch?state=…&ticket=…: the link page code's startConnect returns (a web method cannot set
@@ -51,7 +55,10 @@ export async function get_oauthCallback(request: WixHttpFunctionRequest) {
   const message = { type: 'wix-oauth-connect', ok: result.ok, ...(result.error ? { error: result.error } : {}) };
   const headers = { ...CALLBACK_HEADERS, 'set-cookie': result.setCookie };
   if (result.mode === 'redirect') {
-    return response({ status: 302, headers: { ...headers, location: `${result.siteOrigin}/?oauth=${result.ok ? 'connected' : encodeURIComponent(result.error ?? 'failed')}` } });
+    return response({
+      status: 302,
+      headers: { ...headers, location: `${result.siteOrigin}/?oauth=${result.ok ? 'connected' : encodeURIComponent(result.error ?? 'failed')}` },
+    });
   }
   const payload = JSON.stringify(message).replace(/</g, '\\u003c');
   const origin = JSON.stringify(result.siteOrigin).replace(/</g, '\\u003c');

@@ -34,7 +34,10 @@ async function guarded<T>(what: string, body: () => Promise<T>): Promise<Envelop
  * (lib/oauth.ts, BrowserBinding). Site widgets start through POST /_functions/oauth/startConnect instead, whose
  * answer sets the binding cookie itself.
  */
-export const startConnect = webMethod(Permissions.SiteMember, async (input?: unknown): Promise<Envelope<{ authorizeUrl: string }>> => (await startConnectFor(input, 'launch')).envelope);
+export const startConnect = webMethod(
+  Permissions.SiteMember,
+  async (input?: unknown): Promise<Envelope<{ authorizeUrl: string }>> => (await startConnectFor(input, 'launch')).envelope,
+);
 
 export interface ConnectionStatus {
   connected: boolean;

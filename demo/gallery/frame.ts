@@ -47,11 +47,18 @@ async function bindPageCode(name: SpecimenName): Promise<void> {
   const $w = createDollarW();
   // Stand-in for wix-members-frontend's currentMember: who the page session belongs to.
   const identity = async () => {
-    const response = await fetch('/oauth2/token-info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: await session() }) });
+    const response = await fetch('/oauth2/token-info', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: await session() }),
+    });
     const kind = ({ VISITOR: 'visitor', MEMBER: 'member', USER: 'owner' } as Record<string, string>)[(await response.json()).subjectType];
     return kind ? { ok: true, data: { kind } } : { ok: false, code: 'UNAUTHENTICATED', message: 'No session.' };
   };
-  const insertInto = (collection: string) => async (input: unknown) => ({ ok: true, data: await pageItems.insert(collection, (input as { item: Record<string, unknown> }).item) });
+  const insertInto = (collection: string) => async (input: unknown) => ({
+    ok: true,
+    data: await pageItems.insert(collection, (input as { item: Record<string, unknown> }).item),
+  });
   const bindings = {
     table: { items: pageItems },
     list: { items: pageItems },

@@ -15,7 +15,11 @@ function element(tag: string, attributes: Record<string, string>, children: [slo
   return el;
 }
 
-const CATEGORY_CHIPS = ['Tents', 'Backpacks', 'Footwear', 'Jackets', 'Lighting'].map((category) => ({ label: category, filter: { category }, group: 'category' }));
+const CATEGORY_CHIPS = ['Tents', 'Backpacks', 'Footwear', 'Jackets', 'Lighting'].map((category) => ({
+  label: category,
+  filter: { category },
+  group: 'category',
+}));
 
 export const SPECIMENS: Record<SpecimenName, (id: string) => HTMLElement> = {
   table: (id) =>

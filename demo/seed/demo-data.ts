@@ -3,7 +3,11 @@
  * No dependencies and no Math.random/Date.now, so the same seed always yields byte-identical JSON.
  */
 
-export interface SeedItem { _id: string; _owner?: string; [field: string]: unknown }
+export interface SeedItem {
+  _id: string;
+  _owner?: string;
+  [field: string]: unknown;
+}
 
 // ---------------------------------------------------------------------------
 // PRNG and helpers
@@ -114,14 +118,22 @@ function hex32(rng: Rng): string {
 }
 
 function slugify(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** Retail-looking price in cents: whole dollars plus a .99/.95/.50/.00 ending. */
 function retailCents(rng: Rng, min: number, max: number): number {
   const lo = Math.max(Math.ceil(min), 5);
   const dollars = int(rng, lo, Math.max(Math.floor(max) - 1, lo));
-  const ending = weighted(rng, [[99, 6], [95, 2], [50, 1], [0, 1]] as const);
+  const ending = weighted(rng, [
+    [99, 6],
+    [95, 2],
+    [50, 1],
+    [0, 1],
+  ] as const);
   return dollars * 100 + ending;
 }
 
@@ -164,8 +176,10 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Backpacks',
     items: [
-      it('Backpack', 89, 329, PACK_SIZES), it('Daypack', 39, 149, ['15L', '18L', '22L', '26L']),
-      it('Rucksack', 119, 349, PACK_SIZES), it('Hydration Pack', 49, 169, ['5L', '8L', '12L']),
+      it('Backpack', 89, 329, PACK_SIZES),
+      it('Daypack', 39, 149, ['15L', '18L', '22L', '26L']),
+      it('Rucksack', 119, 349, PACK_SIZES),
+      it('Hydration Pack', 49, 169, ['5L', '8L', '12L']),
       it('Travel Pack', 99, 279, ['35L', '40L', '45L']),
     ],
     uses: ['long days on the trail', 'multi-day treks', 'fast-and-light summit pushes', 'hut-to-hut traverses'],
@@ -178,8 +192,10 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Tents',
     items: [
-      it('Tent', 179, 649, ['1P', '2P', '3P', '4P']), it('Dome Tent', 149, 499, ['2P', '3P', '4P', '6P']),
-      it('Ultralight Shelter', 229, 799, ['1P', '2P']), it('Tunnel Tent', 249, 899, ['2P', '3P', '4P']),
+      it('Tent', 179, 649, ['1P', '2P', '3P', '4P']),
+      it('Dome Tent', 149, 499, ['2P', '3P', '4P', '6P']),
+      it('Ultralight Shelter', 229, 799, ['1P', '2P']),
+      it('Tunnel Tent', 249, 899, ['2P', '3P', '4P']),
       it('Bivy', 99, 329, ['Solo', 'Alpine']),
     ],
     uses: ['exposed alpine camps', 'family weekends at the lake', 'thru-hikes where every gram counts', 'stormy coastal nights'],
@@ -192,8 +208,11 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Sleeping Bags',
     items: [
-      it('Sleeping Bag', 99, 449, TEMPS), it('Down Quilt', 179, 529, TEMPS), it('Mummy Bag', 129, 599, TEMPS),
-      it('Sleeping Pad', 49, 229, ['R4.2', 'R5.4', 'R7.0', 'Wide', 'Long']), it('Bag Liner', 19, 79, ['Silk', 'Fleece', 'Coolmax']),
+      it('Sleeping Bag', 99, 449, TEMPS),
+      it('Down Quilt', 179, 529, TEMPS),
+      it('Mummy Bag', 129, 599, TEMPS),
+      it('Sleeping Pad', 49, 229, ['R4.2', 'R5.4', 'R7.0', 'Wide', 'Long']),
+      it('Bag Liner', 19, 79, ['Silk', 'Fleece', 'Coolmax']),
     ],
     uses: ['shoulder-season backpacking', 'cold desert nights', 'winter mountaineering', 'warm summer campouts'],
     features: [
@@ -205,8 +224,10 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Footwear',
     items: [
-      it('Hiking Boot', 119, 289, SHOE_SPECS), it('Trail Runner', 89, 189, ['Low', 'WP', 'Wide', "Women's", "Men's"]),
-      it('Approach Shoe', 109, 199, ['Low', 'Mid', "Women's", "Men's"]), it('Mountaineering Boot', 299, 749, ['GTX', 'Insulated', 'Alpine']),
+      it('Hiking Boot', 119, 289, SHOE_SPECS),
+      it('Trail Runner', 89, 189, ['Low', 'WP', 'Wide', "Women's", "Men's"]),
+      it('Approach Shoe', 109, 199, ['Low', 'Mid', "Women's", "Men's"]),
+      it('Mountaineering Boot', 299, 749, ['GTX', 'Insulated', 'Alpine']),
       it('Camp Sandal', 29, 99, ["Women's", "Men's"]),
     ],
     uses: ['technical scrambles', 'rocky, root-laced trails', 'everyday miles on mixed terrain', 'long approaches with a heavy pack'],
@@ -219,9 +240,12 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Jackets',
     items: [
-      it('Rain Jacket', 99, 399, ['2.5L', '3L', 'Pro', 'Lite']), it('Down Jacket', 149, 449, ['650FP', '800FP', 'Hooded']),
-      it('Softshell', 109, 279, ['Hooded', 'Pro', 'Lite']), it('Insulated Parka', 199, 599, ['800FP', 'Expedition']),
-      it('Fleece Hoodie', 49, 149, ['Grid', 'Lite', 'Heavyweight']), it('Wind Shell', 59, 169, ['Lite', 'Hooded']),
+      it('Rain Jacket', 99, 399, ['2.5L', '3L', 'Pro', 'Lite']),
+      it('Down Jacket', 149, 449, ['650FP', '800FP', 'Hooded']),
+      it('Softshell', 109, 279, ['Hooded', 'Pro', 'Lite']),
+      it('Insulated Parka', 199, 599, ['800FP', 'Expedition']),
+      it('Fleece Hoodie', 49, 149, ['Grid', 'Lite', 'Heavyweight']),
+      it('Wind Shell', 59, 169, ['Lite', 'Hooded']),
     ],
     uses: ['sideways rain on the ridge', 'frosty mornings at camp', 'ski touring in changeable weather', 'city commutes and weekend hikes'],
     features: [
@@ -233,9 +257,12 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Climbing',
     items: [
-      it('Harness', 59, 169, ['Sport', 'Alpine', 'Trad']), it('Carabiner Set', 39, 119, ['Locking', 'Wiregate', '6-Pack']),
-      it('Chalk Bag', 15, 39, ['Sport', 'Bouldering']), it('Dynamic Rope', 149, 349, ['9.5mm 60m', '9.8mm 70m', '10.2mm 60m']),
-      it('Belay Device', 25, 99, ['Assisted', 'Tube', 'Guide']), it('Climbing Helmet', 59, 179, ['Lite', 'Pro']),
+      it('Harness', 59, 169, ['Sport', 'Alpine', 'Trad']),
+      it('Carabiner Set', 39, 119, ['Locking', 'Wiregate', '6-Pack']),
+      it('Chalk Bag', 15, 39, ['Sport', 'Bouldering']),
+      it('Dynamic Rope', 149, 349, ['9.5mm 60m', '9.8mm 70m', '10.2mm 60m']),
+      it('Belay Device', 25, 99, ['Assisted', 'Tube', 'Guide']),
+      it('Climbing Helmet', 59, 179, ['Lite', 'Pro']),
       it('Quickdraw Pack', 89, 229, ['6-Pack', '12-Pack']),
     ],
     uses: ['sport cragging', 'multi-pitch alpine routes', 'gym sessions', 'long trad days'],
@@ -248,9 +275,12 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Cooking',
     items: [
-      it('Canister Stove', 39, 149, ['Piezo', 'Lite', 'Group']), it('Titanium Pot', 29, 89, ['750ml', '1.1L', '1.6L']),
-      it('Cook Set', 39, 129, ['Solo', 'Duo', 'Family']), it('Spork', 5, 15, ['Titanium', 'Long']),
-      it('Water Filter', 29, 119, ['Squeeze', 'Gravity 4L', 'Pump']), it('Insulated Mug', 15, 39, ['350ml', '450ml']),
+      it('Canister Stove', 39, 149, ['Piezo', 'Lite', 'Group']),
+      it('Titanium Pot', 29, 89, ['750ml', '1.1L', '1.6L']),
+      it('Cook Set', 39, 129, ['Solo', 'Duo', 'Family']),
+      it('Spork', 5, 15, ['Titanium', 'Long']),
+      it('Water Filter', 29, 119, ['Squeeze', 'Gravity 4L', 'Pump']),
+      it('Insulated Mug', 15, 39, ['350ml', '450ml']),
       it('Camp Kitchen', 99, 249, ['Deluxe', 'Compact']),
     ],
     uses: ['quick trail breakfasts', 'group basecamps', 'ultralight overnighters', 'car-camping feasts'],
@@ -263,8 +293,10 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     name: 'Lighting',
     items: [
-      it('Headlamp', 19, 129, LUMENS), it('Lantern', 25, 99, ['USB-C', '350lm', '500lm']),
-      it('Camp String Lights', 19, 59, ['5m', '10m']), it('Solar Light', 25, 79, ['Inflatable', 'USB-C']),
+      it('Headlamp', 19, 129, LUMENS),
+      it('Lantern', 25, 99, ['USB-C', '350lm', '500lm']),
+      it('Camp String Lights', 19, 59, ['5m', '10m']),
+      it('Solar Light', 25, 79, ['Inflatable', 'USB-C']),
       it('Flashlight', 19, 89, LUMENS),
     ],
     uses: ['pre-dawn alpine starts', 'evenings around camp', 'night runs', 'emergency kits'],
@@ -277,19 +309,48 @@ const CATEGORIES: readonly CategorySpec[] = [
 ];
 
 const LINES = [
-  'Alpine', 'Summit', 'Ridge', 'Canyon', 'Trailhead', 'Glacier', 'Timberline', 'Basecamp', 'Cascade', 'Sierra',
-  'Boreal', 'Highland', 'Tundra', 'Switchback', 'Cirque', 'Fjord', 'Mesa', 'Kestrel', 'Redwood', 'Talus',
+  'Alpine',
+  'Summit',
+  'Ridge',
+  'Canyon',
+  'Trailhead',
+  'Glacier',
+  'Timberline',
+  'Basecamp',
+  'Cascade',
+  'Sierra',
+  'Boreal',
+  'Highland',
+  'Tundra',
+  'Switchback',
+  'Cirque',
+  'Fjord',
+  'Mesa',
+  'Kestrel',
+  'Redwood',
+  'Talus',
 ] as const;
 const MODELS = ['Trek', 'Pro', 'Lite', 'Venture', 'Scout', 'Ascent', 'Ranger', 'Nomad', 'Pioneer', 'Vista', 'Traverse', 'Apex'] as const;
 const BRANDS = [
-  'Northwind', 'Granite Peak', 'Blue Ember', 'Fernhollow', 'Kite & Crag', 'Moraine Co.', 'Ursa Gear', 'Saltmarsh',
-  'Polar Finch', 'Ironbark',
+  'Northwind',
+  'Granite Peak',
+  'Blue Ember',
+  'Fernhollow',
+  'Kite & Crag',
+  'Moraine Co.',
+  'Ursa Gear',
+  'Saltmarsh',
+  'Polar Finch',
+  'Ironbark',
 ] as const;
 const TAGS = ['waterproof', 'ultralight', 'vegan', 'recycled', 'winter', 'summer', 'bestseller', 'new'] as const;
 const OLD_TAGS = TAGS.filter((t) => t !== 'new');
-const IMAGE_SUFFIXES = [[1200, 900], [1600, 1200], [1000, 1000], [1200, 1200]].map(
-  ([w, h]) => `#originWidth=${w}&originHeight=${h}`,
-);
+const IMAGE_SUFFIXES = [
+  [1200, 900],
+  [1600, 1200],
+  [1000, 1000],
+  [1200, 1200],
+].map(([w, h]) => `#originWidth=${w}&originHeight=${h}`);
 const SKU_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const SKU_SPACE = 36 ** 6;
 const HALF = 36 ** 3;
@@ -413,13 +474,35 @@ export function benchmarkProducts(count: number, seed: number = 424242): SeedIte
 // ---------------------------------------------------------------------------
 
 const PLACES = [
-  'Mount Rainier', 'the Dolomites', 'Torres del Paine', 'the Lake District', 'Yosemite', 'the Cairngorms', 'Zion',
-  'the Tour du Mont Blanc', 'Banff', 'the Pacific Crest Trail', 'Kungsleden', 'the West Highland Way', 'Joshua Tree',
-  'the Olympic coast', 'Glacier National Park',
+  'Mount Rainier',
+  'the Dolomites',
+  'Torres del Paine',
+  'the Lake District',
+  'Yosemite',
+  'the Cairngorms',
+  'Zion',
+  'the Tour du Mont Blanc',
+  'Banff',
+  'the Pacific Crest Trail',
+  'Kungsleden',
+  'the West Highland Way',
+  'Joshua Tree',
+  'the Olympic coast',
+  'Glacier National Park',
 ] as const;
 const GEAR = [
-  'the stove', 'my rain shell', 'the 2P tent', 'trekking poles', 'the headlamp', 'the water filter', 'my sleeping pad',
-  'the bear canister', 'spare laces', 'the first-aid kit', 'the down quilt', 'gaiters',
+  'the stove',
+  'my rain shell',
+  'the 2P tent',
+  'trekking poles',
+  'the headlamp',
+  'the water filter',
+  'my sleeping pad',
+  'the bear canister',
+  'spare laces',
+  'the first-aid kit',
+  'the down quilt',
+  'gaiters',
 ] as const;
 const NOTE_TITLES: readonly ((place: string, gear: string, n: number) => string)[] = [
   (p) => `Gear list for ${p}`,
@@ -481,22 +564,83 @@ export function memberNotes(count: number, owners: string[], seed: number = 7): 
 // ---------------------------------------------------------------------------
 
 const FIRST_NAMES = [
-  'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Mateo', 'Sofia', 'Lucas', 'Maya', 'Ethan', 'Amara', 'Kenji', 'Freya',
-  'Diego', 'Priya', 'Jonas', 'Chloe', 'Omar', 'Hannah', 'Wei', 'Ingrid', 'Samuel', 'Leila', 'Finn',
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Mateo',
+  'Sofia',
+  'Lucas',
+  'Maya',
+  'Ethan',
+  'Amara',
+  'Kenji',
+  'Freya',
+  'Diego',
+  'Priya',
+  'Jonas',
+  'Chloe',
+  'Omar',
+  'Hannah',
+  'Wei',
+  'Ingrid',
+  'Samuel',
+  'Leila',
+  'Finn',
 ] as const;
 const LAST_NAMES = [
-  'Anderson', 'Nguyen', 'Garcia', 'Müller', 'Okafor', 'Johansson', 'Patel', 'Kowalski', 'Rossi', 'Tanaka', 'Brennan',
-  "O'Connor", 'Silva', 'Dubois', 'Haddad', 'Larsen', 'Moreau', 'Kim', 'Fischer', 'Walsh',
+  'Anderson',
+  'Nguyen',
+  'Garcia',
+  'Müller',
+  'Okafor',
+  'Johansson',
+  'Patel',
+  'Kowalski',
+  'Rossi',
+  'Tanaka',
+  'Brennan',
+  "O'Connor",
+  'Silva',
+  'Dubois',
+  'Haddad',
+  'Larsen',
+  'Moreau',
+  'Kim',
+  'Fischer',
+  'Walsh',
 ] as const;
-const STATUSES = [['PENDING', 8], ['PAID', 14], ['SHIPPED', 18], ['DELIVERED', 54], ['REFUNDED', 6]] as const;
+const STATUSES = [
+  ['PENDING', 8],
+  ['PAID', 14],
+  ['SHIPPED', 18],
+  ['DELIVERED', 54],
+  ['REFUNDED', 6],
+] as const;
 const COUNTRIES = [
-  ['US', 46], ['CA', 10], ['GB', 9], ['DE', 8], ['FR', 5], ['AU', 5], ['NL', 3], ['SE', 3], ['NO', 3], ['CH', 2],
-  ['NZ', 2], ['JP', 2], ['IE', 2],
+  ['US', 46],
+  ['CA', 10],
+  ['GB', 9],
+  ['DE', 8],
+  ['FR', 5],
+  ['AU', 5],
+  ['NL', 3],
+  ['SE', 3],
+  ['NO', 3],
+  ['CH', 2],
+  ['NZ', 2],
+  ['JP', 2],
+  ['IE', 2],
 ] as const;
 
 function emailLocal(first: string, last: string): string {
   // Strip accents/apostrophes so "Müller"/"O'Connor" become valid, realistic local parts.
-  return `${first}.${last}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  return `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
 }
 
 /** Admin-only orders. */
@@ -520,10 +664,24 @@ export function adminOrders(count: number, productIds: string[], seed: number = 
     const last = pick(rng, LAST_NAMES);
     const suffix = rng() < 0.3 ? String(int(rng, 1, 99)) : '';
     const domain = rng() < 0.7 ? 'example.com' : 'example.org';
-    const ids = pickDistinct(rng, productIds, weighted(rng, [[1, 50], [2, 28], [3, 14], [4, 8]] as const));
+    const ids = pickDistinct(
+      rng,
+      productIds,
+      weighted(rng, [
+        [1, 50],
+        [2, 28],
+        [3, 14],
+        [4, 8],
+      ] as const),
+    );
     let totalCents = 0;
     const lineItems = ids.map((productId) => {
-      const quantity = weighted(rng, [[1, 75], [2, 18], [3, 5], [4, 2]] as const);
+      const quantity = weighted(rng, [
+        [1, 75],
+        [2, 18],
+        [3, 5],
+        [4, 2],
+      ] as const);
       const cents = priceOf(productId);
       totalCents += cents * quantity; // integer cents: no float drift in totals
       return { productId, quantity, unitPrice: cents / 100 };

@@ -16,7 +16,7 @@ import {
   type SeedApi,
 } from '../../platform/index.ts';
 import { seedDemo } from './northwind.ts';
-import { SECOND_SITE_NAME, seedSecondSite } from './second-site.ts';
+import { seedSecondSite } from './second-site.ts';
 import { seedVeloBackend } from './velo-backend.ts';
 
 export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, PRODUCT_FIELDS, SECOND_MEMBER, seedDemo, toWireData } from './northwind.ts';

@@ -105,8 +105,19 @@ export function seedDemo(api: SeedApi): { created: boolean } {
     api.insertItems(DEMO_COLLECTIONS.products, products);
     api.insertItems(DEMO_COLLECTIONS.notes, memberNotes(60, [member.id, river.id]));
     // A few orders belong to the demo members, so "my orders" has something to show.
-    const orders = adminOrders(250, products.map((p) => p._id));
-    for (const [index, who] of [[3, DEMO_MEMBER], [17, DEMO_MEMBER], [42, DEMO_MEMBER], [88, DEMO_MEMBER], [121, DEMO_MEMBER], [7, SECOND_MEMBER], [64, SECOND_MEMBER]] as const) {
+    const orders = adminOrders(
+      250,
+      products.map((p) => p._id),
+    );
+    for (const [index, who] of [
+      [3, DEMO_MEMBER],
+      [17, DEMO_MEMBER],
+      [42, DEMO_MEMBER],
+      [88, DEMO_MEMBER],
+      [121, DEMO_MEMBER],
+      [7, SECOND_MEMBER],
+      [64, SECOND_MEMBER],
+    ] as const) {
       const order = orders[index];
       if (order) Object.assign(order, { customerEmail: who.email, customerName: who.nickname });
     }

@@ -27,7 +27,9 @@ export interface DollarW {
 const copyOf = (detail: unknown): unknown => (detail === undefined ? undefined : JSON.parse(JSON.stringify(detail)));
 
 const domReady = (): Promise<void> =>
-  document.readyState === 'loading' ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true })) : Promise.resolve();
+  document.readyState === 'loading'
+    ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
+    : Promise.resolve();
 
 export function createDollarW(root: ParentNode = document): DollarW {
   const $w = ((selector: string): VeloElement => {

@@ -13,7 +13,11 @@ export function setPageSession(getter: TokenGetter): void {
 }
 
 export class WebMethodError extends Error {
-  constructor(message: string, readonly status: number, readonly details: unknown) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly details: unknown,
+  ) {
     super(message);
     this.name = 'WebMethodError';
   }

@@ -419,13 +419,15 @@ export class WixBackendAction extends LitElement {
         <button part="button" type="button" ?hidden=${confirming} ?disabled=${blocked && !running} aria-disabled=${running ? 'true' : 'false'} aria-busy=${running ? 'true' : 'false'} aria-describedby="status error" @click=${this.#onClick}>
           <slot>${this.label || 'Run'}</slot>
         </button>
-        ${confirming
-          ? html`<div class="confirm" role="group" aria-labelledby="prompt">
+        ${
+          confirming
+            ? html`<div class="confirm" role="group" aria-labelledby="prompt">
               <span part="prompt" id="prompt" class="prompt">${this.confirm}</span>
               <button part="confirm" type="button" @click=${() => void this.run()}>${this.confirmLabel || 'Confirm'}</button>
               <button part="cancel" type="button" @click=${this.#onCancel}>${this.cancelLabel || 'Cancel'}</button>
             </div>`
-          : nothing}
+            : nothing
+        }
       </div>
       <div part="status" id="status" class="status ${state === 'success' ? 'success' : ''}" role="status">${this.#statusLine(state)}</div>
       <div part="error" id="error" class="error" role="alert">${failure ? `${TITLES[failure.kind] ?? 'Something went wrong.'} ${failure.message.slice(0, MAX_MESSAGE_LENGTH)}` : nothing}</div>`;

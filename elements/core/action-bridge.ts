@@ -44,7 +44,10 @@ export class ActionBridge {
   maxReplySize = 1_000_000;
   private readonly pending = new Map<unknown, Settle>();
 
-  constructor(private readonly target: EventTarget, options: { timeoutMs?: number; maxReplySize?: number } = {}) {
+  constructor(
+    private readonly target: EventTarget,
+    options: { timeoutMs?: number; maxReplySize?: number } = {},
+  ) {
     Object.assign(this, options);
   }
 
@@ -70,7 +73,8 @@ export class ActionBridge {
       if (json!.length > this.maxReplySize) throw 0;
       reply = JSON.parse(json!);
       const { ok, data, error: failure } = reply;
-      if (ok === true ? !isEnvelope(data) : ok !== false || typeof failure.message != 'string' || typeof new SessionError(failure.kind).userMessage != 'string') throw 0;
+      if (ok === true ? !isEnvelope(data) : ok !== false || typeof failure.message != 'string' || typeof new SessionError(failure.kind).userMessage != 'string')
+        throw 0;
       if (!ok) error = new SessionError(failure.kind, failure.message, failure);
     } catch {
       error = new SessionError('server', 'The page answered with a malformed reply.');

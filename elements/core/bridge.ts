@@ -49,7 +49,10 @@ export class BridgeClient implements DataClient {
   maxReplySize = 1_000_000;
   private readonly pending = new Map<unknown, Settle>();
 
-  constructor(private readonly target: EventTarget, options: BridgeClientOptions = {}) {
+  constructor(
+    private readonly target: EventTarget,
+    options: BridgeClientOptions = {},
+  ) {
     Object.assign(this, options);
   }
 
@@ -86,7 +89,8 @@ export class BridgeClient implements DataClient {
         ok === true
           ? !(data.pagingMetadata instanceof Object && data.items.every((item: any) => typeof item._id == 'string'))
           : ok !== false || typeof failure.message != 'string' || typeof new SessionError(failure.kind).userMessage != 'string'
-      ) throw 0;
+      )
+        throw 0;
       if (!ok) error = new SessionError(failure.kind, failure.message, failure);
     } catch {
       error = new SessionError('server', 'The page answered with a malformed reply.');

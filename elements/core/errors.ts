@@ -1,13 +1,5 @@
 /** Every failure an element can show, one readable kind each (design: "Errors"). */
-export type SessionErrorKind =
-  | 'network'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'validation'
-  | 'rate-limited'
-  | 'server'
-  | 'not-connected';
+export type SessionErrorKind = 'network' | 'unauthenticated' | 'forbidden' | 'not-found' | 'validation' | 'rate-limited' | 'server' | 'not-connected';
 
 const MESSAGES: Record<SessionErrorKind, string> = {
   network: 'The site could not be reached.',

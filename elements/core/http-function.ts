@@ -9,7 +9,13 @@ import type { Session } from './session.ts';
  * `credentials` is `omit` unless a caller needs the answer's cookie stored (the OAuth start binds the browser with
  * an HttpOnly cookie; `same-origin`, so it never reaches another host).
  */
-export async function postHttpFunction(session: Session, path: string, body: string, apiBaseUrl?: string, credentials: RequestCredentials = 'omit'): Promise<Response> {
+export async function postHttpFunction(
+  session: Session,
+  path: string,
+  body: string,
+  apiBaseUrl?: string,
+  credentials: RequestCredentials = 'omit',
+): Promise<Response> {
   const embeds = embedsApi();
   const base = apiBaseUrl || (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : location.host);
   const send = (token: string) =>

@@ -25,7 +25,10 @@ export class LatestTask<A extends readonly unknown[], R> implements ReactiveCont
   private run = 0;
   private lastArgs: A | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly options: LatestTaskOptions<A, R>) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: LatestTaskOptions<A, R>,
+  ) {
     host.addController(this);
   }
 

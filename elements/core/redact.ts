@@ -31,8 +31,5 @@ const TEXT_FIELD = new RegExp(String.raw`(\b${SECRET_FIELD}\s*[=:]\s*)(?!\[redac
 
 /** Replaces every credential-looking value in a text (log line, error message, audit detail). */
 export function redact(text: string): string {
-  return text
-    .replace(JSON_FIELD, `$1"${REDACTED}"`)
-    .replace(CREDENTIAL_SHAPES, REDACTED)
-    .replace(TEXT_FIELD, `$1${REDACTED}`);
+  return text.replace(JSON_FIELD, `$1"${REDACTED}"`).replace(CREDENTIAL_SHAPES, REDACTED).replace(TEXT_FIELD, `$1${REDACTED}`);
 }

@@ -47,7 +47,10 @@ export class Session extends EventTarget {
   private readonly acquireTimeoutMs: number;
   private readonly now: () => number;
 
-  constructor(private getter: TokenGetter, options: SessionOptions = {}) {
+  constructor(
+    private getter: TokenGetter,
+    options: SessionOptions = {},
+  ) {
     super();
     this.skewMs = options.skewMs ?? 60_000;
     this.defaultTtlMs = options.defaultTtlMs ?? 5 * 60_000;

@@ -482,7 +482,14 @@ export class WixDataForm extends LitElement {
   /** Enter in a slotted input submits, as it does in the rendered ones (native implicit submission). */
   readonly #onKeydown = (event: KeyboardEvent): void => {
     const target = event.target as Element;
-    if (event.key !== 'Enter' || event.defaultPrevented || !this.collection || !(target instanceof HTMLInputElement) || target.getRootNode() === this.shadowRoot) return;
+    if (
+      event.key !== 'Enter' ||
+      event.defaultPrevented ||
+      !this.collection ||
+      !(target instanceof HTMLInputElement) ||
+      target.getRootNode() === this.shadowRoot
+    )
+      return;
     if (/^(submit|button|reset|image|file)$/.test(target.type)) return;
     event.preventDefault();
     void this.submit();
@@ -529,7 +536,7 @@ export class WixDataForm extends LitElement {
     if (!locked) this.#lockedByUs.clear();
     const shown = new Set<string>();
     for (const { name, controls } of entries) {
-      if (locked) for (const c of controls) if (!c.disabled) this.#lockedByUs.add(c), (c.disabled = true);
+      if (locked) for (const c of controls) if (!c.disabled) (this.#lockedByUs.add(c), (c.disabled = true));
       const message = this.#errors.get(name);
       if (message === undefined) continue;
       shown.add(name);
@@ -554,7 +561,10 @@ export class WixDataForm extends LitElement {
       if (shown.has(name)) continue;
       for (const c of this.querySelectorAll<Control>(`[aria-describedby~="${note.id}"]`)) {
         c.removeAttribute('aria-invalid');
-        const ids = c.getAttribute('aria-describedby')!.split(/\s+/).filter((id) => id && id !== note.id);
+        const ids = c
+          .getAttribute('aria-describedby')!
+          .split(/\s+/)
+          .filter((id) => id && id !== note.id);
         if (ids.length) c.setAttribute('aria-describedby', ids.join(' '));
         else c.removeAttribute('aria-describedby');
       }
@@ -581,7 +591,8 @@ export class WixDataForm extends LitElement {
     if (this.getAttribute('state') !== state) this.setAttribute('state', state);
     this.#syncSlotted(this.#locked);
     this.#syncForm();
-    if (this.#configError && this.#announcedConfig !== this.#configError) this.#emit('wix-form-error', { kind: 'config', message: this.#configError, fields: [] });
+    if (this.#configError && this.#announcedConfig !== this.#configError)
+      this.#emit('wix-form-error', { kind: 'config', message: this.#configError, fields: [] });
     this.#announcedConfig = this.#configError;
     const focus = this.#focus;
     this.#focus = undefined;
@@ -645,17 +656,21 @@ export class WixDataForm extends LitElement {
       const text = (this.#tone === 'error') === error ? this.#status : '';
       return html`<p part="status" class="status ${error ? 'error' : this.#tone} ${text ? 'shown' : ''}" role=${error ? 'alert' : 'status'}>${text}</p>`;
     };
-    return html`${state === 'success'
+    return html`${
+      state === 'success'
         ? nothing
         : html`<form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} aria-label=${this.label || nothing} @submit=${this.#onSubmit} @input=${this.#onEdit} @change=${this.#onEdit} @keydown=${this.#onKeydown}>
             ${this.#specs ? this.#specs.map((spec, i) => this.#field(spec, i)) : html`<slot></slot>`}
             ${!this.#specs && this.#entries().length === 0 ? html`<p class="note">This form has no fields yet.</p>` : nothing}
-            ${this.collection
-              ? html`<div class="actions">
+            ${
+              this.collection
+                ? html`<div class="actions">
                   <button part="submit" type="submit" ?disabled=${this.#formDisabled} aria-disabled=${blocked ? 'true' : 'false'}>${state === 'error' ? 'Try again' : this.submitLabel}</button>
                 </div>`
-              : nothing}
-          </form>`}
+                : nothing
+            }
+          </form>`
+    }
       ${status(false)}${status(true)}
       ${state === 'success' ? html`<div class="actions"><button part="another" type="button" @click=${() => this.#again()}>Submit another</button></div>` : nothing}`;
   }

@@ -85,7 +85,8 @@ function spec(raw: unknown, index: number, seen: Set<string>): FieldSpec {
   if (!(raw instanceof Object) || Array.isArray(raw)) return fail(`${where} must be an object like {"field":"email","type":"email"}.`);
   const r = raw as Record<string, unknown>;
   const field = r['field'];
-  if (typeof field !== 'string' || !FIELD_KEY.test(field)) return fail(`${where}: "field" must be a collection field key (letters, digits, _; starting with a letter).`);
+  if (typeof field !== 'string' || !FIELD_KEY.test(field))
+    return fail(`${where}: "field" must be a collection field key (letters, digits, _; starting with a letter).`);
   if (seen.has(field)) return fail(`${where}: the field "${field}" appears twice.`);
   seen.add(field);
   const type = (r['type'] ?? 'text') as FieldType;
@@ -110,7 +111,8 @@ function spec(raw: unknown, index: number, seen: Set<string>): FieldSpec {
   }
   if (type === 'select') {
     const options = r['options'];
-    if (!Array.isArray(options) || options.length === 0 || options.length > MAX_OPTIONS) return fail(`${where}: a select needs "options", a list of 1 to ${MAX_OPTIONS} values.`);
+    if (!Array.isArray(options) || options.length === 0 || options.length > MAX_OPTIONS)
+      return fail(`${where}: a select needs "options", a list of 1 to ${MAX_OPTIONS} values.`);
     out.options = options.map((o) => option(o, where));
   }
   const value = r['value'];
@@ -164,21 +166,42 @@ export function valueOf({ controls }: Entry): ItemValue | undefined {
     return controls.length === 1 ? first.checked : controls.filter((c) => (c as HTMLInputElement).checked).map((c) => c.value);
   }
   if (first instanceof HTMLSelectElement && first.multiple) return [...first.selectedOptions].map((o) => o.value);
-  if (isInput(first) && (first.type === 'number' || first.type === 'range')) return first.value === '' || Number.isNaN(first.valueAsNumber) ? undefined : first.valueAsNumber;
+  if (isInput(first) && (first.type === 'number' || first.type === 'range'))
+    return first.value === '' || Number.isNaN(first.valueAsNumber) ? undefined : first.valueAsNumber;
   return first.value.trim() === '' ? undefined : first.value;
 }
 
-const FLAGS = ['valueMissing', 'typeMismatch', 'badInput', 'patternMismatch', 'tooShort', 'tooLong', 'rangeUnderflow', 'rangeOverflow', 'stepMismatch', 'customError'] as const;
+const FLAGS = [
+  'valueMissing',
+  'typeMismatch',
+  'badInput',
+  'patternMismatch',
+  'tooShort',
+  'tooLong',
+  'rangeUnderflow',
+  'rangeOverflow',
+  'stepMismatch',
+  'customError',
+] as const;
 
 function messageFor(flag: (typeof FLAGS)[number], control: Control, spec: FieldSpec | undefined): string {
   const type = control.type;
   const custom = spec?.message ?? control.dataset['message'] ?? (control.title || undefined);
-  if (flag === 'valueMissing') return type === 'checkbox' ? 'Check this box to continue.' : type === 'radio' || control instanceof HTMLSelectElement ? 'Choose an option.' : 'Fill in this field.';
+  if (flag === 'valueMissing')
+    return type === 'checkbox'
+      ? 'Check this box to continue.'
+      : type === 'radio' || control instanceof HTMLSelectElement
+        ? 'Choose an option.'
+        : 'Fill in this field.';
   if (custom) return custom;
   const input = control as HTMLInputElement;
   switch (flag) {
     case 'typeMismatch':
-      return type === 'email' ? 'Enter an email address, like name@example.com.' : type === 'url' ? 'Enter a web address, like https://example.com.' : 'Enter a valid value.';
+      return type === 'email'
+        ? 'Enter an email address, like name@example.com.'
+        : type === 'url'
+          ? 'Enter a web address, like https://example.com.'
+          : 'Enter a valid value.';
     case 'badInput':
       return type === 'number' ? 'Enter a number.' : 'Enter a valid value.';
     case 'patternMismatch':
@@ -209,8 +232,12 @@ export function problemOf(entry: Entry): Problem | undefined {
     if (flag) return { entry, control, flag, message: messageFor(flag, control, entry.spec) };
     if (isInput(control) && /^(checkbox|radio)$/.test(control.type)) continue;
     const { value } = control;
-    const length = (control as HTMLInputElement).minLength > 0 && value !== '' && value.length < (control as HTMLInputElement).minLength ? 'tooShort' : undefined;
-    const extra = control.required && value.trim() === '' ? 'valueMissing' : length ?? ((control as HTMLInputElement).maxLength >= 0 && value.length > (control as HTMLInputElement).maxLength ? 'tooLong' : undefined);
+    const length =
+      (control as HTMLInputElement).minLength > 0 && value !== '' && value.length < (control as HTMLInputElement).minLength ? 'tooShort' : undefined;
+    const extra =
+      control.required && value.trim() === ''
+        ? 'valueMissing'
+        : (length ?? ((control as HTMLInputElement).maxLength >= 0 && value.length > (control as HTMLInputElement).maxLength ? 'tooLong' : undefined));
     if (extra) return { entry, control, flag: extra, message: messageFor(extra, control, entry.spec) };
   }
   return undefined;

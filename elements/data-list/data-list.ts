@@ -118,7 +118,13 @@ export class WixDataList extends SessionElement {
     },
     args: () => [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.sessionVersion] as const,
     onComplete: (result) => {
-      this.emit('wix-data-loaded', { collection: this.collection, items: result.items, totalCount: result.totalCount, page: this.page, pageCount: this.pageCount(result) });
+      this.emit('wix-data-loaded', {
+        collection: this.collection,
+        items: result.items,
+        totalCount: result.totalCount,
+        page: this.page,
+        pageCount: this.pageCount(result),
+      });
     },
     onError: (error) => {
       const { kind, message, code, status } = toSessionError(error);
@@ -159,7 +165,8 @@ export class WixDataList extends SessionElement {
           (item, index) => html`<li>
             <button part="item" class="item" type="button" aria-pressed=${this.selectedId === item._id ? 'true' : 'false'} @click=${() => this.select(item, index)}>
               ${result.fields.map(
-                (f) => html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value">${formatValue(readField(item, f.key), locale)}</span></span>`,
+                (f) =>
+                  html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value">${formatValue(readField(item, f.key), locale)}</span></span>`,
               )}
             </button>
           </li>`,

@@ -21,24 +21,32 @@ function checkKey(key: string, attribute: string): string {
 export function parseFields(value: string | null | undefined): FieldSpec[] {
   const text = (value ?? '').trim();
   if (!text) return [{ key: 'title', label: 'Title' }];
-  return text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-    const colon = part.indexOf(':');
-    const key = checkKey((colon === -1 ? part : part.slice(0, colon)).trim(), 'fields');
-    const label = colon === -1 ? key : part.slice(colon + 1).trim() || key;
-    return { key, label };
-  });
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const colon = part.indexOf(':');
+      const key = checkKey((colon === -1 ? part : part.slice(0, colon)).trim(), 'fields');
+      const label = colon === -1 ? key : part.slice(colon + 1).trim() || key;
+      return { key, label };
+    });
 }
 
 /** `sort="price:desc, title"` — ascending unless `:desc`. */
 export function parseSort(value: string | null | undefined): SortSpec[] {
   const text = (value ?? '').trim();
   if (!text) return [];
-  return text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-    const [rawKey = '', rawOrder = 'asc'] = part.split(':').map((s) => s.trim());
-    const order = rawOrder.toLowerCase();
-    if (order !== 'asc' && order !== 'desc') throw new SessionError('validation', 'Sort order is asc or desc.');
-    return { fieldName: checkKey(rawKey, 'sort'), order: order === 'desc' ? 'DESC' : 'ASC' };
-  });
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [rawKey = '', rawOrder = 'asc'] = part.split(':').map((s) => s.trim());
+      const order = rawOrder.toLowerCase();
+      if (order !== 'asc' && order !== 'desc') throw new SessionError('validation', 'Sort order is asc or desc.');
+      return { fieldName: checkKey(rawKey, 'sort'), order: order === 'desc' ? 'DESC' : 'ASC' };
+    });
 }
 
 /** `filter` holds Wix filter JSON, e.g. `{"category":"Tents","price":{"$lt":100}}`. */

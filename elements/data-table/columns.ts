@@ -37,7 +37,10 @@ export function checkField(field: string, attribute: string): string {
  */
 export function parseColumns(value: string, sortable: string): ColumnSpec[] {
   const sortableFields = sortable.trim() ? new Set(parseFieldList(sortable, 'sortable')) : undefined;
-  const parts = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (parts.length === 0) parts.push('title:Title');
   if (parts.length > 30) throw invalid('A table shows at most 30 columns.');
   return parts.map((part) => {
@@ -51,7 +54,11 @@ export function parseColumns(value: string, sortable: string): ColumnSpec[] {
 }
 
 export function parseFieldList(value: string, attribute: string): string[] {
-  return value.split(',').map((f) => f.trim()).filter(Boolean).map((f) => checkField(f, attribute));
+  return value
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .map((f) => checkField(f, attribute));
 }
 
 /** `sort="price:desc"`: the table sorts by one column at a time. */
@@ -85,9 +92,16 @@ export function parseChips(value: string): FilterChip[] {
   } catch {
     // Reported below.
   }
-  if (!Array.isArray(parsed) || parsed.length > 50) throw invalid('The filters attribute must be a JSON array of at most 50 { label, filter, group? } objects.');
+  if (!Array.isArray(parsed) || parsed.length > 50)
+    throw invalid('The filters attribute must be a JSON array of at most 50 { label, filter, group? } objects.');
   return parsed.map((chip, index) => {
-    if (!isObject(chip) || typeof chip['label'] != 'string' || !chip['label'] || !isObject(chip['filter']) || (chip['group'] !== undefined && typeof chip['group'] != 'string')) {
+    if (
+      !isObject(chip) ||
+      typeof chip['label'] != 'string' ||
+      !chip['label'] ||
+      !isObject(chip['filter']) ||
+      (chip['group'] !== undefined && typeof chip['group'] != 'string')
+    ) {
       throw invalid(`Filter chip ${index + 1} needs a label (text) and a filter (a JSON object).`);
     }
     return { label: chip['label'], filter: chip['filter'], group: (chip['group'] as string | undefined) ?? '' };

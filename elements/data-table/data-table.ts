@@ -226,7 +226,9 @@ export class WixDataTable extends SessionElement {
 
   protected override updated(): void {
     if (this.paging === 'scroll' && !this.#virtualizerPatched) {
-      this.#virtualizerPatched = patchVirtualizer(this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: unknown }>('[part~="body"]')?.[virtualizerRef]);
+      this.#virtualizerPatched = patchVirtualizer(
+        this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: unknown }>('[part~="body"]')?.[virtualizerRef],
+      );
     }
   }
 
@@ -413,7 +415,9 @@ export class WixDataTable extends SessionElement {
 
   async #focusActive(): Promise<void> {
     const { row, col } = this.#active;
-    const body = this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } }>('[part~="body"]');
+    const body = this.renderRoot.querySelector<
+      HTMLElement & { [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } }
+    >('[part~="body"]');
     if (row >= 0 && this.paging === 'scroll') body?.[virtualizerRef]?.element(row)?.scrollIntoView({ block: 'nearest' });
     // The row may only be rendered after the virtualizer has scrolled to it.
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -540,8 +544,9 @@ export class WixDataTable extends SessionElement {
   #renderToolbar(config: Config): TemplateResult | typeof nothing {
     if (config.searchFields.length === 0 && config.chips.length === 0) return nothing;
     return html`<div part="toolbar" class="toolbar">
-      ${config.searchFields.length
-        ? html`<input
+      ${
+        config.searchFields.length
+          ? html`<input
             part="search"
             type="search"
             enterkeyhint="search"
@@ -557,15 +562,18 @@ export class WixDataTable extends SessionElement {
               }
             }}
           />`
-        : nothing}
-      ${config.chips.length
-        ? html`<div class="chips" role="group" aria-label="Filters">
+          : nothing
+      }
+      ${
+        config.chips.length
+          ? html`<div class="chips" role="group" aria-label="Filters">
             ${config.chips.map(
               (chip, index) =>
                 html`<button part="chip" type="button" class="chip" aria-pressed=${String(this.#activeChips.has(index))} @click=${() => this.#toggleChip(index)}>${chip.label}</button>`,
             )}
           </div>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 
@@ -577,11 +585,13 @@ export class WixDataTable extends SessionElement {
           const order = sort?.field === column.field ? (sort.order === 'ASC' ? 'ascending' : 'descending') : undefined;
           const tabindex = this.#active.row === -1 && this.#active.col === col ? 0 : -1;
           return html`<div role="columnheader" part="column-header" class="cell" data-col=${col} aria-sort=${order ?? (column.sortable ? 'none' : nothing)} tabindex=${column.sortable ? nothing : tabindex}>
-            ${column.sortable
-              ? html`<button type="button" tabindex=${tabindex} @click=${() => this.#sortBy(column)}>
+            ${
+              column.sortable
+                ? html`<button type="button" tabindex=${tabindex} @click=${() => this.#sortBy(column)}>
                   ${column.label}<span class="arrow" aria-hidden="true">${order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '↕'}</span>
                 </button>`
-              : column.label}
+                : column.label
+            }
           </div>`;
         })}
       </div>
@@ -605,10 +615,12 @@ export class WixDataTable extends SessionElement {
     }
     return html`<div part="status" class="status">
       <span role="status">${summary}${selected}</span>
-      ${loader.pageError
-        ? html`<span class="error" role="alert">${loader.pageError.userMessage}
+      ${
+        loader.pageError
+          ? html`<span class="error" role="alert">${loader.pageError.userMessage}
             <button type="button" @click=${() => loader.retry(this.#visible.first, this.#visible.last)}>Retry</button></span>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 
@@ -636,7 +648,8 @@ export class WixDataTable extends SessionElement {
         </div>`;
     }
     if (loader.loading) return html`${toolbar}${this.#stateBox('Loading…', '')}`;
-    if (loader.total === 0) return html`${toolbar}${this.#stateBox('No items', this.#sentSearch.trim() ? `Nothing matches "${this.#sentSearch.trim()}".` : this.emptyText)}`;
+    if (loader.total === 0)
+      return html`${toolbar}${this.#stateBox('No items', this.#sentSearch.trim() ? `Nothing matches "${this.#sentSearch.trim()}".` : this.emptyText)}`;
     const size = config.pageSize;
     const rows =
       this.paging === 'pages'

@@ -415,7 +415,8 @@ export class WixOAuthConnect extends LitElement {
     if (changed.has('view')) this.emit('wix-oauth-change', { status: this.view });
     // A re-render removed the focused button: keep focus in the element, on the next thing to do (or the box).
     const active = this.shadowRoot!.activeElement;
-    if (this.hadFocus && (!active || active.matches('.state'))) (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state'))?.focus();
+    if (this.hadFocus && (!active || active.matches('.state')))
+      (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state'))?.focus();
   }
 
   private button(name: string, label: string, onClick: () => void): TemplateResult {
@@ -469,7 +470,12 @@ export class WixOAuthConnect extends LitElement {
         return this.box('info', 'Not connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
       case 'connecting':
         return this.popup
-          ? this.box('info', 'Connecting…', html`<p>Finish in the window that opened.</p>`, this.button('cancel', 'Cancel', () => this.cancel()))
+          ? this.box(
+              'info',
+              'Connecting…',
+              html`<p>Finish in the window that opened.</p>`,
+              this.button('cancel', 'Cancel', () => this.cancel()),
+            )
           : this.box('info', 'Connecting…', html`<p>Taking you to Wix…</p>`);
       case 'connected':
         return this.renderConnected(this.connection!);
@@ -478,8 +484,21 @@ export class WixOAuthConnect extends LitElement {
       case 'error': {
         const { kind, message, code } = this.failure ?? new SessionError('server');
         const title =
-          code === 'access_denied' ? 'Connection declined' : kind === 'unauthenticated' ? 'Not signed in' : kind === 'forbidden' ? 'Not allowed' : kind === 'network' ? 'Could not reach the site' : 'Something went wrong';
-        return this.box('error', title, html`<p>${message}</p>`, this.button('retry', 'Try again', () => void this.reload()));
+          code === 'access_denied'
+            ? 'Connection declined'
+            : kind === 'unauthenticated'
+              ? 'Not signed in'
+              : kind === 'forbidden'
+                ? 'Not allowed'
+                : kind === 'network'
+                  ? 'Could not reach the site'
+                  : 'Something went wrong';
+        return this.box(
+          'error',
+          title,
+          html`<p>${message}</p>`,
+          this.button('retry', 'Try again', () => void this.reload()),
+        );
       }
       default:
         return this.box('info', 'Checking the connection…');

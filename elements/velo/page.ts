@@ -120,7 +120,9 @@ async function callAction(binding: Binding, detail: Record<string, unknown>): Pr
   const { action, input } = detail;
   const { actions } = binding;
   const method =
-    actions && typeof action === 'string' && action.length <= MAX_ACTION_LENGTH && Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
+    actions && typeof action === 'string' && action.length <= MAX_ACTION_LENGTH && Object.prototype.hasOwnProperty.call(actions, action)
+      ? actions[action]
+      : undefined;
   if (typeof method !== 'function') throw new ReplyError({ kind: 'validation', message: 'Unknown action.' });
   const envelope: unknown = await method(input);
   if (isRecord(envelope) && envelope['ok'] === true && envelope['data'] !== undefined) return { ok: true, data: envelope['data'] };
@@ -197,7 +199,8 @@ async function handle(element: VeloCustomElement, binding: Binding, detail: unkn
  */
 export function bindElements($w: DollarW, bindings: Record<string, Binding>): void {
   for (const [selector, binding] of Object.entries(bindings)) {
-    if (!binding.items && !binding.backend?.query && !isRecord(binding.actions)) throw new TypeError(`bindElements: ${selector} needs items, backend.query or actions.`);
+    if (!binding.items && !binding.backend?.query && !isRecord(binding.actions))
+      throw new TypeError(`bindElements: ${selector} needs items, backend.query or actions.`);
     const element = $w(selector);
     element.on(BRIDGE_REQUEST_EVENT, (event) => void handle(element, binding, event.detail));
     element.setAttribute(BRIDGE_ATTRIBUTE, 'ready');

@@ -9,9 +9,30 @@ export type Operation = (typeof OPERATIONS)[number];
 export type CollectionPermissions = Record<Operation, Role>;
 
 export const FIELD_TYPES = [
-  'TEXT', 'NUMBER', 'DATE', 'DATETIME', 'IMAGE', 'BOOLEAN', 'DOCUMENT', 'URL', 'RICH_TEXT', 'VIDEO', 'ANY',
-  'ARRAY_STRING', 'ARRAY_DOCUMENT', 'AUDIO', 'TIME', 'LANGUAGE', 'RICH_CONTENT', 'MEDIA_GALLERY', 'ADDRESS',
-  'PAGE_LINK', 'REFERENCE', 'MULTI_REFERENCE', 'OBJECT', 'ARRAY',
+  'TEXT',
+  'NUMBER',
+  'DATE',
+  'DATETIME',
+  'IMAGE',
+  'BOOLEAN',
+  'DOCUMENT',
+  'URL',
+  'RICH_TEXT',
+  'VIDEO',
+  'ANY',
+  'ARRAY_STRING',
+  'ARRAY_DOCUMENT',
+  'AUDIO',
+  'TIME',
+  'LANGUAGE',
+  'RICH_CONTENT',
+  'MEDIA_GALLERY',
+  'ADDRESS',
+  'PAGE_LINK',
+  'REFERENCE',
+  'MULTI_REFERENCE',
+  'OBJECT',
+  'ARRAY',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -90,7 +111,11 @@ export function toWireCollection(c: Collection): Record<string, unknown> {
 export class CollectionStore {
   private readonly cache = new Map<string, Collection>();
 
-  constructor(private readonly db: Db, private readonly now: () => number, private readonly primarySiteId = '') {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+    private readonly primarySiteId = '',
+  ) {}
 
   private key(id: string, siteId: string | undefined): string {
     return !siteId || siteId === this.primarySiteId ? id : `${siteId}:${id}`;
@@ -120,7 +145,13 @@ export class CollectionStore {
     return rows.filter((row) => (prefix ? row.id.startsWith(prefix) : !row.id.includes(':'))).map(fromRow);
   }
 
-  create(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[]; siteId?: string | undefined }): Collection {
+  create(input: {
+    id: string;
+    displayName?: string;
+    permissions?: CollectionPermissions;
+    fields?: CollectionField[];
+    siteId?: string | undefined;
+  }): Collection {
     if (!COLLECTION_ID.test(input.id)) throw errors.badRequest(`"${input.id.slice(0, 80)}" is not a valid collection ID.`, 'WDE0080');
     if (this.get(input.id, input.siteId)) throw new WixApiError(409, `The ${input.id} collection already exists.`, { code: 'WDE0074' });
     const key = this.key(input.id, input.siteId);
@@ -141,22 +172,29 @@ export class CollectionStore {
       this.db.exec(`CREATE INDEX ${table}_owner ON ${table}(owner)`);
       this.db.exec(`CREATE INDEX ${table}_created ON ${table}(created_at)`);
       this.db
-        .prepare('INSERT INTO collections (id, table_name, display_name, permissions, fields, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)')
+        .prepare(
+          'INSERT INTO collections (id, table_name, display_name, permissions, fields, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
+        )
         .run(key, table, input.displayName ?? input.id, JSON.stringify(input.permissions ?? DEFAULT_PERMISSIONS), JSON.stringify(fields), now, now);
       this.syncIndexes(table, fields);
     })();
     return this.require(input.id, input.siteId);
   }
 
-  update(input: { id: string; displayName?: string; permissions?: CollectionPermissions; fields?: CollectionField[]; revision?: number; siteId?: string | undefined }): Collection {
+  update(input: {
+    id: string;
+    displayName?: string;
+    permissions?: CollectionPermissions;
+    fields?: CollectionField[];
+    revision?: number;
+    siteId?: string | undefined;
+  }): Collection {
     const current = this.require(input.id, input.siteId);
     const key = this.key(input.id, input.siteId);
     if (input.revision !== undefined && input.revision !== current.revision) {
-      throw new WixApiError(
-        409,
-        `The ${input.id} collection was changed by someone else (revision ${current.revision}, not ${input.revision}).`,
-        { code: 'WDE0074' },
-      );
+      throw new WixApiError(409, `The ${input.id} collection was changed by someone else (revision ${current.revision}, not ${input.revision}).`, {
+        code: 'WDE0074',
+      });
     }
     const fields = input.fields ?? current.fields;
     for (const f of fields) jsonPath(f.key);
@@ -190,9 +228,9 @@ export class CollectionStore {
       const name = `${table}_f_${f.key.replace(/[^A-Za-z0-9_]/g, '_')}`;
       wanted.set(name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table}(json_extract(data, ${jsonPath(f.key)}))`);
     }
-    const existing = this.db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?")
-      .all(table, `${table}_f_%`) as { name: string }[];
+    const existing = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?").all(table, `${table}_f_%`) as {
+      name: string;
+    }[];
     for (const { name } of existing) if (!wanted.has(name)) this.db.exec(`DROP INDEX ${name}`);
     for (const sql of wanted.values()) this.db.exec(sql);
   }

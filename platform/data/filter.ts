@@ -28,7 +28,22 @@ export interface SqlFragment {
 export type FieldTypes = ReadonlyMap<string, string>;
 
 const ARRAY_TYPES = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MULTI_REFERENCE', 'MEDIA_GALLERY']);
-const SCALAR_TYPES = new Set(['TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'DATETIME', 'URL', 'IMAGE', 'RICH_TEXT', 'REFERENCE', 'TIME', 'VIDEO', 'AUDIO', 'DOCUMENT', 'LANGUAGE']);
+const SCALAR_TYPES = new Set([
+  'TEXT',
+  'NUMBER',
+  'BOOLEAN',
+  'DATE',
+  'DATETIME',
+  'URL',
+  'IMAGE',
+  'RICH_TEXT',
+  'REFERENCE',
+  'TIME',
+  'VIDEO',
+  'AUDIO',
+  'DOCUMENT',
+  'LANGUAGE',
+]);
 const SEGMENT = new RegExp(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,${MAX_FIELD_SEGMENT_LENGTH - 1}}$`);
 
 type Operand =
@@ -82,17 +97,25 @@ export function fieldSegments(fieldName: string): string[] {
   }
   const segments = fieldName.split('.');
   if (segments.length > MAX_FIELD_PATH_SEGMENTS) {
-    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}" has ${segments.length} segments; a field path has at most ${MAX_FIELD_PATH_SEGMENTS}.`, 'WDE0080');
+    throw errors.badRequest(
+      `Field name "${fieldName.slice(0, 80)}" has ${segments.length} segments; a field path has at most ${MAX_FIELD_PATH_SEGMENTS}.`,
+      'WDE0080',
+    );
   }
   if (segments.some((s) => !SEGMENT.test(s))) {
-    throw errors.badRequest(`Field name "${fieldName.slice(0, 80)}" is not valid: each dot-separated part is 1 to ${MAX_FIELD_SEGMENT_LENGTH} letters, digits, "_" or "-".`, 'WDE0080');
+    throw errors.badRequest(
+      `Field name "${fieldName.slice(0, 80)}" is not valid: each dot-separated part is 1 to ${MAX_FIELD_SEGMENT_LENGTH} letters, digits, "_" or "-".`,
+      'WDE0080',
+    );
   }
   return segments;
 }
 
 /** Validates a dotted field path and returns its JSON path literal, e.g. `'$."address"."city"'`. */
 export function jsonPath(fieldName: string): string {
-  return `'$${fieldSegments(fieldName).map((s) => `."${s}"`).join('')}'`;
+  return `'$${fieldSegments(fieldName)
+    .map((s) => `."${s}"`)
+    .join('')}'`;
 }
 
 export function fieldExpr(fieldName: string, fieldTypes: FieldTypes): FieldExpr {
@@ -118,8 +141,7 @@ export function sortExpr(fieldName: string, fieldTypes: FieldTypes): string {
   return fieldExpr(fieldName, fieldTypes).value;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses `{$date: ISO}` into a canonical ISO string, or throws. */
 export function parseDateOperand(value: unknown): string {
@@ -168,7 +190,11 @@ function matchAny(f: { value: string; type: string; date: string }, operands: Op
     params.push(...strings);
   }
   if (numbers.length) {
-    parts.push(numbers.length === 1 ? `(${f.type} IN ('integer', 'real') AND ${f.value} = ?)` : `(${f.type} IN ('integer', 'real') AND ${f.value} IN (${marks(numbers.length)}))`);
+    parts.push(
+      numbers.length === 1
+        ? `(${f.type} IN ('integer', 'real') AND ${f.value} = ?)`
+        : `(${f.type} IN ('integer', 'real') AND ${f.value} IN (${marks(numbers.length)}))`,
+    );
     params.push(...numbers);
   }
   if (dates.length) {
@@ -184,7 +210,10 @@ function matchAny(f: { value: string; type: string; date: string }, operands: Op
 function equalsAny(field: FieldExpr, operands: Operand[]): SqlFragment {
   const scalar = matchAny(field, operands);
   if (field.shape === 'scalar' || !field.path) return scalar;
-  const element = matchAny({ value: 'je.value', type: 'je.type', date: `json_extract(je.value, '$."$date"')` }, operands.filter((o) => o.type !== 'null'));
+  const element = matchAny(
+    { value: 'je.value', type: 'je.type', date: `json_extract(je.value, '$."$date"')` },
+    operands.filter((o) => o.type !== 'null'),
+  );
   const inArray = `(${field.type} IS 'array' AND EXISTS (SELECT 1 FROM json_each(data, ${field.path}) AS je WHERE ${element.sql}))`;
   if (field.shape === 'array') {
     // A missing or empty array still equals null.
@@ -230,7 +259,8 @@ interface Budget {
 
 function spend(budget: Budget, n: number): void {
   budget.conditions += n;
-  if (budget.conditions > MAX_FILTER_CONDITIONS) throw filterError(`the filter has more than ${MAX_FILTER_CONDITIONS} conditions; use $in or $hasSome with a list instead.`);
+  if (budget.conditions > MAX_FILTER_CONDITIONS)
+    throw filterError(`the filter has more than ${MAX_FILTER_CONDITIONS} conditions; use $in or $hasSome with a list instead.`);
 }
 
 function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes, budget: Budget): SqlFragment {
@@ -306,7 +336,9 @@ function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number, budge
       parts.push(key === '$and' ? and(children) : or(children));
     } else if (key === '$not') {
       // The SDK sends an array of one filter; the object form is accepted too.
-      const children = Array.isArray(value) ? value.map((c) => compileNode(c, fieldTypes, depth + 1, budget)) : [compileNode(value, fieldTypes, depth + 1, budget)];
+      const children = Array.isArray(value)
+        ? value.map((c) => compileNode(c, fieldTypes, depth + 1, budget))
+        : [compileNode(value, fieldTypes, depth + 1, budget)];
       const inner = and(children);
       parts.push({ sql: `(NOT ${inner.sql})`, params: inner.params });
     } else if (key.startsWith('$')) {
@@ -331,7 +363,9 @@ export function compileFilter(filter: unknown, fieldTypes: FieldTypes): SqlFragm
 }
 
 /** Case-insensitive string helpers registered on the connection (SQLite's lower() is ASCII-only). */
-export function registerFilterFunctions(db: { function: (name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number) => unknown }): void {
+export function registerFilterFunctions(db: {
+  function: (name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number) => unknown;
+}): void {
   const fold = (v: unknown) => (typeof v === 'string' ? v.toLocaleLowerCase('en-US') : '');
   // The needle is the same bound value for every row of a query: fold it once, not once per row.
   let lastNeedle: unknown;

@@ -98,7 +98,11 @@ export function normalizeItem(raw: unknown, collection: Collection, violations: 
   const id = own(raw, '_id');
   if (id !== undefined && id !== null) {
     if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ITEM_ID_LENGTH) {
-      violations.push({ field: `${prefix}._id`, description: `must be a non-empty string of at most ${MAX_ITEM_ID_LENGTH} characters`, violatedRule: 'FORMAT' });
+      violations.push({
+        field: `${prefix}._id`,
+        description: `must be a non-empty string of at most ${MAX_ITEM_ID_LENGTH} characters`,
+        violatedRule: 'FORMAT',
+      });
     } else out.id = id;
   }
   const owner = own(raw, '_owner');

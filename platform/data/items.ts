@@ -208,9 +208,7 @@ export class ItemsService {
   }
 
   private findRow(collection: Collection, id: string): Row | undefined {
-    return this.statements
-      .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE id = ?`)
-      .get(id) as Row | undefined;
+    return this.statements.get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE id = ?`).get(id) as Row | undefined;
   }
 
   query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
@@ -278,7 +276,18 @@ export class ItemsService {
     return this.countWhere(collection, this.where(caller, collection, filter));
   }
 
-  distinct(caller: Caller, collectionId: string, input: { fieldName: string; filter?: unknown; order?: 'ASC' | 'DESC' | undefined; limit?: number | undefined; offset?: number | undefined; returnTotalCount?: boolean | undefined }) {
+  distinct(
+    caller: Caller,
+    collectionId: string,
+    input: {
+      fieldName: string;
+      filter?: unknown;
+      order?: 'ASC' | 'DESC' | undefined;
+      limit?: number | undefined;
+      offset?: number | undefined;
+      returnTotalCount?: boolean | undefined;
+    },
+  ) {
     const collection = this.collections.require(collectionId, caller.siteId);
     const where = this.where(caller, collection, input.filter);
     const system = systemColumn(input.fieldName);
@@ -292,12 +301,15 @@ export class ItemsService {
       .get(`${base} ORDER BY v ${input.order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`)
       .all(...where.params, limit + 1, offset) as { v: unknown; t: string }[];
     const hasNext = rows.length > limit;
-    const distinctValues = rows.slice(0, limit).map(({ v, t }) => {
-      if (t === 'true' || t === 'false') return t === 'true';
-      if (t === 'date') return { $date: v };
-      if (t === 'object' || t === 'array') return JSON.parse(String(v)) as unknown;
-      return v;
-    }).filter((v) => v !== null);
+    const distinctValues = rows
+      .slice(0, limit)
+      .map(({ v, t }) => {
+        if (t === 'true' || t === 'false') return t === 'true';
+        if (t === 'date') return { $date: v };
+        if (t === 'object' || t === 'array') return JSON.parse(String(v)) as unknown;
+        return v;
+      })
+      .filter((v) => v !== null);
     const pagingMetadata: Record<string, unknown> = { count: distinctValues.length, offset, hasNext };
     if (input.returnTotalCount) {
       const total = this.statements.get(`SELECT count(*) AS n FROM (${base})`).get(...where.params) as { n: number };
@@ -403,12 +415,15 @@ export class ItemsService {
     if (!item.id) violations.push({ field: 'dataItem.data._id', description: 'is required to update an item', violatedRule: 'REQUIRED' });
     ItemsService.throwViolations(violations);
     const id = item.id!;
-    return toWire(collection, this.db.transaction(() => {
-      const existing = this.findRow(collection, id);
-      if (!existing) throw errors.itemNotFound(collectionId, id);
-      this.checkCondition(caller, collection, id, condition);
-      return this.updateRow(caller, collection, access, item, existing);
-    })());
+    return toWire(
+      collection,
+      this.db.transaction(() => {
+        const existing = this.findRow(collection, id);
+        if (!existing) throw errors.itemNotFound(collectionId, id);
+        this.checkCondition(caller, collection, id, condition);
+        return this.updateRow(caller, collection, access, item, existing);
+      })(),
+    );
   }
 
   save(caller: Caller, collectionId: string, raw: unknown): { action: 'INSERTED' | 'UPDATED'; dataItem: WireItem } {
@@ -438,10 +453,13 @@ export class ItemsService {
   remove(caller: Caller, collectionId: string, itemId: string, condition?: unknown): WireItem {
     const collection = this.collections.require(collectionId, caller.siteId);
     const access = this.access(caller, collection, 'remove');
-    return toWire(collection, this.db.transaction(() => {
-      if (this.findRow(collection, itemId)) this.checkCondition(caller, collection, itemId, condition);
-      return this.removeRow(caller, collection, access, itemId);
-    })());
+    return toWire(
+      collection,
+      this.db.transaction(() => {
+        if (this.findRow(collection, itemId)) this.checkCondition(caller, collection, itemId, condition);
+        return this.removeRow(caller, collection, access, itemId);
+      })(),
+    );
   }
 
   truncate(caller: Caller, collectionId: string): void {
@@ -462,7 +480,11 @@ export class ItemsService {
     // Permission first: a caller who may not write learns nothing about the collection's fields.
     if (mode === 'insert') this.access(caller, collection, 'insert');
     if (mode === 'update') this.access(caller, collection, 'update');
-    if (mode === 'save' && accessFor(caller, collection.permissions.insert, 'insert') === 'none' && accessFor(caller, collection.permissions.update, 'update') === 'none') {
+    if (
+      mode === 'save' &&
+      accessFor(caller, collection.permissions.insert, 'insert') === 'none' &&
+      accessFor(caller, collection.permissions.update, 'update') === 'none'
+    ) {
       throw errors.permissionDenied('insert', collection.id);
     }
     const violations: FieldViolation[] = [];
@@ -473,27 +495,37 @@ export class ItemsService {
       });
     }
     ItemsService.throwViolations(violations);
-    return this.runBulk(items.map((item, index) => ({ index, id: item.id })), (entry) => {
-      const item = items[entry.index]!;
-      const existing = item.id && mode !== 'insert' ? this.findRow(collection, item.id) : undefined;
-      if (mode === 'update' && !existing) throw errors.itemNotFound(collection.id, item.id!);
-      if (existing) {
-        const access = this.access(caller, collection, 'update');
-        return { action: 'UPDATE', row: this.updateRow(caller, collection, access, item, existing) };
-      }
-      this.access(caller, collection, 'insert');
-      return { action: 'INSERT', row: this.insertRow(caller, collection, item) };
-    }, mode === 'update' ? 'UPDATE' : 'INSERT', collection);
+    return this.runBulk(
+      items.map((item, index) => ({ index, id: item.id })),
+      (entry) => {
+        const item = items[entry.index]!;
+        const existing = item.id && mode !== 'insert' ? this.findRow(collection, item.id) : undefined;
+        if (mode === 'update' && !existing) throw errors.itemNotFound(collection.id, item.id!);
+        if (existing) {
+          const access = this.access(caller, collection, 'update');
+          return { action: 'UPDATE', row: this.updateRow(caller, collection, access, item, existing) };
+        }
+        this.access(caller, collection, 'insert');
+        return { action: 'INSERT', row: this.insertRow(caller, collection, item) };
+      },
+      mode === 'update' ? 'UPDATE' : 'INSERT',
+      collection,
+    );
   }
 
   bulkRemove(caller: Caller, collectionId: string, ids: string[]) {
     const collection = this.collections.require(collectionId, caller.siteId);
     if (ids.length > MAX_BULK) throw errors.badRequest(`A bulk request may hold at most ${MAX_BULK} items.`, 'WDE0006');
     const access = this.access(caller, collection, 'remove');
-    return this.runBulk(ids.map((id, index) => ({ index, id })), (entry) => ({
-      action: 'DELETE',
-      row: this.removeRow(caller, collection, access, entry.id!),
-    }), 'DELETE', collection);
+    return this.runBulk(
+      ids.map((id, index) => ({ index, id })),
+      (entry) => ({
+        action: 'DELETE',
+        row: this.removeRow(caller, collection, access, entry.id!),
+      }),
+      'DELETE',
+      collection,
+    );
   }
 
   private runBulk(

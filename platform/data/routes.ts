@@ -46,8 +46,14 @@ const DistinctBody = v.object({
   returnTotalCount: v.optional(v.boolean()),
   paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
 });
-const BulkWriteBody = v.object({ dataCollectionId: CollectionId, dataItems: v.pipe(v.array(DataItem), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)) });
-const BulkRemoveBody = v.object({ dataCollectionId: CollectionId, dataItemIds: v.pipe(v.array(ItemId), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)) });
+const BulkWriteBody = v.object({
+  dataCollectionId: CollectionId,
+  dataItems: v.pipe(v.array(DataItem), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)),
+});
+const BulkRemoveBody = v.object({
+  dataCollectionId: CollectionId,
+  dataItemIds: v.pipe(v.array(ItemId), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)),
+});
 
 const Role = v.picklist(ROLES);
 const Permissions = v.object({ read: Role, insert: Role, update: Role, remove: Role });
@@ -159,7 +165,18 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     return items.bulkRemove(await ctx.caller(), body.dataCollectionId, body.dataItemIds);
   });
 
-  for (const path of ['/items/patch', '/bulk/items/patch', '/items/aggregate', '/items/aggregate-pipeline', '/items/search', '/items/is-referenced', '/bulk/items/insert-references', '/bulk/items/remove-references', '/items/replace-references', '/items/query-referenced']) {
+  for (const path of [
+    '/items/patch',
+    '/bulk/items/patch',
+    '/items/aggregate',
+    '/items/aggregate-pipeline',
+    '/items/search',
+    '/items/is-referenced',
+    '/bulk/items/insert-references',
+    '/bulk/items/remove-references',
+    '/items/replace-references',
+    '/items/query-referenced',
+  ]) {
     on('POST', path, () => {
       throw new WixApiError(501, `${path} is not supported by the local platform yet.`, { code: 'UNIMPLEMENTED' });
     });
@@ -184,7 +201,17 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   on('POST', '/collections', async (ctx) => {
     const siteId = await manage(ctx, true);
     const { collection } = parseBody(CollectionBody, ctx.body);
-    return { collection: toWireCollection(collections.create({ id: collection.id, displayName: collection.displayName, permissions: collection.permissions, fields: toFields(collection.fields), siteId })) };
+    return {
+      collection: toWireCollection(
+        collections.create({
+          id: collection.id,
+          displayName: collection.displayName,
+          permissions: collection.permissions,
+          fields: toFields(collection.fields),
+          siteId,
+        }),
+      ),
+    };
   });
   const update = async (ctx: RequestContext) => {
     const siteId = await manage(ctx, true);

@@ -57,11 +57,15 @@ function wildcardMatch<T>(pattern: readonly T[], text: readonly T[], isStar: (p:
 
 /** `*` within one segment (text without '/'). */
 const matchSegment = (pattern: string, text: string): boolean =>
-  wildcardMatch([...pattern], [...text], (c) => c === '*', (a, b) => a === b);
+  wildcardMatch(
+    [...pattern],
+    [...text],
+    (c) => c === '*',
+    (a, b) => a === b,
+  );
 
 /** Over segments, where a `**` segment stands for any number of segments. */
-const matchGlob = (pattern: string, path: string): boolean =>
-  wildcardMatch(pattern.split('/'), path.split('/'), (s) => s === '**', matchSegment);
+const matchGlob = (pattern: string, path: string): boolean => wildcardMatch(pattern.split('/'), path.split('/'), (s) => s === '**', matchSegment);
 
 /** Whether a fault's `path` (plain prefix, or glob when it holds a `*`) applies to a request path. */
 export function faultPathMatches(pattern: string, path: string): boolean {

@@ -13,14 +13,27 @@ import { RawResponse, type RequestContext, type Router } from './router.ts';
 export const DEFAULT_MAX_BODY_BYTES = HOST_LIMITS.maxBodyBytes;
 
 /** Paths the platform owns. Everything else falls through to the dev server (Vite) or 404s. */
-export const PLATFORM_PATH_PREFIXES = ['/_api/', '/wix-data/', '/oauth2/', '/oauth/', '/iam/', '/redirects-api/', '/headless/', '/_platform/', '/_functions/', '/_functions-dev/', '/_webMethods/'];
+export const PLATFORM_PATH_PREFIXES = [
+  '/_api/',
+  '/wix-data/',
+  '/oauth2/',
+  '/oauth/',
+  '/iam/',
+  '/redirects-api/',
+  '/headless/',
+  '/_platform/',
+  '/_functions/',
+  '/_functions-dev/',
+  '/_webMethods/',
+];
 
 /** The control routes' prefix: the developer's alone (no CORS, JSON only, the per-run secret). */
 export const CONTROL_PREFIX = '/_platform/';
 /** The header that carries the per-run control secret on every `/_platform/*` request. */
 export const CONTROL_SECRET_HEADER = 'x-wix-local-control-secret';
 
-const ALLOWED_HEADERS = 'authorization, content-type, x-wix-bi-gateway, x-wix-linguist, x-wix-consistent, wix-site-id, wix-account-id, x-wix-client-artifact-id, commonconfig';
+const ALLOWED_HEADERS =
+  'authorization, content-type, x-wix-bi-gateway, x-wix-linguist, x-wix-consistent, wix-site-id, wix-account-id, x-wix-client-artifact-id, commonconfig';
 
 /** What the handler reads of a request: a Node IncomingMessage, or the in-process one of node-routing.ts. */
 export interface PlatformRequest extends Readable {
@@ -225,11 +238,13 @@ export function createHandler(services: PlatformServices, router: Router, option
       }
       const given = req.headers[CONTROL_SECRET_HEADER];
       if (typeof given !== 'string' || given.length === 0) {
-        fail(errors.unauthenticated(`The platform's control routes need the per-run control secret in the ${CONTROL_SECRET_HEADER} header (the CLI prints it).`));
+        fail(
+          errors.unauthenticated(`The platform's control routes need the per-run control secret in the ${CONTROL_SECRET_HEADER} header (the CLI prints it).`),
+        );
         return;
       }
       if (!controlSecretMatches(given, options.controlSecret)) {
-        fail(errors.forbidden('The control secret is not this run\'s.'));
+        fail(errors.forbidden("The control secret is not this run's."));
         return;
       }
       if (method !== 'GET' && method !== 'HEAD' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
@@ -291,7 +306,6 @@ export function createHandler(services: PlatformServices, router: Router, option
         const g = (Object.hasOwn(b, 'grantType') ? b['grantType'] : Object.hasOwn(b, 'grant_type') ? b['grant_type'] : '') ?? '';
         grant = typeof g === 'string' ? g.slice(0, 64) : '';
       }
-
 
       let callerPromise: Promise<Caller> | undefined;
       const ctx: RequestContext = {

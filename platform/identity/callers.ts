@@ -13,7 +13,6 @@ export type Caller = (
   | { kind: 'app'; id: string; clientId: string; grantId: string; userRole: 'member' | 'owner' | undefined; scopes: ReadonlySet<string> }
 ) & { siteId?: string };
 
-
 const TOKEN_MESSAGES: Record<TokenError['reason'], string> = {
   malformed: 'Unauthorized: the access token is malformed.',
   signature: 'Unauthorized: the access token signature is not valid.',
@@ -35,7 +34,12 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
  */
 export async function resolveCaller(
   headers: IncomingHttpHeaders,
-  deps: { tokens: TokenService; directory: Directory; siteId: string; activeGrant?: (grantId: string) => { subjectRole: 'member' | 'owner' | undefined } | undefined },
+  deps: {
+    tokens: TokenService;
+    directory: Directory;
+    siteId: string;
+    activeGrant?: (grantId: string) => { subjectRole: 'member' | 'owner' | undefined } | undefined;
+  },
 ): Promise<Caller> {
   const raw = (header(headers, 'authorization') ?? '').trim().replace(/^Bearer\s+/i, '');
   if (!raw) throw errors.unauthenticated('Unauthorized: the Authorization header is missing.');
@@ -63,7 +67,15 @@ export async function resolveCaller(
       // An app token may name the site it is for; it must be this one.
       const siteHeader = header(headers, 'wix-site-id');
       if (siteHeader && siteHeader !== claims.siteId) throw errors.forbidden('The token does not grant access to the site named in wix-site-id.');
-      return { kind: 'app', id: claims.subjectId, clientId: claims.clientId, grantId: claims.grantId!, userRole: grant.subjectRole, scopes: new Set(claims.scopes ?? []), siteId: claims.siteId };
+      return {
+        kind: 'app',
+        id: claims.subjectId,
+        clientId: claims.clientId,
+        grantId: claims.grantId!,
+        userRole: grant.subjectRole,
+        scopes: new Set(claims.scopes ?? []),
+        siteId: claims.siteId,
+      };
     }
     return { kind: claims.role, id: claims.subjectId, siteId: claims.siteId };
   } catch (error) {

@@ -38,8 +38,7 @@ export class ClientRegistry {
 
   get(clientId: string): OAuthClient | undefined {
     const row = this.db.prepare('SELECT client_id, name, kind, redirect_uris FROM oauth_clients WHERE client_id = ?').get(clientId) as
-      | { client_id: string; name: string; kind: 'site' | 'app'; redirect_uris: string }
-      | undefined;
+      { client_id: string; name: string; kind: 'site' | 'app'; redirect_uris: string } | undefined;
     return row && { clientId: row.client_id, name: row.name, kind: row.kind, redirectUris: JSON.parse(row.redirect_uris) as string[] };
   }
 }

@@ -37,9 +37,7 @@ export class Directory {
   }
 
   getSite(id: string): Site | undefined {
-    const row = this.db.prepare('SELECT id, account_id, name FROM sites WHERE id = ?').get(id) as
-      | { id: string; account_id: string; name: string }
-      | undefined;
+    const row = this.db.prepare('SELECT id, account_id, name FROM sites WHERE id = ?').get(id) as { id: string; account_id: string; name: string } | undefined;
     return row && { id: row.id, accountId: row.account_id, name: row.name };
   }
 
@@ -53,8 +51,7 @@ export class Directory {
 
   findMemberByEmail(email: string): (Member & { passwordHash: string }) | undefined {
     const row = this.db.prepare('SELECT id, email, nickname, role, password_hash FROM members WHERE email = ?').get(email) as
-      | { id: string; email: string; nickname: string; role: 'member' | 'owner'; password_hash: string }
-      | undefined;
+      { id: string; email: string; nickname: string; role: 'member' | 'owner'; password_hash: string } | undefined;
     return row && { id: row.id, email: row.email, nickname: row.nickname, role: row.role, passwordHash: row.password_hash };
   }
 
@@ -82,7 +79,10 @@ export class Directory {
    * A `derivedFrom` secret makes the key reproducible (the seeded admin key survives restarts
    * without its plain text ever being written down).
    */
-  createApiKey(input: { name: string; accountId: string; permissions: readonly ApiKeyPermission[]; derivedFrom?: Uint8Array }): { key: string; record: ApiKeyRecord } {
+  createApiKey(input: { name: string; accountId: string; permissions: readonly ApiKeyPermission[]; derivedFrom?: Uint8Array }): {
+    key: string;
+    record: ApiKeyRecord;
+  } {
     const secret = input.derivedFrom
       ? createHmac('sha256', input.derivedFrom).update(`api-key:${input.accountId}:${input.name}`).digest('base64url')
       : randomBytes(32).toString('base64url');
@@ -107,8 +107,7 @@ export class Directory {
 
   findApiKey(key: string): ApiKeyRecord | undefined {
     const row = this.db.prepare('SELECT id, name, account_id, permissions FROM api_keys WHERE key_hash = ?').get(sha256(key)) as
-      | { id: string; name: string; account_id: string; permissions: string }
-      | undefined;
+      { id: string; name: string; account_id: string; permissions: string } | undefined;
     if (!row) return undefined;
     return { id: row.id, name: row.name, accountId: row.account_id, permissions: new Set(JSON.parse(row.permissions) as ApiKeyPermission[]) };
   }

@@ -11,7 +11,11 @@ import { authGuard, Throttled, throttledPage } from './throttle.ts';
 
 /** OAuth errors use the RFC 6749 shape (`error`, `error_description`) and are never cached. */
 class OAuthError extends Error {
-  constructor(readonly status: number, readonly error: string, description: string) {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    description: string,
+  ) {
     super(description);
   }
   toResponse(): RawResponse {
@@ -205,12 +209,16 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
         ...(body.auth.prompt ? { prompt: body.auth.prompt } : {}),
       };
       const endpoint = `${ctx.origin}/oauth2/authorize`;
-      return { redirectSession: { id, fullUrl: `${endpoint}?${new URLSearchParams(search)}`, urlDetails: { endpoint, searchParams: search }, sessionToken: '' } };
+      return {
+        redirectSession: { id, fullUrl: `${endpoint}?${new URLSearchParams(search)}`, urlDetails: { endpoint, searchParams: search }, sessionToken: '' },
+      };
     }
     if (body.logout) {
       const endpoint = `${ctx.origin}/oauth2/logout`;
       const search = { client_id: body.logout.clientId, ...(body.callbacks?.postFlowUrl ? { post_flow_url: body.callbacks.postFlowUrl } : {}) };
-      return { redirectSession: { id, fullUrl: `${endpoint}?${new URLSearchParams(search)}`, urlDetails: { endpoint, searchParams: search }, sessionToken: '' } };
+      return {
+        redirectSession: { id, fullUrl: `${endpoint}?${new URLSearchParams(search)}`, urlDetails: { endpoint, searchParams: search }, sessionToken: '' },
+      };
     }
     return { redirectSession: { id, fullUrl: `${ctx.origin}/`, urlDetails: { endpoint: `${ctx.origin}/`, searchParams: {} }, sessionToken: '' } };
   };
@@ -267,7 +275,14 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
       return deliver(client, query, { error: 'invalid_request', error_description: 'PKCE with S256 is required.' }, ctx);
     }
     const code = randomBytes(24).toString('base64url');
-    codes.set(code, { clientId: client.clientId, redirectUri: query.get('redirect_uri') ?? undefined, codeChallenge: challenge, subjectId, role, expiresAt: clock.now() + CODE_TTL_MS });
+    codes.set(code, {
+      clientId: client.clientId,
+      redirectUri: query.get('redirect_uri') ?? undefined,
+      codeChallenge: challenge,
+      subjectId,
+      role,
+      expiresAt: clock.now() + CODE_TTL_MS,
+    });
     return deliver(client, query, { code }, ctx);
   };
 
@@ -321,7 +336,17 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     const client = clients.get(ctx.query.get('client_id') ?? '');
     const next = ctx.query.get('post_flow_url');
     // Only back to a registered origin: no open redirect.
-    if (client && next && client.redirectUris.some((u) => { try { return new URL(u).origin === new URL(next).origin; } catch { return false; } })) {
+    if (
+      client &&
+      next &&
+      client.redirectUris.some((u) => {
+        try {
+          return new URL(u).origin === new URL(next).origin;
+        } catch {
+          return false;
+        }
+      })
+    ) {
       return new RawResponse(302, '', { location: next });
     }
     return htmlPage(200, 'Signed out', '<h1>You are signed out.</h1>');

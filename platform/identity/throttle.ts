@@ -68,7 +68,8 @@ export class AuthGuard {
 
   private touch(key: string, now: number): Entry {
     let entry = this.entries.get(key);
-    if (entry) this.entries.delete(key); // re-inserted last: the Map's order is least recently used first
+    if (entry)
+      this.entries.delete(key); // re-inserted last: the Map's order is least recently used first
     else entry = { failures: 0, windowStart: now, pending: 0, lockedUntil: 0 };
     this.entries.set(key, entry);
     if (now - entry.windowStart >= this.limits.windowMs) {

@@ -48,7 +48,10 @@ const SESSION_TTL_SECONDS = 600;
 const ISSUER = 'wix-local-platform';
 
 export class TokenError extends Error {
-  constructor(readonly reason: 'malformed' | 'signature' | 'expired' | 'revoked' | 'wrong-kind' | 'foreign-site', message: string) {
+  constructor(
+    readonly reason: 'malformed' | 'signature' | 'expired' | 'revoked' | 'wrong-kind' | 'foreign-site',
+    message: string,
+  ) {
     super(message);
     this.name = 'TokenError';
   }
@@ -81,7 +84,14 @@ export class TokenService {
   }
 
   /** A third-party app's access token: short-lived, tied to a grant that can be revoked. */
-  async issueAppAccess(input: { clientId: string; grantId: string; subjectId: string; scopes: string[]; ttlSeconds: number; siteId?: string | undefined }): Promise<{ token: string; expiresIn: number }> {
+  async issueAppAccess(input: {
+    clientId: string;
+    grantId: string;
+    subjectId: string;
+    scopes: string[];
+    ttlSeconds: number;
+    siteId?: string | undefined;
+  }): Promise<{ token: string; expiresIn: number }> {
     const iat = this.clock.nowSeconds();
     const claims: AccessClaims = {
       kind: 'access',
@@ -164,7 +174,8 @@ export class TokenService {
       throw new TokenError('malformed', 'The token is malformed.');
     }
     if (payload['kind'] !== kind) throw new TokenError('wrong-kind', `Not a ${kind} token.`);
-    if (typeof payload['siteId'] !== 'string' || !this.isKnownSite(payload['siteId'])) throw new TokenError('foreign-site', 'The token was issued for another site.');
+    if (typeof payload['siteId'] !== 'string' || !this.isKnownSite(payload['siteId']))
+      throw new TokenError('foreign-site', 'The token was issued for another site.');
     if (kind === 'access' && payload['gen'] !== this.generation) throw new TokenError('expired', 'The token has expired.');
     return payload as unknown as AnyClaims;
   }

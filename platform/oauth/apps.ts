@@ -55,10 +55,16 @@ const toGrant = (row: GrantRow): Grant => ({
 
 /** Third-party apps, their grants and their refresh tokens (hashed), in SQLite. */
 export class AppRegistry {
-  constructor(private readonly db: Db, private readonly now: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
 
   /** Registers an app; the secret is returned once and only its hash is kept. `derivedFrom` makes it reproducible. */
-  register(input: { name: string; redirectUris: string[]; scopes: Scope[]; clientId?: string; derivedFrom?: Uint8Array }): { clientId: string; clientSecret: string } {
+  register(input: { name: string; redirectUris: string[]; scopes: Scope[]; clientId?: string; derivedFrom?: Uint8Array }): {
+    clientId: string;
+    clientSecret: string;
+  } {
     for (const uri of input.redirectUris) {
       const url = new URL(uri);
       if (url.protocol !== 'https:' || url.hash) throw new RangeError(`Redirect URIs are https and have no fragment: ${uri}`);
@@ -73,15 +79,23 @@ export class AppRegistry {
         `INSERT INTO oauth_apps (client_id, name, secret_hash, redirect_uris, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(client_id) DO UPDATE SET name = excluded.name, secret_hash = excluded.secret_hash, redirect_uris = excluded.redirect_uris, scopes = excluded.scopes`,
       )
-      .run(clientId, input.name, sha256(clientSecret).toString('base64url'), JSON.stringify(input.redirectUris), JSON.stringify(input.scopes), new Date(this.now()).toISOString());
+      .run(
+        clientId,
+        input.name,
+        sha256(clientSecret).toString('base64url'),
+        JSON.stringify(input.redirectUris),
+        JSON.stringify(input.scopes),
+        new Date(this.now()).toISOString(),
+      );
     return { clientId, clientSecret };
   }
 
   get(clientId: string): OAuthApp | undefined {
     const row = this.db.prepare('SELECT client_id, name, redirect_uris, scopes FROM oauth_apps WHERE client_id = ?').get(clientId) as
-      | { client_id: string; name: string; redirect_uris: string; scopes: string }
-      | undefined;
-    return row && { clientId: row.client_id, name: row.name, redirectUris: JSON.parse(row.redirect_uris) as string[], scopes: JSON.parse(row.scopes) as Scope[] };
+      { client_id: string; name: string; redirect_uris: string; scopes: string } | undefined;
+    return (
+      row && { clientId: row.client_id, name: row.name, redirectUris: JSON.parse(row.redirect_uris) as string[], scopes: JSON.parse(row.scopes) as Scope[] }
+    );
   }
 
   /** Constant-time secret check. */
@@ -93,7 +107,16 @@ export class AppRegistry {
   }
 
   createGrant(input: { clientId: string; subjectId?: string; subjectRole?: 'member' | 'owner'; siteId?: string | undefined; scopes: Scope[] }): Grant {
-    const grant: Grant = { id: randomUUID(), clientId: input.clientId, subjectId: input.subjectId, subjectRole: input.subjectRole, siteId: input.siteId, scopes: input.scopes, createdAt: new Date(this.now()).toISOString(), revokedAt: undefined };
+    const grant: Grant = {
+      id: randomUUID(),
+      clientId: input.clientId,
+      subjectId: input.subjectId,
+      subjectRole: input.subjectRole,
+      siteId: input.siteId,
+      scopes: input.scopes,
+      createdAt: new Date(this.now()).toISOString(),
+      revokedAt: undefined,
+    };
     this.db
       .prepare('INSERT INTO oauth_grants (id, client_id, subject_id, subject_role, site_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(grant.id, grant.clientId, grant.subjectId ?? null, grant.subjectRole ?? null, grant.siteId ?? null, JSON.stringify(grant.scopes), grant.createdAt);
@@ -112,33 +135,40 @@ export class AppRegistry {
 
   grantsOf(subjectId: string): (Grant & { appName: string })[] {
     const rows = this.db
-      .prepare('SELECT g.*, a.name AS app_name FROM oauth_grants g JOIN oauth_apps a ON a.client_id = g.client_id WHERE g.subject_id = ? AND g.revoked_at IS NULL ORDER BY g.created_at')
+      .prepare(
+        'SELECT g.*, a.name AS app_name FROM oauth_grants g JOIN oauth_apps a ON a.client_id = g.client_id WHERE g.subject_id = ? AND g.revoked_at IS NULL ORDER BY g.created_at',
+      )
       .all(subjectId) as (GrantRow & { app_name: string })[];
     return rows.map((row) => ({ ...toGrant(row), appName: row.app_name }));
   }
 
   revokeGrant(id: string): boolean {
-    return this.db.prepare('UPDATE oauth_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date(this.now()).toISOString(), id).changes > 0;
+    return (
+      this.db.prepare('UPDATE oauth_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date(this.now()).toISOString(), id).changes > 0
+    );
   }
 
   /** A new opaque refresh token for a grant; only its hash is stored. */
   issueRefreshToken(grantId: string): string {
     const token = `OauthNG.RT.${randomBytes(32).toString('base64url')}`;
-    this.db.prepare('INSERT INTO oauth_refresh_tokens (token_hash, grant_id, created_at) VALUES (?, ?, ?)').run(sha256(token).toString('base64url'), grantId, new Date(this.now()).toISOString());
+    this.db
+      .prepare('INSERT INTO oauth_refresh_tokens (token_hash, grant_id, created_at) VALUES (?, ?, ?)')
+      .run(sha256(token).toString('base64url'), grantId, new Date(this.now()).toISOString());
     return token;
   }
 
   findRefreshToken(token: string): { grantId: string; used: boolean } | undefined {
     const row = this.db.prepare('SELECT grant_id, used_at FROM oauth_refresh_tokens WHERE token_hash = ?').get(sha256(token).toString('base64url')) as
-      | { grant_id: string; used_at: string | null }
-      | undefined;
+      { grant_id: string; used_at: string | null } | undefined;
     return row && { grantId: row.grant_id, used: row.used_at !== null };
   }
 
   /** Marks a refresh token used; false when it already was (a concurrent or replayed use). */
   consumeRefreshToken(token: string): boolean {
     return (
-      this.db.prepare('UPDATE oauth_refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(new Date(this.now()).toISOString(), sha256(token).toString('base64url')).changes > 0
+      this.db
+        .prepare('UPDATE oauth_refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
+        .run(new Date(this.now()).toISOString(), sha256(token).toString('base64url')).changes > 0
     );
   }
 }

@@ -36,7 +36,11 @@ interface AuthorizationCode {
 
 /** RFC 6749 error; never cached. */
 class OAuthError extends Error {
-  constructor(readonly status: number, readonly error: string, description: string) {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    description: string,
+  ) {
     super(description);
   }
 }
@@ -46,7 +50,8 @@ const json = (status: number, body: unknown, extra: Record<string, string> = {})
   new RawResponse(status, JSON.stringify(body), { 'content-type': 'application/json', ...NO_STORE, ...extra });
 
 // The consent and connected-apps pages must never be framed (clickjacking).
-const page = (status: number, title: string, body: string, headers: Record<string, string> = {}) => htmlPage(status, title, body, { 'x-frame-options': 'DENY', ...headers });
+const page = (status: number, title: string, body: string, headers: Record<string, string> = {}) =>
+  htmlPage(status, title, body, { 'x-frame-options': 'DENY', ...headers });
 
 function param(body: Record<string, unknown>, snake: string, camel?: string): string | undefined {
   // safe-lookup: camel/snake are parameter-name literals at every call site
@@ -56,7 +61,7 @@ function param(body: Record<string, unknown>, snake: string, camel?: string): st
 
 function cookie(ctx: RequestContext, name: string): string | undefined {
   const raw = ctx.headers['cookie'];
-  for (const part of (Array.isArray(raw) ? raw.join(';') : raw ?? '').split(';')) {
+  for (const part of (Array.isArray(raw) ? raw.join(';') : (raw ?? '')).split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key === name) return decodeURIComponent(rest.join('='));
   }
@@ -90,7 +95,13 @@ export class AppAuthorizationServer {
   }
 
   private record(event: OAuthAuditEvent, reason: string, ids: { clientId?: string | undefined; grantId?: string | undefined } = {}): void {
-    this.audit.push({ at: new Date(this.clock.now()).toISOString(), event, reason, ...(ids.clientId ? { clientId: ids.clientId } : {}), ...(ids.grantId ? { grantId: ids.grantId } : {}) });
+    this.audit.push({
+      at: new Date(this.clock.now()).toISOString(),
+      event,
+      reason,
+      ...(ids.clientId ? { clientId: ids.clientId } : {}),
+      ...(ids.grantId ? { grantId: ids.grantId } : {}),
+    });
     if (this.audit.length > 1000) this.audit.shift();
   }
 
@@ -102,7 +113,12 @@ export class AppAuthorizationServer {
   handlesTokenRequest(ctx: RequestContext): boolean {
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     const auth = ctx.headers['authorization'];
-    return (typeof auth === 'string' && /^Basic /i.test(auth)) || param(body, 'client_secret') !== undefined || this.isApp(param(body, 'client_id', 'clientId')) || param(body, 'grant_type', 'grantType') === 'client_credentials';
+    return (
+      (typeof auth === 'string' && /^Basic /i.test(auth)) ||
+      param(body, 'client_secret') !== undefined ||
+      this.isApp(param(body, 'client_id', 'clientId')) ||
+      param(body, 'grant_type', 'grantType') === 'client_credentials'
+    );
   }
 
   // ---------------------------------------------------------------------------------------------- authorize
@@ -128,13 +144,19 @@ export class AppAuthorizationServer {
   }
 
   /** Checks the request; an unknown client or redirect URI gets a page and never a redirect. */
-  private checkAuthorize(query: URLSearchParams): { app: OAuthApp; redirectUri: string; scopes: Scope[]; challenge: string; site: { id: string; name: string } } | RawResponse {
+  private checkAuthorize(
+    query: URLSearchParams,
+  ): { app: OAuthApp; redirectUri: string; scopes: Scope[]; challenge: string; site: { id: string; name: string } } | RawResponse {
     const clientId = query.get('client_id') ?? '';
     const app = this.apps.get(clientId);
     const redirectUri = query.get('redirect_uri') ?? '';
     if (!app || !redirectUriAllowed({ clientId, name: app.name, kind: 'app', redirectUris: app.redirectUris }, redirectUri)) {
       this.record('refused', app ? 'authorize: unregistered redirect_uri' : 'authorize: unknown client', { clientId: app?.clientId });
-      return page(400, 'Authorization error', '<h1>This request cannot be authorized</h1><p class="error">The application or its redirect address is not registered.</p>');
+      return page(
+        400,
+        'Authorization error',
+        '<h1>This request cannot be authorized</h1><p class="error">The application or its redirect address is not registered.</p>',
+      );
     }
     const fail = (error: string, reason: string) => {
       this.record('refused', `authorize: ${reason}`, { clientId });
@@ -142,7 +164,8 @@ export class AppAuthorizationServer {
     };
     if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code');
     const challenge = query.get('code_challenge');
-    if (!challenge || query.get('code_challenge_method') !== 'S256' || !/^[\w-]{43,128}$/.test(challenge)) return fail('invalid_request', 'PKCE with S256 is required');
+    if (!challenge || query.get('code_challenge_method') !== 'S256' || !/^[\w-]{43,128}$/.test(challenge))
+      return fail('invalid_request', 'PKCE with S256 is required');
     const requested = (query.get('scope') ?? '').split(/\s+/).filter((s) => s && s !== 'offline_access');
     const scopes = requested.length ? requested : app.scopes;
     if (!scopes.every((s) => isScope(s) && app.scopes.includes(s))) return fail('invalid_scope', 'a requested scope is not allowed for this app');
@@ -259,7 +282,14 @@ export class AppAuthorizationServer {
   }
 
   private async issue(app: OAuthApp, grant: Grant, scopes: Scope[], withRefresh: boolean) {
-    const access = await this.tokens.issueAppAccess({ clientId: app.clientId, grantId: grant.id, subjectId: grant.subjectId ?? app.clientId, scopes, ttlSeconds: APP_ACCESS_TTL_SECONDS, siteId: grant.siteId });
+    const access = await this.tokens.issueAppAccess({
+      clientId: app.clientId,
+      grantId: grant.id,
+      subjectId: grant.subjectId ?? app.clientId,
+      scopes,
+      ttlSeconds: APP_ACCESS_TTL_SECONDS,
+      siteId: grant.siteId,
+    });
     return {
       access_token: access.token,
       token_type: 'Bearer',
@@ -291,7 +321,13 @@ export class AppAuthorizationServer {
     if (!(legacy && redirectUri === undefined) && redirectUri !== stored.redirectUri) return refuse('redirect_uri does not match the authorization request');
     const verifier = param(body, 'code_verifier', 'codeVerifier');
     if (stored.codeChallenge && (!verifier || pkceS256(verifier) !== stored.codeChallenge)) return refuse('PKCE verifier missing or wrong');
-    const grant = this.apps.createGrant({ clientId: app.clientId, subjectId: stored.subjectId, subjectRole: stored.subjectRole, siteId: stored.siteId, scopes: stored.scopes });
+    const grant = this.apps.createGrant({
+      clientId: app.clientId,
+      subjectId: stored.subjectId,
+      subjectRole: stored.subjectRole,
+      siteId: stored.siteId,
+      scopes: stored.scopes,
+    });
     stored.grantId = grant.id;
     this.record('token_issued', 'authorization code exchanged', { clientId: app.clientId, grantId: grant.id });
     return this.issue(app, grant, grant.scopes, true);
@@ -351,7 +387,12 @@ export class AppAuthorizationServer {
       }
       return json(200, legacy ? { access_token: result['access_token'], refresh_token: result['refresh_token'] } : result);
     } catch (error) {
-      if (error instanceof OAuthError) return json(error.status, { error: error.error, error_description: error.message }, error.status === 401 ? { 'www-authenticate': 'Basic realm="oauth2"' } : {});
+      if (error instanceof OAuthError)
+        return json(
+          error.status,
+          { error: error.error, error_description: error.message },
+          error.status === 401 ? { 'www-authenticate': 'Basic realm="oauth2"' } : {},
+        );
       // Wix's 429 body, plus the RFC 6749 fields OAuth clients read (`slow_down`, as RFC 8628 names backing off).
       if (error instanceof Throttled) return error.toJsonResponse({ error: 'slow_down', error_description: error.message });
       throw error;
@@ -371,7 +412,8 @@ export class AppAuthorizationServer {
         if (claims?.role === 'app') grantId = claims.grantId;
       }
       const grant = grantId ? this.apps.grant(grantId) : undefined;
-      if (grant && grant.clientId === app.clientId && this.apps.revokeGrant(grant.id)) this.record('revoked', 'revoked by the app', { clientId: app.clientId, grantId: grant.id });
+      if (grant && grant.clientId === app.clientId && this.apps.revokeGrant(grant.id))
+        this.record('revoked', 'revoked by the app', { clientId: app.clientId, grantId: grant.id });
       return json(200, {});
     } catch (error) {
       if (error instanceof OAuthError) return json(error.status, { error: error.error, error_description: error.message });
@@ -383,7 +425,16 @@ export class AppAuthorizationServer {
   tokenInfo(claims: AccessClaims): Record<string, unknown> {
     const grant = claims.grantId ? this.apps.activeGrant(claims.grantId) : undefined;
     if (!grant) return { active: false };
-    return { active: true, subjectType: 'APP', subjectId: claims.subjectId, clientId: claims.clientId, scope: (claims.scopes ?? []).join(' '), exp: claims.exp, iat: claims.iat, siteId: claims.siteId };
+    return {
+      active: true,
+      subjectType: 'APP',
+      subjectId: claims.subjectId,
+      clientId: claims.clientId,
+      scope: (claims.scopes ?? []).join(' '),
+      exp: claims.exp,
+      iat: claims.iat,
+      siteId: claims.siteId,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------- connected apps
@@ -392,7 +443,9 @@ export class AppAuthorizationServer {
     const grants = this.apps.grantsOf(member.id);
     const rows = grants
       .map(
-        (g) => `<tr><td>${escapeHtml(g.appName)}</td><td>${g.scopes.map((s) => escapeHtml(SCOPES[s])).join('<br>')}</td><td>${escapeHtml(g.createdAt.slice(0, 10))}</td>
+        (
+          g,
+        ) => `<tr><td>${escapeHtml(g.appName)}</td><td>${g.scopes.map((s) => escapeHtml(SCOPES[s])).join('<br>')}</td><td>${escapeHtml(g.createdAt.slice(0, 10))}</td>
 <td><form method="post" action="/oauth2/connected-apps/revoke"><input type="hidden" name="grant_id" value="${escapeHtml(g.id)}"><button class="deny" type="submit">Revoke</button></form></td></tr>`,
       )
       .join('');
@@ -400,7 +453,9 @@ export class AppAuthorizationServer {
       200,
       'Connected apps',
       `<h1>Connected apps</h1><p>Signed in as <strong>${escapeHtml(member.email)}</strong>.</p>${
-        grants.length ? `<table><thead><tr><th>App</th><th>Can</th><th>Since</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No app is connected.</p>'
+        grants.length
+          ? `<table><thead><tr><th>App</th><th>Can</th><th>Since</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+          : '<p>No app is connected.</p>'
       }`,
       headers,
     );
@@ -421,7 +476,8 @@ export class AppAuthorizationServer {
       const form = (ctx.body ?? {}) as Record<string, unknown>;
       let member: Member | undefined;
       try {
-        member = typeof form['email'] === 'string' && typeof form['password'] === 'string' ? await this.signIn(ctx, form['email'], form['password']) : undefined;
+        member =
+          typeof form['email'] === 'string' && typeof form['password'] === 'string' ? await this.signIn(ctx, form['email'], form['password']) : undefined;
       } catch (error) {
         if (!(error instanceof Throttled)) throw error;
         this.record('refused', `connected apps: sign-in throttled (${error.reason})`);
@@ -444,7 +500,8 @@ export class AppAuthorizationServer {
     }
     const grantId = String(((ctx.body ?? {}) as Record<string, unknown>)['grant_id'] ?? '');
     const grant = this.apps.grant(grantId);
-    if (grant && grant.subjectId === member.id && this.apps.revokeGrant(grant.id)) this.record('revoked', 'revoked by the user', { clientId: grant.clientId, grantId: grant.id });
+    if (grant && grant.subjectId === member.id && this.apps.revokeGrant(grant.id))
+      this.record('revoked', 'revoked by the user', { clientId: grant.clientId, grantId: grant.id });
     return new RawResponse(303, '', { location: '/oauth2/connected-apps', ...NO_STORE });
   }
 }

@@ -84,10 +84,7 @@ export function getMeta(db: Db, key: string): string | undefined {
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-    key,
-    value,
-  );
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
 /**
@@ -101,7 +98,11 @@ export const MAX_CACHED_SQL_LENGTH = 16 * 1024;
 
 export class StatementCache {
   private readonly cache = new Map<string, Database.Statement>();
-  constructor(private readonly db: Db, private readonly max = STATEMENT_CACHE_SIZE, private readonly maxSqlLength = MAX_CACHED_SQL_LENGTH) {}
+  constructor(
+    private readonly db: Db,
+    private readonly max = STATEMENT_CACHE_SIZE,
+    private readonly maxSqlLength = MAX_CACHED_SQL_LENGTH,
+  ) {}
 
   get(sql: string): Database.Statement {
     if (sql.length > this.maxSqlLength) return this.db.prepare(sql);

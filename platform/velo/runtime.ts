@@ -50,7 +50,10 @@ function allowed(permission: Permission, caller: Caller): boolean {
 class MinuteLimiter {
   private windowStart = 0;
   private count = 0;
-  constructor(private readonly limit: number, private readonly now: () => number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly now: () => number,
+  ) {}
   take(): boolean {
     const now = this.now();
     if (now - this.windowStart >= 60_000) {
@@ -68,7 +71,13 @@ class MinuteLimiter {
  * With `wixApis`, each call runs inside that platform's routing context: the backend's calls to www/edge.wixapis.com
  * are answered by this platform in-process, however it was started (CLI, startPlatform, createPlatform, Vite).
  */
-export function registerVeloRoutes(router: Router, services: PlatformServices, secrets: SecretsVault, options: VeloOptions = {}, wixApis?: WixApiDispatch): void {
+export function registerVeloRoutes(
+  router: Router,
+  services: PlatformServices,
+  secrets: SecretsVault,
+  options: VeloOptions = {},
+  wixApis?: WixApiDispatch,
+): void {
   const backendDir = resolve(options.backendDir ?? 'velo-backend');
   const load = options.loadModule ?? nodeModuleLoader(backendDir);
   const timeoutMs = options.timeoutMs ?? 14_000;
@@ -78,11 +87,16 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
   /** Runs one backend call in its context, cut off at the time limit. */
   const run = async <T>(caller: Caller, functionName: string, body: () => Promise<T> | T): Promise<T> => {
     if (!limiter.take()) {
-      throw new WixApiError(429, `${functionName} was throttled: more than ${options.rateLimitPerMinute ?? 5_000} backend requests this minute.`, { code: 'RESOURCE_EXHAUSTED' });
+      throw new WixApiError(429, `${functionName} was throttled: more than ${options.rateLimitPerMinute ?? 5_000} backend requests this minute.`, {
+        code: 'RESOURCE_EXHAUSTED',
+      });
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WixApiError(504, `${functionName} did not finish within ${timeoutMs / 1000} s.`, { code: 'DEADLINE_EXCEEDED' })), timeoutMs);
+      timer = setTimeout(
+        () => reject(new WixApiError(504, `${functionName} did not finish within ${timeoutMs / 1000} s.`, { code: 'DEADLINE_EXCEEDED' })),
+        timeoutMs,
+      );
     });
     try {
       const call = () => veloCalls.run({ caller, elevated: false, functionName, runtime }, body);
@@ -105,7 +119,7 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
     if (caller.kind === 'apiKey' || caller.kind === 'app') throw errors.forbidden('Web methods are called from page code with a site session.');
     const mod = await loadChecked(moduleName);
     // safe-lookup: mod is an ES module namespace (null prototype); methodName passed FUNCTION_NAME and must be an exported web method
-    const fn = mod[methodName] as ((...args: unknown[]) => unknown) & { permission?: Permission } | undefined;
+    const fn = mod[methodName] as (((...args: unknown[]) => unknown) & { permission?: Permission }) | undefined;
     if (typeof fn !== 'function' || !fn.permission) throw errors.notFound(`${moduleName}/${methodName} is not a web method.`);
     if (!allowed(fn.permission, caller)) {
       throw errors.forbidden(`${moduleName}/${methodName} requires the ${fn.permission} permission.`);
@@ -119,7 +133,10 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
       return { result: result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown) };
     } catch (error) {
       if (error instanceof WixApiError) throw error;
-      throw new WixApiError(500, 'The web method failed.', { code: 'WEB_METHOD_FAILED', data: { reason: redact(String((error as Error).message ?? error)).slice(0, 500) } });
+      throw new WixApiError(500, 'The web method failed.', {
+        code: 'WEB_METHOD_FAILED',
+        data: { reason: redact(String((error as Error).message ?? error)).slice(0, 500) },
+      });
     }
   });
 
@@ -146,7 +163,8 @@ export function registerVeloRoutes(router: Router, services: PlatformServices, s
       url: `${ctx.origin}${ctx.path}${ctx.query.size ? `?${ctx.query}` : ''}`,
     };
     const result = await run(caller, `/backend/http-functions.js/${name}`, () => handler(request));
-    if (!isHttpFunctionResponse(result)) throw new WixApiError(500, 'An HTTP function must return ok(), response() or another wix-http-functions response.', { code: 'WEB_METHOD_FAILED' });
+    if (!isHttpFunctionResponse(result))
+      throw new WixApiError(500, 'An HTTP function must return ok(), response() or another wix-http-functions response.', { code: 'WEB_METHOD_FAILED' });
     const isText = typeof result.body === 'string';
     const bodyText = result.body === undefined ? '' : isText ? (result.body as string) : JSON.stringify(result.body);
     return new RawResponse(result.status, bodyText, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...result.headers });

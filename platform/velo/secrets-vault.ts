@@ -20,7 +20,10 @@ export class SecretsVault {
   private readonly fromEnv = new Map<string, string>();
   reads = 0;
 
-  constructor(private readonly file?: string, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly file?: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     if (file && existsSync(file)) {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string' && validSecretName(name)) this.stored.set(name, value);

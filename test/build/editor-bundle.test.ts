@@ -15,7 +15,15 @@ import { buildEditorBundles, buildSharedBundles, closure, editorConfig, elementE
 import { leakGuard } from '../../scripts/leak-guard.ts';
 
 const CHROME = process.env['CHROME_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 const scratch = mkdtempSync(join(tmpdir(), 'wix-build-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -72,18 +80,30 @@ describe('editor bundles', () => {
   });
 
   it('writes one self-contained ES module per element, with Lit inlined and no bare imports', () => {
-    assert.deepEqual(selfContained.map((f) => basename(f)), elementEntries().map((e) => `${e.tag}.js`));
+    assert.deepEqual(
+      selfContained.map((f) => basename(f)),
+      elementEntries().map((e) => `${e.tag}.js`),
+    );
     for (const file of selfContained) {
       assertBrowserModule(file);
       const code = readFileSync(file, 'utf8');
       const tag = basename(file, '.js');
       assert.ok(defines(code, tag), `${file} registers ${tag}`);
-      assert.deepEqual(specifiers(code).filter((s) => !s.startsWith('data:')), [], `${file} imports nothing: it is self-contained`);
+      assert.deepEqual(
+        specifiers(code).filter((s) => !s.startsWith('data:')),
+        [],
+        `${file} imports nothing: it is self-contained`,
+      );
     }
   });
 
   it('writes the shared build: one entry per element, chunks it imports by relative URL, no bare imports', () => {
-    assert.deepEqual(Object.keys(shared.entries).sort(), elementEntries().map((e) => e.tag).sort());
+    assert.deepEqual(
+      Object.keys(shared.entries).sort(),
+      elementEntries()
+        .map((e) => e.tag)
+        .sort(),
+    );
     for (const [tag, entry] of Object.entries(shared.entries)) {
       assert.equal(entry, join(sharedDir, `${tag}.js`));
       assert.ok(defines(readFileSync(entry, 'utf8'), tag), `${entry} registers ${tag}`);
@@ -99,7 +119,7 @@ describe('editor bundles', () => {
     }
   });
 
-  it('puts Lit, the SDK and elements/core in shared chunks, and no element in another element\'s files', () => {
+  it("puts Lit, the SDK and elements/core in shared chunks, and no element in another element's files", () => {
     const groups = (group: string) => shared.chunks.filter((c) => c.group === group);
     assert.equal(groups('lit').length, 1, 'one Lit chunk');
     assert.equal(groups('sdk').length, 1, 'one SDK chunk');
@@ -107,7 +127,11 @@ describe('editor bundles', () => {
     const lit = groups('lit')[0]!.file;
     const sdk = groups('sdk')[0]!.file;
     assert.ok(groups('lit')[0]!.contents.includes('lit-html') && groups('sdk')[0]!.contents.includes('@wix/sdk'));
-    for (const c of groups('core')) assert.ok(c.contents.every((f) => f.startsWith('elements/core/')), `${c.file} holds only elements/core`);
+    for (const c of groups('core'))
+      assert.ok(
+        c.contents.every((f) => f.startsWith('elements/core/')),
+        `${c.file} holds only elements/core`,
+      );
     for (const [tag, entry] of Object.entries(shared.entries)) {
       const needs = closure(shared, entry);
       assert.ok(needs.includes(lit), `${tag} loads the one Lit chunk`);
@@ -148,7 +172,10 @@ describe('both builds on one page (Chromium)', () => {
       requests.push(path);
       if (path === '') {
         const scripts = files.map((f) => `<script type="module" src="/${relative(selfContainedDir, f)}"></script>`).join('');
-        return route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bundles</title>${scripts}</head><body></body></html>` });
+        return route.fulfill({
+          contentType: 'text/html',
+          body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bundles</title>${scripts}</head><body></body></html>`,
+        });
       }
       const file = join(selfContainedDir, path);
       if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
@@ -165,7 +192,10 @@ describe('both builds on one page (Chromium)', () => {
       };
     });
     await page.goto('https://bundles.test/');
-    await page.waitForFunction((n) => document.readyState === 'complete' && (window as unknown as { defined: string[] }).defined.length >= n, files.length > 0 ? 1 : 0);
+    await page.waitForFunction(
+      (n) => document.readyState === 'complete' && (window as unknown as { defined: string[] }).defined.length >= n,
+      files.length > 0 ? 1 : 0,
+    );
     return { page, context, requests, errors };
   }
 
@@ -176,13 +206,19 @@ describe('both builds on one page (Chromium)', () => {
       await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
       const defined = (await page.evaluate('window.defined')) as string[];
       assert.deepEqual([...defined].sort(), [...tags].sort(), 'each tag defined once');
-      const upgraded = (await page.evaluate(`(${(names: string[]) =>
-        names.map((tag) => {
-          const el = document.createElement(tag);
-          document.body.append(el);
-          return el instanceof (customElements.get(tag) as CustomElementConstructor) && !!el.shadowRoot;
-        })})(${JSON.stringify(tags)})`)) as boolean[];
-      assert.deepEqual(upgraded, tags.map(() => true), 'every element upgrades and renders');
+      const upgraded = (await page.evaluate(
+        `(${(names: string[]) =>
+          names.map((tag) => {
+            const el = document.createElement(tag);
+            document.body.append(el);
+            return el instanceof (customElements.get(tag) as CustomElementConstructor) && !!el.shadowRoot;
+          })})(${JSON.stringify(tags)})`,
+      )) as boolean[];
+      assert.deepEqual(
+        upgraded,
+        tags.map(() => true),
+        'every element upgrades and renders',
+      );
       assert.deepEqual(errors, [], 'no error or warning on the page');
     } finally {
       await context.close();
@@ -194,7 +230,12 @@ describe('both builds on one page (Chromium)', () => {
     try {
       await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
       const defined = (await page.evaluate('window.defined')) as string[];
-      assert.deepEqual([...defined].sort(), elementEntries().map((e) => e.tag).sort());
+      assert.deepEqual(
+        [...defined].sort(),
+        elementEntries()
+          .map((e) => e.tag)
+          .sort(),
+      );
       const chunkRequests = requests.filter((r) => r.startsWith('shared/chunks/'));
       assert.equal(chunkRequests.length, new Set(chunkRequests).size, 'no chunk fetched twice');
       assert.equal(chunkRequests.filter((r) => /\/lit-[\w-]+\.js$/.test(r)).length, 1, 'Lit fetched once');
@@ -214,7 +255,10 @@ describe('a planted secret', () => {
       await buildEditorBundles(out);
       await buildSharedBundles(join(out, 'shared'));
       const files = jsFiles(out);
-      assert.ok(files.some((f) => f.includes('/shared/chunks/')), 'the shared build is checked too');
+      assert.ok(
+        files.some((f) => f.includes('/shared/chunks/')),
+        'the shared build is checked too',
+      );
       for (const file of files) {
         assert.ok(!readFileSync(file, 'utf8').includes(planted));
         assert.ok(!readFileSync(`${file}.map`, 'utf8').includes(planted));
@@ -231,7 +275,10 @@ describe('leak guard', () => {
   });
 
   it('fails the build when anything under elements/ imports velo-backend/', async () => {
-    await assert.rejects(buildEntry(`import { listOrders } from '../velo-backend/data-admin.web.ts'; console.log(listOrders);`), /Browser code imports server code/);
+    await assert.rejects(
+      buildEntry(`import { listOrders } from '../velo-backend/data-admin.web.ts'; console.log(listOrders);`),
+      /Browser code imports server code/,
+    );
     await assert.rejects(buildEntry(`import { getSecret } from '../velo-backend/lib/secrets.ts'; console.log(getSecret);`), /Browser code imports server code/);
   });
 
@@ -252,7 +299,7 @@ describe('leak guard', () => {
     await assert.rejects(buildEntry(`export const key = "IST.abcdefghijklmnopqrstuvwxyz0123";`), /credential/);
   });
 
-  it('checks the chunks of a code-split build too (the shared build\'s settings)', async () => {
+  it("checks the chunks of a code-split build too (the shared build's settings)", async () => {
     const canary = 'CANARY_0a1b2c3d4e5f60718293';
     const id = Math.random().toString(36).slice(2);
     const probe = (name: string, source: string) => {
@@ -264,7 +311,12 @@ describe('leak guard', () => {
     const a = probe('a', `import { key } from './.leak-probe-${id}-common.ts'; export const a = () => key;`);
     const b = probe('b', `import { key } from './.leak-probe-${id}-common.ts'; export const b = () => key + 'b';`);
     try {
-      const config = editorConfig([canary], join(scratch, 'split-probe'), { entry: { a, b }, formats: ['es'], fileName: (_f, name) => `${name}.js` }, { chunkFileNames: 'chunks/[name]-[hash].js' });
+      const config = editorConfig(
+        [canary],
+        join(scratch, 'split-probe'),
+        { entry: { a, b }, formats: ['es'], fileName: (_f, name) => `${name}.js` },
+        { chunkFileNames: 'chunks/[name]-[hash].js' },
+      );
       await assert.rejects(build({ ...config, logLevel: 'silent' }), /A secret value reached chunks\//);
     } finally {
       for (const f of [common, a, b]) rmSync(f, { force: true });

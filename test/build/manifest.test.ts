@@ -76,7 +76,11 @@ describe('custom-elements.json and the README reference', () => {
       for (const event of events) {
         assert.ok(event.description, `${tag} ${event.name} has a description`);
         assert.match(event.type?.text ?? '', /^CustomEvent<.+>$/, `${tag} ${event.name} is typed (GlobalEventHandlersEventMap)`);
-        assert.match(sources, new RegExp(`interface GlobalEventHandlersEventMap \\{[^}]*'${event.name}': CustomEvent<`), `${tag} declares ${event.name} in GlobalEventHandlersEventMap`);
+        assert.match(
+          sources,
+          new RegExp(`interface GlobalEventHandlersEventMap \\{[^}]*'${event.name}': CustomEvent<`),
+          `${tag} declares ${event.name} in GlobalEventHandlersEventMap`,
+        );
       }
     }
   });
@@ -97,7 +101,10 @@ describe('custom-elements.json and the README reference', () => {
   it('gives the Editor example for an element with attributes to set (wix-data-list)', () => {
     const list = elements.find((e) => e.element.tagName === 'wix-data-list')!.element;
     const example = editorAttributes(list);
-    assert.deepEqual(example.find((a) => a.name === 'collection'), { name: 'collection', value: 'Products' });
+    assert.deepEqual(
+      example.find((a) => a.name === 'collection'),
+      { name: 'collection', value: 'Products' },
+    );
     assert.ok(!example.some((a) => ['bridge', 'bridge-reply', 'api-base-url'].includes(a.name)), 'no transport attributes in the Editor example');
   });
 });

@@ -100,6 +100,9 @@ describe('the checker itself', () => {
         const c = obj[key];
         return [a, b, c];
       }`;
-    assert.deepEqual(scanSource(source).map((h) => h.line), [7]);
+    assert.deepEqual(
+      scanSource(source).map((h) => h.line),
+      [7],
+    );
   });
 });

@@ -43,17 +43,25 @@ async function nodeEval(source: string): Promise<Record<string, unknown>> {
 }
 
 /** One HTTPS request to the platform, trusting its self-signed certificate. */
-function call(url: string, ca: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<{ status: number; body: unknown }> {
+function call(
+  url: string,
+  ca: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolveCall, reject) => {
     const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
-    const req = request(url, { method: init.method ?? 'GET', ca, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...init.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolveCall({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined });
-      });
-    });
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', ca, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...init.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolveCall({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -102,10 +110,22 @@ describe('the installed package (npm pack → npm install in a fresh project)', 
   });
 
   it('ships the built package only: no tests, benchmarks, demo, TypeScript sources or .wix-local', () => {
-    const outside = packedFiles.filter((path) => !/^dist\/(bin|elements|platform)\//.test(path) && !['dist/custom-elements.json', 'package.json', 'README.md', 'LICENSE'].includes(path));
+    const outside = packedFiles.filter(
+      (path) => !/^dist\/(bin|elements|platform)\//.test(path) && !['dist/custom-elements.json', 'package.json', 'README.md', 'LICENSE'].includes(path),
+    );
     assert.deepEqual(outside, []);
-    assert.deepEqual(packedFiles.filter((path) => /(^|\/)(test|bench|demo|\.wix-local)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts'))), []);
-    for (const entry of ['dist/elements/index.js', 'dist/elements/index.d.ts', 'dist/elements/velo/page.d.ts', 'dist/platform/index.d.ts', 'dist/bin/wix-local.js', 'dist/bin/velo-modules.json']) {
+    assert.deepEqual(
+      packedFiles.filter((path) => /(^|\/)(test|bench|demo|\.wix-local)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts'))),
+      [],
+    );
+    for (const entry of [
+      'dist/elements/index.js',
+      'dist/elements/index.d.ts',
+      'dist/elements/velo/page.d.ts',
+      'dist/platform/index.d.ts',
+      'dist/bin/wix-local.js',
+      'dist/bin/velo-modules.json',
+    ]) {
       assert.ok(packedFiles.includes(entry), `${entry} is in the tarball`);
     }
   });
@@ -123,7 +143,19 @@ describe('the installed package (npm pack → npm install in a fresh project)', 
         sameClass: customElements.get('wix-data-list') === entry.WixDataList && entry.WixDataList === main.WixDataList,
       }));
     `);
-    for (const name of ['Session', 'createSessionClient', 'SessionError', 'BridgeClient', 'bindElements', 'WixDataList', 'WixDataTable', 'WixDataForm', 'WixMemberGate', 'WixBackendAction', 'WixOAuthConnect']) {
+    for (const name of [
+      'Session',
+      'createSessionClient',
+      'SessionError',
+      'BridgeClient',
+      'bindElements',
+      'WixDataList',
+      'WixDataTable',
+      'WixDataForm',
+      'WixMemberGate',
+      'WixBackendAction',
+      'WixOAuthConnect',
+    ]) {
       assert.ok((seen['exports'] as string[]).includes(name), `the main entry exports ${name}`);
     }
     assert.deepEqual(seen['afterMain'], []);
@@ -144,7 +176,19 @@ describe('the installed package (npm pack → npm install in a fresh project)', 
     mkdirSync(join(project, 'src'));
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2023', 'DOM'], types: [] }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          lib: ['ES2023', 'DOM'],
+          types: [],
+        },
+        include: ['src'],
+      }),
     );
     writeFileSync(
       join(project, 'src/page.ts'),
@@ -162,7 +206,10 @@ list.setAttribute('collection', 'Products');
     );
     await inProject(process.execPath, [TSC, '-p', 'tsconfig.json']);
 
-    writeFileSync(join(project, 'src/wrong.ts'), `import { bindElements, type DollarW } from 'wix-session-elements/velo';\ndeclare const $w: DollarW;\nbindElements($w, { '#products': { items: 42 } });\n`);
+    writeFileSync(
+      join(project, 'src/wrong.ts'),
+      `import { bindElements, type DollarW } from 'wix-session-elements/velo';\ndeclare const $w: DollarW;\nbindElements($w, { '#products': { items: 42 } });\n`,
+    );
     const failed = await inProject(process.execPath, [TSC, '-p', 'tsconfig.json']).then(
       () => undefined,
       (error: { stdout: string }) => error.stdout,

@@ -38,12 +38,21 @@ describe('the demo page', () => {
     await itemsOf(page, 'catalogue').first().waitFor();
     await page.getByRole('button', { name: 'Footwear', exact: true }).click();
     // The pager changes from the unfiltered 400 once the filtered page has painted.
-    await page.locator('#catalogue').getByText(/Page 1 of \d+ · (?!400 )\d+ items/).waitFor();
+    await page
+      .locator('#catalogue')
+      .getByText(/Page 1 of \d+ · (?!400 )\d+ items/)
+      .waitFor();
     const texts = await itemsOf(page, 'catalogue').allTextContents();
     assert.ok(texts.length > 0);
-    assert.ok(texts.every((t) => t.includes('Footwear')), 'every row is footwear');
+    assert.ok(
+      texts.every((t) => t.includes('Footwear')),
+      'every row is footwear',
+    );
     await page.locator('#catalogue').getByRole('button', { name: 'Next' }).click();
-    await page.locator('#catalogue').getByText(/Page 2 of/).waitFor();
+    await page
+      .locator('#catalogue')
+      .getByText(/Page 2 of/)
+      .waitFor();
     await page.context().close();
   });
 
@@ -56,7 +65,10 @@ describe('the demo page', () => {
     await page.locator('wix-member-gate[state="member"]').waitFor({ state: 'attached' });
     await page.getByText('Welcome back! Your notes are below.').waitFor();
     assert.equal(await page.getByText('Sign in to see your notes and connect your account.').isVisible(), false);
-    await page.locator('#notes').getByText(/Page 1 of \d+ · 23 items/).waitFor();
+    await page
+      .locator('#notes')
+      .getByText(/Page 1 of \d+ · 23 items/)
+      .waitFor();
     await page.locator('#orders').getByText('Access denied').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('Browsing as a visitor').waitFor();
@@ -69,7 +81,10 @@ describe('the demo page', () => {
     await itemsOf(page, 'catalogue').first().waitFor();
     await itemsOf(page, 'catalogue').nth(1).focus();
     await page.keyboard.press('Enter');
-    await page.locator('#selected').getByText(/\(prod-\d+\)/).waitFor();
+    await page
+      .locator('#selected')
+      .getByText(/\(prod-\d+\)/)
+      .waitFor();
     await page.locator('#log tbody tr').first().waitFor();
     const logText = await page.locator('#log').textContent();
     assert.match(logText ?? '', /oauth2\/token/);
@@ -82,7 +97,10 @@ describe('the demo page', () => {
     await itemsOf(page, 'catalogue').first().waitFor();
     await page.getByRole('button', { name: 'Expire access tokens' }).click();
     await page.getByRole('button', { name: 'Tents', exact: true }).click();
-    await page.locator('#catalogue').getByText(/Page 1 of \d+ · (?!400 )\d+ items/).waitFor();
+    await page
+      .locator('#catalogue')
+      .getByText(/Page 1 of \d+ · (?!400 )\d+ items/)
+      .waitFor();
     const texts = await itemsOf(page, 'catalogue').allTextContents();
     assert.ok(texts.every((t) => t.includes('Tents')));
     await page.locator('#log').getByText('token renewed').waitFor();
@@ -99,9 +117,15 @@ describe('the control routes under the dev server (issue 10, finding 4)', () => 
     for (const origin of ['https://localhost:1', 'https://evil.example']) {
       const html = await page.request.get(`${demo.baseUrl}/`, { headers: { origin } });
       assert.equal(html.headers()['access-control-allow-origin'], undefined, `the demo HTML is readable from ${origin}`);
-      const preflight = await page.request.fetch(`${demo.baseUrl}/_platform/faults`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-wix-local-control-secret' } });
+      const preflight = await page.request.fetch(`${demo.baseUrl}/_platform/faults`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-wix-local-control-secret' },
+      });
       assert.ok(!Object.keys(preflight.headers()).some((h) => h.startsWith('access-control-allow')), `a preflight from ${origin} was allowed`);
-      const noSecret = await page.request.post(`${demo.baseUrl}/_platform/clock`, { headers: { origin, 'content-type': 'text/plain' }, data: '{"advanceMs":86400000}' });
+      const noSecret = await page.request.post(`${demo.baseUrl}/_platform/clock`, {
+        headers: { origin, 'content-type': 'text/plain' },
+        data: '{"advanceMs":86400000}',
+      });
       assert.equal(noSecret.status(), 401);
     }
     const withSecret = await page.request.get(`${demo.baseUrl}/_platform/faults`, { headers: demo.controlHeaders });
@@ -125,9 +149,15 @@ describe('the Velo site section (no token: page code, the bridge, web methods)',
     assert.equal(await velo.locator('#productList [part="item"]').count(), 4);
     await velo.locator('#adminOrders').getByText('Access denied').waitFor();
     await velo.getByRole('button', { name: 'Show my orders' }).click();
-    await velo.locator('#mineResult').getByText(/^Denied:/).waitFor();
+    await velo
+      .locator('#mineResult')
+      .getByText(/^Denied:/)
+      .waitFor();
     await velo.getByRole('button', { name: 'Count products' }).click();
-    await velo.locator('#counts').getByText(/Tents: \d+/).waitFor();
+    await velo
+      .locator('#counts')
+      .getByText(/Tents: \d+/)
+      .waitFor();
     // No token or secret is anywhere in the Velo frame's DOM.
     const html = await velo.locator('html').evaluate((root) => {
       const all = [root.outerHTML];
@@ -162,7 +192,10 @@ describe('the Velo site section (no token: page code, the bridge, web methods)',
     await velo.locator('#adminOrders [part="item"]').nth(1).click();
     await velo.locator('#newStatus').selectOption('DELIVERED');
     await velo.getByRole('button', { name: 'Update the selected order' }).click();
-    await velo.locator('#adminResult').getByText(/^Order \d+ is now DELIVERED\.$/).waitFor();
+    await velo
+      .locator('#adminResult')
+      .getByText(/^Order \d+ is now DELIVERED\.$/)
+      .waitFor();
     await page.context().close();
   });
 });
@@ -177,7 +210,12 @@ describe('OAuth: connecting a member account', () => {
   const connectBox = (page: Page) => page.locator('#oauth');
 
   async function connectThroughPopup(page: Page) {
-    const [popup] = await Promise.all([page.waitForEvent('popup'), connectBox(page).getByRole('button', { name: /^Connect/ }).click()]);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      connectBox(page)
+        .getByRole('button', { name: /^Connect/ })
+        .click(),
+    ]);
     await popup.getByText('Northwind Insights').first().waitFor();
     if (await popup.locator('input[name=password]').count()) {
       await popup.fill('input[name=email]', 'member@example.com');
@@ -204,13 +242,21 @@ describe('OAuth: connecting a member account', () => {
 
     // Move the platform clock past the 900 s access-token lifetime; the next data call refreshes once.
     const control = { headers: demo.controlHeaders };
-    const since = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests`, control)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
+    const since =
+      ((await (await page.request.get(`${demo.baseUrl}/_platform/requests`, control)).json()) as { requests: { seq: number }[] }).requests.at(-1)?.seq ?? 0;
     await page.request.post(`${demo.baseUrl}/_platform/clock`, { ...control, data: { advanceMs: 901_000 } });
     await page.reload();
     await signInMember(page);
     await connectBox(page).locator('[part="preview-item"]').first().waitFor();
-    const after = ((await (await page.request.get(`${demo.baseUrl}/_platform/requests?since=${since}`, control)).json()) as { requests: { path: string; grant?: string; role: string }[] }).requests;
-    assert.ok(after.some((e) => e.path === '/oauth2/token' && e.grant === 'refresh_token'), 'the backend refreshed the access token');
+    const after = (
+      (await (await page.request.get(`${demo.baseUrl}/_platform/requests?since=${since}`, control)).json()) as {
+        requests: { path: string; grant?: string; role: string }[];
+      }
+    ).requests;
+    assert.ok(
+      after.some((e) => e.path === '/oauth2/token' && e.grant === 'refresh_token'),
+      'the backend refreshed the access token',
+    );
 
     // Revoke from the platform's Connected apps page (as the member would on Wix).
     const manage = await page.context().newPage();
@@ -227,7 +273,10 @@ describe('OAuth: connecting a member account', () => {
     await page.reload();
     await signInMember(page);
     // The backend finds the grant revoked when it next refreshes, and says so.
-    await connectBox(page).getByText(/revoked/i).first().waitFor();
+    await connectBox(page)
+      .getByText(/revoked/i)
+      .first()
+      .waitFor();
     await page.request.delete(`${demo.baseUrl}/_platform/clock`, { ...control, data: {} });
 
     // Connect again, then disconnect from the element: back to "Not connected".

@@ -49,7 +49,10 @@ describe('the element gallery', () => {
     assert.ok((await rows(inVelo).count()) >= 5);
 
     await widget.locator('[part=search]').fill('lantern');
-    await widget.getByText(/^\d+ items?/).filter({ hasNotText: '400 items' }).waitFor();
+    await widget
+      .getByText(/^\d+ items?/)
+      .filter({ hasNotText: '400 items' })
+      .waitFor();
     const titles = await rows(widget).locator('[data-col="0"]').allTextContents();
     assert.ok(titles.length > 0 && titles.every((t) => /lantern/i.test(t)), `search results: ${titles.join(' | ')}`);
 
@@ -74,7 +77,10 @@ describe('the element gallery', () => {
     const before = await feedbackCount(page);
     const widget = page.locator('#form-widget');
     await widget.getByRole('button', { name: 'Send feedback' }).click();
-    await widget.getByText(/required|Fill in/i).first().waitFor();
+    await widget
+      .getByText(/required|Fill in/i)
+      .first()
+      .waitFor();
     await widget.getByLabel('Your name').fill('Ada');
     await widget.getByLabel('Email').fill('ada@example.com');
     await widget.getByLabel('Rating (1 to 5)').fill('9');
@@ -97,7 +103,10 @@ describe('the element gallery', () => {
     const notes = page.locator('#memberForm-widget');
     await notes.getByRole('textbox', { name: /^Note/ }).fill('Visitor note');
     await notes.getByRole('button', { name: 'Save note' }).click();
-    await notes.getByText(/permission/i).first().waitFor();
+    await notes
+      .getByText(/permission/i)
+      .first()
+      .waitFor();
     await page.context().close();
   });
 
@@ -171,11 +180,14 @@ describe('the element gallery', () => {
     const page = await openGallery();
     await page.locator('#table-widget').getByText('400 items').waitFor();
     // The submit button's background is the accent token, whose default follows color-scheme.
-    const accent = () => page.evaluate(() => getComputedStyle(document.querySelector('#form-widget')!.shadowRoot!.querySelector('[part~=submit]')!).backgroundColor);
+    const accent = () =>
+      page.evaluate(() => getComputedStyle(document.querySelector('#form-widget')!.shadowRoot!.querySelector('[part~=submit]')!).backgroundColor);
     const light = await accent();
     await page.getByLabel(/Dark theme/).check();
     assert.notEqual(await accent(), light);
-    const html = await page.evaluate(() => [document.documentElement.outerHTML, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot?.innerHTML ?? '')].join('\n'));
+    const html = await page.evaluate(() =>
+      [document.documentElement.outerHTML, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot?.innerHTML ?? '')].join('\n'),
+    );
     assert.doesNotMatch(html, /OauthNG|JWS\.|eyJ[\w-]+\./);
     for (const secret of Object.values(demo.secrets())) assert.ok(!html.includes(secret), 'a secret reached the gallery');
     await page.context().close();

@@ -64,7 +64,8 @@ async function veloButton(template: ReturnType<typeof html>, methods: Record<str
 /** Collects the element's three events in order. */
 function record(el: WixBackendAction) {
   const events: { type: string; detail: unknown }[] = [];
-  for (const type of ['wix-action-start', 'wix-action-result', 'wix-action-error'] as const) el.addEventListener(type, (e) => events.push({ type, detail: e.detail }));
+  for (const type of ['wix-action-start', 'wix-action-result', 'wix-action-error'] as const)
+    el.addEventListener(type, (e) => events.push({ type, detail: e.detail }));
   return events;
 }
 
@@ -75,7 +76,9 @@ async function actionRequests(seq: number) {
 
 /** A site-widget button: the host injects `getter`; the action runs over HTTP against the real platform. */
 async function widgetButton(action: string, getter: () => Promise<string>, attrs: { input?: string; confirm?: string } = {}) {
-  const el = await fixture<WixBackendAction>(html`<wix-backend-action action=${action} api-base-url=${host} label="Go" input=${attrs.input ?? '{}'} confirm=${attrs.confirm ?? ''}></wix-backend-action>`);
+  const el = await fixture<WixBackendAction>(
+    html`<wix-backend-action action=${action} api-base-url=${host} label="Go" input=${attrs.input ?? '{}'} confirm=${attrs.confirm ?? ''}></wix-backend-action>`,
+  );
   el.accessTokenListener(getter);
   return el;
 }
@@ -113,7 +116,9 @@ afterEach(async () => {
 
 describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
   it('idle: a labelled button, the state reflected, nothing asked before a click; accessible', async () => {
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts" label="Count products"></wix-backend-action>`, { categoryCounts: async () => ok([]) });
+    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts" label="Count products"></wix-backend-action>`, {
+      categoryCounts: async () => ok([]),
+    });
     expect(el.state).to.equal('idle');
     expect(el.getAttribute('state')).to.equal('idle');
     expect(button(el).textContent!.trim()).to.equal('Count products');
@@ -162,7 +167,9 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
   });
 
   it('preventDefault() on wix-action-start stops it: nothing runs, back to idle', async () => {
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts"></wix-backend-action>`, { categoryCounts: async () => ok([]) });
+    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts"></wix-backend-action>`, {
+      categoryCounts: async () => ok([]),
+    });
     el.addEventListener('wix-action-start', (e) => e.preventDefault(), { once: true });
     button(el).click();
     await sleep(50);
@@ -174,7 +181,9 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
   });
 
   it('the input event detail is a copy: changing it in a listener changes nothing sent', async () => {
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts" input='{"a":1}'></wix-backend-action>`, { categoryCounts: async () => ok([]) });
+    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts" input='{"a":1}'></wix-backend-action>`, {
+      categoryCounts: async () => ok([]),
+    });
     el.addEventListener('wix-action-start', (e) => ((e.detail.input as Record<string, unknown>)['a'] = 2));
     button(el).click();
     await stateIs(el, 'success');
@@ -183,7 +192,9 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
 
   it('disabled while running: a double click, or clicks while it runs, make one call', async () => {
     const gate = deferred();
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts"></wix-backend-action>`, { categoryCounts: async () => (await gate.promise, ok([])) });
+    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts"></wix-backend-action>`, {
+      categoryCounts: async () => (await gate.promise, ok([])),
+    });
     const b = button(el);
     b.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, detail: 1 }));
     b.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, detail: 2 }));
@@ -199,12 +210,20 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
 
   it('an error: typed kind and the readable message, an alert, the error event; a click retries', async () => {
     let answer: unknown = { ok: false, code: 'PERMISSION_DENIED', message: 'Only the site’s admins can do this.' };
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="updateOrderStatus" input='{"orderId":"o-1","status":"PAID"}'></wix-backend-action>`, {
-      updateOrderStatus: async () => answer,
-    });
+    const { el, calls } = await veloButton(
+      html`<wix-backend-action id="a" action="updateOrderStatus" input='{"orderId":"o-1","status":"PAID"}'></wix-backend-action>`,
+      {
+        updateOrderStatus: async () => answer,
+      },
+    );
     const failed = oneEvent(el, 'wix-action-error');
     button(el).click();
-    expect((await failed).detail).to.deep.equal({ action: 'updateOrderStatus', kind: 'forbidden', message: 'Only the site’s admins can do this.', code: 'PERMISSION_DENIED' });
+    expect((await failed).detail).to.deep.equal({
+      action: 'updateOrderStatus',
+      kind: 'forbidden',
+      message: 'Only the site’s admins can do this.',
+      code: 'PERMISSION_DENIED',
+    });
     await stateIs(el, 'error');
     expect(text(el, 'error')).to.equal('Not allowed. Only the site’s admins can do this.');
     expect(button(el).disabled).to.equal(false);
@@ -226,7 +245,9 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
       ['UNAVAILABLE', 'server', 'Something went wrong.'],
       ['constructor', 'server', 'Something went wrong.'],
     ] as const) {
-      const { el } = await veloButton(html`<wix-backend-action id=${`a-${code}`} action="x"></wix-backend-action>`, { x: async () => ({ ok: false, code, message: 'why' }) });
+      const { el } = await veloButton(html`<wix-backend-action id=${`a-${code}`} action="x"></wix-backend-action>`, {
+        x: async () => ({ ok: false, code, message: 'why' }),
+      });
       const failed = oneEvent(el, 'wix-action-error');
       button(el).click();
       expect((await failed).detail.kind, code).to.equal(kind);
@@ -248,7 +269,9 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
   });
 
   it('a page that never answers is a network error after bridge-timeout', async () => {
-    const { el } = await veloButton(html`<wix-backend-action id="a" action="slow" bridge-timeout="100"></wix-backend-action>`, { slow: () => new Promise(() => {}) });
+    const { el } = await veloButton(html`<wix-backend-action id="a" action="slow" bridge-timeout="100"></wix-backend-action>`, {
+      slow: () => new Promise(() => {}),
+    });
     const failed = oneEvent(el, 'wix-action-error');
     button(el).click();
     expect((await failed).detail.kind).to.equal('network');
@@ -330,9 +353,12 @@ describe('<wix-backend-action> on a Velo site (page-code bridge)', () => {
 
 describe('<wix-backend-action> confirm step and keyboard', () => {
   const confirmButton = () =>
-    veloButton(html`<wix-backend-action id="a" action="updateOrderStatus" input='{"orderId":"o-1","status":"REFUNDED"}' label="Refund" confirm="Refund this order?" confirm-label="Yes, refund" cancel-label="Keep it"></wix-backend-action>`, {
-      updateOrderStatus: async () => ok({ status: 'REFUNDED' }),
-    });
+    veloButton(
+      html`<wix-backend-action id="a" action="updateOrderStatus" input='{"orderId":"o-1","status":"REFUNDED"}' label="Refund" confirm="Refund this order?" confirm-label="Yes, refund" cancel-label="Keep it"></wix-backend-action>`,
+      {
+        updateOrderStatus: async () => ok({ status: 'REFUNDED' }),
+      },
+    );
 
   it('a click asks inline first (not window.confirm), with focus on Confirm; accessible', async () => {
     const original = window.confirm;
@@ -413,7 +439,9 @@ describe('<wix-backend-action> confirm step and keyboard', () => {
   });
 
   it('keyboard without confirm: Enter and Space on the button run it', async () => {
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts"></wix-backend-action>`, { categoryCounts: async () => ok([]) });
+    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts"></wix-backend-action>`, {
+      categoryCounts: async () => ok([]),
+    });
     button(el).focus();
     await sendKeys({ press: 'Enter' });
     await stateIs(el, 'success');
@@ -423,7 +451,9 @@ describe('<wix-backend-action> confirm step and keyboard', () => {
   });
 
   it('a confirmed run that fails keeps focus on the button; a retry asks again', async () => {
-    const { el } = await veloButton(html`<wix-backend-action id="a" action="x" confirm="Sure?"></wix-backend-action>`, { x: async () => ({ ok: false, code: 'UNAVAILABLE', message: 'Down.' }) });
+    const { el } = await veloButton(html`<wix-backend-action id="a" action="x" confirm="Sure?"></wix-backend-action>`, {
+      x: async () => ({ ok: false, code: 'UNAVAILABLE', message: 'Down.' }),
+    });
     button(el).click();
     await stateIs(el, 'confirming');
     part(el, 'confirm')!.click();
@@ -504,7 +534,9 @@ describe('<wix-backend-action> attributes', () => {
   });
 
   it('disabled: the button is disabled and a click does nothing; enabling it works again', async () => {
-    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts" disabled confirm="Sure?"></wix-backend-action>`, { categoryCounts: async () => ok([]) });
+    const { el, calls } = await veloButton(html`<wix-backend-action id="a" action="categoryCounts" disabled confirm="Sure?"></wix-backend-action>`, {
+      categoryCounts: async () => ok([]),
+    });
     expect(button(el).disabled).to.equal(true);
     button(el).click();
     await el.run();
@@ -524,7 +556,9 @@ describe('<wix-backend-action> attributes', () => {
   it('the slot replaces the label; the default label is "Run"', async () => {
     const { el } = await veloButton(html`<wix-backend-action id="a" action="x"></wix-backend-action>`, { x: async () => ok(null) });
     expect(button(el).textContent!.trim()).to.equal('Run');
-    const slotted = await fixture<WixBackendAction>(html`<wix-backend-action action="x" connect-timeout="5000"><span>Send <b>now</b></span></wix-backend-action>`);
+    const slotted = await fixture<WixBackendAction>(
+      html`<wix-backend-action action="x" connect-timeout="5000"><span>Send <b>now</b></span></wix-backend-action>`,
+    );
     const assigned = slotted.shadowRoot!.querySelector('slot')!.assignedElements();
     expect(assigned.map((e) => e.textContent)).to.deep.equal(['Send now']);
     await expect(slotted).to.be.accessible();
@@ -543,7 +577,9 @@ describe('<wix-backend-action> attributes', () => {
     (window as { commonConfig?: unknown }).commonConfig = { viewMode: 'Editor' };
     const seq = await lastSeq();
     const requests: unknown[] = [];
-    const el = await fixture<WixBackendAction>(html`<wix-backend-action id="a" action="submitContactRequest" label="Send" bridge="ready"></wix-backend-action>`);
+    const el = await fixture<WixBackendAction>(
+      html`<wix-backend-action id="a" action="submitContactRequest" label="Send" bridge="ready"></wix-backend-action>`,
+    );
     el.addEventListener('wix-bridge-request', (e) => requests.push(e));
     const fake = fakeActions({ submitContactRequest: async () => ok(null) });
     bindActions(fake.actions);
@@ -553,7 +589,9 @@ describe('<wix-backend-action> attributes', () => {
     await el.updateComplete;
     expect(el.state).to.equal('editor');
     expect(el.getAttribute('state')).to.equal('editor');
-    expect(shadowText(el)).to.equal('Action button “Send”: runs the backend action “submitContactRequest” when clicked. On the live site it needs a site session or page code.');
+    expect(shadowText(el)).to.equal(
+      'Action button “Send”: runs the backend action “submitContactRequest” when clicked. On the live site it needs a site session or page code.',
+    );
     expect(el.shadowRoot!.querySelector('.placeholder')).to.exist;
     expect(el.shadowRoot!.querySelector('button')).to.equal(null);
     expect(requests).to.have.length(0);
@@ -598,7 +636,12 @@ describe('<wix-backend-action> in a site widget (POST /_functions/action/<name> 
     const visitorButton = await widgetButton('updateOrderStatus', anonymousToken, { input });
     const failed = oneEvent(visitorButton, 'wix-action-error');
     button(visitorButton).click();
-    expect((await failed).detail).to.deep.equal({ action: 'updateOrderStatus', kind: 'forbidden', message: 'Only the site’s admins can do this.', code: 'PERMISSION_DENIED' });
+    expect((await failed).detail).to.deep.equal({
+      action: 'updateOrderStatus',
+      kind: 'forbidden',
+      message: 'Only the site’s admins can do this.',
+      code: 'PERMISSION_DENIED',
+    });
     await stateIs(visitorButton, 'error');
     expect(text(visitorButton, 'error')).to.equal('Not allowed. Only the site’s admins can do this.');
     expect((await actionRequests(seq)).map((r) => r.status)).to.deep.equal([403]);
@@ -760,9 +803,12 @@ describe('<wix-backend-action> XSS and Lit', () => {
   it('label, confirm text, success text and server messages render as text: nothing runs, no element is made', async () => {
     for (const [i, payload] of XSS_PAYLOADS.entries()) {
       const id = `x${i}`;
-      const { el } = await veloButton(html`<wix-backend-action id=${id} action="x" label=${payload} confirm=${payload} success-text=${payload}></wix-backend-action>`, {
-        x: async () => ok(null),
-      });
+      const { el } = await veloButton(
+        html`<wix-backend-action id=${id} action="x" label=${payload} confirm=${payload} success-text=${payload}></wix-backend-action>`,
+        {
+          x: async () => ok(null),
+        },
+      );
       expect(button(el).textContent!.trim()).to.equal(payload.trim());
       button(el).click();
       await stateIs(el, 'confirming');
@@ -770,10 +816,17 @@ describe('<wix-backend-action> XSS and Lit', () => {
       part(el, 'confirm')!.click();
       await stateIs(el, 'success');
       expect(part(el, 'status')!.textContent).to.equal(payload);
-      expect(el.shadowRoot!.querySelectorAll('img, script, svg, iframe, a, details, video, math, input, marquee, object, embed, style:not([data-lit]), body, form, select, template, noscript').length, payload).to.equal(0);
+      expect(
+        el.shadowRoot!.querySelectorAll(
+          'img, script, svg, iframe, a, details, video, math, input, marquee, object, embed, style:not([data-lit]), body, form, select, template, noscript',
+        ).length,
+        payload,
+      ).to.equal(0);
     }
     for (const [i, payload] of XSS_PAYLOADS.entries()) {
-      const { el } = await veloButton(html`<wix-backend-action id=${`y${i}`} action="x"></wix-backend-action>`, { x: async () => ({ ok: false, code: payload, message: payload }) });
+      const { el } = await veloButton(html`<wix-backend-action id=${`y${i}`} action="x"></wix-backend-action>`, {
+        x: async () => ({ ok: false, code: payload, message: payload }),
+      });
       const failed = oneEvent(el, 'wix-action-error');
       button(el).click();
       expect((await failed).detail.message).to.equal(payload.slice(0, 500));

@@ -44,7 +44,8 @@ function fakeElement(options?: ConstructorParameters<typeof BridgeClient>[1]) {
   return { client: new BridgeClient(target, options), requests };
 }
 
-const okReply = (id: string, items: { _id: string; [key: string]: unknown }[], total = items.length) => encodeReply({ id, ok: true, data: { items, pagingMetadata: { total } } });
+const okReply = (id: string, items: { _id: string; [key: string]: unknown }[], total = items.length) =>
+  encodeReply({ id, ok: true, data: { items, pagingMetadata: { total } } });
 
 async function failureOf(promise: Promise<unknown>): Promise<SessionError> {
   try {
@@ -103,15 +104,21 @@ describe('page-code bridge: element side with page code', () => {
   it('uses backend.query instead of items when both are bound', async () => {
     const backend = countingBackend();
     let itemsCalls = 0;
-    const items = { query: async () => ((itemsCalls++, { items: [], pagingMetadata: {} }) as QueryResult) };
-    const el = await fixture<WixDataList>(html`<wix-data-list id="list" collection="Numbers" filter='{"parity":"odd"}' sort="n" fields="n" page-size="3"></wix-data-list>`);
+    const items = { query: async () => (itemsCalls++, { items: [], pagingMetadata: {} }) as QueryResult };
+    const el = await fixture<WixDataList>(
+      html`<wix-data-list id="list" collection="Numbers" filter='{"parity":"odd"}' sort="n" fields="n" page-size="3"></wix-data-list>`,
+    );
     const loaded = oneEvent(el, 'wix-data-loaded');
     bindElements(createDollarW(), { '#list': { items, backend } });
     const { detail } = await loaded;
     expect(detail.totalCount).to.equal(12);
     expect(itemsCalls).to.equal(0);
     expect(backend.calls).to.deep.equal([
-      { collection: 'Numbers', request: { filter: { parity: 'odd' }, sort: [{ fieldName: 'n', order: 'ASC' }], paging: { limit: 3, offset: 0 } }, options: { returnTotalCount: true } },
+      {
+        collection: 'Numbers',
+        request: { filter: { parity: 'odd' }, sort: [{ fieldName: 'n', order: 'ASC' }], paging: { limit: 3, offset: 0 } },
+        options: { returnTotalCount: true },
+      },
     ]);
   });
 
@@ -367,7 +374,13 @@ describe('BridgeClient', () => {
     expect(event.bubbles).to.equal(true);
     expect(event.composed).to.equal(true);
     expect(event.detail.id).to.match(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(JSON.stringify(event.detail))).to.deep.equal({ id: event.detail.id, op: 'query', collection: 'Numbers', request: { paging: { limit: 2, offset: 4 } }, options: { returnTotalCount: true } });
+    expect(JSON.parse(JSON.stringify(event.detail))).to.deep.equal({
+      id: event.detail.id,
+      op: 'query',
+      collection: 'Numbers',
+      request: { paging: { limit: 2, offset: 4 } },
+      options: { returnTotalCount: true },
+    });
   });
 
   it('resolves out-of-order replies to the right requests and ignores stale, duplicate and unknown ones', async () => {

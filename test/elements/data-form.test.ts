@@ -52,15 +52,21 @@ async function stateIs(el: WixDataForm, state: DataFormState) {
 }
 
 /** oneEvent, typed from GlobalEventHandlersEventMap. */
-const once = <K extends 'wix-form-submit' | 'wix-form-success' | 'wix-form-error'>(el: EventTarget, type: K) => oneEvent(el, type) as Promise<GlobalEventHandlersEventMap[K]>;
+const once = <K extends 'wix-form-submit' | 'wix-form-success' | 'wix-form-error'>(el: EventTarget, type: K) =>
+  oneEvent(el, type) as Promise<GlobalEventHandlersEventMap[K]>;
 const $ = <T extends Element = HTMLElement>(el: WixDataForm, selector: string) => el.shadowRoot!.querySelector<T>(selector)!;
-const control = (el: WixDataForm, name: string) => el.shadowRoot!.querySelector<HTMLInputElement>(`[name="${name}"]`) ?? el.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
+const control = (el: WixDataForm, name: string) =>
+  el.shadowRoot!.querySelector<HTMLInputElement>(`[name="${name}"]`) ?? el.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
 const submitButton = (el: WixDataForm) => $<HTMLButtonElement>(el, '[part~="submit"]');
 const errorOf = (el: WixDataForm, name: string) => {
   const c = control(el, name);
   const ids = (c.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
   const root = c.getRootNode() as Document | ShadowRoot;
-  return ids.map((id) => root.getElementById(id)).filter((n) => n?.matches('[part~="error"], [data-wix-form-error]')).map((n) => n!.textContent!.trim()).join(' ');
+  return ids
+    .map((id) => root.getElementById(id))
+    .filter((n) => n?.matches('[part~="error"], [data-wix-form-error]'))
+    .map((n) => n!.textContent!.trim())
+    .join(' ');
 };
 
 /** Types a value the way a user does: the value changes, then input and change fire. */
@@ -97,7 +103,11 @@ function mark(el: WixDataForm): string {
 }
 
 async function dataApi(path: string, body: unknown) {
-  const r = await fetch(`/_api/cloud-data/v2/items${path}`, { method: 'POST', headers: { authorization: await anonymousToken(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`/_api/cloud-data/v2/items${path}`, {
+    method: 'POST',
+    headers: { authorization: await anonymousToken(), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return r.json();
 }
 
@@ -111,7 +121,10 @@ async function getItem(id: string, collection = 'FormEntries') {
   return (await dataApi('/get', { dataCollectionId: collection, dataItemId: id })).dataItem?.data;
 }
 
-async function form(template = html`<wix-data-form api-base-url=${host} collection="FormEntries" fields=${FIELDS} label="Order"></wix-data-form>`, getter: (() => Promise<string>) | null = anonymousToken) {
+async function form(
+  template = html`<wix-data-form api-base-url=${host} collection="FormEntries" fields=${FIELDS} label="Order"></wix-data-form>`,
+  getter: (() => Promise<string>) | null = anonymousToken,
+) {
   const el = await fixture<WixDataForm>(template);
   if (getter) el.accessTokenListener(getter);
   await el.updateComplete;
@@ -125,16 +138,30 @@ async function readyForm(template?: ReturnType<typeof html>) {
   return el;
 }
 
-const base64url = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: ArrayBuffer | Uint8Array) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** The demo member's access token, as the SDK's login flow gets it (see member-gate.test.ts). */
 async function memberToken(): Promise<string> {
-  const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  const post = (path: string, body: unknown) =>
+    fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const { sessionToken } = await post('/_api/iam/authentication/v2/login', { loginId: { email: 'member@example.com' }, password: 'demo-member-pass' });
   const clientId = await platformClientId();
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const query = new URLSearchParams({ client_id: clientId, response_type: 'code', response_mode: 'web_message', code_challenge: challenge, code_challenge_method: 'S256', state: 'x', prompt: 'none', sessionToken });
+  const query = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    response_mode: 'web_message',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'x',
+    prompt: 'none',
+    sessionToken,
+  });
   const code = /"code":"([\w-]+)"/.exec(await (await fetch(`/oauth2/authorize?${query}`)).text())![1];
   return (await post('/oauth2/token', { clientId, grantType: 'authorization_code', code, codeVerifier: verifier })).access_token;
 }
@@ -161,7 +188,15 @@ describe('<wix-data-form> fields from the schema attribute', () => {
     const el = await readyForm();
     expect(el.getAttribute('state')).to.equal('ready');
     expect([...el.shadowRoot!.querySelectorAll('[part~="field"]')].length).to.equal(7);
-    expect([...el.shadowRoot!.querySelectorAll('[part~="label"]')].map((l) => text(l))).to.deep.equal(['Email*', 'Quantity', 'Code', 'Note', 'I agree*', 'Day', 'Size']);
+    expect([...el.shadowRoot!.querySelectorAll('[part~="label"]')].map((l) => text(l))).to.deep.equal([
+      'Email*',
+      'Quantity',
+      'Code',
+      'Note',
+      'I agree*',
+      'Day',
+      'Size',
+    ]);
     const email = control(el, 'email');
     expect(email.type).to.equal('email');
     expect(email.required).to.equal(true);
@@ -176,7 +211,12 @@ describe('<wix-data-form> fields from the schema attribute', () => {
     expect(control(el, 'agree').type).to.equal('checkbox');
     expect([control(el, 'day').type, control(el, 'day').min]).to.deep.equal(['date', '2024-01-01']);
     const size = control(el, 'size') as unknown as HTMLSelectElement;
-    expect([...size.options].map((o) => [o.value, o.text])).to.deep.equal([['', 'Choose…'], ['S', 'S'], ['M', 'M'], ['L', 'Large']]);
+    expect([...size.options].map((o) => [o.value, o.text])).to.deep.equal([
+      ['', 'Choose…'],
+      ['S', 'S'],
+      ['M', 'M'],
+      ['L', 'Large'],
+    ]);
     for (const part of ['form', 'field', 'label', 'input', 'submit', 'status']) expect(el.shadowRoot!.querySelector(`[part~="${part}"]`), part).to.exist;
     expect($(el, 'form').getAttribute('aria-label')).to.equal('Order');
     expect(text(submitButton(el))).to.equal('Submit');
@@ -191,7 +231,12 @@ describe('<wix-data-form> fields from the schema attribute', () => {
       { field: 'qty', type: 'number', label: 'Qty', value: '2' },
     ]);
     const el = await readyForm(html`<wix-data-form api-base-url=${host} collection="FormEntries" fields=${fields}></wix-data-form>`);
-    expect([control(el, 'note').value, control(el, 'agree').checked, control(el, 'size').value, control(el, 'qty').value]).to.deep.equal(['hi', true, 'M', '2']);
+    expect([control(el, 'note').value, control(el, 'agree').checked, control(el, 'size').value, control(el, 'qty').value]).to.deep.equal([
+      'hi',
+      true,
+      'M',
+      '2',
+    ]);
     fill(el, 'note', 'changed');
     const sent = once(el, 'wix-form-submit');
     void el.submit();
@@ -426,7 +471,10 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
 
   it('server validation: a value of the wrong declared type comes back on its field', async () => {
     // `qty` is declared NUMBER in the collection; this form sends it as text, so the platform answers 400.
-    const fields = JSON.stringify([{ field: 'email', type: 'email', label: 'Email' }, { field: 'qty', type: 'text', label: 'Quantity' }]);
+    const fields = JSON.stringify([
+      { field: 'email', type: 'email', label: 'Email' },
+      { field: 'qty', type: 'text', label: 'Quantity' },
+    ]);
     const el = await readyForm(html`<wix-data-form api-base-url=${host} collection="FormEntries" fields=${fields}></wix-data-form>`);
     const marker = mark(el);
     fill(el, 'email', 'ada@example.com');
@@ -484,7 +532,9 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
     submitButton(el).click();
     const { item } = (await succeeded).detail;
     const stored = await getItem(item['_id'] as string, 'FormMembers');
-    const { subjectId } = await (await fetch('/oauth2/token-info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: current.token }) })).json();
+    const { subjectId } = await (
+      await fetch('/oauth2/token-info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: current.token }) })
+    ).json();
     expect(stored).to.include({ marker, _owner: subjectId });
     expect(await countMarked(marker, 'FormMembers')).to.equal(1);
   });
@@ -608,7 +658,15 @@ describe('<wix-data-form> fields from slotted native inputs', () => {
     const succeeded = once(el, 'wix-form-success');
     await sendKeys({ press: 'Enter' }); // Enter in a slotted input submits too
     const { item } = (await succeeded).detail;
-    expect(await getItem(item['_id'] as string)).to.include({ email: 'ada@example.com', qty: 4, code: 'XYZ', agree: true, size: 'M', note: 'From slots', marker });
+    expect(await getItem(item['_id'] as string)).to.include({
+      email: 'ada@example.com',
+      qty: 4,
+      code: 'XYZ',
+      agree: true,
+      size: 'M',
+      note: 'From slots',
+      marker,
+    });
     expect(await getItem(item['_id'] as string)).not.to.have.property('upload');
     await stateIs(el, 'success');
     expect(control(el, 'email').disabled).to.equal(false);
@@ -659,7 +717,15 @@ describe('<wix-data-form> in a native form (ElementInternals)', () => {
     expect(el.checkValidity()).to.equal(true);
     expect(wrap.checkValidity()).to.equal(true);
     const data = new FormData(wrap);
-    expect([...data]).to.deep.equal([['email', 'ada@example.com'], ['qty', '3'], ['code', 'ABC'], ['note', 'Hello'], ['agree', 'on'], ['day', '2024-05-01'], ['size', 'L']]);
+    expect([...data]).to.deep.equal([
+      ['email', 'ada@example.com'],
+      ['qty', '3'],
+      ['code', 'ABC'],
+      ['note', 'Hello'],
+      ['agree', 'on'],
+      ['day', '2024-05-01'],
+      ['size', 'L'],
+    ]);
     fill(el, 'qty', '99');
     expect(el.validity.rangeOverflow).to.equal(true);
     wrap.reset();
@@ -676,7 +742,9 @@ describe('<wix-data-form> in a native form (ElementInternals)', () => {
   });
 
   it('with a name, the value is the item as JSON; an invalid element shows its messages when the form is submitted', async () => {
-    const wrap = await fixture<HTMLFormElement>(html`<form @submit=${(e: Event) => e.preventDefault()}><wix-data-form name="order" fields=${FIELDS}></wix-data-form><button>Go</button></form>`);
+    const wrap = await fixture<HTMLFormElement>(
+      html`<form @submit=${(e: Event) => e.preventDefault()}><wix-data-form name="order" fields=${FIELDS}></wix-data-form><button>Go</button></form>`,
+    );
     const el = wrap.querySelector('wix-data-form')!;
     await el.updateComplete;
     fill(el, 'qty', '4');
@@ -751,7 +819,8 @@ describe('<wix-data-form> on a Velo site (page code through the bridge)', () => 
     return calls;
   }
 
-  const veloForm = (id: string, collection = 'FormEntries', fields = FIELDS) => form(html`<wix-data-form id=${id} api-base-url=${host} collection=${collection} fields=${fields}></wix-data-form>`, null);
+  const veloForm = (id: string, collection = 'FormEntries', fields = FIELDS) =>
+    form(html`<wix-data-form id=${id} api-base-url=${host} collection=${collection} fields=${fields}></wix-data-form>`, null);
 
   it('inserts through the page-code action `insert` with { collection, item }', async () => {
     const el = await veloForm('vf1');
@@ -848,7 +917,9 @@ describe('<wix-data-form> on a Velo site (page code through the bridge)', () => 
     let loseNext = true;
     // Page code: the element's item → the web method's input; the first answer is lost on the way back.
     pageCode('vf8', async ({ item }) => {
-      const answer = await callWebMethod('data-admin.web', 'submitContactRequest', [{ name: item.name, email: item.email, message: item.message, requestId: item._id }]);
+      const answer = await callWebMethod('data-admin.web', 'submitContactRequest', [
+        { name: item.name, email: item.email, message: item.message, requestId: item._id },
+      ]);
       answers.push(answer);
       if (answers.length === 2 && loseNext) {
         loseNext = false;
@@ -892,10 +963,20 @@ describe('<wix-data-form> safety', () => {
   it('renders the XSS corpus as text: labels, help, placeholders, values, options, messages from the schema and the server', async () => {
     (window as { __xss?: unknown }).__xss = undefined;
     const fields = JSON.stringify([
-      ...XSS_PAYLOADS.map((payload, i) => ({ field: `f${i}`, label: payload, help: payload, placeholder: payload, value: payload, message: payload, pattern: 'x' })),
+      ...XSS_PAYLOADS.map((payload, i) => ({
+        field: `f${i}`,
+        label: payload,
+        help: payload,
+        placeholder: payload,
+        value: payload,
+        message: payload,
+        pattern: 'x',
+      })),
       { field: 'pick', type: 'select', label: 'Pick', options: XSS_PAYLOADS.map((p) => ({ value: p, label: p })), value: XSS_PAYLOADS[4] },
     ]);
-    const el = await fixture<WixDataForm>(html`<wix-data-form id="xf" collection="FormEntries" fields=${fields} submit-label=${XSS_PAYLOADS[0]!} success-message=${XSS_PAYLOADS[1]!}></wix-data-form>`);
+    const el = await fixture<WixDataForm>(
+      html`<wix-data-form id="xf" collection="FormEntries" fields=${fields} submit-label=${XSS_PAYLOADS[0]!} success-message=${XSS_PAYLOADS[1]!}></wix-data-form>`,
+    );
     // Page code answers twice with a hostile message (naming a field, then not), then with success.
     const answers = [
       { ok: false, code: 'VALIDATION', message: `Invalid item: dataItem.data.f1 ${XSS_PAYLOADS[2]}` },
@@ -908,7 +989,9 @@ describe('<wix-data-form> safety', () => {
     expect([...el.shadowRoot!.querySelectorAll('[part~="label"]')].slice(0, -1).map((l) => l.textContent)).to.deep.equal(XSS_PAYLOADS);
     expect(names.map((n) => control(el, n).value)).to.deep.equal(XSS_PAYLOADS);
     expect(names.map((n) => control(el, n).placeholder)).to.deep.equal(XSS_PAYLOADS);
-    expect([...(control(el, 'pick') as unknown as HTMLSelectElement).options].slice(1).map((o) => [o.value, o.text])).to.deep.equal(XSS_PAYLOADS.map((p) => [p, p]));
+    expect([...(control(el, 'pick') as unknown as HTMLSelectElement).options].slice(1).map((o) => [o.value, o.text])).to.deep.equal(
+      XSS_PAYLOADS.map((p) => [p, p]),
+    );
     expect(control(el, 'pick').value).to.equal(XSS_PAYLOADS[4]);
     expect(text(submitButton(el))).to.equal(XSS_PAYLOADS[0]);
 
@@ -927,7 +1010,9 @@ describe('<wix-data-form> safety', () => {
     expect($(el, '[role="status"]').textContent).to.equal(XSS_PAYLOADS[1]);
     await sleep(100);
     expect((window as { __xss?: unknown }).__xss).to.equal(undefined);
-    expect(el.shadowRoot!.querySelector('img, script, svg, iframe, object, embed, video, math, marquee, details, style, a, template, noscript, body')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('img, script, svg, iframe, object, embed, video, math, marquee, details, style, a, template, noscript, body')).to.equal(
+      null,
+    );
   });
 
   it('no Lit dev-mode warnings in any state, and the token never reaches the DOM, storage, URL or console', async () => {

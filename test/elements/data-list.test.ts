@@ -16,7 +16,9 @@ async function listWith(template: ReturnType<typeof html>, getter: () => Promise
 
 const shadowText = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 const itemTexts = (el: Element) =>
-  [...el.shadowRoot!.querySelectorAll('[part="item"]')].map((b) => [...b.querySelectorAll('[part="label"], [part="value"]')].map((s) => s.textContent!.trim()).join(' '));
+  [...el.shadowRoot!.querySelectorAll('[part="item"]')].map((b) =>
+    [...b.querySelectorAll('[part="label"], [part="value"]')].map((s) => s.textContent!.trim()).join(' '),
+  );
 
 describe('<wix-data-list>', () => {
   afterEach(async () => {
@@ -26,14 +28,22 @@ describe('<wix-data-list>', () => {
   });
 
   it('renders a page of items with the chosen fields and labels, and fires wix-data-loaded', async () => {
-    const el = await fixture<WixDataList>(html`<wix-data-list api-base-url=${host} collection="Numbers" fields="title:Name, n:Value" sort="n" page-size="5"></wix-data-list>`);
+    const el = await fixture<WixDataList>(
+      html`<wix-data-list api-base-url=${host} collection="Numbers" fields="title:Name, n:Value" sort="n" page-size="5"></wix-data-list>`,
+    );
     const loaded = oneEvent(el, 'wix-data-loaded');
     el.accessTokenListener(countingGetter().getter);
     const { detail } = await loaded;
     expect(detail.totalCount).to.equal(23);
     expect(detail.pageCount).to.equal(5);
     await el.updateComplete;
-    expect(itemTexts(el)).to.deep.equal(['Name Number 1 Value 1', 'Name Number 2 Value 2', 'Name Number 3 Value 3', 'Name Number 4 Value 4', 'Name Number 5 Value 5']);
+    expect(itemTexts(el)).to.deep.equal([
+      'Name Number 1 Value 1',
+      'Name Number 2 Value 2',
+      'Name Number 3 Value 3',
+      'Name Number 4 Value 4',
+      'Name Number 5 Value 5',
+    ]);
     expect(shadowText(el)).to.contain('Page 1 of 5 · 23 items');
   });
 
@@ -101,7 +111,9 @@ describe('<wix-data-list>', () => {
   });
 
   it('shows the empty state when nothing matches', async () => {
-    const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" filter='{"n":{"$gt":1000}}' empty-text="No numbers that big."></wix-data-list>`);
+    const el = await listWith(
+      html`<wix-data-list api-base-url=${host} collection="Numbers" filter='{"n":{"$gt":1000}}' empty-text="No numbers that big."></wix-data-list>`,
+    );
     await oneEvent(el, 'wix-data-loaded');
     await el.updateComplete;
     expect(shadowText(el)).to.contain('No numbers that big.');
@@ -158,7 +170,9 @@ describe('<wix-data-list>', () => {
   it('never lets a stale response overwrite a newer one', async () => {
     // The first query is slow; the filter changes before it answers. Only the second result may show.
     await addFault({ path: QUERY_PATH, latencyMs: 800, times: 1 });
-    const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" fields="n" sort="n" page-size="3" filter='{"parity":"odd"}'></wix-data-list>`);
+    const el = await listWith(
+      html`<wix-data-list api-base-url=${host} collection="Numbers" fields="n" sort="n" page-size="3" filter='{"parity":"odd"}'></wix-data-list>`,
+    );
     await new Promise((r) => setTimeout(r, 100));
     el.setAttribute('filter', '{"parity":"even"}');
     const loaded = await oneEvent(el, 'wix-data-loaded');
@@ -170,7 +184,9 @@ describe('<wix-data-list>', () => {
 
   it('renders every stored XSS payload as text; none runs', async () => {
     (window as { __xss?: unknown }).__xss = undefined;
-    const el = await listWith(html`<wix-data-list api-base-url=${host} collection="XssCorpus" fields="title:Title, note:Note" sort="_id" page-size="50"></wix-data-list>`);
+    const el = await listWith(
+      html`<wix-data-list api-base-url=${host} collection="XssCorpus" fields="title:Title, note:Note" sort="_id" page-size="50"></wix-data-list>`,
+    );
     const { detail } = await oneEvent(el, 'wix-data-loaded');
     expect(detail.items).to.have.length(XSS_PAYLOADS.length);
     expect(XSS_PAYLOADS.length).to.be.at.least(20);
@@ -234,7 +250,10 @@ describe('<wix-data-list>', () => {
     });
     let token = '';
     try {
-      const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" page-size="3"></wix-data-list>`, async () => (token = await anonymousToken()));
+      const el = await listWith(
+        html`<wix-data-list api-base-url=${host} collection="Numbers" page-size="3"></wix-data-list>`,
+        async () => (token = await anonymousToken()),
+      );
       await oneEvent(el, 'wix-data-loaded');
       await el.updateComplete;
     } finally {

@@ -23,8 +23,7 @@ function column(el: WixDataTable, col: number): string[] {
 
 const rowsInDom = (el: WixDataTable) => root(el).querySelectorAll('[role=row][data-row]').length;
 const body = (el: WixDataTable) => root(el).querySelector<HTMLElement>('[part~=body]')!;
-const header = (el: WixDataTable, label: string) =>
-  [...root(el).querySelectorAll<HTMLElement>('[role=columnheader]')].find((h) => text(h).startsWith(label))!;
+const header = (el: WixDataTable, label: string) => [...root(el).querySelectorAll<HTMLElement>('[role=columnheader]')].find((h) => text(h).startsWith(label))!;
 
 /** Query requests the platform saw for one collection since `seq`, as `offset:limit`. */
 async function queriesSince(seq: number): Promise<number> {
@@ -78,7 +77,16 @@ describe('<wix-data-table>', () => {
     const grid = root(el).querySelector('[role=grid]')!;
     expect(grid.getAttribute('aria-rowcount')).to.equal('10001');
     expect(grid.getAttribute('aria-colcount')).to.equal('8');
-    expect([...root(el).querySelectorAll('[role=columnheader]')].map(text)).to.deep.equal(['Title↕', 'Price↕', 'Category↕', 'In stock↕', 'Added↕', 'Photo', 'Brand', 'Link↕']);
+    expect([...root(el).querySelectorAll('[role=columnheader]')].map(text)).to.deep.equal([
+      'Title↕',
+      'Price↕',
+      'Category↕',
+      'In stock↕',
+      'Added↕',
+      'Photo',
+      'Brand',
+      'Link↕',
+    ]);
     expect(column(el, 0).slice(0, 3)).to.deep.equal(['Item 00001', 'Item 00002', 'Item 00003']);
     expect(text(root(el).querySelector('[part=status]')!)).to.contain('10,000 items');
     expect(el.totalCount).to.equal(10_000);
@@ -133,7 +141,9 @@ describe('<wix-data-table>', () => {
     await loaded;
     await drawn(el);
     expect(price().getAttribute('aria-sort')).to.equal('ascending');
-    const ascending = column(el, 1).slice(0, 5).map((v) => Number(v));
+    const ascending = column(el, 1)
+      .slice(0, 5)
+      .map((v) => Number(v));
     expect(ascending).to.deep.equal([...ascending].sort((a, b) => a - b));
     expect(ascending[0]).to.equal(0.5);
 
@@ -290,7 +300,11 @@ describe('<wix-data-table>', () => {
     expect(focused()!.closest('[role=row]')!.getAttribute('aria-selected')).to.equal('true');
     expect(el.selectedRows.map((r) => r._id)).to.deep.equal(['t-00011']);
     await press('End', { ctrlKey: true });
-    await waitUntil(() => text(focused() ?? root(el)) === 'Link↕' || focused()?.closest('[data-row]')?.getAttribute('data-row') === '9999', 'last row focused', { timeout: 5000 });
+    await waitUntil(
+      () => text(focused() ?? root(el)) === 'Link↕' || focused()?.closest('[data-row]')?.getAttribute('data-row') === '9999',
+      'last row focused',
+      { timeout: 5000 },
+    );
     expect(focused()!.closest('[data-row]')!.getAttribute('data-row')).to.equal('9999');
     expect(focused()!.dataset['col']).to.equal('7');
     expect(el.pagesFetched).to.be.below(5);
@@ -406,11 +420,15 @@ describe('<wix-data-table>', () => {
     const alert = root(el).querySelector('[part=status] [role=alert]')!;
     expect(text(alert)).to.contain('Retry');
     alert.querySelector('button')!.click();
-    await waitUntil(() => !root(el).querySelector('[part=status] [role=alert]') && column(el, 0).some((t) => t === 'Item 00061'), 'page refetched', { timeout: 5000 });
+    await waitUntil(() => !root(el).querySelector('[part=status] [role=alert]') && column(el, 0).some((t) => t === 'Item 00061'), 'page refetched', {
+      timeout: 5000,
+    });
   });
 
   it('shows "not connected" without a session, and a placeholder in the Editor with no request', async () => {
-    const lonely = await fixture<WixDataTable>(html`<wix-data-table api-base-url=${location.host} collection="TableItems" connect-timeout="50"></wix-data-table>`);
+    const lonely = await fixture<WixDataTable>(
+      html`<wix-data-table api-base-url=${location.host} collection="TableItems" connect-timeout="50"></wix-data-table>`,
+    );
     await waitUntil(() => text(root(lonely)).includes('Not connected'));
     await expect(lonely).to.be.accessible();
 
@@ -446,7 +464,9 @@ describe('<wix-data-table>', () => {
   it('renders stored XSS payloads as text', async () => {
     let ran = false;
     (window as unknown as { __xss: () => void }).__xss = () => (ran = true);
-    const el = await fixture<WixDataTable>(html`<wix-data-table api-base-url=${location.host} collection="XssCorpus" columns="title:Title, note:Note:url" sort="title" page-size="50"></wix-data-table>`);
+    const el = await fixture<WixDataTable>(
+      html`<wix-data-table api-base-url=${location.host} collection="XssCorpus" columns="title:Title, note:Note:url" sort="title" page-size="50"></wix-data-table>`,
+    );
     await connected(el);
     await sleep(300);
     expect(ran).to.equal(false);

@@ -30,7 +30,11 @@ export function platformClientId(): Promise<string> {
 
 /** What the Wix host does: a fresh anonymous visitor token from /oauth2/token. */
 export async function anonymousToken(): Promise<string> {
-  const r = await fetch('/oauth2/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: await platformClientId(), grantType: 'anonymous' }) });
+  const r = await fetch('/oauth2/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: await platformClientId(), grantType: 'anonymous' }),
+  });
   return ((await r.json()) as { access_token: string }).access_token;
 }
 
@@ -54,7 +58,14 @@ export async function lastSeq(): Promise<number> {
   return all.at(-1)?.seq ?? 0;
 }
 
-export async function addFault(rule: { path?: string; method?: string; status?: number; latencyMs?: number; malformedBody?: boolean; times?: number }): Promise<void> {
+export async function addFault(rule: {
+  path?: string;
+  method?: string;
+  status?: number;
+  latencyMs?: number;
+  malformedBody?: boolean;
+  times?: number;
+}): Promise<void> {
   const r = await controlFetch('/_platform/faults', { body: rule });
   if (!r.ok) throw new Error(`fault not added: ${r.status}`);
 }

@@ -28,7 +28,11 @@ async function warningsDuring(scenario: () => Promise<void>): Promise<string[]> 
 const ELEMENTS = [
   { tag: 'wix-data-table', attributes: { collection: 'Numbers', columns: 'title, n:N:number', sort: 'n:asc' }, change: ['sort', 'n:desc'] },
   { tag: 'wix-data-list', attributes: { collection: 'Numbers', fields: 'title', sort: 'n' }, change: ['page-size', '5'] },
-  { tag: 'wix-data-form', attributes: { collection: 'FormEntries', fields: '[{"field":"title","label":"Title","required":true}]' }, change: ['submit-label', 'Send'] },
+  {
+    tag: 'wix-data-form',
+    attributes: { collection: 'FormEntries', fields: '[{"field":"title","label":"Title","required":true}]' },
+    change: ['submit-label', 'Send'],
+  },
   { tag: 'wix-member-gate', attributes: {}, change: ['connect-timeout', '100'] },
   { tag: 'wix-backend-action', attributes: { action: 'categoryCounts', label: 'Count' }, change: ['label', 'Count again'] },
   { tag: 'wix-oauth-connect', attributes: { 'site-name': 'Northwind HQ' }, change: ['site-name', 'HQ'] },

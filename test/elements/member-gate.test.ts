@@ -16,7 +16,6 @@ async function stateIs(el: WixMemberGate, state: MemberGateState) {
   await el.updateComplete;
 }
 
-
 /** Whether the light-DOM child with this slot is shown: assigned to the shadow tree's slot and laid out. */
 function shown(el: WixMemberGate, slot: string): boolean {
   const child = el.querySelector<HTMLElement>(`:scope > [slot="${slot}"]`)!;
@@ -163,7 +162,9 @@ describe('<wix-member-gate> with a token (site widget)', () => {
     expect(el.getAttribute('state')).to.equal('visitor');
 
     // Written in the markup before the element is defined or connected: still not read.
-    const forged = await fixture<WixMemberGate>(html`<wix-member-gate state="member" connect-timeout="50"><p slot="visitor">V</p><p slot="member">M</p></wix-member-gate>`);
+    const forged = await fixture<WixMemberGate>(
+      html`<wix-member-gate state="member" connect-timeout="50"><p slot="visitor">V</p><p slot="member">M</p></wix-member-gate>`,
+    );
     expect(forged.getAttribute('state')).to.equal('checking');
     expect(visible(forged)).to.deep.equal([]);
     await stateIs(forged, 'not-connected');
@@ -179,7 +180,9 @@ describe('<wix-member-gate> with a token (site widget)', () => {
     expect(el.shadowRoot!.querySelector('[part="content"]')!.getAttribute('role')).to.equal('alert');
     expect(shadowText(el)).to.contain('We could not check whether you are signed in.');
 
-    const custom = await fixture<WixMemberGate>(html`<wix-member-gate api-base-url=${host}><p slot="visitor">V</p><p slot="member">M</p><p slot="error">Oops, try later.</p></wix-member-gate>`);
+    const custom = await fixture<WixMemberGate>(
+      html`<wix-member-gate api-base-url=${host}><p slot="visitor">V</p><p slot="member">M</p><p slot="error">Oops, try later.</p></wix-member-gate>`,
+    );
     custom.accessTokenListener(anonymousToken);
     await stateIs(custom, 'error');
     expect(visible(custom)).to.deep.equal(['error']);
@@ -250,7 +253,12 @@ describe('<wix-member-gate> on a Velo site (page-code bridge)', () => {
   });
 
   it('an unknown kind or a failure envelope is an error', async () => {
-    const answers = [{ ok: true, data: { kind: 'admin' } }, { ok: true, data: { kind: 'constructor' } }, { ok: true, data: null }, { ok: false, code: 'UNAVAILABLE', message: 'Down.' }];
+    const answers = [
+      { ok: true, data: { kind: 'admin' } },
+      { ok: true, data: { kind: 'constructor' } },
+      { ok: true, data: null },
+      { ok: false, code: 'UNAVAILABLE', message: 'Down.' },
+    ];
     for (const [i, answer] of answers.entries()) {
       const el = await gate({ id: `g${i}` });
       bindElements(createDollarW(), { [`#g${i}`]: { actions: { identity: async () => answer } } });

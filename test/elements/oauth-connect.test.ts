@@ -133,7 +133,14 @@ function fakeOAuthServer(initial: 'not-connected' | 'connected' | 'revoked' = 'n
     calls: [] as FetchCall[],
   };
   server.calls = fakeHttpFunction((action, call) => {
-    if (action === 'connectionStatus') return json(ok(server.status === 'connected' ? { status: 'connected', siteId: 'site-1', scopes: ['wix-data.items.read'], connectedAt: '2024-05-06T07:08:09.000Z' } : { status: server.status }));
+    if (action === 'connectionStatus')
+      return json(
+        ok(
+          server.status === 'connected'
+            ? { status: 'connected', siteId: 'site-1', scopes: ['wix-data.items.read'], connectedAt: '2024-05-06T07:08:09.000Z' }
+            : { status: server.status },
+        ),
+      );
     if (action === 'startConnect') return json(ok({ authorizeUrl: `/oauth2/authorize?mode=${(call.body as { mode: string }).mode}` }));
     if (action === 'disconnect') return ((server.status = 'not-connected'), json(ok({ disconnected: true })));
     return json(ok({ items: [{ _id: 'a', title: 'Alpha' }] }));
@@ -167,8 +174,19 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
   });
 
   it('shows the connection: site name (or ID), scopes in plain words, the date, and Disconnect', async () => {
-    const fake = fakeActions({ connectionStatus: async () => ok({ connected: true, status: 'connected', siteId: 'site-123', scopes: ['wix-data.items.read', 'custom.scope'], connectedAt: '2024-05-06T07:08:09.000Z' }) });
-    const el = await fixture<WixOAuthConnect>(html`<div lang="en-GB"><wix-oauth-connect id="c" site-name="Northwind Outfitters"></wix-oauth-connect></div>`).then((d) => d.firstElementChild as WixOAuthConnect);
+    const fake = fakeActions({
+      connectionStatus: async () =>
+        ok({
+          connected: true,
+          status: 'connected',
+          siteId: 'site-123',
+          scopes: ['wix-data.items.read', 'custom.scope'],
+          connectedAt: '2024-05-06T07:08:09.000Z',
+        }),
+    });
+    const el = await fixture<WixOAuthConnect>(
+      html`<div lang="en-GB"><wix-oauth-connect id="c" site-name="Northwind Outfitters"></wix-oauth-connect></div>`,
+    ).then((d) => d.firstElementChild as WixOAuthConnect);
     bindActions(fake.actions);
     await stateIs(el, 'connected');
     expect(part(el, 'title')!.textContent).to.equal('Connected to Northwind Outfitters');
@@ -266,7 +284,9 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     part(el, 'connect')!.click();
     await stateIs(el, 'connecting');
     expect(fake.named('startConnect')).to.deep.equal([{ mode: 'popup' }]);
-    expect(open.opened).to.deep.equal([{ url: new URL('/popup-fixture.html', location.href).href, target: 'wix-oauth-connect', features: 'popup,width=520,height=680' }]);
+    expect(open.opened).to.deep.equal([
+      { url: new URL('/popup-fixture.html', location.href).href, target: 'wix-oauth-connect', features: 'popup,width=520,height=680' },
+    ]);
     expect(shadowText(el)).to.contain('Finish in the window that opened');
     expect(buttons(el)).to.deep.equal(['Cancel']);
     status = 'connected';
@@ -304,7 +324,9 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     await stateIs(el, 'connecting');
     // Script running inside each frame, as the callback page does: the event's source is that frame.
     const postFromFrame = (frame: HTMLIFrameElement, ok: boolean) =>
-      (frame.contentWindow as unknown as { eval(code: string): void }).eval(`parent.postMessage({ type: 'wix-oauth-connect', ok: ${ok}, error: 'access_denied' }, ${JSON.stringify(location.origin)})`);
+      (frame.contentWindow as unknown as { eval(code: string): void }).eval(
+        `parent.postMessage({ type: 'wix-oauth-connect', ok: ${ok}, error: 'access_denied' }, ${JSON.stringify(location.origin)})`,
+      );
     postFromFrame(otherFrame!, false);
     await sleep(50);
     expect(el.state).to.equal('connecting');
@@ -368,7 +390,9 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
   it('a blocked popup falls back to redirect mode: startConnect({ mode: "redirect" }), then navigate()', async () => {
     const open = stubOpen();
     open.next = null;
-    const fake = fakeActions({ startConnect: async (input) => ok({ authorizeUrl: `https://${host}/oauth2/authorize?mode=${(input as { mode: string }).mode}` }) });
+    const fake = fakeActions({
+      startConnect: async (input) => ok({ authorizeUrl: `https://${host}/oauth2/authorize?mode=${(input as { mode: string }).mode}` }),
+    });
     const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
     const navigated: string[] = [];
     el.navigate = (url) => navigated.push(url);
@@ -582,7 +606,13 @@ describe('<wix-oauth-connect> in a site widget (HTTP function with the session t
     expect(shadowText(el)).to.contain('Connected to site-1');
     expect(server.calls).to.deep.equal([
       { url: `https://${host}/_functions/oauth/connectionStatus`, action: 'connectionStatus', method: 'POST', authorization: 'token-1', body: {} },
-      { url: `https://${host}/_functions/oauth/callConnected`, action: 'callConnected', method: 'POST', authorization: 'token-1', body: { collection: 'Products', limit: 3 } },
+      {
+        url: `https://${host}/_functions/oauth/callConnected`,
+        action: 'callConnected',
+        method: 'POST',
+        authorization: 'token-1',
+        body: { collection: 'Products', limit: 3 },
+      },
     ]);
   });
 
@@ -655,7 +685,9 @@ describe('<wix-oauth-connect> in a site widget (HTTP function with the session t
   it('on a 401 renews once and retries once', async () => {
     let n = 0;
     const { getter, counter } = countingGetter(async () => `token-${++n}`);
-    const calls = fakeHttpFunction((_action, call) => (call.authorization === 'token-1' ? json({ message: 'expired' }, 401) : json(ok({ status: 'not-connected' }))));
+    const calls = fakeHttpFunction((_action, call) =>
+      call.authorization === 'token-1' ? json({ message: 'expired' }, 401) : json(ok({ status: 'not-connected' })),
+    );
     const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect api-base-url=${host}></wix-oauth-connect>`);
     el.accessTokenListener(getter);
     await stateIs(el, 'not-connected');
@@ -730,7 +762,9 @@ describe('<wix-oauth-connect> in a site widget (HTTP function with the session t
   it('elements given the same getter share one session; re-injection checks again with a fresh token', async () => {
     fakeOAuthServer();
     const { getter, counter } = countingGetter(async () => 'token-1');
-    const wrap = await fixture(html`<div><wix-oauth-connect api-base-url=${host}></wix-oauth-connect><wix-oauth-connect api-base-url=${host}></wix-oauth-connect></div>`);
+    const wrap = await fixture(
+      html`<div><wix-oauth-connect api-base-url=${host}></wix-oauth-connect><wix-oauth-connect api-base-url=${host}></wix-oauth-connect></div>`,
+    );
     const [a, b] = [...wrap.querySelectorAll('wix-oauth-connect')];
     a!.accessTokenListener(getter);
     b!.accessTokenListener(getter);
@@ -764,7 +798,9 @@ describe('<wix-oauth-connect> in a site widget (HTTP function with the session t
 
   it('is accessible (axe) when connected with a preview, and when revoked', async () => {
     const server = fakeOAuthServer('connected');
-    const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect api-base-url=${host} site-name="Northwind" preview-collection="Products"></wix-oauth-connect>`);
+    const el = await fixture<WixOAuthConnect>(
+      html`<wix-oauth-connect api-base-url=${host} site-name="Northwind" preview-collection="Products"></wix-oauth-connect>`,
+    );
     el.accessTokenListener(async () => 'token-1');
     await waitUntil(() => el.shadowRoot!.querySelector('[part="preview-item"]'), 'preview shown');
     await expect(el).to.be.accessible();
@@ -864,14 +900,20 @@ describe('page code: op "call" (bindElements with actions)', () => {
 
   it('calls the named action with the input as it came, and replies with its envelope', async () => {
     const fake = fakeActions({ callConnected: async () => ({ ok: true, data: { items: [{ _id: 'a' }] }, extra: 'dropped' }) });
-    const reply = await ask({ actions: fake.actions }, { op: 'call', action: 'callConnected', input: { collection: 'Products', limit: 3, nested: [1, { a: null }] } });
+    const reply = await ask(
+      { actions: fake.actions },
+      { op: 'call', action: 'callConnected', input: { collection: 'Products', limit: 3, nested: [1, { a: null }] } },
+    );
     expect(reply).to.deep.equal({ id: 'r1', ok: true, data: { ok: true, data: { items: [{ _id: 'a' }] } } });
     expect(fake.calls).to.deep.equal([['callConnected', { collection: 'Products', limit: 3, nested: [1, { a: null }] }]]);
   });
 
   it('passes a failure envelope through, with its message redacted', async () => {
     const token = await anonymousToken();
-    const reply = await ask({ actions: { disconnect: async () => ({ ok: false, code: 'UNAUTHENTICATED', message: `bad ${token}` }) } }, { op: 'call', action: 'disconnect', input: {} });
+    const reply = await ask(
+      { actions: { disconnect: async () => ({ ok: false, code: 'UNAUTHENTICATED', message: `bad ${token}` }) } },
+      { op: 'call', action: 'disconnect', input: {} },
+    );
     expect(reply.ok).to.equal(true);
     expect(reply.data.ok).to.equal(false);
     expect(reply.data.code).to.equal('UNAUTHENTICATED');
@@ -897,12 +939,16 @@ describe('page code: op "call" (bindElements with actions)', () => {
   it('refuses op "call" on an element bound only to queries, and op "query" on one bound only to actions', async () => {
     const items = { query: async () => ({ items: [], pagingMetadata: {} }) };
     expect((await ask({ items }, { op: 'call', action: 'connectionStatus', input: {} })).error.kind).to.equal('validation');
-    expect((await ask({ actions: fakeActions().actions }, { op: 'query', collection: 'Numbers', request: {}, options: {} })).error.kind).to.equal('not-connected');
+    expect((await ask({ actions: fakeActions().actions }, { op: 'query', collection: 'Numbers', request: {}, options: {} })).error.kind).to.equal(
+      'not-connected',
+    );
   });
 
   it('maps a rejected web method and a malformed envelope to typed errors', async () => {
     const denied = Object.assign(new Error('Forbidden'), { status: 403 });
-    expect((await ask({ actions: { connectionStatus: () => Promise.reject(denied) } }, { op: 'call', action: 'connectionStatus', input: {} })).error.kind).to.equal('forbidden');
+    expect(
+      (await ask({ actions: { connectionStatus: () => Promise.reject(denied) } }, { op: 'call', action: 'connectionStatus', input: {} })).error.kind,
+    ).to.equal('forbidden');
     for (const answer of [undefined, null, { ok: true }, { ok: false, code: 1, message: 'x' }, 'ok']) {
       const reply = await ask({ actions: { connectionStatus: async () => answer } }, { op: 'call', action: 'connectionStatus', input: {} });
       expect(reply.error, JSON.stringify(answer)).to.deep.equal({ kind: 'server', message: 'The backend answered with a malformed envelope.' });
@@ -910,7 +956,10 @@ describe('page code: op "call" (bindElements with actions)', () => {
   });
 
   it('answers a reply too large with an error instead', async () => {
-    const reply = await ask({ actions: { callConnected: async () => ok({ items: [{ _id: 'big', title: 'x'.repeat(1_100_000) }] }) } }, { op: 'call', action: 'callConnected', input: {} });
+    const reply = await ask(
+      { actions: { callConnected: async () => ok({ items: [{ _id: 'big', title: 'x'.repeat(1_100_000) }] }) } },
+      { op: 'call', action: 'callConnected', input: {} },
+    );
     expect(reply.error.message).to.contain('too large');
   });
 

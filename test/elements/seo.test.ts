@@ -58,10 +58,10 @@ describe('seoMarkup helpers', () => {
       for (const payload of XSS_PAYLOADS) {
         // In the attribute text a colon ends the label and a comma the column; the rest of the payload stays.
         const columns = `title:${payload.replace(/[:,]/g, ' ')}, link:Link:url, photo:Photo:image, brand:Brand:reference, note`;
-        const markup = tableSeoMarkup(
-          [{ title: payload, link: payload, photo: payload, brand: { title: payload }, note: payload }],
-          { columns, caption: payload },
-        );
+        const markup = tableSeoMarkup([{ title: payload, link: payload, photo: payload, brand: { title: payload }, note: payload }], {
+          columns,
+          caption: payload,
+        });
         const body = parse(markup);
         expectInert(body);
         expect(body.children.length).to.equal(1);
@@ -91,7 +91,13 @@ describe('seoMarkup helpers', () => {
 
     it('keeps every payload as text in form labels and the form label', async () => {
       for (const payload of XSS_PAYLOADS) {
-        const markup = formSeoMarkup(JSON.stringify([{ field: 'email', type: 'email', label: payload, required: true }, { field: 'note', label: payload }]), { label: payload });
+        const markup = formSeoMarkup(
+          JSON.stringify([
+            { field: 'email', type: 'email', label: payload, required: true },
+            { field: 'note', label: payload },
+          ]),
+          { label: payload },
+        );
         const body = parse(markup);
         expectInert(body);
         expect(textOf(body.querySelector('h2'))).to.equal(payload);
@@ -123,7 +129,7 @@ describe('seoMarkup helpers', () => {
     });
   });
 
-  describe('formatting, with the table\'s rules', () => {
+  describe("formatting, with the table's rules", () => {
     const items = [
       {
         title: 'Tent',
@@ -216,7 +222,10 @@ describe('seoMarkup helpers', () => {
     });
 
     it('describes a form by its label and field labels, from JSON text or a list', () => {
-      const fields = [{ field: 'name', label: 'Your name', required: true }, { field: 'email', type: 'email' }];
+      const fields = [
+        { field: 'name', label: 'Your name', required: true },
+        { field: 'email', type: 'email' },
+      ];
       const expected = '<section><h2>Contact us</h2><ul><li>Your name (required)</li><li>email</li></ul></section>';
       expect(formSeoMarkup(fields, { label: 'Contact us' })).to.equal(expected);
       expect(formSeoMarkup(JSON.stringify(fields), { label: 'Contact us' })).to.equal(expected);
@@ -305,7 +314,7 @@ describe('seoMarkup helpers', () => {
       expect(typed.seoMarkup).to.equal('<p>b</p>');
     });
 
-    it('leaves the demo\'s $w stand-in alone and answers false', async () => {
+    it("leaves the demo's $w stand-in alone and answers false", async () => {
       const el = await fixture(html`<div id="seo-target"></div>`);
       const $w = createDollarW();
       expect(applySeoMarkup($w, '#seo-target', '<p>x</p>')).to.equal(false);
@@ -321,7 +330,14 @@ describe('seoMarkup helpers', () => {
 
   it('gives crawlers the cell texts <wix-data-table> shows visitors, from the same items', async () => {
     const items = [
-      { _id: 'a', title: 'Tent <b>', price: 199.9, inStock: true, added: new Date('2024-03-05T10:30:00Z'), photo: 'wix:image://v1/11062b_abc~mv2.jpg/Tent.jpg' },
+      {
+        _id: 'a',
+        title: 'Tent <b>',
+        price: 199.9,
+        inStock: true,
+        added: new Date('2024-03-05T10:30:00Z'),
+        photo: 'wix:image://v1/11062b_abc~mv2.jpg/Tent.jpg',
+      },
       { _id: 'b', title: 'Stove', price: 49, inStock: false, added: new Date('2023-11-20T08:00:00Z'), photo: null },
     ];
     const columns = 'title:Product, price:Price:currency, inStock:In stock, added:Added:date, photo:Photo:image';
@@ -344,7 +360,9 @@ describe('seoMarkup helpers', () => {
       .sort((a, b) => Number((a as HTMLElement).dataset['row']) - Number((b as HTMLElement).dataset['row']))
       .map((row) => [...row.querySelectorAll('[role=gridcell]')].map((cell) => visible(cell) || cell.querySelector('img')?.getAttribute('src')));
     const body = parse(tableSeoMarkup(items, { columns, locale: 'de-DE', currency: 'EUR' }));
-    const crawled = [...body.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((td) => textOf(td) || td.querySelector('img')?.getAttribute('src')));
+    const crawled = [...body.querySelectorAll('tbody tr')].map((row) =>
+      [...row.querySelectorAll('td')].map((td) => textOf(td) || td.querySelector('img')?.getAttribute('src')),
+    );
     expect(crawled).to.deep.equal(shown);
     expect([...body.querySelectorAll('th')].map(textOf)).to.deep.equal(['Product', 'Price', 'In stock', 'Added', 'Photo']);
   });

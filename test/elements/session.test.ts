@@ -98,8 +98,14 @@ describe('session layer (real Chromium, real platform)', () => {
     }
     expect(toSessionError(caught).kind).to.equal('unauthenticated');
     const log = await logSince(since);
-    expect(log.filter((e) => e.path === '/oauth2/token'), 'no token of any kind was fetched behind the host’s back').to.have.length(0);
-    expect(log.filter((e) => e.path === QUERY_PATH), 'no request went out without a session').to.have.length(0);
+    expect(
+      log.filter((e) => e.path === '/oauth2/token'),
+      'no token of any kind was fetched behind the host’s back',
+    ).to.have.length(0);
+    expect(
+      log.filter((e) => e.path === QUERY_PATH),
+      'no request went out without a session',
+    ).to.have.length(0);
   });
 
   it('an acquisition that hangs fails as a network error after the timeout', async () => {

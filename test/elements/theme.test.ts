@@ -20,7 +20,10 @@ const ELEMENTS: Record<string, { styles?: CSSResultGroup }> = {
 };
 
 const cssText = (group: CSSResultGroup | undefined): string =>
-  [group ?? []].flat(Infinity as 1).map((s) => (s as CSSResultOrNative & { cssText?: string }).cssText ?? '').join('\n');
+  [group ?? []]
+    .flat(Infinity as 1)
+    .map((s) => (s as CSSResultOrNative & { cssText?: string }).cssText ?? '')
+    .join('\n');
 
 const reads = (css: string, prefix: string) => new Set([...css.matchAll(new RegExp(`var\\((${prefix}[\\w-]+)`, 'g'))].map((m) => m[1]!));
 const declares = (css: string) => new Set([...css.matchAll(/(--_[\w-]+)\s*:/g)].map((m) => m[1]!));
@@ -35,7 +38,9 @@ const ownCss = (tag: string) => cssText(ELEMENTS[tag]!.styles).replace(themeCss,
 describe('theme tokens', () => {
   it('the theme block declares exactly the listed tokens, each with its alias and default', () => {
     const declared = [...themeCss.matchAll(/(--_[\w-]+)\s*:\s*var\((--wse-[\w-]+),\s*([^;]+?)\)\s*;/g)].map((m) => [m[2], { alias: m[1], fallback: m[3] }]);
-    expect(Object.fromEntries(declared)).to.deep.equal(Object.fromEntries(Object.entries(THEME_TOKENS).map(([t, { alias, fallback }]) => [t, { alias, fallback }])));
+    expect(Object.fromEntries(declared)).to.deep.equal(
+      Object.fromEntries(Object.entries(THEME_TOKENS).map(([t, { alias, fallback }]) => [t, { alias, fallback }])),
+    );
   });
 
   it('every element includes the shared theme block first', () => {
@@ -56,7 +61,9 @@ describe('theme tokens', () => {
   });
 
   it('every token is read by some element (no unused tokens)', () => {
-    const readAnywhere = new Set([themeCss.replace(/--_[\w-]+:var\(--wse-[^;]*;/g, ''), ...Object.keys(ELEMENTS).map(ownCss)].flatMap((css) => [...reads(css, '--_')]));
+    const readAnywhere = new Set(
+      [themeCss.replace(/--_[\w-]+:var\(--wse-[^;]*;/g, ''), ...Object.keys(ELEMENTS).map(ownCss)].flatMap((css) => [...reads(css, '--_')]),
+    );
     const unused = [...aliasOf].filter(([alias]) => !readAnywhere.has(alias)).map(([, token]) => token);
     expect(unused).to.deep.equal([]);
   });

@@ -37,9 +37,7 @@ const queryBody = (query: Record<string, unknown>, collection = C) => json({ dat
 
 async function snapshot(): Promise<string[]> {
   const { items: all } = await admin.items.query(C).limit(1000).find();
-  return (all as Item[])
-    .map((i) => json([i._id, i.title, i.price, i._updatedDate instanceof Date ? i._updatedDate.toISOString() : i._updatedDate]))
-    .sort();
+  return (all as Item[]).map((i) => json([i._id, i.title, i.price, i._updatedDate instanceof Date ? i._updatedDate.toISOString() : i._updatedDate])).sort();
 }
 
 async function collectionIds(): Promise<string[]> {
@@ -72,7 +70,10 @@ function assertValidationError(r: Raw, field: string | undefined, what: string):
   assert.equal(r.status, 400, `${what}: expected HTTP 400, got ${r.status}: ${r.text.slice(0, 300)}`);
   assert.equal(typeof r.json?.['message'], 'string', `${what}: has a message`);
   const violations = r.json?.['details']?.['validationError']?.['fieldViolations'];
-  assert.ok(Array.isArray(violations) && violations.length > 0, `${what}: details.validationError.fieldViolations is a non-empty array: ${r.text.slice(0, 300)}`);
+  assert.ok(
+    Array.isArray(violations) && violations.length > 0,
+    `${what}: details.validationError.fieldViolations is a non-empty array: ${r.text.slice(0, 300)}`,
+  );
   for (const v of violations) {
     assert.equal(typeof v['field'], 'string', `${what}: every violation names a field`);
     assert.equal(typeof v['description'], 'string', `${what}: every violation has a description`);
@@ -83,10 +84,14 @@ function assertValidationError(r: Raw, field: string | undefined, what: string):
 
 /** SDK rejection with an application error code. */
 async function assertSdkCode(what: string, call: () => Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(call, (e: unknown) => {
-    assert.equal(errorCode(e), code, `${what}: expected ${code}, got ${String(errorCode(e))}: ${(e as Error).message}`);
-    return true;
-  }, `${what}: expected the SDK to throw ${code}`);
+  await assert.rejects(
+    call,
+    (e: unknown) => {
+      assert.equal(errorCode(e), code, `${what}: expected ${code}, got ${String(errorCode(e))}: ${(e as Error).message}`);
+      return true;
+    },
+    `${what}: expected the SDK to throw ${code}`,
+  );
 }
 
 before(async () => {
@@ -116,7 +121,12 @@ after(async () => {
 });
 
 describe('malformed bodies', () => {
-  for (const [name, path] of [['insert', ITEMS], ['query', `${ITEMS}/query`], ['bulk insert', '/wix-data/v2/bulk/items/insert'], ['update', `${ITEMS}/update`]] as const) {
+  for (const [name, path] of [
+    ['insert', ITEMS],
+    ['query', `${ITEMS}/query`],
+    ['bulk insert', '/wix-data/v2/bulk/items/insert'],
+    ['update', `${ITEMS}/update`],
+  ] as const) {
     it(`malformed JSON on ${name} → 400`, async () => {
       const r = await nothingWritten(`malformed ${name}`, () =>
         rawCall(p, path, { headers: adminHeaders(p), body: `{"dataCollectionId":"${C}","dataItem":{"data":{"title":"x"` }),
@@ -126,12 +136,19 @@ describe('malformed bodies', () => {
   }
 
   it('well-formed JSON of the wrong shape → 400 validationError naming the field', async () => {
-    const missing = await nothingWritten('insert without dataCollectionId', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: json({ dataItem: { data: { title: 'x' } } }) }));
+    const missing = await nothingWritten('insert without dataCollectionId', () =>
+      rawCall(p, ITEMS, { headers: adminHeaders(p), body: json({ dataItem: { data: { title: 'x' } } }) }),
+    );
     assertValidationError(missing, 'dataCollectionId', 'insert without dataCollectionId');
     const array = await nothingWritten('insert with an array body', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: '[1,2,3]' }));
     assert.equal(array.status, 400, `array body: ${array.text}`);
-    assert.ok(array.json?.['details']?.['validationError'] || array.json?.['details']?.['applicationError'], `array body has the Wix error shape: ${array.text}`);
-    const notObject = await nothingWritten('insert with data a string', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItem: { data: 'x' } }) }));
+    assert.ok(
+      array.json?.['details']?.['validationError'] || array.json?.['details']?.['applicationError'],
+      `array body has the Wix error shape: ${array.text}`,
+    );
+    const notObject = await nothingWritten('insert with data a string', () =>
+      rawCall(p, ITEMS, { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItem: { data: 'x' } }) }),
+    );
     assertValidationError(notObject, 'dataItem.data', 'insert whose data is a string');
   });
 });
@@ -139,12 +156,26 @@ describe('malformed bodies', () => {
 describe('unknown collection → 404 WDE0025', () => {
   const cases: [string, () => Promise<Raw>][] = [
     ['query (POST)', () => rawCall(p, `${ITEMS}/query`, { headers: adminHeaders(p), body: queryBody({}, 'Nope') })],
-    ['query (GET .r)', () => rawCall(p, `${ITEMS}/query?.r=${Buffer.from(json({ dataCollectionId: 'Nope', query: {} })).toString('base64url')}`, { method: 'GET', headers: adminHeaders(p) })],
+    [
+      'query (GET .r)',
+      () =>
+        rawCall(p, `${ITEMS}/query?.r=${Buffer.from(json({ dataCollectionId: 'Nope', query: {} })).toString('base64url')}`, {
+          method: 'GET',
+          headers: adminHeaders(p),
+        }),
+    ],
     ['insert', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ title: 'x' }, 'Nope') })],
     ['get (GET)', () => rawCall(p, `${ITEMS}/seed-1?dataCollectionId=Nope&dataItemId=seed-1`, { method: 'GET', headers: adminHeaders(p) })],
     ['get (POST)', () => rawCall(p, `${ITEMS}/get`, { headers: adminHeaders(p), body: json({ dataCollectionId: 'Nope', dataItemId: 'seed-1' }) })],
     ['count', () => rawCall(p, `${ITEMS}/count`, { headers: adminHeaders(p), body: json({ dataCollectionId: 'Nope' }) })],
-    ['bulk insert', () => rawCall(p, '/wix-data/v2/bulk/items/insert', { headers: adminHeaders(p), body: json({ dataCollectionId: 'Nope', dataItems: [{ data: { title: 'x' } }] }) })],
+    [
+      'bulk insert',
+      () =>
+        rawCall(p, '/wix-data/v2/bulk/items/insert', {
+          headers: adminHeaders(p),
+          body: json({ dataCollectionId: 'Nope', dataItems: [{ data: { title: 'x' } }] }),
+        }),
+    ],
   ];
   for (const [name, call] of cases) {
     it(`${name} (raw)`, async () => {
@@ -177,16 +208,31 @@ describe('filters with forbidden or unknown operators → 400 WDE0070', () => {
   }
 
   it('count with $regex', async () => {
-    assertAppError(await rawCall(p, `${ITEMS}/count`, { headers: adminHeaders(p), body: json({ dataCollectionId: C, filter: { title: { $regex: 'o' } } }) }), 400, 'WDE0070', 'count with $regex');
+    assertAppError(
+      await rawCall(p, `${ITEMS}/count`, { headers: adminHeaders(p), body: json({ dataCollectionId: C, filter: { title: { $regex: 'o' } } }) }),
+      400,
+      'WDE0070',
+      'count with $regex',
+    );
   });
 
   it('an update or remove whose condition has $where is rejected and changes nothing', async () => {
     const update = await nothingWritten('update with a $where condition', () =>
-      rawCall(p, `${ITEMS}/update`, { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItem: { id: 'seed-1', data: { _id: 'seed-1', title: 'hacked', price: 1 } }, condition: { filter: { $where: 'true' } } }) }),
+      rawCall(p, `${ITEMS}/update`, {
+        headers: adminHeaders(p),
+        body: json({
+          dataCollectionId: C,
+          dataItem: { id: 'seed-1', data: { _id: 'seed-1', title: 'hacked', price: 1 } },
+          condition: { filter: { $where: 'true' } },
+        }),
+      }),
     );
     assertAppError(update, 400, 'WDE0070', 'update with a $where condition');
     const remove = await nothingWritten('remove with a $regex condition', () =>
-      rawCall(p, `${ITEMS}/remove`, { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItemId: 'seed-1', condition: { filter: { title: { $regex: '.*' } } } }) }),
+      rawCall(p, `${ITEMS}/remove`, {
+        headers: adminHeaders(p),
+        body: json({ dataCollectionId: C, dataItemId: 'seed-1', condition: { filter: { title: { $regex: '.*' } } } }),
+      }),
     );
     assertAppError(remove, 400, 'WDE0070', 'remove with a $regex condition');
   });
@@ -238,7 +284,9 @@ describe('limit', () => {
 
 describe('wrong field types → 400 validationError naming the field', () => {
   it('insert price: "cheap" (raw)', async () => {
-    const r = await nothingWritten('raw insert price "cheap"', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'cheap-raw', title: 'x', price: 'cheap' }) }));
+    const r = await nothingWritten('raw insert price "cheap"', () =>
+      rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'cheap-raw', title: 'x', price: 'cheap' }) }),
+    );
     assertValidationError(r, 'dataItem.data.price', 'insert with price "cheap"');
   });
 
@@ -254,7 +302,10 @@ describe('wrong field types → 400 validationError naming the field', () => {
 
   it('update of an existing item with a wrong type is rejected and the item is unchanged', async () => {
     const r = await nothingWritten('raw update price "cheap"', () =>
-      rawCall(p, `${ITEMS}/update`, { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItem: { id: 'seed-2', data: { _id: 'seed-2', title: 'two', price: 'cheap' } } }) }),
+      rawCall(p, `${ITEMS}/update`, {
+        headers: adminHeaders(p),
+        body: json({ dataCollectionId: C, dataItem: { id: 'seed-2', data: { _id: 'seed-2', title: 'two', price: 'cheap' } } }),
+      }),
     );
     assertValidationError(r, 'dataItem.data.price', 'update with price "cheap"');
   });
@@ -263,7 +314,10 @@ describe('wrong field types → 400 validationError naming the field', () => {
     const r = await nothingWritten('raw bulk insert with one bad item', () =>
       rawCall(p, '/wix-data/v2/bulk/items/insert', {
         headers: adminHeaders(p),
-        body: json({ dataCollectionId: C, dataItems: [{ data: { _id: 'bulk-raw-1', price: 1 } }, { data: { _id: 'bulk-raw-2', price: 'cheap' } }, { data: { _id: 'bulk-raw-3', price: 3 } }] }),
+        body: json({
+          dataCollectionId: C,
+          dataItems: [{ data: { _id: 'bulk-raw-1', price: 1 } }, { data: { _id: 'bulk-raw-2', price: 'cheap' } }, { data: { _id: 'bulk-raw-3', price: 3 } }],
+        }),
       }),
     );
     assertValidationError(r, 'dataItems[1].data.price', 'bulk insert with one bad item');
@@ -272,7 +326,11 @@ describe('wrong field types → 400 validationError naming the field', () => {
   it('bulkInsert with one bad item in three (SDK): throws, and none of the three is written', async () => {
     await nothingWritten('SDK bulk insert with one bad item', () =>
       assert.rejects(
-        admin.items.bulkInsert(C, [{ _id: 'bulk-sdk-1', price: 1 }, { _id: 'bulk-sdk-2', price: 'cheap' }, { _id: 'bulk-sdk-3', price: 3 }]),
+        admin.items.bulkInsert(C, [
+          { _id: 'bulk-sdk-1', price: 1 },
+          { _id: 'bulk-sdk-2', price: 'cheap' },
+          { _id: 'bulk-sdk-3', price: 3 },
+        ]),
         (e: unknown) => {
           const violations = (e as { details?: { validationError?: { fieldViolations?: { field: string }[] } } }).details?.validationError?.fieldViolations;
           assert.equal(violations?.[0]?.field, 'dataItems[1].data.price', `SDK error names the bad item's field: ${(e as Error).message}`);
@@ -286,17 +344,25 @@ describe('wrong field types → 400 validationError naming the field', () => {
 
 describe('duplicate _id', () => {
   it('insert of an existing _id → 409 WDE0074 (raw), the existing item unchanged', async () => {
-    const r = await nothingWritten('raw duplicate insert', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'seed-1', title: 'impostor', price: 99 }) }));
+    const r = await nothingWritten('raw duplicate insert', () =>
+      rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'seed-1', title: 'impostor', price: 99 }) }),
+    );
     assertAppError(r, 409, 'WDE0074', 'duplicate insert');
   });
 
   it('insert of an existing _id → WDE0074 (SDK)', async () => {
-    await nothingWritten('SDK duplicate insert', () => assertSdkCode('SDK duplicate insert', () => admin.items.insert(C, { _id: 'seed-1', title: 'impostor' }), 'WDE0074'));
+    await nothingWritten('SDK duplicate insert', () =>
+      assertSdkCode('SDK duplicate insert', () => admin.items.insert(C, { _id: 'seed-1', title: 'impostor' }), 'WDE0074'),
+    );
   });
 
   it('bulkInsert with one duplicate (SDK): the others are written, the duplicate is skipped', async () => {
     const before = await admin.items.query(C).count();
-    const result = await admin.items.bulkInsert(C, [{ _id: 'dup-new-1', title: 'a' }, { _id: 'seed-2', title: 'impostor' }, { _id: 'dup-new-3', title: 'c' }]);
+    const result = await admin.items.bulkInsert(C, [
+      { _id: 'dup-new-1', title: 'a' },
+      { _id: 'seed-2', title: 'impostor' },
+      { _id: 'dup-new-3', title: 'c' },
+    ]);
     assert.equal(result.inserted, 2, `two inserted: ${json(result)}`);
     assert.equal(result.skipped, 1, `the SDK reports the duplicate (WDE0074) as skipped: ${json(result)}`);
     assert.deepEqual(result.errors, [], 'a duplicate in bulkInsert is a skip, not an error');
@@ -309,11 +375,21 @@ describe('duplicate _id', () => {
     const before = await admin.items.query(C).count();
     const r = await rawCall(p, '/wix-data/v2/bulk/items/insert', {
       headers: adminHeaders(p),
-      body: json({ dataCollectionId: C, dataItems: [{ data: { _id: 'dup-raw-1' } }, { data: { _id: 'seed-3', title: 'impostor' } }, { data: { _id: 'dup-raw-3' } }] }),
+      body: json({
+        dataCollectionId: C,
+        dataItems: [{ data: { _id: 'dup-raw-1' } }, { data: { _id: 'seed-3', title: 'impostor' } }, { data: { _id: 'dup-raw-3' } }],
+      }),
     });
     assert.equal(r.status, 200, r.text);
     const results = r.json?.['results'] as { itemMetadata: { id?: string; originalIndex: number; success: boolean; error?: { code: string } } }[];
-    assert.deepEqual(results.map((x) => [x.itemMetadata.originalIndex, x.itemMetadata.success, x.itemMetadata.error?.code]), [[0, true, undefined], [1, false, 'WDE0074'], [2, true, undefined]]);
+    assert.deepEqual(
+      results.map((x) => [x.itemMetadata.originalIndex, x.itemMetadata.success, x.itemMetadata.error?.code]),
+      [
+        [0, true, undefined],
+        [1, false, 'WDE0074'],
+        [2, true, undefined],
+      ],
+    );
     assert.equal(results[1]?.itemMetadata.id, 'seed-3', 'the failure names the duplicate id');
     assert.deepEqual(r.json?.['bulkActionMetadata'], { totalSuccesses: 2, totalFailures: 1, undetailedFailures: 0 });
     assert.equal(await admin.items.query(C).count(), before + 2);
@@ -321,7 +397,10 @@ describe('duplicate _id', () => {
   });
 
   it('the same new _id twice in one batch: the first is written, the second is a duplicate', async () => {
-    const result = await admin.items.bulkInsert(C, [{ _id: 'twice', title: 'first' }, { _id: 'twice', title: 'second' }]);
+    const result = await admin.items.bulkInsert(C, [
+      { _id: 'twice', title: 'first' },
+      { _id: 'twice', title: 'second' },
+    ]);
     assert.equal(result.inserted, 1, json(result));
     assert.equal(result.skipped, 1, json(result));
     assert.equal(((await admin.items.get(C, 'twice')) as Item | null)?.title, 'first');
@@ -332,14 +411,18 @@ describe('payload too large', () => {
   const huge = 'x'.repeat(4 * MiB + 1024);
 
   it('a body over 4 MiB → 413 WDE0109 (raw), nothing written', async () => {
-    const r = await nothingWritten('raw 4 MiB insert', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'huge-raw', title: huge }) }));
+    const r = await nothingWritten('raw 4 MiB insert', () =>
+      rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'huge-raw', title: huge }) }),
+    );
     assertAppError(r, 413, 'WDE0109', 'over-large insert');
   });
 
   it('a bulk insert whose items add up to over 4 MiB → 413, nothing written', async () => {
     const chunk = 'y'.repeat(400 * 1024);
     const dataItems = Array.from({ length: 12 }, (_, i) => ({ data: { _id: `huge-bulk-${i}`, title: chunk } }));
-    const r = await nothingWritten('raw 4.8 MiB bulk insert', () => rawCall(p, '/wix-data/v2/bulk/items/insert', { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItems }) }));
+    const r = await nothingWritten('raw 4.8 MiB bulk insert', () =>
+      rawCall(p, '/wix-data/v2/bulk/items/insert', { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItems }) }),
+    );
     assertAppError(r, 413, 'WDE0109', 'over-large bulk insert');
   });
 
@@ -353,7 +436,9 @@ describe('payload too large', () => {
   });
 
   it('a single item over 500 KiB (but a body under 4 MiB) → 400 validationError', async () => {
-    const r = await nothingWritten('raw 600 KiB item', () => rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'big-item', title: 'z'.repeat(600 * 1024) }) }));
+    const r = await nothingWritten('raw 600 KiB item', () =>
+      rawCall(p, ITEMS, { headers: adminHeaders(p), body: insertBody({ _id: 'big-item', title: 'z'.repeat(600 * 1024) }) }),
+    );
     assertValidationError(r, 'dataItem.data', 'over-large item');
   });
 });
@@ -426,10 +511,10 @@ describe('bad tokens → 401 UNAUTHENTICATED', () => {
     const { token } = await other.services.tokens.issueAccess('visitor', 'someone', other.clientId);
     await assertRefused(token, 'token from another platform');
     const { token: ownerOfOther } = await other.services.tokens.issueAccess('owner', other.owner.id, other.clientId);
-    await assertRefused(ownerOfOther, "owner token of another site");
+    await assertRefused(ownerOfOther, 'owner token of another site');
   });
 
-  it('a token signed with this platform\'s key but for another site id', async () => {
+  it("a token signed with this platform's key but for another site id", async () => {
     const { token } = await p.services.tokens.issueAccess('visitor', 'x', p.clientId, 'some-other-site-id');
     await assertRefused(token, 'same key, foreign site id');
   });
@@ -456,7 +541,14 @@ describe('API keys and site headers', () => {
     ['only wix-account-id', () => ({ authorization: p.apiKey, 'wix-account-id': p.accountId }), 403],
     [
       'a key of another account, with the right site id',
-      () => ({ authorization: p.createApiKey({ name: 'foreign account key', permissions: ['WIX_DATA.READ_ITEMS', 'WIX_DATA.WRITE_ITEMS'], accountId: 'other-account' }), 'wix-site-id': p.siteId }),
+      () => ({
+        authorization: p.createApiKey({
+          name: 'foreign account key',
+          permissions: ['WIX_DATA.READ_ITEMS', 'WIX_DATA.WRITE_ITEMS'],
+          accountId: 'other-account',
+        }),
+        'wix-site-id': p.siteId,
+      }),
       403,
     ],
     ['an unknown key IST.nope', () => ({ authorization: 'IST.nope', 'wix-site-id': p.siteId }), 401],
@@ -476,7 +568,10 @@ describe('API keys and site headers', () => {
 
   it('control: the same key with exactly the right wix-site-id works (and "Bearer " is tolerated)', async () => {
     assert.equal((await rawCall(p, `${ITEMS}/query`, { headers: adminHeaders(p), body: queryBody({}) })).status, 200);
-    assert.equal((await rawCall(p, `${ITEMS}/query`, { headers: { authorization: `Bearer ${p.apiKey}`, 'wix-site-id': p.siteId }, body: queryBody({}) })).status, 200);
+    assert.equal(
+      (await rawCall(p, `${ITEMS}/query`, { headers: { authorization: `Bearer ${p.apiKey}`, 'wix-site-id': p.siteId }, body: queryBody({}) })).status,
+      200,
+    );
   });
 
   it('through the SDK: a wrong site id and an unknown key are refused', async () => {
@@ -498,7 +593,12 @@ describe('missing credentials', () => {
       await nothingWritten(name, async () => {
         assertAppError(await rawCall(p, `${ITEMS}/query`, { headers, body: queryBody({}) }), 401, 'UNAUTHENTICATED', `${name} (query)`);
         assertAppError(await rawCall(p, ITEMS, { headers, body: insertBody({ title: 'anonymous' }) }), 401, 'UNAUTHENTICATED', `${name} (insert)`);
-        assertAppError(await rawCall(p, `${ITEMS}/seed-1?dataCollectionId=${C}&dataItemId=seed-1`, { method: 'GET', headers }), 401, 'UNAUTHENTICATED', `${name} (get)`);
+        assertAppError(
+          await rawCall(p, `${ITEMS}/seed-1?dataCollectionId=${C}&dataItemId=seed-1`, { method: 'GET', headers }),
+          401,
+          'UNAUTHENTICATED',
+          `${name} (get)`,
+        );
       });
     });
   }
@@ -514,8 +614,17 @@ describe('routes', () => {
 
   it('a known route with the wrong method → 405 in the Wix shape', async () => {
     // Paths that are POST-only in the real API too (GET/DELETE/PUT on /v2/items/{id} would be item routes there).
-    for (const [method, path] of [['GET', ITEMS], ['GET', '/wix-data/v2/bulk/items/insert'], ['DELETE', '/wix-data/v2/bulk/items/insert'], ['PUT', '/wix-data/v2/bulk/items/remove'], ['PATCH', `${ITEMS}/query`]] as const) {
-      const init = method === 'GET' || method === 'DELETE' ? { method, headers: adminHeaders(p) } : { method, headers: adminHeaders(p), body: insertBody({ _id: 'wrong-method', title: 'x' }) };
+    for (const [method, path] of [
+      ['GET', ITEMS],
+      ['GET', '/wix-data/v2/bulk/items/insert'],
+      ['DELETE', '/wix-data/v2/bulk/items/insert'],
+      ['PUT', '/wix-data/v2/bulk/items/remove'],
+      ['PATCH', `${ITEMS}/query`],
+    ] as const) {
+      const init =
+        method === 'GET' || method === 'DELETE'
+          ? { method, headers: adminHeaders(p) }
+          : { method, headers: adminHeaders(p), body: insertBody({ _id: 'wrong-method', title: 'x' }) };
       const r = await nothingWritten(`${method} ${path}`, () => rawCall(p, path, init));
       assertAppError(r, 405, 'METHOD_NOT_ALLOWED', `${method} ${path}`);
     }
@@ -539,7 +648,10 @@ describe('bad input is never a 500', () => {
   it('an over-large filter ($or of 1000 terms, or > 32766 operands) → 400 WDE0070, not a 500', async () => {
     const wide = { $or: values(1000).map((v) => ({ title: v })) };
     const many = { $or: Array.from({ length: 40 }, () => ({ title: { $in: values(999) } })) };
-    for (const [name, filter] of [['$or × 1000', wide], ['40 × $in 999', many]] as const) {
+    for (const [name, filter] of [
+      ['$or × 1000', wide],
+      ['40 × $in 999', many],
+    ] as const) {
       assertAppError(await rawCall(p, `${ITEMS}/query`, { headers: adminHeaders(p), body: queryBody({ filter }) }), 400, 'WDE0070', `query with ${name}`);
     }
     const remove = await nothingWritten('remove with an over-large condition', () =>
@@ -548,10 +660,13 @@ describe('bad input is never a 500', () => {
     assertAppError(remove, 400, 'WDE0070', 'remove with an over-large condition');
   });
 
-  it('paging.offset beyond SQLite\'s integer range → 400, not a 500', async () => {
+  it("paging.offset beyond SQLite's integer range → 400, not a 500", async () => {
     const r = await rawCall(p, `${ITEMS}/query`, { headers: adminHeaders(p), body: queryBody({ paging: { offset: 1e20 } }) });
     assert.equal(r.status, 400, `offset 1e20: ${r.status} ${r.text.slice(0, 200)}`);
-    const d = await rawCall(p, `${ITEMS}/query-distinct-values`, { headers: adminHeaders(p), body: json({ dataCollectionId: C, fieldName: 'title', paging: { offset: 1e20 } }) });
+    const d = await rawCall(p, `${ITEMS}/query-distinct-values`, {
+      headers: adminHeaders(p),
+      body: json({ dataCollectionId: C, fieldName: 'title', paging: { offset: 1e20 } }),
+    });
     assert.equal(d.status, 400, `distinct offset 1e20: ${d.status} ${d.text.slice(0, 200)}`);
   });
 
@@ -583,6 +698,9 @@ describe('bad input is never a 500', () => {
     assert.equal(pathOnly.status, 200, `path-only GET: ${pathOnly.status} ${pathOnly.text.slice(0, 200)}`);
     assert.equal(pathOnly.json?.['dataItem']?.['id'], 'seed-1');
     const conflicting = await rawCall(p, `${ITEMS}/seed-1?dataCollectionId=${C}&dataItemId=seed-2`, { method: 'GET', headers: adminHeaders(p) });
-    assert.ok(conflicting.status === 400 || conflicting.json?.['dataItem']?.['id'] === 'seed-1', `path seed-1 vs query seed-2 answered ${conflicting.status} with ${String(conflicting.json?.['dataItem']?.['id'])}`);
+    assert.ok(
+      conflicting.status === 400 || conflicting.json?.['dataItem']?.['id'] === 'seed-1',
+      `path seed-1 vs query seed-2 answered ${conflicting.status} with ${String(conflicting.json?.['dataItem']?.['id'])}`,
+    );
   });
 });

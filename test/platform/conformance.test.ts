@@ -11,11 +11,55 @@ let p: TestPlatform;
 let admin: Admin;
 
 const GEAR = [
-  { _id: 'g1', title: 'Alpine Trek Backpack', category: 'Backpacks', price: 120, inStock: true, tags: ['waterproof', 'new'], released: new Date('2024-03-01T00:00:00Z'), rating: 4.5 },
-  { _id: 'g2', title: 'Summit Tent 2P', category: 'Tents', price: 340, inStock: false, tags: ['ultralight'], released: new Date('2023-06-15T00:00:00Z'), rating: 4.8 },
-  { _id: 'g3', title: 'trail runner shoe', category: 'Footwear', price: 89.5, inStock: true, tags: ['vegan', 'new'], released: new Date('2025-01-10T00:00:00Z') },
-  { _id: 'g4', title: 'Glacier Down Jacket', category: 'Jackets', price: 410, inStock: true, tags: [], released: new Date('2022-11-20T00:00:00Z'), rating: 3.9 },
-  { _id: 'g5', title: 'Ember Camp Stove', category: 'Cooking', price: 65, inStock: true, tags: ['ultralight', 'new'], released: new Date('2025-05-05T00:00:00Z'), rating: null },
+  {
+    _id: 'g1',
+    title: 'Alpine Trek Backpack',
+    category: 'Backpacks',
+    price: 120,
+    inStock: true,
+    tags: ['waterproof', 'new'],
+    released: new Date('2024-03-01T00:00:00Z'),
+    rating: 4.5,
+  },
+  {
+    _id: 'g2',
+    title: 'Summit Tent 2P',
+    category: 'Tents',
+    price: 340,
+    inStock: false,
+    tags: ['ultralight'],
+    released: new Date('2023-06-15T00:00:00Z'),
+    rating: 4.8,
+  },
+  {
+    _id: 'g3',
+    title: 'trail runner shoe',
+    category: 'Footwear',
+    price: 89.5,
+    inStock: true,
+    tags: ['vegan', 'new'],
+    released: new Date('2025-01-10T00:00:00Z'),
+  },
+  {
+    _id: 'g4',
+    title: 'Glacier Down Jacket',
+    category: 'Jackets',
+    price: 410,
+    inStock: true,
+    tags: [],
+    released: new Date('2022-11-20T00:00:00Z'),
+    rating: 3.9,
+  },
+  {
+    _id: 'g5',
+    title: 'Ember Camp Stove',
+    category: 'Cooking',
+    price: 65,
+    inStock: true,
+    tags: ['ultralight', 'new'],
+    released: new Date('2025-05-05T00:00:00Z'),
+    rating: null,
+  },
   { _id: 'g6', title: 'Beacon Headlamp', category: 'Lighting', price: 35, inStock: false, released: new Date('2021-02-02T00:00:00Z'), rating: 4.1, code: '35' },
 ];
 
@@ -53,7 +97,15 @@ after(async () => {
 describe('filters (every operator the SDK emits)', () => {
   const cases: [string, () => Promise<{ items: { _id: string }[] }>, string[]][] = [
     ['eq (implicit)', () => admin.items.query('Gear').eq('category', 'Tents').find(), ['g2']],
-    ['eq is type-exact ("35" is not 35)', () => admin.items.query('Gear').eq('price', '35' as never).find(), []],
+    [
+      'eq is type-exact ("35" is not 35)',
+      () =>
+        admin.items
+          .query('Gear')
+          .eq('price', '35' as never)
+          .find(),
+      [],
+    ],
     ['eq on a string field with a number', () => admin.items.query('Gear').eq('code', 35).find(), []],
     ['eq on an array field matches any element', () => admin.items.query('Gear').eq('tags', 'vegan').find(), ['g3']],
     ['ne (includes items missing the field)', () => admin.items.query('Gear').ne('category', 'Tents').find(), ['g1', 'g3', 'g4', 'g5', 'g6']],
@@ -76,11 +128,27 @@ describe('filters (every operator the SDK emits)', () => {
     ['boolean eq', () => admin.items.query('Gear').eq('inStock', false).find(), ['g2', 'g6']],
     ['date gt with a Date', () => admin.items.query('Gear').gt('released', new Date('2024-12-31T00:00:00Z')).find(), ['g3', 'g5']],
     ['date eq with a Date', () => admin.items.query('Gear').eq('released', new Date('2023-06-15T00:00:00Z')).find(), ['g2']],
-    ['system field _createdDate', () => admin.items.query('Gear').le('_createdDate', new Date(Date.now() + 60_000)).find(), ['g1', 'g2', 'g3', 'g4', 'g5', 'g6']],
+    [
+      'system field _createdDate',
+      () =>
+        admin.items
+          .query('Gear')
+          .le('_createdDate', new Date(Date.now() + 60_000))
+          .find(),
+      ['g1', 'g2', 'g3', 'g4', 'g5', 'g6'],
+    ],
     ['system field _id with in', () => admin.items.query('Gear').hasSome('_id', ['g4', 'g1']).find(), ['g1', 'g4']],
     ['or', () => admin.items.query('Gear').eq('category', 'Tents').or(admin.items.query('Gear').lt('price', 40)).find(), ['g2', 'g6']],
     ['and', () => admin.items.query('Gear').gt('price', 60).and(admin.items.query('Gear').eq('inStock', true)).find(), ['g1', 'g3', 'g4', 'g5']],
-    ['not', () => admin.items.query('Gear').not(admin.items.query('Gear').hasSome('tags', ['new'])).find(), ['g2', 'g4', 'g6']],
+    [
+      'not',
+      () =>
+        admin.items
+          .query('Gear')
+          .not(admin.items.query('Gear').hasSome('tags', ['new']))
+          .find(),
+      ['g2', 'g4', 'g6'],
+    ],
     ['not of isEmpty keeps exact logic', () => admin.items.query('Gear').not(admin.items.query('Gear').isEmpty('rating')).find(), ['g1', 'g2', 'g4', 'g6']],
   ];
   for (const [name, run, expected] of cases) {
@@ -95,14 +163,20 @@ describe('filters (every operator the SDK emits)', () => {
     const before = p.log.since().length;
     const result = await admin.items.query('Gear').hasSome('_id', many).find();
     assert.deepEqual(ids(result.items), ['g6']);
-    const last = p.log.since().slice(before).find((e) => e.path.endsWith('/items/query'));
+    const last = p.log
+      .since()
+      .slice(before)
+      .find((e) => e.path.endsWith('/items/query'));
     assert.equal(last?.method, 'POST');
   });
 
   it('a short query uses GET with .r', async () => {
     const before = p.log.since().length;
     await admin.items.query('Gear').eq('category', 'Tents').find();
-    const last = p.log.since().slice(before).find((e) => e.path.endsWith('/items/query'));
+    const last = p.log
+      .since()
+      .slice(before)
+      .find((e) => e.path.endsWith('/items/query'));
     assert.equal(last?.method, 'GET');
   });
 });
@@ -145,7 +219,10 @@ describe('sort, paging and projection', () => {
   it('limit 1000 is accepted, 1001 is not', async () => {
     const ok = await admin.items.query('Gear').limit(1000).find();
     assert.equal(ok.items.length, 6);
-    const raw = await rawCall(p, '/wix-data/v2/items/query', { headers: adminHeaders(p), body: JSON.stringify({ dataCollectionId: 'Gear', query: { paging: { limit: 1001 } } }) });
+    const raw = await rawCall(p, '/wix-data/v2/items/query', {
+      headers: adminHeaders(p),
+      body: JSON.stringify({ dataCollectionId: 'Gear', query: { paging: { limit: 1001 } } }),
+    });
     assert.equal(raw.status, 400);
     assert.equal(raw.json?.['details']?.applicationError?.code, 'WDE0077');
   });
@@ -159,14 +236,26 @@ describe('sort, paging and projection', () => {
   it('cursor paging carries the whole query', async () => {
     const raw1 = await rawCall(p, '/wix-data/v2/items/query', {
       headers: adminHeaders(p),
-      body: JSON.stringify({ dataCollectionId: 'Gear', query: { filter: { inStock: true }, sort: [{ fieldName: 'price', order: 'ASC' }], cursorPaging: { limit: 3 } } }),
+      body: JSON.stringify({
+        dataCollectionId: 'Gear',
+        query: { filter: { inStock: true }, sort: [{ fieldName: 'price', order: 'ASC' }], cursorPaging: { limit: 3 } },
+      }),
     });
     assert.equal(raw1.status, 200);
-    assert.deepEqual(raw1.json?.['dataItems'].map((d: { id: string }) => d.id), ['g5', 'g3', 'g1']);
+    assert.deepEqual(
+      raw1.json?.['dataItems'].map((d: { id: string }) => d.id),
+      ['g5', 'g3', 'g1'],
+    );
     const cursor = raw1.json?.['pagingMetadata'].cursors.next;
     assert.ok(cursor);
-    const raw2 = await rawCall(p, '/wix-data/v2/items/query', { headers: adminHeaders(p), body: JSON.stringify({ dataCollectionId: 'Gear', query: { cursorPaging: { limit: 3, cursor } } }) });
-    assert.deepEqual(raw2.json?.['dataItems'].map((d: { id: string }) => d.id), ['g4']);
+    const raw2 = await rawCall(p, '/wix-data/v2/items/query', {
+      headers: adminHeaders(p),
+      body: JSON.stringify({ dataCollectionId: 'Gear', query: { cursorPaging: { limit: 3, cursor } } }),
+    });
+    assert.deepEqual(
+      raw2.json?.['dataItems'].map((d: { id: string }) => d.id),
+      ['g4'],
+    );
     assert.equal(raw2.json?.['pagingMetadata'].hasNext, false);
   });
 });
@@ -182,7 +271,7 @@ describe('item operations', () => {
     const got = await admin.items.get('Gear', item._id);
     assert.ok(got?.['released'] instanceof Date);
     assert.equal((got?.['released'] as Date).toISOString(), when.toISOString());
-    assert.equal(((got?.['nested'] as { at: Date }).at).toISOString(), when.toISOString());
+    assert.equal((got?.['nested'] as { at: Date }).at.toISOString(), when.toISOString());
     await admin.items.remove('Gear', item._id);
   });
 
@@ -228,13 +317,23 @@ describe('item operations', () => {
   });
 
   it('bulk insert, update, save and remove report per-item results', async () => {
-    const inserted = await admin.items.bulkInsert('Gear', [{ _id: 'b1', title: 'B1' }, { _id: 'b2', title: 'B2' }, { _id: 'g1', title: 'duplicate' }]);
+    const inserted = await admin.items.bulkInsert('Gear', [
+      { _id: 'b1', title: 'B1' },
+      { _id: 'b2', title: 'B2' },
+      { _id: 'g1', title: 'duplicate' },
+    ]);
     assert.equal(inserted.inserted, 2);
     assert.equal(inserted.skipped, 1, 'a duplicate _id is skipped, as the SDK reads WDE0074 in bulkInsert');
-    const updated = await admin.items.bulkUpdate('Gear', [{ _id: 'b1', title: 'B1+' }, { _id: 'nope', title: 'x' }]);
+    const updated = await admin.items.bulkUpdate('Gear', [
+      { _id: 'b1', title: 'B1+' },
+      { _id: 'nope', title: 'x' },
+    ]);
     assert.equal(updated.updated, 1);
     assert.equal(updated.skipped, 1);
-    const saved = await admin.items.bulkSave('Gear', [{ _id: 'b2', title: 'B2+' }, { _id: 'b3', title: 'B3' }]);
+    const saved = await admin.items.bulkSave('Gear', [
+      { _id: 'b2', title: 'B2+' },
+      { _id: 'b3', title: 'B3' },
+    ]);
     assert.equal(saved.updated, 1);
     assert.equal(saved.inserted, 1);
     const removed = await admin.items.bulkRemove('Gear', ['b1', 'b2', 'b3', 'never-there']);
@@ -243,7 +342,11 @@ describe('item operations', () => {
   });
 
   it('truncate empties a collection', async () => {
-    await admin.collections.createDataCollection({ _id: 'Scratch', displayName: 'Scratch', permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } as never);
+    await admin.collections.createDataCollection({
+      _id: 'Scratch',
+      displayName: 'Scratch',
+      permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    } as never);
     await admin.items.bulkInsert('Scratch', [{ a: 1 }, { a: 2 }]);
     await admin.items.truncate('Scratch');
     assert.equal(await admin.items.query('Scratch').count(), 0);

@@ -46,7 +46,16 @@ describe('the façade', () => {
   });
 
   it('exports what callers need: start, create, routing, TLS, limits, the control header, the Vite plugin, the test helper', () => {
-    for (const name of ['startPlatform', 'createPlatform', 'routeWixApisTo', 'routeOwnOrigin', 'ensureTls', 'wixLocalPlatform', 'startTestPlatform', 'redact']) {
+    for (const name of [
+      'startPlatform',
+      'createPlatform',
+      'routeWixApisTo',
+      'routeOwnOrigin',
+      'ensureTls',
+      'wixLocalPlatform',
+      'startTestPlatform',
+      'redact',
+    ]) {
       assert.equal(typeof (facade as Record<string, unknown>)[name], 'function', name);
     }
     assert.equal(facade.CONTROL_SECRET_HEADER, 'x-wix-local-control-secret');
@@ -73,7 +82,13 @@ describe('startTestPlatform', () => {
     const b = await startTestPlatform();
     try {
       assert.notEqual(b.port, a.port, 'each gets its own port');
-      assert.equal((await apiKeyClient(b).items.query('Nothing').find().catch((e: { details?: { applicationError?: { code?: string } } }) => e.details?.applicationError?.code)), 'WDE0025');
+      assert.equal(
+        await apiKeyClient(b)
+          .items.query('Nothing')
+          .find()
+          .catch((e: { details?: { applicationError?: { code?: string } } }) => e.details?.applicationError?.code),
+        'WDE0025',
+      );
     } finally {
       await b.stop();
     }
@@ -162,12 +177,21 @@ describe('wix-local', () => {
     );
     const run = await cli(['--port', '0', '--db', ':memory:', '--data-dir', join(dir, 'data'), '--seed', module, '--json'], true);
     try {
-      const summary = JSON.parse(run.stdout.split('\n')[0]!) as { url: string; siteId: string; apiKey: string; clientId: string; sites: Record<string, string> };
+      const summary = JSON.parse(run.stdout.split('\n')[0]!) as {
+        url: string;
+        siteId: string;
+        apiKey: string;
+        clientId: string;
+        sites: Record<string, string>;
+      };
       assert.match(summary.sites['kitchen'] ?? '', /^[0-9a-f-]{36}$/);
       const undo = routeWixApisTo({ url: summary.url, ca: readFileSync(join(dir, 'data/tls/cert.pem'), 'utf8') });
       try {
         const found = await visitorClient(summary).items.query('Menu').find();
-        assert.deepEqual(found.items.map((i) => i['dish']), ['Soup']);
+        assert.deepEqual(
+          found.items.map((i) => i['dish']),
+          ['Soup'],
+        );
       } finally {
         undo();
       }
@@ -195,7 +219,11 @@ describe('wixLocalPlatform (Vite plugin)', () => {
       const info = await fetch(`${base}/_platform/info`, { headers: { [CONTROL_SECRET_HEADER]: platform.controlSecret } });
       assert.equal(info.status, 200);
       assert.equal(((await info.json()) as { siteId: string }).siteId, platform.siteId);
-      const token = await fetch(`${base}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grantType: 'anonymous', clientId: platform.clientId }) });
+      const token = await fetch(`${base}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grantType: 'anonymous', clientId: platform.clientId }),
+      });
       assert.equal(token.status, 200, 'a Wix path is answered by the platform, not by Vite');
       assert.ok(((await token.json()) as { access_token?: string }).access_token);
       const other = await fetch(`${base}/some/page`);

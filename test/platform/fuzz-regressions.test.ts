@@ -21,8 +21,10 @@ after(async () => {
   await t.stop();
 });
 
-const post = (role: Parameters<Target['auth']>[0], path: string, body: unknown, extra: Record<string, string> = {}) => () =>
-  send(t.p, 'POST', path, { ...JSON_HEADERS, ...t.auth(role), ...extra }, typeof body === 'string' ? body : json(body));
+const post =
+  (role: Parameters<Target['auth']>[0], path: string, body: unknown, extra: Record<string, string> = {}) =>
+  () =>
+    send(t.p, 'POST', path, { ...JSON_HEADERS, ...t.auth(role), ...extra }, typeof body === 'string' ? body : json(body));
 
 /** Values an attacker must never see in any answer: the token key and every password hash. */
 function secrets(): string[] {
@@ -39,23 +41,56 @@ describe('finding 1: prototype pollution → SQL → signing key', () => {
   it('an item {"constructor":{"prototype":{"K":…}}} read back with fields ["constructor.prototype.K"] pollutes nothing', async () => {
     const data = '{"title":"p","constructor":{"prototype":{"K":"1 AS x FROM meta --","toString":"x"}},"__proto__":{"K2":"y"}}';
     for (const collection of [MEMBER_NOTES, OPEN]) {
-      const inserted = await attack(t, `member stores a pollution payload in ${collection}`, post('member', '/_api/cloud-data/v2/items', `{"dataCollectionId":"${collection}","dataItem":{"data":${data}}}`), '/_api/cloud-data/v2/items');
+      const inserted = await attack(
+        t,
+        `member stores a pollution payload in ${collection}`,
+        post('member', '/_api/cloud-data/v2/items', `{"dataCollectionId":"${collection}","dataItem":{"data":${data}}}`),
+        '/_api/cloud-data/v2/items',
+      );
       const id = parse(inserted.text)?.dataItem?.id as string | undefined;
-      for (const fields of [['constructor.prototype.K'], ['__proto__.K2'], ['constructor.prototype.toString'], ['constructor', 'constructor.prototype'], ['title', '__proto__']]) {
+      for (const fields of [
+        ['constructor.prototype.K'],
+        ['__proto__.K2'],
+        ['constructor.prototype.toString'],
+        ['constructor', 'constructor.prototype'],
+        ['title', '__proto__'],
+      ]) {
         const q = await attack(t, `query fields ${json(fields)}`, post('member', Q, { dataCollectionId: collection, query: { fields } }), Q);
         assertNoSecret(q.text, 'projection');
-        if (id) await attack(t, `get fields ${json(fields)}`, post('member', '/_api/cloud-data/v2/items/get', { dataCollectionId: collection, dataItemId: id, fields }), '/_api/cloud-data/v2/items/get');
+        if (id)
+          await attack(
+            t,
+            `get fields ${json(fields)}`,
+            post('member', '/_api/cloud-data/v2/items/get', { dataCollectionId: collection, dataItemId: id, fields }),
+            '/_api/cloud-data/v2/items/get',
+          );
       }
     }
     // Every kind of route still answers normally (no 500 "until restart").
-    const login = await send(t.p, 'POST', '/_api/iam/authentication/v2/login', JSON_HEADERS, json({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }));
+    const login = await send(
+      t.p,
+      'POST',
+      '/_api/iam/authentication/v2/login',
+      JSON_HEADERS,
+      json({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }),
+    );
     assert.equal(login.status, 200, `login after the attack: ${login.status} ${login.text.slice(0, 200)}`);
     const health = await send(t.p, 'GET', '/_functions/health');
     assert.equal(health.status, 200, `HTTP function after the attack: ${health.status}`);
   });
 
   it('distinct, filter and sort by names that were once plain-object lookups never reach SQL as text, and leak no secret', async () => {
-    for (const fieldName of ['K', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', "_id') UNION SELECT value FROM meta --", 'x" FROM meta --']) {
+    for (const fieldName of [
+      'K',
+      'constructor',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      '__proto__',
+      'prototype',
+      "_id') UNION SELECT value FROM meta --",
+      'x" FROM meta --',
+    ]) {
       for (const [path, body] of [
         ['/_api/cloud-data/v2/items/query-distinct-values', { dataCollectionId: PRODUCTS, fieldName }],
         [Q, { dataCollectionId: PRODUCTS, query: { filter: { [fieldName]: { $ne: null } }, sort: [{ fieldName, order: 'ASC' }] } }],
@@ -91,7 +126,10 @@ describe('finding 3: one visitor request stalls the server', () => {
     // Built as text: a 10,000-deep object is deeper than JSON.stringify can recurse.
     const deep = `{"dataCollectionId":"${PRODUCTS}","query":{"filter":${'{"$and":['.repeat(10_000)}{"title":"x"}${']}'.repeat(10_000)}}}`;
     const wide = json({ dataCollectionId: PRODUCTS, query: { filter: { $or: Array.from({ length: 50_000 }, (_, i) => ({ price: i })) } } });
-    for (const [name, body] of [['deep', deep], ['wide', wide]] as const) {
+    for (const [name, body] of [
+      ['deep', deep],
+      ['wide', wide],
+    ] as const) {
       const answer = await attack(t, `${name} filter`, post('visitor', Q, body), Q);
       assert.equal(answer.status, 400, `${name} filter answered ${answer.status}`);
     }
@@ -110,14 +148,25 @@ describe('finding 4: control routes are open to any web page', () => {
     try {
       for (const [method, path, body] of cases) {
         for (const contentType of ['application/json', 'text/plain']) {
-          const answer = await attack(t, `${method} ${path} from evil.example (${contentType})`, () => send(t.p, method, path, { origin: 'https://evil.example', 'content-type': contentType }, body), path);
+          const answer = await attack(
+            t,
+            `${method} ${path} from evil.example (${contentType})`,
+            () => send(t.p, method, path, { origin: 'https://evil.example', 'content-type': contentType }, body),
+            path,
+          );
           assert.ok(answer.status >= 400, `${method} ${path} from a cross-site page answered ${answer.status}`);
           assert.notEqual(answer.headers['access-control-allow-origin'], 'https://evil.example', `${path} reflects a cross-site Origin`);
         }
       }
       assert.equal(json(t.p.services.faults.list()), before.faults, 'no fault was added');
       assert.ok(t.p.services.clock.now() - before.clock < 60_000, 'the clock did not move');
-      const stillValid = await send(t.p, 'POST', Q, { ...JSON_HEADERS, ...t.auth('member') }, json({ dataCollectionId: PRODUCTS, query: { paging: { limit: 1 } } }));
+      const stillValid = await send(
+        t.p,
+        'POST',
+        Q,
+        { ...JSON_HEADERS, ...t.auth('member') },
+        json({ dataCollectionId: PRODUCTS, query: { paging: { limit: 1 } } }),
+      );
       assert.equal(stillValid.status, 200, 'tokens were not expired');
     } finally {
       t.p.services.faults.clear();
@@ -158,7 +207,13 @@ describe('finding 5: OAuth connect completed by someone else', () => {
       jars.set(target.origin, jar);
       const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
       const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
-      const answer = await send(t.p, init.method ?? 'GET', `${target.pathname}${target.search}`, { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) }, body);
+      const answer = await send(
+        t.p,
+        init.method ?? 'GET',
+        `${target.pathname}${target.search}`,
+        { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        body,
+      );
       const setCookie = answer.headers['set-cookie'];
       for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
         const [pair = ''] = line.split(';');
@@ -230,7 +285,10 @@ describe('finding 6: login throttling', () => {
     for (let i = 0; i < 200; i++) {
       const answer = await send(t.p, 'POST', login, JSON_HEADERS, json({ loginId: { email: DEMO_OWNER.email }, password: `wrong-${i}` }));
       statuses.push(answer.status);
-      assert.ok(answer.status === 400 || answer.status === 429 || answer.status === 401 || answer.status === 403, `wrong password ${i} answered ${answer.status}`);
+      assert.ok(
+        answer.status === 400 || answer.status === 429 || answer.status === 401 || answer.status === 403,
+        `wrong password ${i} answered ${answer.status}`,
+      );
       if (answer.status === 429) {
         throttled = parse(answer.text);
         break;
@@ -284,16 +342,32 @@ describe('finding 8: prototype names as field names, __proto__ in item data, hid
     for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
       await attack(t, `filter ${name}`, post('visitor', Q, `{"dataCollectionId":"${PRODUCTS}","query":{"filter":{"${name}":"x"}}}`), Q);
       await attack(t, `sort ${name}`, post('visitor', Q, { dataCollectionId: PRODUCTS, query: { sort: [{ fieldName: name }] } }), Q);
-      await attack(t, `distinct ${name}`, post('visitor', '/_api/cloud-data/v2/items/query-distinct-values', { dataCollectionId: PRODUCTS, fieldName: name }), '/_api/cloud-data/v2/items/query-distinct-values');
+      await attack(
+        t,
+        `distinct ${name}`,
+        post('visitor', '/_api/cloud-data/v2/items/query-distinct-values', { dataCollectionId: PRODUCTS, fieldName: name }),
+        '/_api/cloud-data/v2/items/query-distinct-values',
+      );
     }
   });
 
   it('a __proto__ key inside item data is kept as data or refused with a typed 400, never silently dropped', async () => {
-    const answer = await attack(t, 'insert __proto__ data', post('apiKey', '/_api/cloud-data/v2/items', `{"dataCollectionId":"${OPEN}","dataItem":{"data":{"title":"proto","__proto__":{"polluted":"yes"}}}}`), '/_api/cloud-data/v2/items');
+    const answer = await attack(
+      t,
+      'insert __proto__ data',
+      post('apiKey', '/_api/cloud-data/v2/items', `{"dataCollectionId":"${OPEN}","dataItem":{"data":{"title":"proto","__proto__":{"polluted":"yes"}}}}`),
+      '/_api/cloud-data/v2/items',
+    );
     if (answer.status === 400) return;
     assert.equal(answer.status, 200);
     const id = parse(answer.text).dataItem.id as string;
-    const read = await send(t.p, 'POST', '/_api/cloud-data/v2/items/get', { ...JSON_HEADERS, ...t.auth('apiKey') }, json({ dataCollectionId: OPEN, dataItemId: id }));
+    const read = await send(
+      t.p,
+      'POST',
+      '/_api/cloud-data/v2/items/get',
+      { ...JSON_HEADERS, ...t.auth('apiKey') },
+      json({ dataCollectionId: OPEN, dataItemId: id }),
+    );
     assert.match(read.text, /"__proto__":\{"polluted":"yes"\}/, `__proto__ was dropped: ${read.text.slice(0, 300)}`);
   });
 
@@ -303,7 +377,12 @@ describe('finding 8: prototype names as field names, __proto__ in item data, hid
     const hidden = t.p.services.items.query(owner, MEMBER_NOTES, { filter: { _owner: river.id }, paging: { limit: 1 } }, false).dataItems[0]!;
     const before = json(t.p.services.items.get(owner, MEMBER_NOTES, hidden.id));
     for (const route of ['/_api/cloud-data/v2/items', '/_api/cloud-data/v2/items/save']) {
-      const answer = await attack(t, `${route} with a hidden id`, post('member', route, { dataCollectionId: MEMBER_NOTES, dataItem: { id: hidden.id, data: { _id: hidden.id, title: 'mine now' } } }), route);
+      const answer = await attack(
+        t,
+        `${route} with a hidden id`,
+        post('member', route, { dataCollectionId: MEMBER_NOTES, dataItem: { id: hidden.id, data: { _id: hidden.id, title: 'mine now' } } }),
+        route,
+      );
       assert.equal(json(t.p.services.items.get(owner, MEMBER_NOTES, hidden.id)), before, `${route}: the other member's item changed`);
       assert.notEqual(answer.status, 409, `${route}: 409 reveals that a hidden item exists`);
       assert.ok(!answer.text.includes(String((hidden.data as Record<string, unknown>)['title'] ?? '\u0000none')), `${route}: the answer shows the hidden item`);

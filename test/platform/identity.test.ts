@@ -98,7 +98,11 @@ describe('expiry on the platform clock', () => {
     client.auth.setTokens({ ...tokens, accessToken: { ...tokens.accessToken, expiresAt: 0 } });
     const before = p.log.since().length;
     await client.items.query('Products').limit(1).find();
-    const grants = p.log.since().slice(before).filter((e) => e.path === '/oauth2/token').map((e) => e.grant);
+    const grants = p.log
+      .since()
+      .slice(before)
+      .filter((e) => e.path === '/oauth2/token')
+      .map((e) => e.grant);
     assert.deepEqual(grants, ['refresh_token']);
   });
 
@@ -179,22 +183,40 @@ describe('the authorize endpoint', () => {
     });
     assert.equal(posted.status, 302);
     const code = new URL(posted.headers.get('location')!).searchParams.get('code')!;
-    const wrongVerifier = await tokenRequest({ clientId: p.clientId, grantType: 'authorization_code', code, codeVerifier: 'x'.repeat(43), redirectUri: 'https://localhost:9999/callback' });
+    const wrongVerifier = await tokenRequest({
+      clientId: p.clientId,
+      grantType: 'authorization_code',
+      code,
+      codeVerifier: 'x'.repeat(43),
+      redirectUri: 'https://localhost:9999/callback',
+    });
     assert.equal(wrongVerifier.status, 400);
     assert.equal(wrongVerifier.json?.['error'], 'invalid_grant');
     // The failed attempt burned the code: it is single-use whatever happens.
-    const replay = await tokenRequest({ clientId: p.clientId, grantType: 'authorization_code', code, codeVerifier: verifier, redirectUri: 'https://localhost:9999/callback' });
+    const replay = await tokenRequest({
+      clientId: p.clientId,
+      grantType: 'authorization_code',
+      code,
+      codeVerifier: verifier,
+      redirectUri: 'https://localhost:9999/callback',
+    });
     assert.equal(replay.status, 400);
   });
 
   it('web_message answers post only to the framing page when it is the platform or a registered origin', async () => {
-    const login = await rawCall(p, '/_api/iam/authentication/v2/login', { body: JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }) });
+    const login = await rawCall(p, '/_api/iam/authentication/v2/login', {
+      body: JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }),
+    });
     const url = authorizeUrl({ response_mode: 'web_message', prompt: 'none', sessionToken: login.json?.['sessionToken'] });
     const evil = await fetch(url, { headers: { referer: 'https://evil.example/page' } });
     assert.equal(evil.status, 400);
     assert.doesNotMatch(await evil.text(), /postMessage/);
-    const login2 = await rawCall(p, '/_api/iam/authentication/v2/login', { body: JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }) });
-    const good = await fetch(authorizeUrl({ response_mode: 'web_message', prompt: 'none', sessionToken: login2.json?.['sessionToken'] }), { headers: { referer: 'https://localhost:5173/shop' } });
+    const login2 = await rawCall(p, '/_api/iam/authentication/v2/login', {
+      body: JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password }),
+    });
+    const good = await fetch(authorizeUrl({ response_mode: 'web_message', prompt: 'none', sessionToken: login2.json?.['sessionToken'] }), {
+      headers: { referer: 'https://localhost:5173/shop' },
+    });
     assert.equal(good.status, 200);
     assert.match(await good.text(), /postMessage\(\{"code":"[\w-]+","state":"s1"\}, "https:\/\/localhost:5173"\)/);
   });

@@ -16,7 +16,10 @@ after(async () => {
 
 const asKey = (siteId: string) => ({ authorization: p.apiKey, 'wix-site-id': siteId });
 const query = (headers: Record<string, string>, collection: string) =>
-  rawCall(p, '/wix-data/v2/items/query', { headers, body: JSON.stringify({ dataCollectionId: collection, query: { paging: { limit: 5 } }, returnTotalCount: true }) });
+  rawCall(p, '/wix-data/v2/items/query', {
+    headers,
+    body: JSON.stringify({ dataCollectionId: collection, query: { paging: { limit: 5 } }, returnTotalCount: true }),
+  });
 
 describe('two sites on one platform', () => {
   it('the demo seed has a second site of the same account', () => {
@@ -36,16 +39,31 @@ describe('two sites on one platform', () => {
   });
 
   it('the same collection ID on two sites names two collections', async () => {
-    for (const [siteId, title] of [[p.siteId, 'primary'], [hq, 'second']] as const) {
-      const created = await rawCall(p, '/wix-data/v2/collections', { headers: asKey(siteId), body: JSON.stringify({ collection: { id: 'Shared', permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } }) });
+    for (const [siteId, title] of [
+      [p.siteId, 'primary'],
+      [hq, 'second'],
+    ] as const) {
+      const created = await rawCall(p, '/wix-data/v2/collections', {
+        headers: asKey(siteId),
+        body: JSON.stringify({ collection: { id: 'Shared', permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } }),
+      });
       assert.equal(created.status, 200, created.text);
-      const inserted = await rawCall(p, '/wix-data/v2/items', { headers: asKey(siteId), body: JSON.stringify({ dataCollectionId: 'Shared', dataItem: { data: { title } } }) });
+      const inserted = await rawCall(p, '/wix-data/v2/items', {
+        headers: asKey(siteId),
+        body: JSON.stringify({ dataCollectionId: 'Shared', dataItem: { data: { title } } }),
+      });
       assert.equal(inserted.status, 200);
     }
     const a = await query(asKey(p.siteId), 'Shared');
     const b = await query(asKey(hq), 'Shared');
-    assert.deepEqual(a.json?.['dataItems'].map((d: { data: { title: string } }) => d.data.title), ['primary']);
-    assert.deepEqual(b.json?.['dataItems'].map((d: { data: { title: string } }) => d.data.title), ['second']);
+    assert.deepEqual(
+      a.json?.['dataItems'].map((d: { data: { title: string } }) => d.data.title),
+      ['primary'],
+    );
+    assert.deepEqual(
+      b.json?.['dataItems'].map((d: { data: { title: string } }) => d.data.title),
+      ['second'],
+    );
   });
 
   it('a session token belongs to its site: a primary-site member token does not reach the second site’s data', async () => {

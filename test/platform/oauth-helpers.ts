@@ -116,7 +116,14 @@ export function parseForms(html: string): HtmlForm[] {
       inputs.push(a['name']);
       if ((a['type'] ?? '').toLowerCase() === 'hidden') hidden[a['name']] = a['value'] ?? '';
     }
-    forms.push({ action: attrs['action'], method: (attrs['method'] ?? 'get').toLowerCase(), hidden, inputs, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+    forms.push({
+      action: attrs['action'],
+      method: (attrs['method'] ?? 'get').toLowerCase(),
+      hidden,
+      inputs,
+      start: m.index ?? 0,
+      end: (m.index ?? 0) + m[0].length,
+    });
   }
   return forms;
 }
@@ -127,7 +134,10 @@ export const isSignInForm = (html: string) => parseForms(html).some((f) => f.inp
 export function sessionCookieFrom(setCookie: string | null): { header: string; raw: string } | undefined {
   if (!setCookie) return undefined;
   // Several cookies arrive joined with ", "; an Expires date has a comma too, but no "name=" after it.
-  const raw = setCookie.split(/,\s*(?=[\w.-]+=)/).map((c) => c.trim()).find((c) => c.startsWith('wix_local_session='));
+  const raw = setCookie
+    .split(/,\s*(?=[\w.-]+=)/)
+    .map((c) => c.trim())
+    .find((c) => c.startsWith('wix_local_session='));
   const value = raw?.split(';')[0];
   if (!raw || !value || value === 'wix_local_session=') return undefined;
   return { header: value, raw };
@@ -188,7 +198,11 @@ export async function browserAuthorize(clientId: string, options: AuthorizeOptio
   if (page.status === 302) {
     final = page;
   } else {
-    assert.equal(page.status, 200, `GET authorize: expected the ${cookie ? 'consent page' : 'sign-in form'} (200), got ${page.status}: ${page.text.slice(0, 300)}`);
+    assert.equal(
+      page.status,
+      200,
+      `GET authorize: expected the ${cookie ? 'consent page' : 'sign-in form'} (200), got ${page.status}: ${page.text.slice(0, 300)}`,
+    );
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     const target = postTarget(page.text, url);
     const fields: Record<string, string> = { ...target.hidden, decision };
@@ -253,7 +267,11 @@ export async function oauthPost(
 export const tokenRequest = (app: AppCredentials | undefined, body: Record<string, string>, options: { auth?: ClientAuth; json?: boolean } = {}) =>
   oauthPost('/oauth2/token', app, body, options);
 
-export async function exchangeCode(app: AppCredentials, flow: Pick<AuthorizeResult, 'code' | 'verifier' | 'redirectUri'>, options: { auth?: ClientAuth; redirectUri?: string; verifier?: string | null } = {}) {
+export async function exchangeCode(
+  app: AppCredentials,
+  flow: Pick<AuthorizeResult, 'code' | 'verifier' | 'redirectUri'>,
+  options: { auth?: ClientAuth; redirectUri?: string; verifier?: string | null } = {},
+) {
   assert.ok(flow.code, 'no code to exchange');
   const body: Record<string, string> = { grant_type: 'authorization_code', code: flow.code, redirect_uri: options.redirectUri ?? flow.redirectUri };
   const verifier = options.verifier === undefined ? flow.verifier : options.verifier;
@@ -265,7 +283,9 @@ export const refresh = (app: AppCredentials, refreshToken: string, scope?: strin
   tokenRequest(app, { grant_type: 'refresh_token', refresh_token: refreshToken, ...(scope ? { scope } : {}) });
 
 export async function tokenInfo(token: string): Promise<Answer> {
-  return answer(await fetch(`${ORIGIN}/oauth2/token-info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) }));
+  return answer(
+    await fetch(`${ORIGIN}/oauth2/token-info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) }),
+  );
 }
 
 /** Data API with an app token: `Bearer` by default, with `wix-site-id` when given. */

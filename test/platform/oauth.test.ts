@@ -121,7 +121,12 @@ const member = () => {
   return m;
 };
 
-const scopeSet = (scope: unknown) => new Set(String(scope ?? '').split(/\s+/).filter(Boolean));
+const scopeSet = (scope: unknown) =>
+  new Set(
+    String(scope ?? '')
+      .split(/\s+/)
+      .filter(Boolean),
+  );
 
 async function assertTokenDead(access: string, what: string): Promise<void> {
   const r = await dataQuery(access, 'Products');
@@ -294,7 +299,11 @@ describe('authorization code flow: the happy path', () => {
     const page = await browserGet(authorizeUrl(app.clientId, { code_challenge: pkce().challenge }), 'wix_local_session=forged.value.here');
     assert.equal(page.status, 200);
     assert.ok(isSignInForm(page.text));
-    const posted = await browserPost(authorizeUrl(app.clientId, { code_challenge: pkce().challenge }), { decision: 'allow' }, { cookie: 'wix_local_session=forged.value.here' });
+    const posted = await browserPost(
+      authorizeUrl(app.clientId, { code_challenge: pkce().challenge }),
+      { decision: 'allow' },
+      { cookie: 'wix_local_session=forged.value.here' },
+    );
     assert.ok(!posted.headers.get('location')?.includes('code='), 'no code for a forged cookie');
   });
 
@@ -323,7 +332,14 @@ describe('authorization code flow: the happy path', () => {
     const flow = await authorize(app);
     const r = await tokenRequest(
       undefined,
-      { grantType: 'authorization_code', code: flow.code!, redirectUri: flow.redirectUri, codeVerifier: flow.verifier, clientId: app.clientId, clientSecret: app.clientSecret },
+      {
+        grantType: 'authorization_code',
+        code: flow.code!,
+        redirectUri: flow.redirectUri,
+        codeVerifier: flow.verifier,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+      },
       { json: true },
     );
     tokensOf(r, 'camelCase JSON exchange');
@@ -362,7 +378,13 @@ describe('client authentication at the token endpoint', () => {
   it('no client secret at all → 401 invalid_client (apps are confidential clients)', async () => {
     const flow = await authorize(app);
     const since = mark();
-    const r = await tokenRequest(undefined, { grant_type: 'authorization_code', code: flow.code!, redirect_uri: flow.redirectUri, code_verifier: flow.verifier, client_id: app.clientId });
+    const r = await tokenRequest(undefined, {
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      redirect_uri: flow.redirectUri,
+      code_verifier: flow.verifier,
+      client_id: app.clientId,
+    });
     assertOAuthError(r, 401, 'invalid_client', 'no secret');
     assertAudited(since, ['refused'], app.clientId, 'no secret');
   });
@@ -376,7 +398,13 @@ describe('client authentication at the token endpoint', () => {
 
   it("an app's code cannot be redeemed through the site's own client (no secret)", async () => {
     const flow = await authorize(app);
-    const r = await tokenRequest(undefined, { grant_type: 'authorization_code', code: flow.code!, redirect_uri: flow.redirectUri, code_verifier: flow.verifier, client_id: p.clientId });
+    const r = await tokenRequest(undefined, {
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      redirect_uri: flow.redirectUri,
+      code_verifier: flow.verifier,
+      client_id: p.clientId,
+    });
     assert.ok(r.status === 400 || r.status === 401, `got ${r.status} ${r.text.slice(0, 200)}`);
     assert.equal(r.json?.['access_token'], undefined);
   });
@@ -495,7 +523,13 @@ describe('redirect URI matching', () => {
 
   it('a redirect_uri in the POSTed form does not override the one in the authorize request', async () => {
     const url = authorizeUrl(app.clientId, { code_challenge: pkce().challenge });
-    const posted = await browserPost(url, { email: DEMO_MEMBER.email, password: DEMO_MEMBER.password, decision: 'allow', redirect_uri: 'https://evil.example/cb', client_id: randomUUID() });
+    const posted = await browserPost(url, {
+      email: DEMO_MEMBER.email,
+      password: DEMO_MEMBER.password,
+      decision: 'allow',
+      redirect_uri: 'https://evil.example/cb',
+      client_id: randomUUID(),
+    });
     const location = posted.headers.get('location');
     if (location) assert.equal(`${new URL(location).origin}${new URL(location).pathname}`, CALLBACK);
   });
@@ -525,14 +559,16 @@ describe('PKCE and request checks', () => {
     assertAudited(since, ['refused'], app.clientId, what);
   };
 
-  it('no code_challenge → redirect with error=invalid_request', () => errorBack({ code_challenge: null, code_challenge_method: null }, 'invalid_request', 'missing PKCE'));
+  it('no code_challenge → redirect with error=invalid_request', () =>
+    errorBack({ code_challenge: null, code_challenge_method: null }, 'invalid_request', 'missing PKCE'));
 
   it('code_challenge_method=plain → redirect with error=invalid_request', async () => {
     const { verifier } = pkce();
     await errorBack({ code_challenge: verifier, code_challenge_method: 'plain' }, 'invalid_request', 'plain PKCE');
   });
 
-  it('response_type=token → redirect with error=unsupported_response_type', () => errorBack({ response_type: 'token' }, 'unsupported_response_type', 'implicit grant'));
+  it('response_type=token → redirect with error=unsupported_response_type', () =>
+    errorBack({ response_type: 'token' }, 'unsupported_response_type', 'implicit grant'));
 
   it('a missing code_verifier at the token endpoint is refused', async () => {
     const flow = await authorize(app);
@@ -710,7 +746,11 @@ describe('scopes and item permissions on the Data API', () => {
       const r = await fetch(`${ORIGIN}/wix-data/v2/items/query`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...admin },
-        body: JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 1 }, sort: [{ fieldName: '_id', order: 'ASC' }] }, returnTotalCount: true }),
+        body: JSON.stringify({
+          dataCollectionId: 'Products',
+          query: { paging: { limit: 1 }, sort: [{ fieldName: '_id', order: 'ASC' }] },
+          returnTotalCount: true,
+        }),
       });
       const json = (await r.json()) as { dataItems: { id: string; data: Record<string, unknown> }[]; pagingMetadata: { total: number } };
       return { total: json.pagingMetadata.total, first: json.dataItems[0]! };
@@ -740,7 +780,9 @@ describe('scopes and item permissions on the Data API', () => {
 
   it('an app token does not manage collections (no scope covers it)', async () => {
     const o = await grant(full, { user: DEMO_OWNER });
-    const r = await dataCall('/collections', o.access, { collection: { id: `AppMade${randomBytes(3).toString('hex')}`, permissions: { read: 'ANYONE', insert: 'ANYONE', update: 'ANYONE', remove: 'ANYONE' } } });
+    const r = await dataCall('/collections', o.access, {
+      collection: { id: `AppMade${randomBytes(3).toString('hex')}`, permissions: { read: 'ANYONE', insert: 'ANYONE', update: 'ANYONE', remove: 'ANYONE' } },
+    });
     assert.ok(r.status === 401 || r.status === 403, `creating a collection with an app token: ${r.status} ${r.text.slice(0, 200)}`);
   });
 
@@ -750,7 +792,10 @@ describe('scopes and item permissions on the Data API', () => {
     assert.equal(inserted.status, 200, inserted.text);
     const notes = await sdkWithToken(m.access).items.query('Notes').limit(100).find();
     assert.ok(notes.items.length > 0);
-    assert.ok(notes.items.every((n) => n['_owner'] === member().id), "only the member's own notes");
+    assert.ok(
+      notes.items.every((n) => n['_owner'] === member().id),
+      "only the member's own notes",
+    );
     const orders = await dataQuery(m.access, 'Orders');
     assert.equal(orders.status, 403, `a member's grant reaches admin-only data: ${orders.text.slice(0, 200)}`);
     const ordersInsert = await dataInsert(m.access, 'Products', { title: 'member app insert' });
@@ -882,7 +927,12 @@ describe('client_credentials', () => {
 
   it('a wrong secret → 401 invalid_client, audited', async () => {
     const since = mark();
-    assertOAuthError(await tokenRequest({ clientId: app.clientId, clientSecret: 'not-the-secret' }, { grant_type: 'client_credentials' }), 401, 'invalid_client', 'client_credentials wrong secret');
+    assertOAuthError(
+      await tokenRequest({ clientId: app.clientId, clientSecret: 'not-the-secret' }, { grant_type: 'client_credentials' }),
+      401,
+      'invalid_client',
+      'client_credentials wrong secret',
+    );
     assertAudited(since, ['refused'], app.clientId, 'client_credentials wrong secret');
   });
 
@@ -911,7 +961,13 @@ describe('legacy POST /oauth/access', () => {
 
   it('code + client_id + client_secret + code_verifier → access_token and refresh_token that work', async () => {
     const flow = await authorize(app);
-    const r = await legacy({ grant_type: 'authorization_code', code: flow.code!, client_id: app.clientId, client_secret: app.clientSecret, code_verifier: flow.verifier });
+    const r = await legacy({
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code_verifier: flow.verifier,
+    });
     assert.equal(r.status, 200, r.text);
     remember(r.json?.['access_token'], r.json?.['refresh_token']);
     assert.equal(typeof r.json?.['access_token'], 'string');
@@ -922,17 +978,34 @@ describe('legacy POST /oauth/access', () => {
   it('the refresh variant rotates; the old refresh token is then refused', async () => {
     const flow = await authorize(app);
     // redirect_uri is not in the contract's legacy body; it is added here so this test checks rotation alone.
-    const first = await legacy({ grant_type: 'authorization_code', code: flow.code!, client_id: app.clientId, client_secret: app.clientSecret, code_verifier: flow.verifier, redirect_uri: flow.redirectUri });
+    const first = await legacy({
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code_verifier: flow.verifier,
+      redirect_uri: flow.redirectUri,
+    });
     assert.equal(first.status, 200, first.text);
     remember(first.json?.['access_token'], first.json?.['refresh_token']);
-    const second = await legacy({ grant_type: 'refresh_token', refresh_token: first.json?.['refresh_token'], client_id: app.clientId, client_secret: app.clientSecret });
+    const second = await legacy({
+      grant_type: 'refresh_token',
+      refresh_token: first.json?.['refresh_token'],
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    });
     assert.equal(second.status, 200, second.text);
     remember(second.json?.['access_token'], second.json?.['refresh_token']);
     assert.equal(typeof second.json?.['refresh_token'], 'string');
     assert.notEqual(second.json?.['refresh_token'], first.json?.['refresh_token'], 'a new refresh token');
     await assertTokenAlive(second.json?.['access_token'], 'legacy refreshed access token');
     const since = mark();
-    const reused = await legacy({ grant_type: 'refresh_token', refresh_token: first.json?.['refresh_token'], client_id: app.clientId, client_secret: app.clientSecret });
+    const reused = await legacy({
+      grant_type: 'refresh_token',
+      refresh_token: first.json?.['refresh_token'],
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    });
     assert.ok(reused.status >= 400 && reused.status < 500, `the used refresh token is refused, got ${reused.status}`);
     assert.equal(reused.json?.['access_token'], undefined);
     assertAudited(since, ['reuse_detected'], app.clientId, 'legacy refresh reuse');
@@ -963,7 +1036,13 @@ describe('legacy POST /oauth/access', () => {
   it('a wrong client secret is refused and audited', async () => {
     const flow = await authorize(app);
     const since = mark();
-    const r = await legacy({ grant_type: 'authorization_code', code: flow.code!, client_id: app.clientId, client_secret: 'wrong-secret-zz', code_verifier: flow.verifier });
+    const r = await legacy({
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      client_id: app.clientId,
+      client_secret: 'wrong-secret-zz',
+      code_verifier: flow.verifier,
+    });
     assert.ok(r.status === 400 || r.status === 401, `got ${r.status}`);
     assert.equal(r.json?.['access_token'], undefined);
     assertAudited(since, ['refused'], app.clientId, 'legacy wrong secret');
@@ -1085,7 +1164,10 @@ describe('connected apps', () => {
 describe('the audit trail', () => {
   it('no request in this file made the platform answer 500', () => {
     const failures = p.log.since().filter((e) => e.status >= 500);
-    assert.deepEqual(failures.map((e) => `${e.method} ${e.path} ${e.status}`), []);
+    assert.deepEqual(
+      failures.map((e) => `${e.method} ${e.path} ${e.status}`),
+      [],
+    );
   });
 
   it('holds no client secret, token, code, verifier, password or session cookie', () => {

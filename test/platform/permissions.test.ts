@@ -24,40 +24,40 @@ type Verdict = 'allow' | 'deny' | 'own';
 // The matrix, as a human reads it. Columns: read (query + get + count), insert, update, remove.
 const MATRIX: Record<Level, Record<CallerName, Record<Op, Verdict>>> = {
   ANYONE: {
-    visitor:        { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    member:         { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    otherMember:    { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    owner:          { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKey:         { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKeyReadOnly: { read: 'allow', insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    apiKeyNoData:   { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
+    visitor: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    member: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    otherMember: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    owner: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKey: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKeyReadOnly: { read: 'allow', insert: 'deny', update: 'deny', remove: 'deny' },
+    apiKeyNoData: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
   },
   SITE_MEMBER: {
-    visitor:        { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    member:         { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    otherMember:    { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    owner:          { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKey:         { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKeyReadOnly: { read: 'allow', insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    apiKeyNoData:   { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
+    visitor: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
+    member: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    otherMember: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    owner: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKey: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKeyReadOnly: { read: 'allow', insert: 'deny', update: 'deny', remove: 'deny' },
+    apiKeyNoData: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
   },
   SITE_MEMBER_AUTHOR: {
-    visitor:        { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    member:         { read: 'own',   insert: 'own',   update: 'own',   remove: 'own'   },
-    otherMember:    { read: 'own',   insert: 'own',   update: 'own',   remove: 'own'   },
-    owner:          { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKey:         { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKeyReadOnly: { read: 'allow', insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    apiKeyNoData:   { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
+    visitor: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
+    member: { read: 'own', insert: 'own', update: 'own', remove: 'own' },
+    otherMember: { read: 'own', insert: 'own', update: 'own', remove: 'own' },
+    owner: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKey: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKeyReadOnly: { read: 'allow', insert: 'deny', update: 'deny', remove: 'deny' },
+    apiKeyNoData: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
   },
   ADMIN: {
-    visitor:        { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    member:         { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    otherMember:    { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    owner:          { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKey:         { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
-    apiKeyReadOnly: { read: 'allow', insert: 'deny',  update: 'deny',  remove: 'deny'  },
-    apiKeyNoData:   { read: 'deny',  insert: 'deny',  update: 'deny',  remove: 'deny'  },
+    visitor: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
+    member: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
+    otherMember: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
+    owner: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKey: { read: 'allow', insert: 'allow', update: 'allow', remove: 'allow' },
+    apiKeyReadOnly: { read: 'allow', insert: 'deny', update: 'deny', remove: 'deny' },
+    apiKeyNoData: { read: 'deny', insert: 'deny', update: 'deny', remove: 'deny' },
   },
 };
 
@@ -120,10 +120,14 @@ async function adminGet(level: Level, id: string): Promise<Item | null> {
 
 /** Asserts a 403 WDE0027 as the SDK surfaces it. */
 async function assertDenied(what: string, call: () => Promise<unknown>): Promise<void> {
-  await assert.rejects(call, (e: unknown) => {
-    assert.equal(errorCode(e), 'WDE0027', `${what}: expected a WDE0027 denial, got ${String(errorCode(e))}: ${(e as Error).message}`);
-    return true;
-  }, `${what}: expected a WDE0027 denial, but the call succeeded`);
+  await assert.rejects(
+    call,
+    (e: unknown) => {
+      assert.equal(errorCode(e), 'WDE0027', `${what}: expected a WDE0027 denial, got ${String(errorCode(e))}: ${(e as Error).message}`);
+      return true;
+    },
+    `${what}: expected a WDE0027 denial, but the call succeeded`,
+  );
 }
 
 /** Asserts the call is denied and the collection is exactly as it was. */
@@ -363,7 +367,7 @@ describe('_owner', () => {
     assert.equal((await adminGet('ANYONE', 'owner-forge-visitor'))?._owner, actors.visitor.id);
   });
 
-  it('a member cannot take over someone else\'s item by updating _owner (SITE_MEMBER)', async () => {
+  it("a member cannot take over someone else's item by updating _owner (SITE_MEMBER)", async () => {
     const c = collectionId('SITE_MEMBER');
     await seed('SITE_MEMBER', 'owner-takeover', 'otherMember', 'theirs');
     await actors.member.client.items.update(c, { _id: 'owner-takeover', _owner: actors.member.id, title: 'edited' });
@@ -407,7 +411,7 @@ describe('SITE_MEMBER_AUTHOR through the other doors (bulk, save, distinct, trun
   const level: Level = 'SITE_MEMBER_AUTHOR';
   const c = collectionId(level);
 
-  it('bulkUpdate: own item updated, the other member\'s reported as WDE0027 and unchanged', async () => {
+  it("bulkUpdate: own item updated, the other member's reported as WDE0027 and unchanged", async () => {
     await seed(level, 'bulk-upd-own', 'member', 'original');
     await seed(level, 'bulk-upd-theirs', 'otherMember', 'original');
     const result = await actors.member.client.items.bulkUpdate(c, [
@@ -415,29 +419,36 @@ describe('SITE_MEMBER_AUTHOR through the other doors (bulk, save, distinct, trun
       { _id: 'bulk-upd-theirs', title: 'changed' },
     ]);
     assert.equal(result.updated, 1, `one update succeeds: ${JSON.stringify(result)}`);
-    assert.deepEqual(result.errors.map((e) => [e.originalIndex, e.code]), [[1, 'WDE0027']], 'the other member\'s item is reported as denied');
+    assert.deepEqual(
+      result.errors.map((e) => [e.originalIndex, e.code]),
+      [[1, 'WDE0027']],
+      "the other member's item is reported as denied",
+    );
     assert.equal((await adminGet(level, 'bulk-upd-own'))?.title, 'changed');
-    assert.equal((await adminGet(level, 'bulk-upd-theirs'))?.title, 'original', 'the other member\'s item is unchanged');
+    assert.equal((await adminGet(level, 'bulk-upd-theirs'))?.title, 'original', "the other member's item is unchanged");
   });
 
-  it('bulkRemove: own item removed, the other member\'s reported as WDE0027 and still there', async () => {
+  it("bulkRemove: own item removed, the other member's reported as WDE0027 and still there", async () => {
     await seed(level, 'bulk-rm-own', 'member', 'mine');
     await seed(level, 'bulk-rm-theirs', 'otherMember', 'theirs');
     const result = await actors.member.client.items.bulkRemove(c, ['bulk-rm-own', 'bulk-rm-theirs']);
     assert.equal(result.removed, 1, `one removal succeeds: ${JSON.stringify(result)}`);
-    assert.deepEqual(result.errors.map((e) => [e.originalIndex, e.code]), [[1, 'WDE0027']]);
+    assert.deepEqual(
+      result.errors.map((e) => [e.originalIndex, e.code]),
+      [[1, 'WDE0027']],
+    );
     assert.equal(await adminGet(level, 'bulk-rm-own'), null);
-    assert.equal((await adminGet(level, 'bulk-rm-theirs'))?.title, 'theirs', 'the other member\'s item survives');
+    assert.equal((await adminGet(level, 'bulk-rm-theirs'))?.title, 'theirs', "the other member's item survives");
   });
 
-  it('save over the other member\'s item is denied and leaves it unchanged', async () => {
+  it("save over the other member's item is denied and leaves it unchanged", async () => {
     await seed(level, 'save-theirs', 'otherMember', 'original');
-    await assertDeniedNothingWritten(level, 'member save over another member\'s item', () =>
+    await assertDeniedNothingWritten(level, "member save over another member's item", () =>
       actors.member.client.items.save(c, { _id: 'save-theirs', title: 'hijacked' }),
     );
   });
 
-  it('distinct sees only the caller\'s own values', async () => {
+  it("distinct sees only the caller's own values", async () => {
     await seed(level, 'distinct-own', 'member', 'distinct-mine');
     await seed(level, 'distinct-theirs', 'otherMember', 'distinct-theirs');
     const { items } = await actors.member.client.items.query(c).distinct('title');
@@ -469,7 +480,14 @@ describe('the permission check comes before input validation', () => {
 describe('collections API (Data Collections v2)', () => {
   const path = '/wix-data/v2/collections';
   const body = (id: string) =>
-    JSON.stringify({ collection: { id, displayName: id, fields: [{ key: 'title', type: 'TEXT' }], permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } });
+    JSON.stringify({
+      collection: {
+        id,
+        displayName: id,
+        fields: [{ key: 'title', type: 'TEXT' }],
+        permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+      },
+    });
   const listIds = async () => ((await admin.collections.listDataCollections()).collections ?? []).map((col) => col._id).sort();
 
   function assertForbidden(r: Awaited<ReturnType<typeof rawCall>>, what: string): void {
@@ -480,9 +498,8 @@ describe('collections API (Data Collections v2)', () => {
 
   for (const name of ['visitor', 'member', 'apiKeyEmpty'] as const) {
     it(`${name}: list, get, create, update and delete are all 403, and nothing changes`, async () => {
-      const headers = name === 'apiKeyEmpty'
-        ? { authorization: p.createApiKey({ name: 'no permissions', permissions: [] }), 'wix-site-id': p.siteId }
-        : actors[name].headers;
+      const headers =
+        name === 'apiKeyEmpty' ? { authorization: p.createApiKey({ name: 'no permissions', permissions: [] }), 'wix-site-id': p.siteId } : actors[name].headers;
       const before = await listIds();
       assertForbidden(await rawCall(p, path, { method: 'GET', headers }), `${name} list`);
       assertForbidden(await rawCall(p, `${path}/Perm_ANYONE`, { method: 'GET', headers }), `${name} get`);
@@ -531,7 +548,12 @@ describe('collections API (Data Collections v2)', () => {
 
     const before = await listIds();
     await assert.rejects(
-      ro.client.collections.createDataCollection({ _id: 'Tmp_ro', displayName: 'x', fields: [], permissions: { read: 'ANYONE', insert: 'ANYONE', update: 'ANYONE', remove: 'ANYONE' } }),
+      ro.client.collections.createDataCollection({
+        _id: 'Tmp_ro',
+        displayName: 'x',
+        fields: [],
+        permissions: { read: 'ANYONE', insert: 'ANYONE', update: 'ANYONE', remove: 'ANYONE' },
+      }),
       (e: unknown) => errorCode(e) === 'PERMISSION_DENIED',
       'read-only key create is PERMISSION_DENIED',
     );

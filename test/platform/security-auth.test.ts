@@ -25,7 +25,10 @@ function assertThrottled(r: { status: number; json: Record<string, any> | undefi
   assert.equal(typeof r.json?.['message'], 'string');
   assert.equal(error?.description, r.json?.['message']);
   const retryAfter = Number(r.headers.get('retry-after'));
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= AUTH_LIMITS.lockoutMs / 1000, `${what}: Retry-After ${r.headers.get('retry-after')}`);
+  assert.ok(
+    Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= AUTH_LIMITS.lockoutMs / 1000,
+    `${what}: Retry-After ${r.headers.get('retry-after')}`,
+  );
   assert.equal(error?.data?.retryAfterSeconds, retryAfter);
   return retryAfter;
 }
@@ -51,7 +54,10 @@ describe('SDK login: per-account lockout', () => {
       else lastRetryAfter = assertThrottled(r, `attempt ${i + 1}`);
     }
     assert.deepEqual(statuses.slice(0, AUTH_LIMITS.accountFailures), Array(AUTH_LIMITS.accountFailures).fill(400), 'wrong passwords are 400 until the limit');
-    assert.ok(statuses.slice(AUTH_LIMITS.accountFailures).every((s) => s === 429), 'every attempt after the limit is 429');
+    assert.ok(
+      statuses.slice(AUTH_LIMITS.accountFailures).every((s) => s === 429),
+      'every attempt after the limit is 429',
+    );
     assert.ok(lastRetryAfter > 0);
 
     const right = await login(DEMO_OWNER.email, DEMO_OWNER.password);
@@ -111,7 +117,16 @@ describe('per-client limit', () => {
     const fromOther = await new Promise<number>((resolve, reject) => {
       const payload = JSON.stringify({ loginId: { email: DEMO_MEMBER.email }, password: DEMO_MEMBER.password });
       const req = httpsRequest(
-        { host: '127.0.0.1', localAddress: '127.0.0.2', port: new URL(p.url).port, servername: 'localhost', ca: p.ca, path: LOGIN, method: 'POST', headers: { host: 'www.wixapis.com', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        {
+          host: '127.0.0.1',
+          localAddress: '127.0.0.2',
+          port: new URL(p.url).port,
+          servername: 'localhost',
+          ca: p.ca,
+          path: LOGIN,
+          method: 'POST',
+          headers: { host: 'www.wixapis.com', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -206,7 +221,15 @@ describe('a login flood does not stall the server', () => {
       const url = new URL(p.url);
       const payload = JSON.stringify(body);
       const req = httpsRequest(
-        { host: '127.0.0.1', port: url.port, servername: 'localhost', path, method: 'POST', agent, headers: { host: 'www.wixapis.com', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        {
+          host: '127.0.0.1',
+          port: url.port,
+          servername: 'localhost',
+          path,
+          method: 'POST',
+          agent,
+          headers: { host: 'www.wixapis.com', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -259,7 +282,10 @@ describe('a login flood does not stall the server', () => {
     other.destroy();
     const counts = new Map<number, number>();
     for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-    assert.ok([...counts.keys()].every((s) => s === 400 || s === 429), `statuses: ${JSON.stringify([...counts])}`);
+    assert.ok(
+      [...counts.keys()].every((s) => s === 400 || s === 429),
+      `statuses: ${JSON.stringify([...counts])}`,
+    );
     for (const r of results.filter((x) => x.status === 429)) assertThrottled(r, 'flood (hash pool full)');
     assert.equal(objectPrototypeKeys(), before);
     // The server is alive and the owner can still log in once the window has passed.
@@ -282,7 +308,10 @@ describe('AuthGuard and HashPool (unit)', () => {
     for (let i = 0; i < AUTH_LIMITS.accountFailures; i++) {
       assert.equal(await guard.attempt({ kind: 'password', account: 'Owner@Example.com', client: `10.0.0.${i}` }, wrong), undefined);
     }
-    await assert.rejects(guard.attempt({ kind: 'password', account: 'owner@example.com', client: '10.9.9.9' }, right), (e) => e instanceof Throttled && e.reason === 'account');
+    await assert.rejects(
+      guard.attempt({ kind: 'password', account: 'owner@example.com', client: '10.9.9.9' }, right),
+      (e) => e instanceof Throttled && e.reason === 'account',
+    );
     assert.equal(await guard.attempt({ kind: 'password', account: 'other@example.com', client: '10.0.0.1' }, right), 'member');
     // A client secret for a client id spelled like the email is another kind of account.
     assert.equal(await guard.attempt({ kind: 'client-secret', account: 'owner@example.com', client: '10.0.0.1' }, right), 'member');
@@ -310,7 +339,9 @@ describe('AuthGuard and HashPool (unit)', () => {
       await new Promise((r) => setImmediate(r));
       return undefined;
     };
-    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => guard.attempt({ kind: 'password', account: 'x@example.com', client: `c${i}` }, slowWrong)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => guard.attempt({ kind: 'password', account: 'x@example.com', client: `c${i}` }, slowWrong)),
+    );
     assert.equal(ran, AUTH_LIMITS.accountFailures);
     assert.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof Throttled).length, 100 - AUTH_LIMITS.accountFailures);
   });

@@ -90,10 +90,16 @@ before(async () => {
   admin = adminHeaders(p);
   const sdkAdmin = apiKeyClient(p);
   const level = (role: 'ANYONE' | 'SITE_MEMBER_AUTHOR' | 'ADMIN') => ({ read: role, insert: role, update: role, remove: role });
-  await sdkAdmin.collections.createDataCollection({ _id: NOTES, displayName: NOTES, fields: [{ key: 'title', type: 'TEXT' }], permissions: level('SITE_MEMBER_AUTHOR') });
+  await sdkAdmin.collections.createDataCollection({
+    _id: NOTES,
+    displayName: NOTES,
+    fields: [{ key: 'title', type: 'TEXT' }],
+    permissions: level('SITE_MEMBER_AUTHOR'),
+  });
   await sdkAdmin.collections.createDataCollection({ _id: PUBLIC, displayName: PUBLIC, fields: [{ key: 'title', type: 'TEXT' }], permissions: level('ANYONE') });
   await sdkAdmin.collections.createDataCollection({ _id: PROTO, displayName: PROTO, fields: [], permissions: level('ANYONE') });
-  for (let i = 0; i < 5; i++) assertOk(await post('/items', admin, { dataCollectionId: PUBLIC, dataItem: { data: { _id: `pub-${i}`, title: `public ${i}`, n: i } } }), 'seed public');
+  for (let i = 0; i < 5; i++)
+    assertOk(await post('/items', admin, { dataCollectionId: PUBLIC, dataItem: { data: { _id: `pub-${i}`, title: `public ${i}`, n: i } } }), 'seed public');
 
   const a = p.createMember(ALICE);
   const b = p.createMember(BOB);
@@ -118,20 +124,38 @@ describe('finding 1: a projection through "constructor.prototype" never reaches 
     assertOk(stored, 'insert');
     assert.deepEqual(stored.json?.['dataItem']?.['data']?.['constructor'], { prototype: { K: 'x' } }, 'stored as an ordinary field');
 
-    const viaQuery = await post('/items/query', alice.headers, { dataCollectionId: NOTES, query: { fields: ['constructor.prototype.K'], filter: { _id: 'pollute-1' } } });
+    const viaQuery = await post('/items/query', alice.headers, {
+      dataCollectionId: NOTES,
+      query: { fields: ['constructor.prototype.K'], filter: { _id: 'pollute-1' } },
+    });
     assertOk(viaQuery, 'query with the projection');
-    assert.deepEqual(viaQuery.json?.['dataItems']?.[0]?.['data'], { _id: 'pollute-1', constructor: { prototype: { K: 'x' } } }, 'the projection picks the item\'s own nested value');
+    assert.deepEqual(
+      viaQuery.json?.['dataItems']?.[0]?.['data'],
+      { _id: 'pollute-1', constructor: { prototype: { K: 'x' } } },
+      "the projection picks the item's own nested value",
+    );
     assertPrototypeUntouched('after the query projection');
 
-    const viaGet = await post('/items/get', alice.headers, { dataCollectionId: NOTES, dataItemId: 'pollute-1', fields: ['constructor.prototype.K', 'constructor.prototype'] });
+    const viaGet = await post('/items/get', alice.headers, {
+      dataCollectionId: NOTES,
+      dataItemId: 'pollute-1',
+      fields: ['constructor.prototype.K', 'constructor.prototype'],
+    });
     assertOk(viaGet, 'get with the projection');
     assert.deepEqual(viaGet.json?.['dataItem']?.['data'], { _id: 'pollute-1', constructor: { prototype: { K: 'x' } } });
-    const viaGetR = await rawCall(p, `${PREFIX}/items/pollute-1?.r=${Buffer.from(JSON.stringify({ dataCollectionId: NOTES, fields: ['constructor.prototype.K'] })).toString('base64url')}`, { method: 'GET', headers: alice.headers });
+    const viaGetR = await rawCall(
+      p,
+      `${PREFIX}/items/pollute-1?.r=${Buffer.from(JSON.stringify({ dataCollectionId: NOTES, fields: ['constructor.prototype.K'] })).toString('base64url')}`,
+      { method: 'GET', headers: alice.headers },
+    );
     assertOk(viaGetR, 'GET with .r');
     assertPrototypeUntouched('after get');
 
     // A field missing from the item projects nothing, and plants nothing either.
-    const missing = await post('/items/query', alice.headers, { dataCollectionId: NOTES, query: { fields: ['toString.prototype.K', '__proto__.K', 'hasOwnProperty'], filter: { _id: 'pollute-1' } } });
+    const missing = await post('/items/query', alice.headers, {
+      dataCollectionId: NOTES,
+      query: { fields: ['toString.prototype.K', '__proto__.K', 'hasOwnProperty'], filter: { _id: 'pollute-1' } },
+    });
     assertOk(missing, 'projection of inherited names');
     assert.deepEqual(missing.json?.['dataItems']?.[0]?.['data'], { _id: 'pollute-1' }, 'inherited members are not item fields');
     assertPrototypeUntouched('after projecting inherited names');
@@ -144,7 +168,10 @@ describe('finding 1: a projection through "constructor.prototype" never reaches 
     assert.ok(relogin.tokens.accessToken.value, 'a member can still log in');
     const mine = await post('/items/query', alice.headers, { dataCollectionId: NOTES, query: {} });
     assertOk(mine, 'member query');
-    assert.deepEqual(mine.json?.['dataItems'].map((i: { id: string }) => i.id), ['pollute-1']);
+    assert.deepEqual(
+      mine.json?.['dataItems'].map((i: { id: string }) => i.id),
+      ['pollute-1'],
+    );
   });
 
   it('distinct on a system-field-shaped lookup (constructor, toString ...) is an ordinary field and never reaches SQL as anything else', async () => {
@@ -178,17 +205,35 @@ describe('field names named after prototype members are ordinary fields everywhe
       assert.ok(got.text.includes(`${JSON.stringify(name)}:"value-${i}"`), 'on the wire too');
       assert.deepEqual((data['nested'] as Record<string, unknown>)[name], { deep: i }, 'nested keys are kept');
 
-      const filtered = await post('/items/query', visitor, { dataCollectionId: PROTO, query: { filter: JSON.parse(`{${JSON.stringify(name)}:"value-${i}"}`) } });
+      const filtered = await post('/items/query', visitor, {
+        dataCollectionId: PROTO,
+        query: { filter: JSON.parse(`{${JSON.stringify(name)}:"value-${i}"}`) },
+      });
       assertOk(filtered, 'filter eq');
-      assert.deepEqual(filtered.json?.['dataItems'].map((x: { id: string }) => x.id), [`proto-${i}`]);
-      const exists = await post('/items/query', visitor, { dataCollectionId: PROTO, query: { filter: JSON.parse(`{${JSON.stringify(name)}:{"$exists":true}}`) } });
+      assert.deepEqual(
+        filtered.json?.['dataItems'].map((x: { id: string }) => x.id),
+        [`proto-${i}`],
+      );
+      const exists = await post('/items/query', visitor, {
+        dataCollectionId: PROTO,
+        query: { filter: JSON.parse(`{${JSON.stringify(name)}:{"$exists":true}}`) },
+      });
       assertOk(exists, 'filter $exists');
-      assert.deepEqual(exists.json?.['dataItems'].map((x: { id: string }) => x.id), [`proto-${i}`]);
+      assert.deepEqual(
+        exists.json?.['dataItems'].map((x: { id: string }) => x.id),
+        [`proto-${i}`],
+      );
       const nested = await post('/items/query', visitor, { dataCollectionId: PROTO, query: { filter: { [`nested.${name}.deep`]: { $gte: i } } } });
       assertOk(nested, 'filter on a nested path');
-      assert.deepEqual(nested.json?.['dataItems'].map((x: { id: string }) => x.id).sort(), PROTO_NAMES.map((_, j) => `proto-${j}`).filter((_, j) => j === i));
+      assert.deepEqual(
+        nested.json?.['dataItems'].map((x: { id: string }) => x.id).sort(),
+        PROTO_NAMES.map((_, j) => `proto-${j}`).filter((_, j) => j === i),
+      );
 
-      const sorted = await post('/items/query', visitor, { dataCollectionId: PROTO, query: { sort: [{ fieldName: name, order: 'DESC' }, { fieldName: 'rank' }] } });
+      const sorted = await post('/items/query', visitor, {
+        dataCollectionId: PROTO,
+        query: { sort: [{ fieldName: name, order: 'DESC' }, { fieldName: 'rank' }] },
+      });
       assertOk(sorted, 'sort');
       assert.equal(sorted.json?.['dataItems']?.[0]?.['id'], `proto-${i}`, 'the item that has the field sorts first descending');
 
@@ -203,7 +248,10 @@ describe('field names named after prototype members are ordinary fields everywhe
       assertOk(distinct, 'distinct');
       assert.deepEqual(distinct.json?.['distinctValues'], [`value-${i}`]);
 
-      const count = await post('/items/count', visitor, { dataCollectionId: PROTO, filter: JSON.parse(`{${JSON.stringify(name)}:{"$in":["value-${i}","other"]}}`) });
+      const count = await post('/items/count', visitor, {
+        dataCollectionId: PROTO,
+        filter: JSON.parse(`{${JSON.stringify(name)}:{"$in":["value-${i}","other"]}}`),
+      });
       assertOk(count, 'count');
       assert.equal(count.json?.['totalCount'], 1);
     });
@@ -226,7 +274,10 @@ describe('field names named after prototype members are ordinary fields everywhe
     const bulk = await post('/bulk/items/insert', admin, `{"dataCollectionId":"${PROTO}","dataItems":[{"data":{"_id":"keep-bulk","__proto__":{"b":2}}}]}`);
     assertOk(bulk, 'bulk insert');
     assert.ok(bulk.text.includes('"__proto__":{"b":2}'), bulk.text);
-    const after = await post('/items/query', visitor, { dataCollectionId: PROTO, query: { filter: { _id: { $in: ['keep-proto', 'keep-bulk'] } }, sort: [{ fieldName: '_id' }] } });
+    const after = await post('/items/query', visitor, {
+      dataCollectionId: PROTO,
+      query: { filter: { _id: { $in: ['keep-proto', 'keep-bulk'] } }, sort: [{ fieldName: '_id' }] },
+    });
     assert.ok(after.text.includes('"__proto__":{"b":2}') && after.text.includes('"__proto__":"third"'), after.text);
     assertPrototypeUntouched('after writing __proto__ keys');
     await post('/bulk/items/remove', admin, { dataCollectionId: PROTO, dataItemIds: ['keep-proto', 'keep-bulk'] });
@@ -298,7 +349,11 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
     t.diagnostic(`100,000 fields: 400 in ${ms.toFixed(0)} ms`);
     assert.ok(ms < 1000, `answered in ${ms.toFixed(0)} ms`);
     await assertServing('after 100,000 fields');
-    assertTyped400(await post('/items/get', visitor, { dataCollectionId: PUBLIC, dataItemId: 'pub-1', fields }), '100,000 fields on get', MAX_PROJECTION_FIELDS);
+    assertTyped400(
+      await post('/items/get', visitor, { dataCollectionId: PUBLIC, dataItemId: 'pub-1', fields }),
+      '100,000 fields on get',
+      MAX_PROJECTION_FIELDS,
+    );
   });
 
   it('writes keep the platform body limit: a 2 MB bulk insert is accepted where a 2 MB query is not', async () => {
@@ -322,9 +377,15 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
   it('a paging cursor cannot smuggle the lists past the limits', async () => {
     const cursor = (state: unknown) => Buffer.from(JSON.stringify(state)).toString('base64url');
     const sort = Array.from({ length: 20_000 }, (_, i) => ({ fieldName: `s${i}` }));
-    const bigSort = await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { cursorPaging: { limit: 2, cursor: cursor({ filter: null, sort, fields: [], offset: 0 }) } } });
+    const bigSort = await post('/items/query', visitor, {
+      dataCollectionId: PUBLIC,
+      query: { cursorPaging: { limit: 2, cursor: cursor({ filter: null, sort, fields: [], offset: 0 }) } },
+    });
     assertTyped400(bigSort, 'cursor with 20,000 sort terms', MAX_SORT_TERMS);
-    const bigFields = await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { cursorPaging: { limit: 2, cursor: cursor({ filter: null, sort: [], fields: Array.from({ length: 5000 }, (_, i) => `f${i}`), offset: 0 }) } } });
+    const bigFields = await post('/items/query', visitor, {
+      dataCollectionId: PUBLIC,
+      query: { cursorPaging: { limit: 2, cursor: cursor({ filter: null, sort: [], fields: Array.from({ length: 5000 }, (_, i) => `f${i}`), offset: 0 }) } },
+    });
     assertTyped400(bigFields, 'cursor with 5,000 fields', MAX_PROJECTION_FIELDS);
   });
 
@@ -337,8 +398,16 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
     const r2 = await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { sort } });
     assertOk(r2, `${MAX_SORT_TERMS} sort terms`);
     assert.equal(r2.json?.['dataItems']?.[0]?.['id'], 'pub-4');
-    assertTyped400(await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { fields: [...fields, 'one-more'] } }), 'one field over', MAX_PROJECTION_FIELDS);
-    assertTyped400(await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { sort: [...sort, { fieldName: 'x' }] } }), 'one sort term over', MAX_SORT_TERMS);
+    assertTyped400(
+      await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { fields: [...fields, 'one-more'] } }),
+      'one field over',
+      MAX_PROJECTION_FIELDS,
+    );
+    assertTyped400(
+      await post('/items/query', visitor, { dataCollectionId: PUBLIC, query: { sort: [...sort, { fieldName: 'x' }] } }),
+      'one sort term over',
+      MAX_SORT_TERMS,
+    );
   });
 
   it('field paths: segments, length and characters', async () => {
@@ -391,13 +460,23 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
     assertOk(await q(conditions(MAX_FILTER_CONDITIONS)), `${MAX_FILTER_CONDITIONS} conditions in one object`);
     assertTyped400(await q(conditions(MAX_FILTER_CONDITIONS + 1)), `${MAX_FILTER_CONDITIONS + 1} conditions`, MAX_FILTER_CONDITIONS);
     // The largest tree both limits allow, nested as deep as allowed: SQLite's expression depth (1000) is not reached.
-    const wide = { $and: [nest(MAX_FILTER_DEPTH - 2), { $or: Array.from({ length: MAX_FILTER_NODES - MAX_FILTER_DEPTH - 2 }, (_, i) => ({ [`w${i}`]: { $ne: i } })) }, conditions(MAX_FILTER_CONDITIONS - MAX_FILTER_NODES + MAX_FILTER_DEPTH + 1)] };
+    const wide = {
+      $and: [
+        nest(MAX_FILTER_DEPTH - 2),
+        { $or: Array.from({ length: MAX_FILTER_NODES - MAX_FILTER_DEPTH - 2 }, (_, i) => ({ [`w${i}`]: { $ne: i } })) },
+        conditions(MAX_FILTER_CONDITIONS - MAX_FILTER_NODES + MAX_FILTER_DEPTH + 1),
+      ],
+    };
     assertOk(await q(wide), 'nodes and conditions at their limits together');
 
     const list = (n: number) => ({ n: { $in: Array.from({ length: n }, (_, i) => i) } });
     assertOk(await q(list(MAX_FILTER_LIST_VALUES)), `$in with ${MAX_FILTER_LIST_VALUES} values`);
     assertTyped400(await q(list(MAX_FILTER_LIST_VALUES + 1)), `$in with ${MAX_FILTER_LIST_VALUES + 1} values`, MAX_FILTER_LIST_VALUES);
-    assertTyped400(await q({ n: { $hasAll: Array.from({ length: MAX_FILTER_LIST_VALUES + 1 }, (_, i) => i) } }), '$hasAll over the list limit', MAX_FILTER_LIST_VALUES);
+    assertTyped400(
+      await q({ n: { $hasAll: Array.from({ length: MAX_FILTER_LIST_VALUES + 1 }, (_, i) => i) } }),
+      '$hasAll over the list limit',
+      MAX_FILTER_LIST_VALUES,
+    );
 
     const s = 'x'.repeat(MAX_FILTER_STRING_LENGTH);
     assertOk(await q({ title: s }), `a ${MAX_FILTER_STRING_LENGTH}-character string`);
@@ -405,8 +484,16 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
       const arg = op === '$in' ? [`${s}x`] : `${s}x`;
       assertTyped400(await q({ title: { [op]: arg } }), `${op} with ${MAX_FILTER_STRING_LENGTH + 1} characters`, MAX_FILTER_STRING_LENGTH);
     }
-    assertTyped400(await post('/items/count', visitor, { dataCollectionId: PUBLIC, filter: nest(MAX_FILTER_DEPTH + 1) }), 'count with a too-deep filter', MAX_FILTER_DEPTH);
-    assertTyped400(await post('/items/query-distinct-values', visitor, { dataCollectionId: PUBLIC, fieldName: 'title', filter: objects(MAX_FILTER_NODES + 1) }), 'distinct with too many filter objects', MAX_FILTER_NODES);
+    assertTyped400(
+      await post('/items/count', visitor, { dataCollectionId: PUBLIC, filter: nest(MAX_FILTER_DEPTH + 1) }),
+      'count with a too-deep filter',
+      MAX_FILTER_DEPTH,
+    );
+    assertTyped400(
+      await post('/items/query-distinct-values', visitor, { dataCollectionId: PUBLIC, fieldName: 'title', filter: objects(MAX_FILTER_NODES + 1) }),
+      'distinct with too many filter objects',
+      MAX_FILTER_NODES,
+    );
     await assertServing('after the filter limits');
   });
 
@@ -442,7 +529,11 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
   it(`bulk requests hold at most ${MAX_BULK_ITEMS} items`, async () => {
     const items = Array.from({ length: MAX_BULK_ITEMS + 1 }, (_, i) => ({ data: { _id: `bulk-${i}` } }));
     assertTyped400(await post('/bulk/items/insert', visitor, { dataCollectionId: PUBLIC, dataItems: items }), 'bulk insert', MAX_BULK_ITEMS);
-    assertTyped400(await post('/bulk/items/remove', visitor, { dataCollectionId: PUBLIC, dataItemIds: items.map((x) => x.data._id) }), 'bulk remove', MAX_BULK_ITEMS);
+    assertTyped400(
+      await post('/bulk/items/remove', visitor, { dataCollectionId: PUBLIC, dataItemIds: items.map((x) => x.data._id) }),
+      'bulk remove',
+      MAX_BULK_ITEMS,
+    );
     const count = await post('/items/count', visitor, { dataCollectionId: PUBLIC });
     assert.equal(count.json?.['totalCount'], 5, 'nothing was written');
   });
@@ -450,7 +541,7 @@ describe('finding 3: lists in requests are bounded, with a typed 400 above the l
 
 // ------------------------------------------------------------------------------------------------
 
-describe('finding 8: a member learns nothing about another member\'s hidden item (SITE_MEMBER_AUTHOR)', () => {
+describe("finding 8: a member learns nothing about another member's hidden item (SITE_MEMBER_AUTHOR)", () => {
   const SECRET = 'alice-private-title-4711';
 
   before(async () => {
@@ -469,7 +560,7 @@ describe('finding 8: a member learns nothing about another member\'s hidden item
     assert.ok(!r.text.includes(alice.id), `${what}: no owner in ${r.text}`);
   }
 
-  it('insert and save with Alice\'s item ID answer Bob the same 403 WDE0027 body, carrying nothing of the item', async () => {
+  it("insert and save with Alice's item ID answer Bob the same 403 WDE0027 body, carrying nothing of the item", async () => {
     const insert = await post('/items', bob.headers, { dataCollectionId: NOTES, dataItem: { data: { _id: 'alice-note', title: 'mine now' } } });
     const save = await post('/items/save', bob.headers, { dataCollectionId: NOTES, dataItem: { data: { _id: 'alice-note', title: 'mine now' } } });
     assert.equal(insert.status, 403, `insert: ${insert.status} ${insert.text}`);
@@ -496,7 +587,7 @@ describe('finding 8: a member learns nothing about another member\'s hidden item
     await aliceNoteUnchanged('after bulk writes');
   });
 
-  it('get and query still answer as if the item did not exist; Bob\'s own duplicate is an ordinary 409 WDE0074', async () => {
+  it("get and query still answer as if the item did not exist; Bob's own duplicate is an ordinary 409 WDE0074", async () => {
     const get = await post('/items/get', bob.headers, { dataCollectionId: NOTES, dataItemId: 'alice-note' });
     assert.equal(get.status, 404);
     assert.equal(get.json?.['details']?.['applicationError']?.['code'], 'WDE0073');
@@ -506,7 +597,7 @@ describe('finding 8: a member learns nothing about another member\'s hidden item
     assert.equal(dup.status, 409, dup.text);
     assert.equal(dup.json?.['details']?.['applicationError']?.['code'], 'WDE0074');
     const adminDup = await post('/items', admin, { dataCollectionId: NOTES, dataItem: { data: { _id: 'alice-note', title: 'x' } } });
-    assert.equal(adminDup.status, 409, 'the site owner\'s key sees every item, so it gets the plain duplicate answer');
+    assert.equal(adminDup.status, 409, "the site owner's key sees every item, so it gets the plain duplicate answer");
     await aliceNoteUnchanged('at the end');
   });
 });

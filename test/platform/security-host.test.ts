@@ -59,10 +59,24 @@ function sendRaw(p: RunningPlatform, text: string | Buffer, waitMs = 5_000): Pro
 }
 
 /** One HTTPS request to the platform (node:https with its CA), for headers fetch would add or refuse. */
-function call(p: RunningPlatform, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }> {
+function call(
+  p: RunningPlatform,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }> {
   return new Promise((resolveCall, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: p.port, servername: 'localhost', ca: p.ca, method, path, headers: { host: 'www.wixapis.com', ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: p.port,
+        servername: 'localhost',
+        ca: p.ca,
+        method,
+        path,
+        headers: { host: 'www.wixapis.com', ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -86,7 +100,13 @@ function call(p: RunningPlatform, method: string, path: string, headers: Record<
 
 const visitorQuery = async (p: RunningPlatform) => {
   const token = await tokenFor(p, 'visitor');
-  return call(p, 'POST', '/_api/cloud-data/v2/items/query', { authorization: token, 'content-type': 'application/json' }, JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 1 } } }));
+  return call(
+    p,
+    'POST',
+    '/_api/cloud-data/v2/items/query',
+    { authorization: token, 'content-type': 'application/json' },
+    JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 1 } } }),
+  );
 };
 
 let unhandled: unknown[] = [];
@@ -138,7 +158,7 @@ describe('finding 2: no request ends the process', () => {
     assert.equal((await visitorQuery(p)).status, 200);
   });
 
-  it('an Expect header other than 100-continue: a typed 417 in Wix\'s shape, next request served', async () => {
+  it("an Expect header other than 100-continue: a typed 417 in Wix's shape, next request served", async () => {
     const answer = await sendRaw(p, 'GET /_api/cloud-data/v2/items/query HTTP/1.1\r\nhost: x\r\nexpect: teapot\r\nconnection: close\r\n\r\n');
     assert.equal(answer.status, 417);
     assert.equal(JSON.parse(answer.body).details.applicationError.code, 'EXPECTATION_FAILED');
@@ -156,7 +176,10 @@ describe('finding 2: no request ends the process', () => {
         const before = p.log.since(0).length;
         const result = await client.items.query('Products').hasSome('_id', ids).limit(10).find();
         assert.equal(result.items.length, 0);
-        return p.log.since(0).slice(before).find((r) => r.path.endsWith('/items/query'))?.method;
+        return p.log
+          .since(0)
+          .slice(before)
+          .find((r) => r.path.endsWith('/items/query'))?.method;
       };
       assert.equal(await sentFor([crypto.randomUUID()]), 'GET', 'a small query goes as GET with .r');
       assert.equal(await sentFor(Array.from({ length: 1_000 }, () => crypto.randomUUID())), 'POST', 'a 52 KB query goes as POST, under the body limit');
@@ -207,7 +230,14 @@ describe('finding 2: no request ends the process', () => {
       throw new TypeError('boom while holding Bearer OauthNG.JWS.eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.sig');
     });
     const logged: string[] = [];
-    const handle = createHandler(p.services, router, { maxBodyBytes: 1024, controlRoutes: false, controlSecret: 'x'.repeat(16), controlRouter: new Router(), log: new RequestLog(), onError: (m) => logged.push(m) });
+    const handle = createHandler(p.services, router, {
+      maxBodyBytes: 1024,
+      controlRoutes: false,
+      controlSecret: 'x'.repeat(16),
+      controlRouter: new Router(),
+      log: new RequestLog(),
+      onError: (m) => logged.push(m),
+    });
     const res = collect();
     await handle(fakeRequest('GET', '/_api/boom'), res);
     assert.equal(res.status, 500);
@@ -227,9 +257,16 @@ describe('finding 2: no request ends the process', () => {
       throw new Error('log is broken');
     };
     const router = new Router().add('GET', '/_api/ok', () => ({ ok: true }));
-    const handle = createHandler(p.services, router, { maxBodyBytes: 1024, controlRoutes: false, controlSecret: 'x'.repeat(16), controlRouter: new Router(), log: throwingLog, onError: () => {
-      throw new Error('logger is broken too');
-    } });
+    const handle = createHandler(p.services, router, {
+      maxBodyBytes: 1024,
+      controlRoutes: false,
+      controlSecret: 'x'.repeat(16),
+      controlRouter: new Router(),
+      log: throwingLog,
+      onError: () => {
+        throw new Error('logger is broken too');
+      },
+    });
     const res = collect();
     await handle(fakeRequest('GET', '/_api/ok'), res); // resolves; the answer was sent before the log threw
     assert.equal(res.status, 200);
@@ -270,7 +307,12 @@ function collect(): PlatformResponse & { status: number; body: string; headers: 
 
 describe('slow clients', () => {
   it('a client that never finishes its headers gets 408 and is cut off', async () => {
-    const p = await startPlatform({ db: ':memory:', seed: 'none', onError: () => {}, limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, timeoutCheckIntervalMs: 100 } });
+    const p = await startPlatform({
+      db: ':memory:',
+      seed: 'none',
+      onError: () => {},
+      limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, timeoutCheckIntervalMs: 100 },
+    });
     try {
       const started = performance.now();
       const answer = await sendRaw(p, 'GET /_api/cloud-data/v2/items/query HTTP/1.1\r\nhost: x\r\nx-slow: ', 5_000);
@@ -283,9 +325,18 @@ describe('slow clients', () => {
   });
 
   it('a client that sends its body too slowly gets 408 and is cut off', async () => {
-    const p = await startPlatform({ db: ':memory:', seed: 'none', onError: () => {}, limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, timeoutCheckIntervalMs: 100 } });
+    const p = await startPlatform({
+      db: ':memory:',
+      seed: 'none',
+      onError: () => {},
+      limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, timeoutCheckIntervalMs: 100 },
+    });
     try {
-      const answer = await sendRaw(p, 'POST /_api/cloud-data/v2/items/query HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"a":', 5_000);
+      const answer = await sendRaw(
+        p,
+        'POST /_api/cloud-data/v2/items/query HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"a":',
+        5_000,
+      );
       assert.equal(answer.status, 408);
       assert.equal(answer.closed, true);
     } finally {
@@ -294,7 +345,7 @@ describe('slow clients', () => {
   });
 });
 
-describe('finding 4: the control routes are the developer\'s alone', () => {
+describe("finding 4: the control routes are the developer's alone", () => {
   let p: RunningPlatform;
   before(async () => {
     p = await startPlatform({ db: ':memory:', seed: 'demo', onError: () => {} });
@@ -340,18 +391,40 @@ describe('finding 4: the control routes are the developer\'s alone', () => {
         assert.equal(answer.json.details.applicationError.code, 'UNAUTHENTICATED');
         for (const h of Object.keys(answer.headers)) assert.ok(!h.startsWith('access-control-'), `${method} ${path} sent ${h}`);
       }
-      const wrong = await call(p, method, path, { origin: 'https://evil.example', 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: `${p.controlSecret}x` }, body);
+      const wrong = await call(
+        p,
+        method,
+        path,
+        { origin: 'https://evil.example', 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: `${p.controlSecret}x` },
+        body,
+      );
       assert.equal(wrong.status, 403, `${method} ${path} with a wrong secret answered ${wrong.status}`);
     }
     assert.equal(JSON.stringify(p.services.faults.list()), before.faults, 'no fault was added or removed');
     assert.equal(p.services.clock.now() - before.clock < 60_000, true, 'the clock did not move');
     assert.ok(p.log.since().length >= before.log, 'the log was not cleared');
-    assert.equal((await call(p, 'POST', '/_api/cloud-data/v2/items/query', { authorization: token, 'content-type': 'application/json' }, JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 1 } } }))).status, 200, 'tokens were not expired');
+    assert.equal(
+      (
+        await call(
+          p,
+          'POST',
+          '/_api/cloud-data/v2/items/query',
+          { authorization: token, 'content-type': 'application/json' },
+          JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 1 } } }),
+        )
+      ).status,
+      200,
+      'tokens were not expired',
+    );
   });
 
   it('a preflight to a control route gets no allow headers', async () => {
     for (const [method, path] of ROUTES) {
-      const answer = await call(p, 'OPTIONS', path, { origin: 'https://evil.example', 'access-control-request-method': method, 'access-control-request-headers': `content-type, ${CONTROL_SECRET_HEADER}` });
+      const answer = await call(p, 'OPTIONS', path, {
+        origin: 'https://evil.example',
+        'access-control-request-method': method,
+        'access-control-request-headers': `content-type, ${CONTROL_SECRET_HEADER}`,
+      });
       assert.ok(answer.status >= 400, `OPTIONS ${path} answered ${answer.status}`);
       for (const h of Object.keys(answer.headers)) assert.ok(!h.startsWith('access-control-'), `OPTIONS ${path} sent ${h}`);
     }
@@ -369,7 +442,13 @@ describe('finding 4: the control routes are the developer\'s alone', () => {
       assert.equal(answer.json.details.applicationError.code, 'UNSUPPORTED_MEDIA_TYPE');
     }
     assert.equal(p.services.faults.list().length, 0);
-    const ok = await call(p, 'POST', '/_platform/faults', { ...secret, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ path: '/_api/nothing-here/', status: 503 }));
+    const ok = await call(
+      p,
+      'POST',
+      '/_platform/faults',
+      { ...secret, 'content-type': 'application/json; charset=utf-8' },
+      JSON.stringify({ path: '/_api/nothing-here/', status: 503 }),
+    );
     assert.equal(ok.status, 200);
     assert.equal((await call(p, 'GET', '/_platform/faults', secret)).json.faults.length, 1);
     assert.equal((await call(p, 'DELETE', '/_platform/faults', { ...secret, 'content-type': 'application/json' }, '{}')).status, 200);
@@ -378,7 +457,13 @@ describe('finding 4: the control routes are the developer\'s alone', () => {
 
   it('a regular-expression fault path is a typed 400 that says how to write it, at once', async () => {
     const started = performance.now();
-    const answer = await call(p, 'POST', '/_platform/faults', { [CONTROL_SECRET_HEADER]: p.controlSecret, 'content-type': 'application/json' }, JSON.stringify({ path: '^/(a+)+$', status: 503 }));
+    const answer = await call(
+      p,
+      'POST',
+      '/_platform/faults',
+      { [CONTROL_SECRET_HEADER]: p.controlSecret, 'content-type': 'application/json' },
+      JSON.stringify({ path: '^/(a+)+$', status: 503 }),
+    );
     const ms = performance.now() - started;
     assert.equal(answer.status, 400);
     assert.equal(answer.json.details.applicationError.code, 'INVALID_ARGUMENT');
@@ -415,7 +500,7 @@ describe('finding 4: the control routes are the developer\'s alone', () => {
   });
 });
 
-describe('finding 7: the backend\'s Wix API calls never leave the machine', () => {
+describe("finding 7: the backend's Wix API calls never leave the machine", () => {
   it('a web method using ApiKeyStrategy under startPlatform without routeWixApisTo reaches its own platform, and only it', async () => {
     const realFetch = globalThis.fetch;
     const leaked: string[] = [];
@@ -433,13 +518,19 @@ describe('finding 7: the backend\'s Wix API calls never leave the machine', () =
     try {
       const token = await tokenFor(one, 'visitor');
       const before = two.log.since().length;
-      const answer = await call(one, 'POST', '/_webMethods/data-admin.web/categoryCounts', { authorization: token, 'content-type': 'application/json' }, JSON.stringify({ args: [] }));
+      const answer = await call(
+        one,
+        'POST',
+        '/_webMethods/data-admin.web/categoryCounts',
+        { authorization: token, 'content-type': 'application/json' },
+        JSON.stringify({ args: [] }),
+      );
       assert.equal(answer.status, 200, answer.text);
       assert.equal(answer.json.result.ok, true, answer.text);
       assert.ok(answer.json.result.data.length > 0, 'the categories came from the local data');
       assert.deepEqual(leaked, [], 'no Wix API call was sent to the network');
       const apiKeyCalls = one.log.since().filter((e) => e.role === 'apiKey');
-      assert.ok(apiKeyCalls.length > 0, 'the backend\'s API-key calls were answered by this platform');
+      assert.ok(apiKeyCalls.length > 0, "the backend's API-key calls were answered by this platform");
       assert.equal(two.log.since().length, before, 'and not by the other platform in the same process');
     } finally {
       await one.close();
@@ -495,7 +586,10 @@ describe('one redaction rule', () => {
     for (const text of MUST_SURVIVE) assert.equal(redact(text), text);
   });
   it('keeps the context around a credential, and redacts nothing twice', () => {
-    assert.equal(redact('failed with OauthNG.JWS.eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.sig and IST.abc123_-x and eyJa.eyJb.c'), 'failed with [redacted] and [redacted] and [redacted]');
+    assert.equal(
+      redact('failed with OauthNG.JWS.eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.sig and IST.abc123_-x and eyJa.eyJb.c'),
+      'failed with [redacted] and [redacted] and [redacted]',
+    );
     assert.equal(redact('Authorization: Bearer abc'), 'Authorization: [redacted]');
     assert.equal(redact('{"password":"x","n":1}'), '{"password":"[redacted]","n":1}');
   });

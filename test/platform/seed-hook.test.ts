@@ -13,12 +13,17 @@ import { createPlatform, DEFAULT_OWNER, startTestPlatform, type Seed, type SeedA
 import { apiKeyClient, rawCall, visitorClient } from './helpers.ts';
 
 const recipesSeed: Seed = (api) => {
-  if (api.createCollection({
-    id: 'Recipes',
-    displayName: 'Recipes',
-    permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
-    fields: [{ key: 'title', displayName: 'Title', type: 'TEXT' }, { key: 'published', displayName: 'Published', type: 'DATETIME' }],
-  })) {
+  if (
+    api.createCollection({
+      id: 'Recipes',
+      displayName: 'Recipes',
+      permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+      fields: [
+        { key: 'title', displayName: 'Title', type: 'TEXT' },
+        { key: 'published', displayName: 'Published', type: 'DATETIME' },
+      ],
+    })
+  ) {
     api.insertItems('Recipes', [
       { _id: 'r1', title: 'Pancakes', published: new Date('2024-03-01T08:00:00.000Z') },
       { _id: 'r2', title: 'Porridge', published: new Date('2024-03-02T08:00:00.000Z') },
@@ -39,7 +44,10 @@ describe('a seed given to the platform', () => {
     const p = await startTestPlatform({ seed: recipesSeed });
     try {
       const visitor = await visitorClient(p).items.query('Recipes').ascending('title').find();
-      assert.deepEqual(visitor.items.map((i) => i['title']), ['Pancakes', 'Porridge']);
+      assert.deepEqual(
+        visitor.items.map((i) => i['title']),
+        ['Pancakes', 'Porridge'],
+      );
       assert.ok(visitor.items[0]!['published'] instanceof Date, 'a Date in seed data is stored as Wix stores dates');
       assert.equal((visitor.items[0]!['published'] as Date).toISOString(), '2024-03-01T08:00:00.000Z');
       assert.equal(p.secrets.reads, 0, 'what the seed read is not counted as the backend reading secrets');
@@ -47,7 +55,10 @@ describe('a seed given to the platform', () => {
       assert.match(key, /^IST\./);
       assert.equal((await apiKeyClient(p, key).items.query('Recipes').find({ returnTotalCount: true })).totalCount, 2);
       // The key has only the permission the seed gave it.
-      const write = await rawCall(p, '/wix-data/v2/items', { headers: { authorization: key, 'wix-site-id': p.siteId }, body: JSON.stringify({ dataCollectionId: 'Recipes', dataItem: { data: { title: 'x' } } }) });
+      const write = await rawCall(p, '/wix-data/v2/items', {
+        headers: { authorization: key, 'wix-site-id': p.siteId },
+        body: JSON.stringify({ dataCollectionId: 'Recipes', dataItem: { data: { title: 'x' } } }),
+      });
       assert.equal(write.status, 403);
       assert.equal(p.services.directory.findMemberByEmail('cook@example.com')?.nickname, 'Cook');
     } finally {
@@ -61,7 +72,12 @@ describe('a seed given to the platform', () => {
       created: api.createCollection({ id: 'Once' }),
       key: api.createApiKey({ name: 'stable', permissions: ['WIX_DATA.READ_ITEMS'] }),
       site: api.addSite({ key: 'branch', name: 'Branch office' }),
-      app: api.registerOAuthApp({ name: 'App', clientId: 'c0ffee00-0000-4000-8000-000000000001', redirectUris: ['https://localhost/cb'], scopes: ['wix-data.items.read'] }),
+      app: api.registerOAuthApp({
+        name: 'App',
+        clientId: 'c0ffee00-0000-4000-8000-000000000001',
+        redirectUris: ['https://localhost/cb'],
+        scopes: ['wix-data.items.read'],
+      }),
       derived: api.deriveSecret('label'),
       member: api.ensureMember({ email: 'm@example.com', password: 'member-pass-1' }).id,
     });
@@ -88,7 +104,10 @@ describe('a seed given to the platform', () => {
     const failing: Seed = (api) =>
       api.transaction(() => {
         api.createCollection({ id: 'Half', fields: [{ key: 'n', displayName: 'N', type: 'NUMBER' }] });
-        api.insertItems('Half', [{ _id: 'ok', n: 1 }, { _id: 'bad', n: 'not a number' }]);
+        api.insertItems('Half', [
+          { _id: 'ok', n: 1 },
+          { _id: 'bad', n: 'not a number' },
+        ]);
       });
     assert.throws(() => createPlatform({ db, dataDir: dir, seed: failing, onError: () => {} }), /an item for Half was refused/);
     const p = createPlatform({ db, dataDir: dir, onError: () => {} });
@@ -115,7 +134,10 @@ describe('a seed given to the platform', () => {
     try {
       assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
       assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
-      const r = await rawCall(p, '/wix-data/v2/items/query', { body: JSON.stringify({ dataCollectionId: 'Open', query: {} }), headers: { authorization: p.apiKey, 'wix-site-id': p.siteId } });
+      const r = await rawCall(p, '/wix-data/v2/items/query', {
+        body: JSON.stringify({ dataCollectionId: 'Open', query: {} }),
+        headers: { authorization: p.apiKey, 'wix-site-id': p.siteId },
+      });
       assert.equal(r.status, 200);
     } finally {
       await p.stop();

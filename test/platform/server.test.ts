@@ -46,7 +46,9 @@ describe('persistence', () => {
 
 describe('the CLI', () => {
   it('prints { url, siteId, apiKey } as one JSON line with --json, and serves the seeded data', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', '--port', '0', '--db', ':memory:', '--seed', 'demo', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', '--port', '0', '--db', ':memory:', '--seed', 'demo', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const line = await new Promise<string>((resolveLine, reject) => {
         let out = '';
@@ -60,7 +62,7 @@ describe('the CLI', () => {
       const summary = JSON.parse(line) as { url: string; siteId: string; apiKey: string; clientId: string; controlSecret: string };
       assert.match(summary.url, /^https:\/\/localhost:\d+$/);
       assert.match(summary.apiKey, /^IST\./);
-      assert.ok(summary.controlSecret.length >= 16, 'the run\'s control secret is in the --json line');
+      assert.ok(summary.controlSecret.length >= 16, "the run's control secret is in the --json line");
       const { readFileSync } = await import('node:fs');
       const undo = routeWixApisTo({ url: summary.url, ca: readFileSync('.wix-local/tls/cert.pem', 'utf8') });
       try {
@@ -108,7 +110,10 @@ describe('faults, CORS and the request log', () => {
       const t0 = performance.now();
       await admin.items.query('Products').limit(1).find();
       assert.ok(performance.now() - t0 >= 140);
-      const faults = p.log.since().filter((e) => e.fault).map((e) => e.fault);
+      const faults = p.log
+        .since()
+        .filter((e) => e.fault)
+        .map((e) => e.fault);
       assert.deepEqual(faults, ['status 429', 'status 500', 'status 401', 'malformed body', 'latency 150ms']);
     } finally {
       await p.stop();
@@ -133,7 +138,10 @@ describe('faults, CORS and the request log', () => {
   it('answers CORS preflight for the headers the SDK sends', async () => {
     const p = await startTestPlatform();
     try {
-      const r = await rawCall(p, '/wix-data/v2/items/query', { method: 'OPTIONS', headers: { origin: 'https://localhost:5173', 'access-control-request-headers': 'authorization, x-wix-bi-gateway' } });
+      const r = await rawCall(p, '/wix-data/v2/items/query', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://localhost:5173', 'access-control-request-headers': 'authorization, x-wix-bi-gateway' },
+      });
       assert.equal(r.status, 204);
       assert.equal(r.headers.get('access-control-allow-origin'), 'https://localhost:5173');
       for (const h of ['authorization', 'content-type', 'x-wix-bi-gateway', 'x-wix-linguist', 'x-wix-consistent']) {
@@ -151,11 +159,14 @@ describe('faults, CORS and the request log', () => {
       await apiKeyClient(p).items.query('Orders').limit(1).find();
       const log = await controlCall(p, '/_platform/requests');
       const entries = log.json?.['requests'] as { path: string; role: string; status: number }[];
-      assert.deepEqual(entries.map((e) => [e.path, e.role, e.status]), [
-        ['/oauth2/token', 'none', 200],
-        ['/wix-data/v2/items/query', 'visitor', 200],
-        ['/wix-data/v2/items/query', 'apiKey', 200],
-      ]);
+      assert.deepEqual(
+        entries.map((e) => [e.path, e.role, e.status]),
+        [
+          ['/oauth2/token', 'none', 200],
+          ['/wix-data/v2/items/query', 'visitor', 200],
+          ['/wix-data/v2/items/query', 'apiKey', 200],
+        ],
+      );
       assert.doesNotMatch(log.text, /OauthNG|IST\.|JWS\./);
     } finally {
       await p.stop();

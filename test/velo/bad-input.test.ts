@@ -182,7 +182,22 @@ const badInt = (min: number, max: number) =>
     { weight: 2, arbitrary: fc.integer({ min: -2_000_000_000, max: min - 1 }) },
     { weight: 2, arbitrary: fc.integer({ min: max + 1, max: 2_000_000_000 }) },
     { weight: 2, arbitrary: fc.double({ min: min - 1, max: max + 1, noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)) },
-    { weight: 1, arbitrary: fc.constantFrom(1e300, -1e300, 2 ** 53 + 2, -(2 ** 53), Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, 0.5, 99.99, 100.000001, min - 0.5) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        1e300,
+        -1e300,
+        2 ** 53 + 2,
+        -(2 ** 53),
+        Number.MAX_VALUE,
+        Number.MIN_VALUE,
+        -Number.MIN_VALUE,
+        0.5,
+        99.99,
+        100.000001,
+        min - 0.5,
+      ),
+    },
     { weight: 3, arbitrary: notNumber },
   );
 
@@ -215,7 +230,19 @@ const badText = (max: number, trimmed: boolean) =>
 const badEmail = fc.oneof(
   notString,
   fc.string().filter((s) => !s.includes('@')),
-  fc.constantFrom('a@', '@example.com', 'a@b', 'a@b.c', 'a b@example.com', 'a@example.com\n', 'a@@example.com', 'a@example..com', '<script>@x.co', "x'--@example.com", `${'a'.repeat(250)}@example.com`),
+  fc.constantFrom(
+    'a@',
+    '@example.com',
+    'a@b',
+    'a@b.c',
+    'a b@example.com',
+    'a@example.com\n',
+    'a@@example.com',
+    'a@example..com',
+    '<script>@x.co',
+    "x'--@example.com",
+    `${'a'.repeat(250)}@example.com`,
+  ),
   injection,
   huge,
 );
@@ -243,10 +270,21 @@ const notObject = (allowNull: boolean) =>
   );
 
 /** Not an array. */
-const notArray = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string(), injection, operator, fc.dictionary(fc.string({ maxLength: 5 }), json, { minKeys: 1, maxKeys: 3 }));
+const notArray = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.string(),
+  injection,
+  operator,
+  fc.dictionary(fc.string({ maxLength: 5 }), json, { minKeys: 1, maxKeys: 3 }),
+);
 
 /** A value that is not a boolean. */
-const notBoolean = fc.oneof(fc.constantFrom('true', 'false', 0, 1, null, 'yes'), json.filter((v) => typeof v !== 'boolean'));
+const notBoolean = fc.oneof(
+  fc.constantFrom('true', 'false', 0, 1, null, 'yes'),
+  json.filter((v) => typeof v !== 'boolean'),
+);
 
 interface Field {
   valid: fc.Arbitrary<unknown>;
@@ -256,8 +294,12 @@ interface Field {
 type Shape = Record<string, Field>;
 
 const validObject = (shape: Shape): fc.Arbitrary<Record<string, unknown>> => {
-  const required = Object.entries(shape).filter(([, f]) => f.required).map(([k]) => k);
-  return fc.record(Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, f.valid])), { requiredKeys: required }) as fc.Arbitrary<Record<string, unknown>>;
+  const required = Object.entries(shape)
+    .filter(([, f]) => f.required)
+    .map(([k]) => k);
+  return fc.record(Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, f.valid])), { requiredKeys: required }) as fc.Arbitrary<
+    Record<string, unknown>
+  >;
 };
 
 type Mutation = { kind: 'set' | 'extra' | 'pollute'; key: string; value: unknown } | { kind: 'drop'; key: string };
@@ -269,7 +311,22 @@ const unknownKey = (known: string[]) =>
   fc
     .oneof(
       fc.string({ maxLength: 30 }),
-      fc.constantFrom('isAdmin', 'role', '$where', '$or', 'filter', 'where', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', '__lookupSetter__', '', ' ', ...known.flatMap((k) => [`${k} `, k.toUpperCase(), `${k}\u0000`])),
+      fc.constantFrom(
+        'isAdmin',
+        'role',
+        '$where',
+        '$or',
+        'filter',
+        'where',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        '__defineGetter__',
+        '__lookupSetter__',
+        '',
+        ' ',
+        ...known.flatMap((k) => [`${k} `, k.toUpperCase(), `${k}\u0000`]),
+      ),
       injection,
       credential(),
       huge.map((s) => s.slice(0, 20_000)),
@@ -285,9 +342,17 @@ const badObject = (shape: Shape): fc.Arbitrary<Record<string, unknown>> => {
   const required = keys.filter((k) => shape[k]!.required);
   const mutations: fc.WeightedArbitrary<Mutation>[] = [
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('extra' as const), key: unknownKey(keys), value: fc.oneof(json, operator, huge, manyKeys) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('pollute' as const), key: fc.constantFrom('__proto__', 'constructor', 'prototype'), value: fc.constantFrom(...POLLUTION_VALUES) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('pollute' as const),
+        key: fc.constantFrom('__proto__', 'constructor', 'prototype'),
+        value: fc.constantFrom(...POLLUTION_VALUES),
+      }),
+    },
   ];
-  if (keys.length) mutations.push({ weight: 6, arbitrary: fc.constantFrom(...keys).chain((key) => shape[key]!.bad.map((value): Mutation => ({ kind: 'set', key, value }))) });
+  if (keys.length)
+    mutations.push({ weight: 6, arbitrary: fc.constantFrom(...keys).chain((key) => shape[key]!.bad.map((value): Mutation => ({ kind: 'set', key, value }))) });
   if (required.length) mutations.push({ weight: 1, arbitrary: fc.constantFrom(...required).map((key): Mutation => ({ kind: 'drop', key })) });
   return fc.tuple(validObject(shape), fc.array(fc.oneof(...mutations), { minLength: 1, maxLength: 3 })).map(([base, list]) => {
     const out: Record<string, unknown> = {};
@@ -326,7 +391,10 @@ interface MethodCase {
 }
 
 function methodCases(orderIds: string[]): Record<MethodName, MethodCase> {
-  const sortEntry: Shape = { fieldName: { valid: fc.constantFrom(...SORTABLE), bad: badChoice(SORTABLE, ['customerEmail', '_id', '_owner', 'data', 'ORDERNUMBER']), required: true }, order: { valid: fc.constantFrom('ASC', 'DESC'), bad: badChoice(['ASC', 'DESC'], ['RANDOM()', '1']), required: true } };
+  const sortEntry: Shape = {
+    fieldName: { valid: fc.constantFrom(...SORTABLE), bad: badChoice(SORTABLE, ['customerEmail', '_id', '_owner', 'data', 'ORDERNUMBER']), required: true },
+    order: { valid: fc.constantFrom('ASC', 'DESC'), bad: badChoice(['ASC', 'DESC'], ['RANDOM()', '1']), required: true },
+  };
   const validEntry = validObject(sortEntry);
   const badSort = fc.oneof(
     notArray,
@@ -370,7 +438,11 @@ function methodCases(orderIds: string[]): Record<MethodName, MethodCase> {
       nullable: false,
       optional: false,
       shape: {
-        collection: { valid: fc.constant('Orders'), bad: badChoice(['Orders'], ['AuditLog', 'ContactRequests', 'Products', 'Orders/../AuditLog']), required: true },
+        collection: {
+          valid: fc.constant('Orders'),
+          bad: badChoice(['Orders'], ['AuditLog', 'ContactRequests', 'Products', 'Orders/../AuditLog']),
+          required: true,
+        },
         request: nested(request),
         options: nested({ returnTotalCount: { valid: fc.boolean(), bad: notBoolean } }),
       },
@@ -401,7 +473,10 @@ async function expectInvalid(method: MethodName, who: Who, input: Input): Promis
   assert.ok(Array.isArray(result?.issues) && result.issues.length > 0, `${method}(${shown()}): no issues: ${r.text.slice(0, 300)}`);
   for (const issue of result.issues as unknown[]) {
     const { path, message } = issue as { path?: unknown; message?: unknown };
-    assert.ok(typeof path === 'string' && typeof message === 'string' && message.length > 0, `${method}: malformed issue ${JSON.stringify(issue).slice(0, 200)}`);
+    assert.ok(
+      typeof path === 'string' && typeof message === 'string' && message.length > 0,
+      `${method}: malformed issue ${JSON.stringify(issue).slice(0, 200)}`,
+    );
   }
 }
 
@@ -454,7 +529,8 @@ describe('bad input to every data-admin web method answers VALIDATION', () => {
       );
       t.diagnostic(`${method}: ${JSON.stringify(seen)}`);
       // The mix reached every kind of fault (counted over all runs, shrinking included).
-      for (const kind of ['huge', 'pollution', 'credential', 'injection', 'notAnObject'] as const) assert.ok(seen[kind] > 0, `${method}: no ${kind} input was generated`);
+      for (const kind of ['huge', 'pollution', 'credential', 'injection', 'notAnObject'] as const)
+        assert.ok(seen[kind] > 0, `${method}: no ${kind} input was generated`);
     });
   }
 
@@ -468,7 +544,11 @@ describe('bad input to every data-admin web method answers VALIDATION', () => {
       ['updateOrderStatus', 'owner', '{"args":[{"orderId":"order-00001","status":"PAID","__proto__":{"status":"REFUNDED"}}]}'],
       ['submitContactRequest', 'visitor', `{"args":[{"name":"A","email":"a@example.com","message":"m","requestId":"${uuid}","__proto__":{"polluted":"yes"}}]}`],
       ['queryOrdersForBridge', 'owner', '{"args":[{"collection":"Orders","request":{"filter":{"__proto__":{"customerEmail":"x"}}}}]}'],
-      ['queryOrdersForBridge', 'owner', '{"args":[{"collection":"Orders","request":{"sort":[{"fieldName":"total","order":"ASC","constructor":{"prototype":{"polluted":"yes"}}}]}}]}'],
+      [
+        'queryOrdersForBridge',
+        'owner',
+        '{"args":[{"collection":"Orders","request":{"sort":[{"fieldName":"total","order":"ASC","constructor":{"prototype":{"polluted":"yes"}}}]}}]}',
+      ],
       ['queryOrdersForBridge', 'owner', '{"args":[{"collection":"Orders","request":{"paging":{"limit":5,"__proto__":{"limit":1000}}}}]}'],
       ['queryOrdersForBridge', 'owner', '{"args":[{"collection":"Orders","options":{"prototype":{"returnTotalCount":true}}}]}'],
     ];
@@ -498,11 +578,18 @@ describe('bad input to every data-admin web method answers VALIDATION', () => {
       const mine = records.filter((r) => r['what'] === method);
       const invalid = mine.filter((r) => r['outcome'] === 'invalid');
       assert.ok(invalidAdminCalls[method]! >= NUM_RUNS, `${method}: ${invalidAdminCalls[method]} invalid calls were made`);
-      assert.equal(invalid.length, invalidAdminCalls[method], `${method}: ${invalid.length} 'invalid' audit records for ${invalidAdminCalls[method]} invalid calls`);
+      assert.equal(
+        invalid.length,
+        invalidAdminCalls[method],
+        `${method}: ${invalid.length} 'invalid' audit records for ${invalidAdminCalls[method]} invalid calls`,
+      );
       assert.equal(mine.length, invalid.length, `${method}: only invalid calls were made so far`);
       for (const r of invalid) {
         assert.equal(r['who'], DEMO_OWNER.email);
-        assert.ok(typeof r['detail'] === 'string' && r['detail'].length > 0 && r['detail'].length <= 500, `${method}: detail ${JSON.stringify(r['detail'])?.slice(0, 100)}`);
+        assert.ok(
+          typeof r['detail'] === 'string' && r['detail'].length > 0 && r['detail'].length <= 500,
+          `${method}: detail ${JSON.stringify(r['detail'])?.slice(0, 100)}`,
+        );
       }
     }
     // Methods that are not privileged are not audited for bad input.
@@ -513,7 +600,10 @@ describe('bad input to every data-admin web method answers VALIDATION', () => {
     const secrets = p.secrets.values();
     assert.ok(secrets.length >= 3);
     const records = auditRecords();
-    assert.ok(records.some((r) => String(r['detail']).includes('[redacted]')), 'credentials were sent and redacted at least once');
+    assert.ok(
+      records.some((r) => String(r['detail']).includes('[redacted]')),
+      'credentials were sent and redacted at least once',
+    );
     for (const r of records) {
       const text = JSON.stringify(r);
       for (const secret of secrets) assert.ok(!text.includes(secret), `an audit record holds a secret value: ${text.slice(0, 200)}`);
@@ -544,7 +634,8 @@ describe('arrays where an object is expected', () => {
     for (const [method, who, input] of cases) {
       const r = await call(method, who, input);
       const result = r.body.result as { ok?: boolean; code?: string } | undefined;
-      if (r.status !== 200 || result?.ok !== false || result.code !== 'VALIDATION') accepted.push(`${method}(${JSON.stringify(input)}) → ${r.status} ${r.text.slice(0, 80)}`);
+      if (r.status !== 200 || result?.ok !== false || result.code !== 'VALIDATION')
+        accepted.push(`${method}(${JSON.stringify(input)}) → ${r.status} ${r.text.slice(0, 80)}`);
     }
     assert.deepEqual(accepted, [], `accepted:\n${accepted.join('\n')}`);
   });
@@ -596,12 +687,22 @@ describe('valid inputs are accepted', () => {
 
   it('submitContactRequest: free text may hold SQL, markup and RTL marks; it is stored verbatim, trimmed', async () => {
     const requestId = crypto.randomUUID();
-    const input = { name: '  \u202eAda\u202c  ', email: 'ada@example.com', message: "'; DROP TABLE ContactRequests; -- <script>x</script> ../../etc\tpasswd", requestId };
+    const input = {
+      name: '  \u202eAda\u202c  ',
+      email: 'ada@example.com',
+      message: "'; DROP TABLE ContactRequests; -- <script>x</script> ../../etc\tpasswd",
+      requestId,
+    };
     assert.deepEqual(await expectOk('submitContactRequest', 'visitor', input), { requestId, duplicate: false });
     const stored = p.services.items.get(owner, 'ContactRequests', requestId).data;
     assert.equal(stored['name'], '\u202eAda\u202c');
     assert.equal(stored['message'], input.message);
-    await expectOk('submitContactRequest', 'member', { name: 'x'.repeat(100), email: `${'a'.repeat(64)}@example.com`, message: 'y'.repeat(2000), requestId: requestId.toUpperCase().replace(/^./, 'A') });
+    await expectOk('submitContactRequest', 'member', {
+      name: 'x'.repeat(100),
+      email: `${'a'.repeat(64)}@example.com`,
+      message: 'y'.repeat(2000),
+      requestId: requestId.toUpperCase().replace(/^./, 'A'),
+    });
   });
 
   it('queryOrdersForBridge', async () => {
@@ -610,7 +711,11 @@ describe('valid inputs are accepted', () => {
       collection: 'Orders',
       request: {
         filter: { status: 'SHIPPED' },
-        sort: [{ fieldName: 'total', order: 'DESC' }, { fieldName: 'placedAt', order: 'ASC' }, { fieldName: 'orderNumber', order: 'ASC' }],
+        sort: [
+          { fieldName: 'total', order: 'DESC' },
+          { fieldName: 'placedAt', order: 'ASC' },
+          { fieldName: 'orderNumber', order: 'ASC' },
+        ],
         paging: { limit: 3, offset: 1 },
       },
       options: { returnTotalCount: true },

@@ -47,7 +47,8 @@ async function consent(authorizeUrl: string, decision: 'allow' | 'deny' = 'allow
 }
 
 /** The redirect lands on the site's HTTP function, in a browser holding `cookie`; here it is served by the platform. */
-const callback = (redirect: URL, cookie?: string) => fetch(`https://www.wixapis.com${redirect.pathname}${redirect.search}`, { headers: cookie ? { cookie } : {} });
+const callback = (redirect: URL, cookie?: string) =>
+  fetch(`https://www.wixapis.com${redirect.pathname}${redirect.search}`, { headers: cookie ? { cookie } : {} });
 
 /** startConnect through page code, in one browser: launch, consent, callback. */
 async function startAndConsent(decision: 'allow' | 'deny' = 'allow'): Promise<{ redirect: URL; cookie: string }> {
@@ -101,7 +102,11 @@ describe('connecting', () => {
     assert.equal(stores.body.result.data.items.length, 3);
     assert.match(String(stores.body.result.data.items[0].title), /^Northwind /);
     const inventory = await call('callConnected', { collection: 'Inventory' });
-    assert.deepEqual({ ok: inventory.body.result.ok, code: inventory.body.result.code }, { ok: false, code: 'PERMISSION_DENIED' }, 'a member’s grant never reaches admin-only data');
+    assert.deepEqual(
+      { ok: inventory.body.result.ok, code: inventory.body.result.code },
+      { ok: false, code: 'PERMISSION_DENIED' },
+      'a member’s grant never reaches admin-only data',
+    );
   });
 
   it('stores the refresh token encrypted, and never returns the client secret or a token', async () => {
@@ -123,7 +128,10 @@ describe('refresh', () => {
     p.advanceClock(901_000);
     const refreshesBefore = p.oauthAudit.filter((e) => e.event === 'refresh').length;
     const results = await Promise.all(Array.from({ length: 50 }, () => call('callConnected', { collection: 'Stores', limit: 1 })));
-    assert.ok(results.every((r) => r.body.result.ok === true), 'every call succeeded after one refresh');
+    assert.ok(
+      results.every((r) => r.body.result.ok === true),
+      'every call succeeded after one refresh',
+    );
     assert.equal(p.oauthAudit.filter((e) => e.event === 'refresh').length - refreshesBefore, 1);
     p.advanceClock(901_000);
     forgetAccessTokens();
@@ -204,7 +212,11 @@ describe('the same actions over HTTP, for site widgets', () => {
   it('refuses unknown actions (including inherited names) and bad JSON', async () => {
     assert.equal((await post('constructor', member)).status, 404);
     assert.equal((await post('nope', member)).status, 404);
-    const bad = await fetch('https://www.wixapis.com/_functions/oauth/connectionStatus', { method: 'POST', headers: { authorization: member }, body: '{not json' });
+    const bad = await fetch('https://www.wixapis.com/_functions/oauth/connectionStatus', {
+      method: 'POST',
+      headers: { authorization: member },
+      body: '{not json',
+    });
     assert.equal(((await bad.json()) as { code: string }).code, 'VALIDATION');
   });
 });
@@ -216,7 +228,11 @@ describe('the connect is bound to the browser and the member that started it (is
       .query(owner(), 'AuditLog', { filter: { what: 'oauth callback', outcome: 'denied' }, paging: { limit: 1000 } }, true)
       .dataItems.filter((e) => pattern.test(String((e as { data?: { detail?: unknown } }).data?.detail)));
   const startOverHttp = async () => {
-    const r = await fetch('https://www.wixapis.com/_functions/oauth/startConnect', { method: 'POST', headers: { 'content-type': 'application/json', authorization: member }, body: '{"mode":"popup"}' });
+    const r = await fetch('https://www.wixapis.com/_functions/oauth/startConnect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: member },
+      body: '{"mode":"popup"}',
+    });
     const body = (await r.json()) as { ok: boolean; data: { authorizeUrl: string } };
     assert.equal(body.ok, true);
     const setCookie = r.headers.get('set-cookie') ?? '';
@@ -342,7 +358,11 @@ describe('every endpoint comes from the configured issuer (issue 10, finding 8)'
 
     const secret = p.secrets.read('OAUTH_CLIENT_SECRET')!;
     const toIssuer = seen.filter((r) => r.host === ISSUER_HOST);
-    for (const path of OAUTH_PATHS) assert.ok(toIssuer.some((r) => r.path === path), `${path} was called at the issuer`);
+    for (const path of OAUTH_PATHS)
+      assert.ok(
+        toIssuer.some((r) => r.path === path),
+        `${path} was called at the issuer`,
+      );
     // Whatever reached the platform's OAuth endpoints came through the issuer's host: none went to another host.
     const atPlatform = p.log.since(logStart).filter((e) => OAUTH_PATHS.slice(0, 3).includes(e.path));
     assert.equal(atPlatform.length, toIssuer.filter((r) => OAUTH_PATHS.slice(0, 3).includes(r.path)).length, JSON.stringify(atPlatform.map((e) => e.path)));
@@ -351,7 +371,11 @@ describe('every endpoint comes from the configured issuer (issue 10, finding 8)'
     assert.deepEqual([...new Set(withSecret.map((r) => r.host))], [ISSUER_HOST], 'the client secret went to the issuer only');
     // (The member's own site session, which the test sends to its web methods, is not an app token.)
     const tokenLeaks = seen.filter((r) => /OauthNG\./.test(r.text.replaceAll(member, '')) && r.host !== ISSUER_HOST);
-    assert.deepEqual(tokenLeaks.map((r) => `${r.host}${r.path} ${r.text.slice(0, 300)}`), [], 'app tokens went to the issuer only');
+    assert.deepEqual(
+      tokenLeaks.map((r) => `${r.host}${r.path} ${r.text.slice(0, 300)}`),
+      [],
+      'app tokens went to the issuer only',
+    );
   });
 
   it('refuses an issuer that is not plain https', async () => {

@@ -85,4 +85,3 @@ describe('the rate limit', () => {
     assert.equal((await callWebMethod(probe, token, 'probe.web', 'echo', 'again')).status, 200);
   });
 });
-

@@ -9,7 +9,7 @@ describe('seoMarkup helpers without a DOM', () => {
     assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
   });
 
-  it('build a table with the table\'s formatting', () => {
+  it("build a table with the table's formatting", () => {
     const markup = tableSeoMarkup(
       [{ title: `<script>alert('x')</script> & co`, price: 12.5, photo: 'wix:image://v1/abc~mv2.png/Pic.png', link: 'https://example.com/a?b=1&c=2' }],
       { columns: 'title:Product, price:Price:currency, photo:Photo:image, link:Link:url', caption: 'Shop "A"', locale: 'de-DE', currency: 'EUR' },
@@ -43,15 +43,24 @@ describe('seoMarkup helpers without a DOM', () => {
   });
 
   it('throw a validation SessionError for bad columns', () => {
-    assert.throws(() => tableSeoMarkup([], { columns: 'title:Product:colour' }), (e: unknown) => e instanceof SessionError && e.kind === 'validation');
+    assert.throws(
+      () => tableSeoMarkup([], { columns: 'title:Product:colour' }),
+      (e: unknown) => e instanceof SessionError && e.kind === 'validation',
+    );
   });
 
   it('set seoMarkup only where the element has it', () => {
     const velo = { seoMarkup: '' };
-    assert.equal(applySeoMarkup(() => velo, '#t', '<p>x</p>'), true);
+    assert.equal(
+      applySeoMarkup(() => velo, '#t', '<p>x</p>'),
+      true,
+    );
     assert.equal(velo.seoMarkup, '<p>x</p>');
     const standIn = { setAttribute() {}, on() {} };
-    assert.equal(applySeoMarkup(() => standIn, '#t', '<p>x</p>'), false);
+    assert.equal(
+      applySeoMarkup(() => standIn, '#t', '<p>x</p>'),
+      false,
+    );
     assert.equal('seoMarkup' in standIn, false);
   });
 });

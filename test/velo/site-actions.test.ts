@@ -57,7 +57,8 @@ const run = (action: string, who: string | undefined, input: unknown = {}) => po
 
 const someOrderId = () => p.services.items.query({ kind: 'owner', id: p.owner.id }, 'Orders', { paging: { limit: 1 } }, false).dataItems[0]!.id;
 const contact = () => ({ name: 'Ada', email: 'ada@example.com', message: 'Hello', requestId: crypto.randomUUID() });
-const audited = (what: string) => p.services.items.query({ kind: 'owner', id: p.owner.id }, 'AuditLog', { filter: { what } }, true).dataItems.map((d) => d.data);
+const audited = (what: string) =>
+  p.services.items.query({ kind: 'owner', id: p.owner.id }, 'AuditLog', { filter: { what } }, true).dataItems.map((d) => d.data);
 
 describe('the allow-list', () => {
   it('is exactly these four actions, each declared with its web method’s own permission', () => {
@@ -77,7 +78,21 @@ describe('the allow-list', () => {
     }
   });
 
-  for (const name of ['listOrders', 'queryOrdersForBridge', 'startConnect', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'nope', 'x'.repeat(65), '1bad', 'categoryCounts%00', 'category-counts', 'categoryCounts.web']) {
+  for (const name of [
+    'listOrders',
+    'queryOrdersForBridge',
+    'startConnect',
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'nope',
+    'x'.repeat(65),
+    '1bad',
+    'categoryCounts%00',
+    'category-counts',
+    'categoryCounts.web',
+  ]) {
     it(`refuses "${name.slice(0, 20)}" with a 404 NOT_FOUND envelope, for any caller`, async () => {
       for (const who of ['visitor', 'admin']) {
         const r = await run(name, who);
@@ -208,7 +223,11 @@ describe('the body', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body.code, 'VALIDATION');
     assert.match(r.body.message!, /email/);
-    const polluted = await post('submitContactRequest', 'visitor', `{"__proto__":{"admin":true},"name":"a","email":"a@b.co","message":"m","requestId":"${crypto.randomUUID()}"}`);
+    const polluted = await post(
+      'submitContactRequest',
+      'visitor',
+      `{"__proto__":{"admin":true},"name":"a","email":"a@b.co","message":"m","requestId":"${crypto.randomUUID()}"}`,
+    );
     assert.equal(polluted.body.code, 'VALIDATION');
   });
 
@@ -216,7 +235,13 @@ describe('the body', () => {
     const input = contact();
     const first = await run('submitContactRequest', 'visitor', input);
     const second = await run('submitContactRequest', 'visitor', input);
-    assert.deepEqual([first.body.data, second.body.data], [{ requestId: input.requestId, duplicate: false }, { requestId: input.requestId, duplicate: true }]);
+    assert.deepEqual(
+      [first.body.data, second.body.data],
+      [
+        { requestId: input.requestId, duplicate: false },
+        { requestId: input.requestId, duplicate: true },
+      ],
+    );
   });
 });
 

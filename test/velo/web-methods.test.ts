@@ -38,7 +38,10 @@ const MATRIX: Record<string, { input: () => unknown; allow: Caller[] }> = {
   queryOrdersForBridge: { input: () => ({ collection: 'Orders', request: { paging: { limit: 2, offset: 0 } } }), allow: ['admin'] },
   myOrders: { input: () => ({}), allow: ['member', 'otherMember', 'admin'] },
   categoryCounts: { input: () => undefined, allow: ['visitor', 'member', 'otherMember', 'admin'] },
-  submitContactRequest: { input: () => ({ name: 'Ada', email: 'ada@example.com', message: 'Hello', requestId: crypto.randomUUID() }), allow: ['visitor', 'member', 'otherMember', 'admin'] },
+  submitContactRequest: {
+    input: () => ({ name: 'Ada', email: 'ada@example.com', message: 'Hello', requestId: crypto.randomUUID() }),
+    allow: ['visitor', 'member', 'otherMember', 'admin'],
+  },
 };
 
 describe('permission matrix: every web method × every caller kind', () => {
@@ -99,7 +102,10 @@ describe('what each method returns', () => {
   it('categoryCounts exposes counts only', async () => {
     const r = await callWebMethod(p, tokens['visitor'], 'data-admin.web', 'categoryCounts');
     const rows = r.body.result.data as { category: string; count: number }[];
-    assert.equal(rows.reduce((n, c) => n + c.count, 0), 400);
+    assert.equal(
+      rows.reduce((n, c) => n + c.count, 0),
+      400,
+    );
     assert.ok(rows.every((row) => Object.keys(row).sort().join() === 'category,count'));
   });
 
@@ -197,7 +203,10 @@ describe('HTTP functions', () => {
     const r = await fetch('https://www.wixapis.com/_functions/categories');
     const body = (await r.json()) as { categories: { category: string; count: number }[] };
     assert.equal(r.status, 200);
-    assert.equal(body.categories.reduce((n, c) => n + c.count, 0), 400);
+    assert.equal(
+      body.categories.reduce((n, c) => n + c.count, 0),
+      400,
+    );
   });
 
   it('answers 404 for an unknown function or method', async () => {

@@ -18,7 +18,11 @@ export const fail = (code: ErrorCode, message: string, issues?: Issue[]): Envelo
 
 /** An error a backend helper throws to end the call with a specific envelope. */
 export class EnvelopeError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly issues?: Issue[]) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: Issue[],
+  ) {
     super(message);
     this.name = 'EnvelopeError';
   }

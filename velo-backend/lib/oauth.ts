@@ -165,7 +165,11 @@ const refreshing = new Map<string, Promise<string>>();
 export type BrowserBinding = 'cookie' | 'launch';
 
 /** Step 1: a single-use state bound to the member and (see BrowserBinding) to the browser, and a PKCE verifier. */
-export async function beginConnect(memberId: string, mode: 'popup' | 'redirect', binding: BrowserBinding = 'launch'): Promise<{ authorizeUrl: string; setCookie?: string }> {
+export async function beginConnect(
+  memberId: string,
+  mode: 'popup' | 'redirect',
+  binding: BrowserBinding = 'launch',
+): Promise<{ authorizeUrl: string; setCookie?: string }> {
   const c = await config();
   const targetSite = await getOptionalSecret(OAUTH_SECRETS.targetSiteId);
   const state = oauth.generateRandomState();
@@ -176,7 +180,8 @@ export async function beginConnect(memberId: string, mode: 'popup' | 'redirect',
   else Object.assign(record, { launchHash: sha256(secret), launchExpiresAt: new Date(Date.now() + LAUNCH_TTL_MS) });
   await withDataApi((client) => client.items.insert(STATES, record));
   await audit({ what: 'oauth connect started', outcome: 'ok', detail: `binding: ${binding}` });
-  if (binding === 'cookie') return { authorizeUrl: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(verifier), targetSite), setCookie: bindingCookie(c, secret) };
+  if (binding === 'cookie')
+    return { authorizeUrl: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(verifier), targetSite), setCookie: bindingCookie(c, secret) };
   return { authorizeUrl: `${c.siteBase}/_functions/oauthLaunch?${new URLSearchParams({ state, ticket: secret })}` };
 }
 
@@ -211,7 +216,10 @@ export async function launchConnect(url: URL): Promise<LaunchResult> {
   const ticket = url.searchParams.get('ticket') ?? '';
   const stored = state && ticket ? await withDataApi((client) => client.items.get(STATES, state)) : null;
   const valid =
-    !!stored && sameHash(sha256(ticket), stored['launchHash']) && new Date(stored['launchExpiresAt'] as string | Date).getTime() >= Date.now() && new Date(stored['expiresAt'] as string | Date).getTime() >= Date.now();
+    !!stored &&
+    sameHash(sha256(ticket), stored['launchHash']) &&
+    new Date(stored['launchExpiresAt'] as string | Date).getTime() >= Date.now() &&
+    new Date(stored['expiresAt'] as string | Date).getTime() >= Date.now();
   if (!stored || !valid) {
     await audit({ what: 'oauth launch', outcome: 'denied', detail: 'missing, unknown, used or expired launch link' });
     return { ok: false, error: 'invalid_state', siteOrigin: c.siteOrigin };
@@ -221,7 +229,11 @@ export async function launchConnect(url: URL): Promise<LaunchResult> {
   const { launchHash: _used, launchExpiresAt: _expiry, ...rest } = stored as Record<string, unknown>;
   await withDataApi((client) => client.items.save(STATES, { ...rest, _id: state, bindingHash: sha256(secret) }));
   const targetSite = await getOptionalSecret(OAUTH_SECRETS.targetSiteId);
-  return { ok: true, location: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(String(stored['verifier'])), targetSite), setCookie: bindingCookie(c, secret) };
+  return {
+    ok: true,
+    location: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(String(stored['verifier'])), targetSite),
+    setCookie: bindingCookie(c, secret),
+  };
 }
 
 export interface CallbackResult {
@@ -251,7 +263,8 @@ export async function completeConnect(callbackUrl: URL, cookieHeader?: string): 
   if (new Date(stored['expiresAt'] as string | Date).getTime() < Date.now()) return fail('invalid_state', 'expired state');
   // RFC 9700 §4.7.1: only the browser that started the flow may finish it.
   const presented = cookieValue(cookieHeader, BINDING_COOKIE);
-  if (!presented || !sameHash(sha256(presented), stored['bindingHash'])) return fail('invalid_state', 'the state is not bound to this browser (binding cookie missing or wrong)');
+  if (!presented || !sameHash(sha256(presented), stored['bindingHash']))
+    return fail('invalid_state', 'the state is not bound to this browser (binding cookie missing or wrong)');
   let params: URLSearchParams;
   try {
     params = oauth.validateAuthResponse(c.as, c.client, callbackUrl, state);
@@ -288,7 +301,11 @@ export async function completeConnect(callbackUrl: URL, cookieHeader?: string): 
 
 /** Who and which site the new access token is for, from the issuer's token-info endpoint. */
 async function tokenInfo(c: Config, token: string): Promise<{ siteId: string; subjectId: string | undefined }> {
-  const response = await fetch(c.as.introspection_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const response = await fetch(c.as.introspection_endpoint!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   const body = (await response.json()) as { active?: boolean; siteId?: string; subjectId?: string };
   if (!body.active || !body.siteId) throw new Error('the new access token is not active');
   return { siteId: body.siteId, subjectId: typeof body.subjectId === 'string' ? body.subjectId : undefined };

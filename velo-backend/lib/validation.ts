@@ -12,7 +12,8 @@ function assertNoPollution(value: unknown, path: string, depth = 0): void {
   }
   if (value && typeof value === 'object') {
     for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new EnvelopeError('VALIDATION', `The key "${key}" is not allowed.`, [{ path: `${path}.${key}`, message: 'is not allowed' }]);
+      if (FORBIDDEN_KEYS.has(key))
+        throw new EnvelopeError('VALIDATION', `The key "${key}" is not allowed.`, [{ path: `${path}.${key}`, message: 'is not allowed' }]);
       assertNoPollution((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
     }
   }
@@ -30,12 +31,19 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
   throw new EnvelopeError('VALIDATION', `Invalid input: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 /** Plain text of bounded length with no control characters. */
-export const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), v.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters'));
+export const text = (max: number) =>
+  v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), v.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'));
 
 /**
  * A strict object (unknown keys refused) that is really an object: valibot's strictObject alone takes `[]`
  * for `{}`, because an empty array has no keys.
  */
 export const strictRecord = <E extends v.ObjectEntries>(entries: E) =>
-  v.pipe(v.unknown(), v.check((value) => !Array.isArray(value), 'must be an object, not an array'), v.strictObject(entries));
+  v.pipe(
+    v.unknown(),
+    v.check((value) => !Array.isArray(value), 'must be an object, not an array'),
+    v.strictObject(entries),
+  );

@@ -36,7 +36,10 @@ export class WixHttpFunctionResponse {
   }
 }
 
-const builder = (status: number) => (options: WixHttpFunctionResponseOptions = {}) => new WixHttpFunctionResponse({ ...options, status });
+const builder =
+  (status: number) =>
+  (options: WixHttpFunctionResponseOptions = {}) =>
+    new WixHttpFunctionResponse({ ...options, status });
 
 export const ok = builder(200);
 export const created = builder(201);

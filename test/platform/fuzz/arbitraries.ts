@@ -5,12 +5,53 @@
  */
 import fc from 'fast-check';
 
-export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__lookupGetter__'] as const;
+export const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__lookupGetter__',
+] as const;
 
 /** One key as a request could name it. */
 export const hostileKey: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
-  { weight: 2, arbitrary: fc.constantFrom('', '.', '..', 'a.b', '$gt', '$date', '_id', '_owner', '_createdDate', '_updatedDate', 'title', 'price', 'x"y', "x'y", 'x]y', 'x[0]', '\\', '\u0000', '🙂', 'é', 'ß', 'İ', '\u202e', '$', '*') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '',
+      '.',
+      '..',
+      'a.b',
+      '$gt',
+      '$date',
+      '_id',
+      '_owner',
+      '_createdDate',
+      '_updatedDate',
+      'title',
+      'price',
+      'x"y',
+      "x'y",
+      'x]y',
+      'x[0]',
+      '\\',
+      '\u0000',
+      '🙂',
+      'é',
+      'ß',
+      'İ',
+      '\u202e',
+      '$',
+      '*',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((s) => s.repeat(50)) },
   { weight: 1, arbitrary: fc.nat({ max: 5_000 }).map((n) => 'k'.repeat(n)) },
@@ -19,7 +60,17 @@ export const hostileKey: fc.Arbitrary<string> = fc.oneof(
 /** A dotted path through hostile segments: `constructor.prototype.K`, `__proto__.x`, ... */
 export const hostilePath: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.array(hostileKey, { minLength: 1, maxLength: 5 }).map((segments) => segments.join('.')) },
-  { weight: 1, arbitrary: fc.constantFrom('constructor.prototype.K', '__proto__.K', 'a.__proto__.K', 'prototype.constructor', 'constructor.prototype.toString', 'toString.call') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'constructor.prototype.K',
+      '__proto__.K',
+      'a.__proto__.K',
+      'prototype.constructor',
+      'constructor.prototype.toString',
+      'toString.call',
+    ),
+  },
 );
 
 const leafValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -44,7 +95,28 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$hasSome', '$hasAll', '$contains', '$startsWith', '$endsWith', '$exists', '$regex', '$matches', '$isEmpty', '$isNotEmpty', '$between', '$date', '$unknown'] as const;
+export const OPERATORS = [
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$hasSome',
+  '$hasAll',
+  '$contains',
+  '$startsWith',
+  '$endsWith',
+  '$exists',
+  '$regex',
+  '$matches',
+  '$isEmpty',
+  '$isNotEmpty',
+  '$between',
+  '$date',
+  '$unknown',
+] as const;
 
 const operand: fc.Arbitrary<unknown> = fc.oneof(
   leafValue,
@@ -60,7 +132,9 @@ export const filter: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) 
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.record({ field: hostilePath, value: leafValue }).map(({ field, value }) => JSON.parse(`{${JSON.stringify(field)}:${JSON.stringify(value)}}`) as unknown),
-    fc.record({ field: hostilePath, op: fc.constantFrom(...OPERATORS), value: operand }).map(({ field, op, value }) => JSON.parse(`{${JSON.stringify(field)}:{${JSON.stringify(op)}:${JSON.stringify(value ?? null)}}}`) as unknown),
+    fc
+      .record({ field: hostilePath, op: fc.constantFrom(...OPERATORS), value: operand })
+      .map(({ field, op, value }) => JSON.parse(`{${JSON.stringify(field)}:{${JSON.stringify(op)}:${JSON.stringify(value ?? null)}}}`) as unknown),
     fc.record({ op: fc.constantFrom('$and', '$or'), children: fc.array(tie('node'), { maxLength: 4 }) }).map(({ op, children }) => ({ [op]: children })),
     tie('node').map((child) => ({ $not: child })),
     fc.constantFrom<unknown>(null, [], 'string', 42, true, { $and: 'x' }, { $or: {} }, { $not: [] }, { $and: [null] }),
@@ -70,9 +144,11 @@ export const filter: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) 
 
 /** Filters nested far deeper than any limit, and wide ones, as JSON text (too deep for JSON.stringify to build). */
 export const deepFilterJson: fc.Arbitrary<string> = fc.oneof(
-  fc.record({ depth: fc.integer({ min: 50, max: 20_000 }), op: fc.constantFrom('$and', '$or', '$not') }).map(({ depth, op }) =>
-    op === '$not' ? `${'{"$not":'.repeat(depth)}{"title":"x"}${'}'.repeat(depth)}` : `${`{"${op}":[`.repeat(depth)}{"title":"x"}${']}'.repeat(depth)}`,
-  ),
+  fc
+    .record({ depth: fc.integer({ min: 50, max: 20_000 }), op: fc.constantFrom('$and', '$or', '$not') })
+    .map(({ depth, op }) =>
+      op === '$not' ? `${'{"$not":'.repeat(depth)}{"title":"x"}${'}'.repeat(depth)}` : `${`{"${op}":[`.repeat(depth)}{"title":"x"}${']}'.repeat(depth)}`,
+    ),
   fc.integer({ min: 100, max: 50_000 }).map((width) => JSON.stringify({ $or: Array.from({ length: width }, (_, i) => ({ price: i })) })),
   fc.integer({ min: 100, max: 20_000 }).map((width) => JSON.stringify({ price: { $in: Array.from({ length: width }, (_, i) => i) } })),
 );
@@ -93,7 +169,16 @@ export const sortList: fc.Arbitrary<{ fieldName: string; order?: string }[]> = f
 export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   hostileData,
-  fc.record({ dataCollectionId: fc.constantFrom('Products', 'MemberNotes', 'Orders', 'FuzzOpen', '__proto__', 'constructor', '', 'x'.repeat(300)), query: fc.oneof(fc.constant(undefined), fc.record({ filter, fields: fieldsList, sort: sortList }, { requiredKeys: [] })), dataItem: fc.record({ id: fc.option(fc.string(), { nil: undefined }), data: hostileData }, { requiredKeys: [] }), fieldName: hostilePath, args: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      dataCollectionId: fc.constantFrom('Products', 'MemberNotes', 'Orders', 'FuzzOpen', '__proto__', 'constructor', '', 'x'.repeat(300)),
+      query: fc.oneof(fc.constant(undefined), fc.record({ filter, fields: fieldsList, sort: sortList }, { requiredKeys: [] })),
+      dataItem: fc.record({ id: fc.option(fc.string(), { nil: undefined }), data: hostileData }, { requiredKeys: [] }),
+      fieldName: hostilePath,
+      args: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 export const ORIGINS = [undefined, 'https://evil.example', 'null', 'http://localhost:1234', 'https://www.wixapis.com'] as const;

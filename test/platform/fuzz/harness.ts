@@ -48,7 +48,9 @@ export async function check<T>(name: string, property: fc.IAsyncPropertyWithHook
     const replay = `FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''}`;
     const example = truncate(fc.stringify(details.counterexample), 800);
     const reason = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    process.stderr.write(`\n[fuzz] ${name} failed after ${details.numRuns} runs; replay with ${replay}\n[fuzz] counterexample: ${example}\n[fuzz] ${truncate(reason, 800)}\n`);
+    process.stderr.write(
+      `\n[fuzz] ${name} failed after ${details.numRuns} runs; replay with ${replay}\n[fuzz] counterexample: ${example}\n[fuzz] ${truncate(reason, 800)}\n`,
+    );
     throw new assert.AssertionError({ message: `${name}: ${truncate(reason, 800)}\n  counterexample: ${example}\n  replay: ${replay}` });
   }
 }
@@ -111,9 +113,12 @@ export async function startTarget(): Promise<Target> {
     tokens: await issue(),
     auth(role): Record<string, string> {
       switch (role) {
-        case 'none': return {};
-        case 'apiKey': return { authorization: p.apiKey, 'wix-site-id': p.siteId };
-        default: return { authorization: target.tokens[role] };
+        case 'none':
+          return {};
+        case 'apiKey':
+          return { authorization: p.apiKey, 'wix-site-id': p.siteId };
+        default:
+          return { authorization: target.tokens[role] };
       }
     },
     async refreshTokens() {
@@ -149,12 +154,27 @@ export interface Answer {
 const agent = new Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: false });
 
 /** One request over node:https, sent as given (no normalisation beyond Node's header rules). */
-export function send(p: { port: number }, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer, timeoutMs = 20_000): Promise<Answer> {
+export function send(
+  p: { port: number },
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+  timeoutMs = 20_000,
+): Promise<Answer> {
   return new Promise((resolve) => {
     const req = httpsRequest(
       // Content-Length is always set with a body: Node frames no body of a GET/DELETE by itself, and unframed bytes
       // would be read as the start of the next request on this keep-alive socket.
-      { host: '127.0.0.1', port: p.port, servername: 'localhost', method, path, headers: { host: 'www.wixapis.com', ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers }, agent },
+      {
+        host: '127.0.0.1',
+        port: p.port,
+        servername: 'localhost',
+        method,
+        path,
+        headers: { host: 'www.wixapis.com', ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+        agent,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -182,7 +202,8 @@ export function sendRaw(p: { port: number }, bytes: string | Buffer, timeoutMs =
       socket.destroy();
       const raw = Buffer.concat(chunks).toString('latin1');
       const match = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n/.exec(raw);
-      if (!match) return resolve({ status: 0, headers: {}, text: raw, dropped: dropped ?? `no HTTP answer (${raw.length} bytes: ${JSON.stringify(raw.slice(0, 80))})` });
+      if (!match)
+        return resolve({ status: 0, headers: {}, text: raw, dropped: dropped ?? `no HTTP answer (${raw.length} bytes: ${JSON.stringify(raw.slice(0, 80))})` });
       const headEnd = raw.indexOf('\r\n\r\n');
       const headers: Record<string, string> = {};
       for (const line of raw.slice(match[0].length, headEnd < 0 ? undefined : headEnd).split('\r\n')) {
@@ -193,7 +214,8 @@ export function sendRaw(p: { port: number }, bytes: string | Buffer, timeoutMs =
       if (/chunked/i.test(headers['transfer-encoding'] ?? '')) payload = dechunk(payload);
       const text = Buffer.from(payload, 'latin1').toString('utf8');
       const status = Number(match[1]);
-      const parserRefusal = [400, 414, 417, 431].includes(status) && text === '' && headers['x-wix-request-id'] === undefined && headers['content-type'] === undefined;
+      const parserRefusal =
+        [400, 414, 417, 431].includes(status) && text === '' && headers['x-wix-request-id'] === undefined && headers['content-type'] === undefined;
       resolve({ status, headers, text, ...(parserRefusal ? { parserRefusal } : {}), ...(head ? { head } : {}) });
     };
     socket.setTimeout(timeoutMs, () => finish(`no answer within ${timeoutMs} ms`));
@@ -242,7 +264,13 @@ export function parse(text: string): any {
 // Invariants
 // ---------------------------------------------------------------------------------------------
 
-const PROTOTYPES = { Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, String: String.prototype, Number: Number.prototype } as const;
+const PROTOTYPES = {
+  Object: Object.prototype,
+  Array: Array.prototype,
+  Function: Function.prototype,
+  String: String.prototype,
+  Number: Number.prototype,
+} as const;
 
 export function prototypeSnapshot(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -298,7 +326,11 @@ export function dataSnapshot(p: TestPlatform): Map<string, string> {
   const cached = cache.get(db);
   if (cached && cached.changes === changes) return cached.snapshot;
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
-  const audit = new Set((db.prepare(`SELECT table_name AS t FROM collections WHERE id IN (${AUDIT_TRAILS.map(() => '?').join(', ')})`).all(...AUDIT_TRAILS) as { t: string }[]).map((r) => r.t));
+  const audit = new Set(
+    (db.prepare(`SELECT table_name AS t FROM collections WHERE id IN (${AUDIT_TRAILS.map(() => '?').join(', ')})`).all(...AUDIT_TRAILS) as { t: string }[]).map(
+      (r) => r.t,
+    ),
+  );
   const out = new Map<string, string>();
   for (const { name } of tables) {
     if (audit.has(name)) continue;
@@ -368,7 +400,13 @@ export function assertTypedAnswer(path: string, answer: Answer, what: string): v
 
 /** A normal visitor query still answers 200 with items. */
 export async function assertStillServing(t: Target, what: string): Promise<void> {
-  const answer = await send(t.p, 'POST', '/_api/cloud-data/v2/items/query', { ...JSON_HEADERS, ...t.auth('apiKey') }, json({ dataCollectionId: PRODUCTS, query: { paging: { limit: 1 } } }));
+  const answer = await send(
+    t.p,
+    'POST',
+    '/_api/cloud-data/v2/items/query',
+    { ...JSON_HEADERS, ...t.auth('apiKey') },
+    json({ dataCollectionId: PRODUCTS, query: { paging: { limit: 1 } } }),
+  );
   assert.equal(answer.status, 200, `${what}: a normal query afterwards answered ${answer.status}: ${truncate(answer.text, 300)}`);
   assert.equal(parse(answer.text)?.dataItems?.length, 1, `${what}: a normal query afterwards returned no item`);
 }
@@ -377,7 +415,13 @@ export async function assertStillServing(t: Target, what: string): Promise<void>
  * Sends one hostile request and checks every invariant. Returns the answer for extra assertions.
  * `expectRefusedUnchanged` (default true): a 4xx must leave the data byte-identical.
  */
-export async function attack(t: Target, what: string, sendIt: () => Promise<Answer>, path: string, options: { expectRefusedUnchanged?: boolean } = {}): Promise<Answer> {
+export async function attack(
+  t: Target,
+  what: string,
+  sendIt: () => Promise<Answer>,
+  path: string,
+  options: { expectRefusedUnchanged?: boolean } = {},
+): Promise<Answer> {
   const before = dataSnapshot(t.p);
   const answer = await sendIt();
   const label = `${what} → ${answer.status}`;
@@ -397,7 +441,9 @@ export async function attack(t: Target, what: string, sendIt: () => Promise<Answ
  */
 export function credentials(t: Target, issued: string[] = []): string[] {
   const key = (t.p.services.db.prepare("SELECT value FROM meta WHERE key = 'tokens.secret'").get() as { value: string }).value;
-  return [t.p.apiKey, t.p.controlSecret, key, 'demo-member-pass', 'demo-owner-pass', 'demo-river-pass', ...Object.values(t.tokens), ...issued].filter((c) => c.length >= 8);
+  return [t.p.apiKey, t.p.controlSecret, key, 'demo-member-pass', 'demo-owner-pass', 'demo-river-pass', ...Object.values(t.tokens), ...issued].filter(
+    (c) => c.length >= 8,
+  );
 }
 
 /** The request log and the error output hold no credential (issue 10: one redaction rule everywhere). */
