@@ -166,11 +166,6 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   });
 
   for (const path of [
-    '/items/patch',
-    '/bulk/items/patch',
-    '/items/aggregate',
-    '/items/aggregate-pipeline',
-    '/items/search',
     '/items/is-referenced',
     '/bulk/items/insert-references',
     '/bulk/items/remove-references',
