@@ -10,6 +10,7 @@ import { CollectionStore } from './data/collections.ts';
 import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
 import { registerDataRoutes } from './data/routes.ts';
+import { registerIndexRoutes } from './data/indexes.ts';
 import { FaultInjector } from './faults/faults.ts';
 import { createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './http/handler.ts';
 import { HOST_LIMITS, type HostLimits } from './http/limits.ts';
@@ -263,6 +264,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   registerIdentityRoutes(router, services);
   registerOAuthRoutes(router, services);
   registerDataRoutes(router, services);
+  registerIndexRoutes(router, services);
   // The backend's Wix API calls are answered by this platform's own handler, in-process (http/node-routing.ts).
   let handle: PlatformHandle | undefined;
   const wixApis = inProcessDispatch((req, res, next) => handle!(req, res, next));

@@ -1,6 +1,6 @@
 import { errors, WixApiError } from '../errors.ts';
 import { getMeta, setMeta, type Db } from '../storage/database.ts';
-import { jsonPath } from './filter.ts';
+import { jsonPath, sortExpr } from './filter.ts';
 
 export const ROLES = ['ANYONE', 'SITE_MEMBER', 'SITE_MEMBER_AUTHOR', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -42,6 +42,29 @@ export interface CollectionField {
   type: FieldType;
 }
 
+/** One field of a Wix Data index (Indexes API): a field path and the order the index keeps it in. */
+export interface DataIndexField {
+  path: string;
+  order: 'ASC' | 'DESC';
+}
+
+/**
+ * A Wix Data index of a collection (Indexes API), as stored. Built synchronously, so it is ACTIVE or FAILED
+ * (a unique index over duplicate values; no SQLite index then, but it keeps its slot until dropped, as on Wix).
+ */
+export interface DataIndex {
+  id: string;
+  name: string;
+  fields: DataIndexField[];
+  unique: boolean;
+  caseInsensitive: boolean;
+  status: 'ACTIVE' | 'FAILED';
+  failure?: { code: string; description: string; itemId?: string };
+  /** Internal: the SQLite index on the item table, absent when the build failed. Never sent to clients. */
+  sqliteName?: string;
+  createdDate: string;
+}
+
 export interface Collection {
   id: string;
   displayName: string;
@@ -53,6 +76,8 @@ export interface Collection {
   /** Internal: the SQLite table holding the items. Never sent to clients. */
   table: string;
   fieldTypes: ReadonlyMap<string, string>;
+  /** The collection's Wix Data indexes (Indexes API), in creation order. */
+  indexes: readonly DataIndex[];
 }
 
 /** Field types that get an expression index, so filters and sorts on them avoid a full scan. */
@@ -69,6 +94,7 @@ interface CollectionRow {
   revision: number;
   created_at: string;
   updated_at: string;
+  indexes: string;
 }
 
 /** Rows of the primary site keep the bare collection id; other sites' rows are keyed `<siteId>:<id>` (ids have no ':'). */
@@ -85,6 +111,7 @@ function fromRow(row: CollectionRow): Collection {
     updatedDate: row.updated_at,
     table: row.table_name,
     fieldTypes: new Map(fields.map((f) => [f.key, f.type])),
+    indexes: JSON.parse(row.indexes) as DataIndex[],
   };
 }
 
@@ -115,7 +142,9 @@ export class CollectionStore {
     private readonly db: Db,
     private readonly now: () => number,
     private readonly primarySiteId = '',
-  ) {}
+  ) {
+    this.upgradeOwnerIndexes();
+  }
 
   private key(id: string, siteId: string | undefined): string {
     return !siteId || siteId === this.primarySiteId ? id : `${siteId}:${id}`;
@@ -169,7 +198,8 @@ export class CollectionStore {
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         data BLOB NOT NULL)`);
-      this.db.exec(`CREATE INDEX ${table}_owner ON ${table}(owner)`);
+      // Owner, then creation date: a SITE_MEMBER_AUTHOR reader's items, newest first, are one walk of this index.
+      this.db.exec(`CREATE INDEX ${table}_owner ON ${table}(owner, created_at)`);
       this.db.exec(`CREATE INDEX ${table}_created ON ${table}(created_at)`);
       this.db
         .prepare(
@@ -220,13 +250,45 @@ export class CollectionStore {
     return current;
   }
 
+  /**
+   * Changes a collection's Wix Data indexes in one transaction: `change` gets the current collection (it may run
+   * DDL on its table) and returns the new list, which is stored. If it throws, nothing is kept, DDL included.
+   */
+  changeIndexes(id: string, siteId: string | undefined, change: (current: Collection) => DataIndex[]): Collection {
+    const current = this.require(id, siteId);
+    const key = this.key(id, siteId);
+    try {
+      this.db.transaction(() => {
+        const next = change(current);
+        this.db.prepare('UPDATE collections SET indexes = ? WHERE id = ?').run(JSON.stringify(next), key);
+      })();
+    } finally {
+      this.cache.delete(key);
+    }
+    return this.require(id, siteId);
+  }
+
+  /** Databases made before the owner index held the creation date get the two-column one (same name). */
+  private upgradeOwnerIndexes(): void {
+    const tables = this.db.prepare('SELECT table_name FROM collections').all() as { table_name: string }[];
+    for (const { table_name: table } of tables) {
+      const columns = this.db.prepare(`PRAGMA index_info(${table}_owner)`).all();
+      if (columns.length === 2) continue;
+      this.db.transaction(() => {
+        this.db.exec(`DROP INDEX IF EXISTS ${table}_owner`);
+        this.db.exec(`CREATE INDEX ${table}_owner ON ${table}(owner, created_at)`);
+      })();
+    }
+  }
+
   /** One expression index per indexable declared field, named after the field so updates add and drop them. */
   private syncIndexes(table: string, fields: CollectionField[]): void {
     const wanted = new Map<string, string>();
     for (const f of fields) {
       if (!INDEXED_TYPES.has(f.type)) continue;
       const name = `${table}_f_${f.key.replace(/[^A-Za-z0-9_]/g, '_')}`;
-      wanted.set(name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table}(json_extract(data, ${jsonPath(f.key)}))`);
+      // The same expression the query compiler filters and sorts by (filter.ts sortExpr), so the planner can use it.
+      wanted.set(name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table}(${sortExpr(f.key, new Map())})`);
     }
     const existing = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?").all(table, `${table}_f_%`) as {
       name: string;

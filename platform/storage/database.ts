@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS collections (
   fields TEXT NOT NULL,
   revision INTEGER NOT NULL,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL);
+  updated_at TEXT NOT NULL,
+  indexes TEXT NOT NULL DEFAULT '[]');
 `;
 
 /** Opens the platform database. ':memory:' for tests, a file path otherwise. */
@@ -76,6 +77,8 @@ export function openDatabase(path: string): Db {
 function migrate(db: Db): void {
   const columns = (table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
   if (!columns('oauth_grants').has('site_id')) db.exec('ALTER TABLE oauth_grants ADD COLUMN site_id TEXT');
+  // The Wix Data indexes of a collection (Indexes API), as JSON: their SQLite indexes live on the item table.
+  if (!columns('collections').has('indexes')) db.exec("ALTER TABLE collections ADD COLUMN indexes TEXT NOT NULL DEFAULT '[]'");
 }
 
 export function getMeta(db: Db, key: string): string | undefined {
