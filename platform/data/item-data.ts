@@ -58,13 +58,13 @@ function typeMismatch(type: string, value: unknown): string | undefined {
   }
 }
 
-/** Canonicalises every nested `{$date}` to a full ISO string; reports bad dates. */
-function normalizeDates(value: unknown, path: string, violations: FieldViolation[], depth: number): unknown {
+/** Canonicalises every nested `{$date}` to a full ISO string; reports bad dates, non-finite numbers and deep nesting. */
+export function normalizeValue(value: unknown, path: string, violations: FieldViolation[], depth: number): unknown {
   if (depth > MAX_ITEM_NESTING) {
     violations.push({ field: path, description: 'is nested too deeply', violatedRule: 'MAX_DEPTH' });
     return null;
   }
-  if (Array.isArray(value)) return value.map((v, i) => normalizeDates(v, `${path}[${i}]`, violations, depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => normalizeValue(v, `${path}[${i}]`, violations, depth + 1));
   if (!isPlainObject(value)) {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       violations.push({ field: path, description: 'must be a finite number', violatedRule: 'TYPE' });
@@ -81,7 +81,7 @@ function normalizeDates(value: unknown, path: string, violations: FieldViolation
   }
   const out = nullObject();
   // safe-lookup: out is a null-prototype object, so k (any request key) is an own property
-  for (const [k, v] of Object.entries(value)) out[k] = normalizeDates(v, `${path}.${k}`, violations, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = normalizeValue(v, `${path}.${k}`, violations, depth + 1);
   return out;
 }
 
@@ -110,7 +110,7 @@ export function normalizeItem(raw: unknown, collection: Collection, violations: 
 
   for (const [key, value] of Object.entries(raw)) {
     if (SYSTEM_KEY_SET.has(key) || value === undefined) continue;
-    const normalized = normalizeDates(value, `${prefix}.${key}`, violations, 1);
+    const normalized = normalizeValue(value, `${prefix}.${key}`, violations, 1);
     const declared = collection.fieldTypes.get(key);
     const expected = declared ? typeMismatch(declared, normalized) : undefined;
     if (expected) {

@@ -4,9 +4,10 @@ import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { Db, StatementCache } from '../storage/database.ts';
 import type { Collection, CollectionStore, Operation } from './collections.ts';
-import { compileFilter, fieldSegments, jsonPath, sortExpr, systemColumn, type SqlFragment } from './filter.ts';
-import { normalizeItem, own, type NormalizedItem } from './item-data.ts';
-import { DEFAULT_QUERY_LIMIT, MAX_BULK_ITEMS, MAX_PROJECTION_FIELDS, MAX_QUERY_LIMIT, MAX_SORT_TERMS } from './limits.ts';
+import { compileFilter, fieldSegments, jsonPath, sortExpr, systemColumn, type FieldTypes, type SqlFragment } from './filter.ts';
+import { MAX_ITEM_BYTES, normalizeItem, own, type NormalizedItem } from './item-data.ts';
+import { applyModifications, checkModifications, type FieldModification, type RawFieldModification } from './patch.ts';
+import { DEFAULT_QUERY_LIMIT, MAX_BULK_ITEMS, MAX_BULK_PATCH_ITEMS, MAX_PROJECTION_FIELDS, MAX_QUERY_LIMIT, MAX_SORT_TERMS } from './limits.ts';
 import { accessFor, isElevated, type Access } from './permissions.ts';
 
 export const DEFAULT_LIMIT = DEFAULT_QUERY_LIMIT;
@@ -35,13 +36,13 @@ export interface QueryInput {
 }
 
 interface CursorState {
-  filter: unknown;
+  filter?: unknown;
   sort: SortSpec[];
   fields: string[];
   offset: number;
 }
 
-type BulkAction = 'INSERT' | 'UPDATE' | 'DELETE';
+type BulkAction = 'INSERT' | 'UPDATE' | 'DELETE' | 'PATCH';
 
 export interface BulkItemResult {
   action: BulkAction;
@@ -149,7 +150,7 @@ function encodeCursor(state: CursorState): string {
 }
 
 const CursorSchema = v.object({
-  filter: v.unknown(),
+  filter: v.optional(v.unknown()),
   sort: v.array(v.object({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
   fields: v.array(v.string()),
   offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
@@ -176,6 +177,28 @@ function checkOffset(offset: number | undefined): number {
     throw errors.badRequest(`'offset' must be a whole number from 0 to ${MAX_OFFSET}.`, 'WDE0080');
   }
   return value;
+}
+
+/**
+ * The ORDER BY of a query page, in one place (slice C's indexes are built to match this text).
+ *
+ * - No sort: newest first, as Wix documents for Query Data Items ("sorted by `_createdDate` in descending order"):
+ *   `created_at DESC, rowid DESC`. Items created in the same millisecond come newest-inserted first, so the order is
+ *   total and stable across pages (offset and cursor alike; a cursor carries the query's sort, so an unsorted
+ *   query's cursor pages stay on this order).
+ * - A sort: its terms (`sortExpr` from filter.ts), then `rowid` in the direction of the first term, which breaks ties
+ *   consistently and lets one index serve the whole ORDER BY.
+ */
+export const DEFAULT_ORDER_BY = 'created_at DESC, rowid DESC';
+
+export function orderByClause(sort: readonly SortSpec[], fieldTypes: FieldTypes): string {
+  if (sort.length === 0) return DEFAULT_ORDER_BY;
+  const parts = sort.map((s) => {
+    if (s.order !== undefined && s.order !== 'ASC' && s.order !== 'DESC') throw errors.badRequest(`Sort order must be ASC or DESC.`, 'WDE0080');
+    return `${sortExpr(s.fieldName, fieldTypes)} ${s.order ?? 'ASC'}`;
+  });
+  parts.push(`rowid ${sort[0]!.order ?? 'ASC'}`);
+  return parts.join(', ');
 }
 
 /**
@@ -234,7 +257,7 @@ export class ItemsService {
     const projection = checkFields(fields);
     checkSort(sort);
     const where = this.where(caller, collection, filter);
-    const orderBy = this.orderBy(collection, sort);
+    const orderBy = orderByClause(sort, collection.fieldTypes);
     const rows = this.statements
       .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
       .all(...where.params, limit + 1, offset) as Row[];
@@ -254,16 +277,6 @@ export class ItemsService {
       }
     }
     return { dataItems: page.map((row) => toWire(collection, row, projection)), pagingMetadata };
-  }
-
-  private orderBy(collection: Collection, sort: SortSpec[]): string {
-    const parts = sort.map((s) => {
-      if (s.order !== undefined && s.order !== 'ASC' && s.order !== 'DESC') throw errors.badRequest(`Sort order must be ASC or DESC.`, 'WDE0080');
-      return `${sortExpr(s.fieldName, collection.fieldTypes)} ${s.order ?? 'ASC'}`;
-    });
-    // rowid (insertion order) breaks ties, in the direction of the first key so an index can serve the whole ORDER BY.
-    parts.push(`rowid ${sort[0]?.order ?? 'ASC'}`);
-    return parts.join(', ');
   }
 
   private countWhere(collection: Collection, where: SqlFragment): number {
@@ -440,6 +453,66 @@ export class ItemsService {
       this.access(caller, collection, 'insert');
       return { action: 'INSERTED' as const, dataItem: toWire(collection, this.insertRow(caller, collection, item)) };
     })();
+  }
+
+  /**
+   * One item's patch, inside the caller's transaction: read, check permission and condition, apply the
+   * modifications in memory, check the result's size, write. Nothing is written when any step refuses.
+   */
+  private patchRow(caller: Caller, collection: Collection, access: Access, id: string, mods: readonly FieldModification[], condition: unknown): Row {
+    const existing = this.findRow(collection, id);
+    if (!existing) throw errors.itemNotFound(collection.id, id);
+    if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('update', collection.id);
+    this.checkCondition(caller, collection, id, condition);
+    const data = JSON.parse(existing.data) as Record<string, unknown>;
+    applyModifications(data, mods);
+    const json = JSON.stringify(data);
+    const size = Buffer.byteLength(json);
+    if (size > MAX_ITEM_BYTES) {
+      throw errors.validation(`Invalid item: the patched item would be ${size} bytes; an item may be at most ${MAX_ITEM_BYTES} bytes.`, [
+        { field: 'patch', description: `would make the item ${size} bytes; an item may be at most ${MAX_ITEM_BYTES} bytes`, violatedRule: 'MAX_SIZE' },
+      ]);
+    }
+    const now = new Date(this.now()).toISOString();
+    this.statements.get(`UPDATE ${collection.table} SET updated_at = ?, data = jsonb(?) WHERE id = ?`).run(now, json, id);
+    return { id, owner: existing.owner, created_at: existing.created_at, updated_at: now, data: json };
+  }
+
+  /** Patch Data Item: field modifications applied atomically (one transaction: read, modify, write). */
+  patch(caller: Caller, collectionId: string, itemId: string, rawMods: readonly RawFieldModification[], condition?: unknown): WireItem {
+    const collection = this.collections.require(collectionId, caller.siteId);
+    const access = this.access(caller, collection, 'update');
+    const violations: FieldViolation[] = [];
+    const mods = checkModifications(rawMods, 'patch.fieldModifications', violations);
+    ItemsService.throwViolations(violations);
+    return toWire(collection, this.db.transaction(() => this.patchRow(caller, collection, access, itemId, mods, condition)).immediate());
+  }
+
+  /**
+   * Bulk Patch Data Items: every patch is checked first (one bad modification refuses the request, nothing
+   * written); then all run in one transaction with per-item results (missing, not yours, cannot apply), as the
+   * other bulk routes do. `returnEntity` (default false, as documented) adds each patched item to its result.
+   */
+  bulkPatch(
+    caller: Caller,
+    collectionId: string,
+    patches: readonly { dataItemId: string; fieldModifications: readonly RawFieldModification[] }[],
+    options: { condition?: unknown; returnEntity?: boolean | undefined } = {},
+  ) {
+    const collection = this.collections.require(collectionId, caller.siteId);
+    if (patches.length > MAX_BULK_PATCH_ITEMS) throw errors.badRequest(`A bulk patch may hold at most ${MAX_BULK_PATCH_ITEMS} items.`, 'WDE0006');
+    const access = this.access(caller, collection, 'update');
+    const violations: FieldViolation[] = [];
+    const checked = patches.map((p, i) => checkModifications(p.fieldModifications, `patches[${i}].fieldModifications`, violations));
+    ItemsService.throwViolations(violations);
+    const result = this.runBulk(
+      patches.map((p, index) => ({ index, id: p.dataItemId })),
+      (entry) => ({ action: 'PATCH', row: this.patchRow(caller, collection, access, entry.id!, checked[entry.index]!, options.condition) }),
+      'PATCH',
+      collection,
+    );
+    if (!options.returnEntity) for (const r of result.results) delete r.dataItem;
+    return result;
   }
 
   private removeRow(caller: Caller, collection: Collection, access: Access, id: string): Row {

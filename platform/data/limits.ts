@@ -19,6 +19,10 @@ export const DEFAULT_QUERY_LIMIT = 50;
 export const MAX_QUERY_LIMIT = 1000;
 /** Items in one bulk insert/save/update/remove (Wix: WDE0006, "Cannot insert more than 1000 items"). */
 export const MAX_BULK_ITEMS = 1000;
+/** Items in one bulk patch (Wix: bulkPatch "is limited to 100 items per method call"). */
+export const MAX_BULK_PATCH_ITEMS = 100;
+/** Field modifications in one patch (Wix documents no number; a real patch names a handful of fields). */
+export const MAX_PATCH_MODIFICATIONS = 100;
 /** Bytes of one stored item as JSON (Wix: "The maximum size of an item ... is 500 kb"). */
 export const MAX_ITEM_BYTES = 500 * 1024;
 /** Object/array nesting inside one item's data. */

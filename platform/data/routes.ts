@@ -5,7 +5,8 @@ import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
 import { MAX_BULK } from './items.ts';
-import { MAX_COLLECTION_FIELDS, MAX_READ_BODY_BYTES } from './limits.ts';
+import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
+import { PATCH_ACTIONS } from './patch.ts';
 import { canManageCollections } from './permissions.ts';
 
 /** Data is served under both prefixes the SDK resolves to (reference §1). */
@@ -49,6 +50,27 @@ const DistinctBody = v.object({
 const BulkWriteBody = v.object({
   dataCollectionId: CollectionId,
   dataItems: v.pipe(v.array(DataItem), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)),
+});
+const FieldModificationSchema = v.object({
+  fieldPath: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+  action: v.picklist(PATCH_ACTIONS),
+  setFieldOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
+  incrementFieldOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
+  appendToArrayOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
+  removeFromArrayOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
+});
+// The list bound here keeps a huge list from being parsed item by item; patch.ts reports the documented limit.
+const Modifications = v.pipe(
+  v.array(FieldModificationSchema),
+  v.maxLength(MAX_PATCH_MODIFICATIONS, `may hold at most ${MAX_PATCH_MODIFICATIONS} modifications`),
+);
+const PatchSchema = v.object({ dataItemId: ItemId, fieldModifications: Modifications });
+const PatchBody = v.object({ dataCollectionId: CollectionId, patch: PatchSchema, condition: Condition });
+const BulkPatchBody = v.object({
+  dataCollectionId: CollectionId,
+  patches: v.pipe(v.array(PatchSchema), v.maxLength(MAX_BULK_PATCH_ITEMS, `may hold at most ${MAX_BULK_PATCH_ITEMS} items`)),
+  condition: Condition,
+  returnEntity: v.optional(v.boolean()),
 });
 const BulkRemoveBody = v.object({
   dataCollectionId: CollectionId,
@@ -151,6 +173,15 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
       offset: body.paging?.offset,
       returnTotalCount: body.returnTotalCount,
     });
+  });
+
+  on('POST', '/items/patch', async (ctx) => {
+    const body = parseBody(PatchBody, ctx.body);
+    return { dataItem: items.patch(await ctx.caller(), body.dataCollectionId, body.patch.dataItemId, body.patch.fieldModifications, body.condition) };
+  });
+  on('POST', '/bulk/items/patch', async (ctx) => {
+    const body = parseBody(BulkPatchBody, ctx.body);
+    return items.bulkPatch(await ctx.caller(), body.dataCollectionId, body.patches, { condition: body.condition, returnEntity: body.returnEntity });
   });
 
   const bulk = (mode: 'insert' | 'save' | 'update') => async (ctx: RequestContext) => {
