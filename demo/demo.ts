@@ -49,11 +49,18 @@ document.addEventListener('wix-item-select', (event) => {
 });
 
 // Faults, through the platform's control routes.
-const faults: Record<string, () => Promise<Response>> = {
+const faults: Record<string, () => Promise<unknown>> = {
   latency: () => controlFetch('/_platform/faults', { body: { path: '/_api/cloud-data/', latencyMs: 400 } }),
   expire: () => controlFetch('/_platform/expire-tokens', { method: 'POST' }),
   429: () => controlFetch('/_platform/faults', { body: { path: '/_api/cloud-data/v2/items/query', status: 429, times: 1 } }),
-  clear: () => controlFetch('/_platform/faults', { method: 'DELETE' }),
+  // Wix's own limits, switched on: a small reads quota (WDE0014), and one query slower than the 5 s limit (WDE0028).
+  quota: () => controlFetch('/_platform/data-quotas', { method: 'PUT', body: { readsPerMinute: 5, timeoutMs: 5000 } }),
+  timeout: () =>
+    Promise.all([
+      controlFetch('/_platform/data-quotas', { method: 'PUT', body: { timeoutMs: 5000 } }),
+      controlFetch('/_platform/faults', { body: { path: '/_api/cloud-data/v2/items/query', latencyMs: 5500, times: 1 } }),
+    ]),
+  clear: () => Promise.all([controlFetch('/_platform/faults', { method: 'DELETE' }), controlFetch('/_platform/data-quotas', { method: 'PUT', body: {} })]),
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-fault]')) {
   button.addEventListener('click', () => void faults[button.dataset['fault']!]?.());

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { DataQuotas, dataQuotaProblem, MAX_DATA_TIMEOUT_MS, MAX_QUOTA_PER_MINUTE } from './data/quotas.ts';
 import { errors } from './errors.ts';
 import { faultPathProblem, MAX_FAULT_PATH_LENGTH } from './faults/faults.ts';
 import type { RequestLog } from './http/request-log.ts';
@@ -16,14 +17,30 @@ const FaultBody = v.object({
   times: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 
+const PerMinute = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_QUOTA_PER_MINUTE)));
+const DataQuotaBody = v.strictObject({
+  readsPerMinute: PerMinute,
+  writesPerMinute: PerMinute,
+  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_DATA_TIMEOUT_MS))),
+});
+
 /**
  * `/_platform/*`: the local platform's own control surface (no Wix equivalent), used by the demo page
  * and browser tests. It exposes no credential: no token, key or password is ever returned here.
  * The host (http/handler.ts) lets a request in only with this run's control secret and a JSON body, and sends
  * no CORS header for these paths, so no other web page can use them.
  */
-export function createControlRouter(services: PlatformServices, log: RequestLog, info: () => Record<string, unknown>): Router {
+export function createControlRouter(services: PlatformServices, log: RequestLog, quotas: DataQuotas, info: () => Record<string, unknown>): Router {
   const router = new Router();
+  router.add('GET', '/_platform/data-quotas', () => ({ dataQuotas: quotas.current() }));
+  // Replaces the settings; `{}` turns quotas and the time limit off.
+  router.add('PUT', '/_platform/data-quotas', (ctx) => {
+    const settings = parseBody(DataQuotaBody, ctx.body);
+    const problem = dataQuotaProblem(settings);
+    if (problem) throw errors.badRequest(problem, 'INVALID_ARGUMENT');
+    quotas.configure(settings);
+    return { dataQuotas: quotas.current() };
+  });
   router.add('GET', '/_platform/info', () => info());
   router.add('GET', '/_platform/requests', (ctx) => ({ requests: log.since(Number(ctx.query.get('since') ?? '0') || 0) }));
   router.add('DELETE', '/_platform/requests', () => {

@@ -9,6 +9,7 @@ import { createControlRouter } from './control.ts';
 import { CollectionStore } from './data/collections.ts';
 import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
+import { DataQuotas, type DataQuotaOptions } from './data/quotas.ts';
 import { registerDataRoutes } from './data/routes.ts';
 import { registerIndexRoutes } from './data/indexes.ts';
 import { FaultInjector } from './faults/faults.ts';
@@ -108,6 +109,11 @@ export interface PlatformOptions {
   velo?: VeloOptions;
   /** The local Secrets Manager file. Default `<dataDir>/secrets.json`; none (memory only) with an in-memory db. */
   secretsFile?: string;
+  /**
+   * Wix Data's quotas (reads and writes per site per minute → WDE0014) and its operation time limit (→ WDE0028).
+   * Off by default; `/_platform/data-quotas` switches them at run time.
+   */
+  dataQuotas?: DataQuotaOptions;
 }
 
 /** A platform without its own listener: what Vite mounts as middleware. */
@@ -139,6 +145,8 @@ export interface Platform {
   oauthApps: { register(input: { name: string; redirectUris: string[]; scopes: Scope[] }): { clientId: string; clientSecret: string } };
   /** The authorization server's audit trail (refusals, refreshes, revocations); no token or secret in it. */
   oauthAudit: readonly OAuthAuditEntry[];
+  /** Wix Data's quotas and time limit for this platform: `dataQuotas.configure({ readsPerMinute: 100 })`, `{}` for off. */
+  dataQuotas: DataQuotas;
   /** Moves the platform clock forward (tokens expire without waiting). */
   advanceClock(ms: number): void;
   /** Makes every access token issued so far count as expired (refresh tokens still renew). */
@@ -270,7 +278,8 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const wixApis = inProcessDispatch((req, res, next) => handle!(req, res, next));
   registerVeloRoutes(router, services, secrets, options.velo, wixApis);
   const log = new RequestLog();
-  const controlRouter = createControlRouter(services, log, () => ({
+  const dataQuotas = new DataQuotas(() => clock.now(), options.dataQuotas);
+  const controlRouter = createControlRouter(services, log, dataQuotas, () => ({
     siteId,
     accountId,
     clientId,
@@ -285,6 +294,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     controlSecret,
     controlRouter,
     log,
+    dataQuotas,
     onError: options.onError ?? ((m) => console.error(m)),
   });
 
@@ -306,6 +316,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     seed: runSeed,
     oauthAudit: oauth.audit,
     secrets,
+    dataQuotas,
     advanceClock: (ms) => clock.advance(ms),
     expireTokens: () => tokens.expireAllIssued(),
     close: () => {

@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors, WixApiError } from '../errors.ts';
+import { dataOperationKind, type DataQuotas } from '../data/quotas.ts';
 import { FaultInjector } from '../faults/faults.ts';
 import { resolveCaller, type Caller } from '../identity/callers.ts';
 import type { PlatformServices } from '../services.ts';
@@ -66,6 +67,8 @@ export interface HandlerOptions {
   controlSecret: string;
   controlRouter: Router;
   log: RequestLog;
+  /** Wix Data's quotas and time limit (off unless configured). */
+  dataQuotas?: DataQuotas;
   onError?: (message: string) => void;
 }
 
@@ -307,6 +310,10 @@ export function createHandler(services: PlatformServices, router: Router, option
         grant = typeof g === 'string' ? g.slice(0, 64) : '';
       }
 
+      // A data operation is counted against its site's quota once the caller (and so the site) is known, and it
+      // must start within the time limit (a fault's latency counts). Both are no-ops unless quotas are configured.
+      const dataKind = isControl ? undefined : dataOperationKind(method, path);
+      const quotas = dataKind ? options.dataQuotas : undefined;
       let callerPromise: Promise<Caller> | undefined;
       const ctx: RequestContext = {
         method,
@@ -320,10 +327,16 @@ export function createHandler(services: PlatformServices, router: Router, option
         caller: () =>
           (callerPromise ??= resolveCaller(req.headers, services).then((c) => {
             caller = c;
+            if (quotas) {
+              quotas.checkTime(performance.now() - started);
+              quotas.admit(c.siteId ?? '', dataKind!);
+            }
             return c;
           })),
       };
       const result = await match.handler(ctx);
+      // A read that ran past the limit is answered as Wix aborts it; a write has landed, so it is not denied after the fact.
+      if (quotas && dataKind === 'read') quotas.checkTime(performance.now() - started);
       if (result instanceof RawResponse) {
         status = result.status;
         return send(res, result.status, result.body, { ...headers, ...result.headers });
