@@ -11,6 +11,7 @@ import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
 import { DataQuotas, type DataQuotaOptions } from './data/quotas.ts';
 import { registerDataRoutes } from './data/routes.ts';
+import { registerQueryRoutes } from './data/query-routes.ts';
 import { registerIndexRoutes } from './data/indexes.ts';
 import { FaultInjector } from './faults/faults.ts';
 import { createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './http/handler.ts';
@@ -272,6 +273,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   registerIdentityRoutes(router, services);
   registerOAuthRoutes(router, services);
   registerDataRoutes(router, services);
+  registerQueryRoutes(router, services);
   registerIndexRoutes(router, services);
   // The backend's Wix API calls are answered by this platform's own handler, in-process (http/node-routing.ts).
   let handle: PlatformHandle | undefined;

@@ -1,0 +1,141 @@
+import * as v from 'valibot';
+import { WixApiError } from '../errors.ts';
+import type { RequestContext, Router } from '../http/router.ts';
+import type { PlatformServices } from '../services.ts';
+import { StatementCache } from '../storage/database.ts';
+import { parseBody } from '../validation.ts';
+import { AggregateService } from './aggregate.ts';
+import { MAX_READ_BODY_BYTES } from './limits.ts';
+import {
+  MAX_AGGREGATE_OPERATIONS,
+  MAX_AGGREGATE_SORT_TERMS,
+  MAX_GROUP_FIELDS,
+  MAX_PIPELINE_STAGES,
+  MAX_SEARCH_EXPRESSION_LENGTH,
+  MAX_SEARCH_FIELDS,
+  MAX_SEARCH_SORT_TERMS,
+} from './query-limits.ts';
+import { DATA_PREFIXES } from './routes.ts';
+import { registerQueryFunctions } from './query-sql.ts';
+import { registerSearchFunctions, SearchService } from './search.ts';
+
+/**
+ * Data Items v2 read routes beyond query: aggregate, the aggregation pipeline and search, under both data
+ * prefixes, POST as the SDK sends them (the REST reference has no GET form for these three). Each body is
+ * bounded by MAX_READ_BODY_BYTES before it is parsed; lists in it are bounded here and in the services.
+ */
+
+const CollectionId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(256));
+const Limit = v.optional(v.nullable(v.pipe(v.number(), v.integer())));
+const Offset = v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))));
+const Paging = v.optional(v.object({ limit: Limit, offset: Offset }));
+const CursorPaging = v.optional(v.object({ limit: Limit, cursor: v.optional(v.nullable(v.string())) }));
+const sortOf = (max: number) =>
+  v.optional(
+    v.pipe(
+      v.array(v.object({ fieldName: v.pipe(v.string(), v.minLength(1)), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+      v.maxLength(max, `may hold at most ${max} sort terms`),
+    ),
+  );
+const Filter = v.optional(v.nullable(v.unknown()));
+
+const AggregateBody = v.object({
+  dataCollectionId: CollectionId,
+  initialFilter: Filter,
+  finalFilter: Filter,
+  aggregation: v.optional(
+    v.object({
+      groupingFields: v.optional(v.pipe(v.array(v.string()), v.maxLength(MAX_GROUP_FIELDS, `may hold at most ${MAX_GROUP_FIELDS} fields`))),
+      operations: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(MAX_AGGREGATE_OPERATIONS, `may hold at most ${MAX_AGGREGATE_OPERATIONS} operations`))),
+    }),
+  ),
+  sort: sortOf(MAX_AGGREGATE_SORT_TERMS),
+  paging: Paging,
+  cursorPaging: CursorPaging,
+  returnTotalCount: v.optional(v.boolean()),
+});
+
+const PipelineBody = v.object({
+  dataCollectionId: CollectionId,
+  pipeline: v.optional(
+    v.object({
+      stages: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(MAX_PIPELINE_STAGES, `may hold at most ${MAX_PIPELINE_STAGES} stages`))),
+      paging: Paging,
+      cursorPaging: CursorPaging,
+    }),
+  ),
+  returnTotalCount: v.optional(v.boolean()),
+});
+
+const SearchBody = v.object({
+  dataCollectionId: CollectionId,
+  search: v.optional(
+    v.object({
+      filter: Filter,
+      sort: sortOf(MAX_SEARCH_SORT_TERMS),
+      fields: v.optional(v.pipe(v.array(v.string()), v.maxLength(MAX_SEARCH_FIELDS, `may hold at most ${MAX_SEARCH_FIELDS} fields`))),
+      search: v.optional(
+        v.object({
+          expression: v.optional(
+            v.nullable(v.pipe(v.string(), v.maxLength(MAX_SEARCH_EXPRESSION_LENGTH, `may be at most ${MAX_SEARCH_EXPRESSION_LENGTH} characters`))),
+          ),
+          mode: v.optional(v.picklist(['OR', 'AND'])),
+          fuzzy: v.optional(v.nullable(v.boolean())),
+        }),
+      ),
+      paging: Paging,
+      cursorPaging: CursorPaging,
+    }),
+  ),
+  includeReferences: v.optional(v.array(v.unknown())),
+});
+
+export function registerQueryRoutes(router: Router, services: PlatformServices): void {
+  registerQueryFunctions(services.db);
+  registerSearchFunctions(services.db);
+  const statements = new StatementCache(services.db);
+  const aggregates = new AggregateService(services.collections, statements);
+  const searches = new SearchService(services.collections, statements);
+  const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) =>
+    router.addUnder(DATA_PREFIXES, 'POST', pattern, handler, { maxBodyBytes: MAX_READ_BODY_BYTES });
+
+  onRead('/items/aggregate', async (ctx) => {
+    const body = parseBody(AggregateBody, ctx.body);
+    return aggregates.aggregate(await ctx.caller(), body.dataCollectionId, {
+      initialFilter: body.initialFilter,
+      finalFilter: body.finalFilter,
+      aggregation: body.aggregation,
+      sort: body.sort,
+      paging: body.paging && { limit: body.paging.limit ?? undefined, offset: body.paging.offset ?? undefined },
+      cursorPaging: body.cursorPaging && { limit: body.cursorPaging.limit ?? undefined, cursor: body.cursorPaging.cursor ?? undefined },
+      returnTotalCount: body.returnTotalCount,
+    });
+  });
+
+  onRead('/items/aggregate-pipeline', async (ctx) => {
+    const body = parseBody(PipelineBody, ctx.body);
+    const pipeline = body.pipeline ?? {};
+    return aggregates.pipeline(await ctx.caller(), body.dataCollectionId, {
+      stages: pipeline.stages,
+      paging: pipeline.paging && { limit: pipeline.paging.limit ?? undefined, offset: pipeline.paging.offset ?? undefined },
+      cursorPaging: pipeline.cursorPaging && { limit: pipeline.cursorPaging.limit ?? undefined, cursor: pipeline.cursorPaging.cursor ?? undefined },
+      returnTotalCount: body.returnTotalCount,
+    });
+  });
+
+  onRead('/items/search', async (ctx) => {
+    const body = parseBody(SearchBody, ctx.body);
+    if (body.includeReferences?.length) {
+      throw new WixApiError(501, 'includeReferences is not supported by the local platform yet.', { code: 'UNIMPLEMENTED' });
+    }
+    const search = body.search ?? {};
+    return searches.search(await ctx.caller(), body.dataCollectionId, {
+      filter: search.filter,
+      sort: search.sort,
+      fields: search.fields,
+      search: search.search && { expression: search.search.expression, mode: search.search.mode, fuzzy: search.search.fuzzy ?? undefined },
+      paging: search.paging && { limit: search.paging.limit ?? undefined, offset: search.paging.offset ?? undefined },
+      cursorPaging: search.cursorPaging && { limit: search.cursorPaging.limit ?? undefined, cursor: search.cursorPaging.cursor ?? undefined },
+    });
+  });
+}
