@@ -25,7 +25,7 @@ import { ClientRegistry } from './identity/clients.ts';
 import { API_KEY_PERMISSIONS, Directory, type ApiKeyPermission, type Member } from './identity/directory.ts';
 import { registerIdentityRoutes } from './identity/routes.ts';
 import { DEFAULT_ACCESS_TTL_SECONDS, TokenService } from './identity/tokens.ts';
-import type { PlatformServices } from './services.ts';
+import { withDataHooks, type PlatformServices } from './services.ts';
 import { getMeta, openDatabase, setMeta, StatementCache } from './storage/database.ts';
 import { registerVeloRoutes, type VeloOptions } from './velo/runtime.ts';
 import { AppRegistry, type Scope } from './oauth/apps.ts';
@@ -230,6 +230,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     clients,
     collections,
     items,
+    data: withDataHooks(items),
     faults,
     siteId,
     accountId,

@@ -7,6 +7,7 @@ import type { Directory } from './identity/directory.ts';
 import type { TokenService } from './identity/tokens.ts';
 import type { Db } from './storage/database.ts';
 import type { AppAuthorizationServer } from './oauth/server.ts';
+import { HookedItemsService } from './velo/data-hooks.ts';
 
 /** Everything a route handler may use. One instance per running platform. */
 export interface PlatformServices {
@@ -17,6 +18,11 @@ export interface PlatformServices {
   clients: ClientRegistry;
   collections: CollectionStore;
   items: ItemsService;
+  /**
+   * The items service with the site's data hooks (backend/data.js) around every operation: what every route that
+   * reads or writes items calls (async: hooks may be). The Velo runtime attaches the hooks once it knows the backend.
+   */
+  data?: HookedItemsService;
   faults: FaultInjector;
   siteId: string;
   accountId: string;
@@ -25,4 +31,9 @@ export interface PlatformServices {
   oauth: AppAuthorizationServer;
   /** An app token's grant when it is still active (resolveCaller uses it on every app call). */
   activeGrant(grantId: string): { subjectRole: 'member' | 'owner' | undefined } | undefined;
+}
+
+/** The items service as the routes use it: `items` with the site's data hooks around it (velo/data-hooks.ts). */
+export function withDataHooks(items: ItemsService): HookedItemsService {
+  return new HookedItemsService(items);
 }

@@ -8,6 +8,11 @@ export interface VeloRuntimeServices {
   secrets: SecretsVault;
   getMember(id: string): Member | undefined;
   siteId: string;
+  /**
+   * A platform access token for backend code's own Wix API calls (`wix-data`, `@wix/data`): the caller's identity,
+   * or, elevated, the site's admin rights with the caller as the subject (so `_owner` stays the caller).
+   */
+  accessToken?(caller: Caller, elevated: boolean): Promise<string>;
 }
 
 /** One backend call: who triggered it, whether it runs elevated, and what it may reach. */
@@ -16,6 +21,8 @@ export interface VeloCallContext {
   elevated: boolean;
   functionName: string;
   runtime: VeloRuntimeServices;
+  /** Set by `wix-data` calls with `suppressHooks: true`: the data hooks do not run for what this call does. */
+  suppressHooks?: boolean;
 }
 
 // Kept on globalThis: Vite's SSR loader evaluates the Velo modules in its own module graph, and both copies

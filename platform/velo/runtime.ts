@@ -8,7 +8,9 @@ import { redact } from '../http/redact.ts';
 import { RawResponse, type RequestContext, type Router } from '../http/router.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { PlatformServices } from '../services.ts';
+import { installAmbientWixContext } from './backend-client.ts';
 import { veloCalls, type VeloRuntimeServices } from './context.ts';
+import { registerVeloModuleResolution } from './module-resolution.ts';
 import { isHttpFunctionResponse, type WixHttpFunctionRequest } from './modules/wix-http-functions.ts';
 import type { Permission } from './modules/wix-web-module.ts';
 import type { SecretsVault } from './secrets-vault.ts';
@@ -24,17 +26,25 @@ export interface VeloOptions {
   rateLimitPerMinute?: number;
   /** Wall time of one backend call before 504; Wix's 14 s by default. */
   timeoutMs?: number;
+  /** Wall time of one data hook (data.js) before the operation fails with WDE0078; 5 s by default. */
+  hookTimeoutMs?: number;
 }
 
 const MODULE_NAME = /^[a-z0-9][a-z0-9-]{0,63}(\.web)?$/;
 const FUNCTION_NAME = /^[A-Za-z_$][\w$]{0,99}$/;
 
-/** `import()` of the backend module; the Velo names resolve through tsconfig paths (tsx) or Vite aliases. */
+/**
+ * `import()` of the backend module from `backendDir`, which may be anywhere (a Wix site repository's
+ * `src/backend`): Node resolution hooks make the Velo module names (`wix-data`, `wix-web-module`,
+ * `@wix/essentials` …) and `backend/<path>` resolve there without any tsconfig of the site's (module-resolution.ts).
+ */
 export function nodeModuleLoader(backendDir: string): ModuleLoader {
+  const dir = resolve(backendDir);
   return async (name) => {
-    // A Wix site's backend is JavaScript (`.web.js`, `http-functions.js`); this project's is TypeScript.
-    const file = [`${name}.ts`, `${name}.js`].map((f) => resolve(backendDir, f)).find((f) => existsSync(f));
+    // A Wix site's backend is JavaScript (`.web.js`, `http-functions.js`, `data.js`); this project's is TypeScript.
+    const file = [`${name}.ts`, `${name}.js`].map((f) => resolve(dir, f)).find((f) => existsSync(f));
     if (!file) throw errors.notFound(`No backend module named ${name}.`);
+    await registerVeloModuleResolution(dir);
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   };
 }
@@ -82,7 +92,31 @@ export function registerVeloRoutes(
   const load = options.loadModule ?? nodeModuleLoader(backendDir);
   const timeoutMs = options.timeoutMs ?? 14_000;
   const limiter = new MinuteLimiter(options.rateLimitPerMinute ?? 5_000, () => services.clock.now());
-  const runtime: VeloRuntimeServices = { secrets, siteId: services.siteId, getMember: (id) => services.directory.getMember(id) };
+  const runtime: VeloRuntimeServices = {
+    secrets,
+    siteId: services.siteId,
+    getMember: (id) => services.directory.getMember(id),
+    // Elevated: the site's admin rights with the caller as the subject, so an item inserted under suppressAuth
+    // or elevate() is still owned by the caller. Tokens never leave the process.
+    accessToken: async (caller, elevated) => {
+      const role = elevated ? 'owner' : caller.kind === 'member' || caller.kind === 'owner' ? caller.kind : 'visitor';
+      return (await services.tokens.issueAccess(role, caller.id, services.clientId)).token;
+    },
+  };
+  installAmbientWixContext();
+  services.data?.attach({
+    load: async () => {
+      try {
+        return await load('data');
+      } catch (error) {
+        if (error instanceof WixApiError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+    runtime,
+    withinPlatform: (body) => (wixApis ? runWithinPlatform(wixApis, body) : body()),
+    timeoutMs: options.hookTimeoutMs ?? 5_000,
+  });
 
   /** Runs one backend call in its context, cut off at the time limit. */
   const run = async <T>(caller: Caller, functionName: string, body: () => Promise<T> | T): Promise<T> => {

@@ -1,0 +1,350 @@
+import { WixApiError } from '../errors.ts';
+import type { ItemsService, QueryInput, WireItem } from '../data/items.ts';
+import type { Caller } from '../identity/callers.ts';
+import { veloCalls, type VeloCallContext, type VeloRuntimeServices } from './context.ts';
+import { HookQuery } from './hook-query.ts';
+import { decodeDates, encodeDates } from './wire-dates.ts';
+
+/** The hooks Wix runs from a site's `backend/data.js`, as `<Collection>_<hook>` exports. */
+export const HOOK_NAMES = [
+  'beforeInsert',
+  'afterInsert',
+  'beforeUpdate',
+  'afterUpdate',
+  'beforeRemove',
+  'afterRemove',
+  'beforeGet',
+  'afterGet',
+  'beforeQuery',
+  'afterQuery',
+  'beforeCount',
+  'afterCount',
+  'onFailure',
+] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+/** Wix's documented hook context: the collection, and who triggered the operation. */
+export interface HookContext {
+  collectionName: string;
+  userId: string | null;
+  userRole: 'siteOwner' | 'siteMember' | 'visitor';
+  /** beforeUpdate / afterUpdate: the item as stored before the update. */
+  currentItem?: Record<string, unknown>;
+}
+
+/** Where the hooks come from and how they run; the Velo runtime attaches it (registerVeloRoutes). */
+export interface HookSource {
+  /** The module namespace of data.js / data.ts, or undefined when the backend has none. */
+  load(): Promise<Record<string, unknown> | undefined>;
+  runtime: VeloRuntimeServices;
+  /** Runs `body` so that the hook's own Wix API calls reach this platform. */
+  withinPlatform<T>(body: () => T): T;
+  /** Wall time one hook may take before the operation fails. */
+  timeoutMs: number;
+}
+
+type Hook = (value: unknown, context: HookContext) => unknown;
+type Inner = ItemsService;
+
+const ROLE: Record<Caller['kind'], HookContext['userRole']> = {
+  owner: 'siteOwner',
+  member: 'siteMember',
+  visitor: 'visitor',
+  // Server-to-server callers (API keys, apps) act with the site's admin rights.
+  apiKey: 'siteOwner',
+  app: 'siteOwner',
+};
+
+/** A hook that throws, rejects or runs out of time fails the operation with Wix's hook error, WDE0078. */
+export function hookError(hook: string, collectionId: string, reason: unknown): WixApiError {
+  const isError = reason instanceof Error;
+  const message = isError ? reason.message : typeof reason === 'string' ? reason : `The ${hook} hook of ${collectionId} rejected.`;
+  // The shape @wix/wix-data-items-common's parseHookError reads back into the Error the hook threw.
+  const code = isError ? (reason as Error & { code?: unknown }).code : undefined;
+  const data: Record<string, unknown> = isError
+    ? { jsErrorValue: { name: reason.name, message: reason.message, ...(typeof code === 'string' ? { code } : {}) } }
+    : { value: jsonSafe(reason) };
+  return new WixApiError(400, String(message).slice(0, 1000), { code: 'WDE0078', data });
+}
+
+function jsonSafe(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value ?? null)) as unknown;
+  } catch {
+    return String(value);
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The items service as a site with a `data.js` sees it: every read and write runs its collection's hooks around
+ * the stored operation, whoever calls (REST, the SDK, `wix-data`, bulk routes). Wraps the ItemsService without
+ * changing it; `suppressHooks` from backend code skips them. Hooks run as backend code: inside a Velo call whose
+ * caller is whoever triggered the operation, so a hook's own `wix-data` calls run as that caller.
+ */
+export class HookedItemsService {
+  private source: HookSource | undefined;
+  private hooks: Promise<Map<string, Hook>> | undefined;
+
+  constructor(readonly inner: Inner) {}
+
+  /** Called by the Velo runtime once it knows the backend folder. */
+  attach(source: HookSource): void {
+    this.source = source;
+    this.hooks = undefined;
+  }
+
+  private async table(): Promise<Map<string, Hook>> {
+    if (!this.source) return new Map();
+    this.hooks ??= this.source.load().then(
+      (mod) => {
+        const found = new Map<string, Hook>();
+        if (!mod) return found;
+        for (const key of Object.keys(mod)) {
+          // safe-lookup: key comes from Object.keys of the module namespace (null prototype), not from a request
+          const value = mod[key];
+          if (typeof value === 'function') found.set(key, value as Hook);
+        }
+        return found;
+      },
+      (error: unknown) => {
+        this.hooks = undefined;
+        throw new WixApiError(500, `backend/data.js failed to load: ${(error as Error)?.message ?? String(error)}`.slice(0, 500), { code: 'WDE0078' });
+      },
+    );
+    return this.hooks;
+  }
+
+  private suppressed(): boolean {
+    return veloCalls.getStore()?.suppressHooks === true;
+  }
+
+  private async find(collectionId: string, name: HookName): Promise<Hook | undefined> {
+    if (!this.source || this.suppressed()) return undefined;
+    return (await this.table()).get(`${collectionId}_${name}`);
+  }
+
+  private context(caller: Caller, collectionId: string): HookContext {
+    // From backend code, the hook sees the caller that triggered the web method, also under suppressAuth.
+    const who = veloCalls.getStore()?.caller ?? caller;
+    return { collectionName: collectionId, userId: who.kind === 'visitor' ? null : who.id, userRole: ROLE[who.kind] };
+  }
+
+  /** Runs one hook as backend code, within the time limit; its failure is the operation's failure (WDE0078). */
+  private async run(hook: Hook, name: HookName, collectionId: string, value: unknown, context: HookContext, caller: Caller): Promise<unknown> {
+    const source = this.source!;
+    const outer = veloCalls.getStore();
+    const call: VeloCallContext = outer
+      ? { ...outer, functionName: `/backend/data.js/${collectionId}_${name}` }
+      : { caller, elevated: false, functionName: `/backend/data.js/${collectionId}_${name}`, runtime: source.runtime };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`The ${name} hook of ${collectionId} did not finish within ${source.timeoutMs / 1000} s.`)), source.timeoutMs);
+    });
+    try {
+      return await Promise.race([source.withinPlatform(() => veloCalls.run(call, async () => hook(value, context))), timeout]);
+    } catch (error) {
+      throw hookError(name, collectionId, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs `op`; on failure, the collection's onFailure hook sees the error (its answer is ignored) and the error stands. */
+  private async guarded<T>(caller: Caller, collectionId: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      const onFailure = await this.find(collectionId, 'onFailure').catch(() => undefined);
+      if (onFailure) {
+        const failure = Object.assign(new Error((error as Error)?.message ?? String(error)), { code: (error as WixApiError)?.code });
+        await this.run(onFailure, 'onFailure', collectionId, failure, this.context(caller, collectionId), caller).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /** A before-hook on an item: its answer replaces the item when it is an object (another type is ignored, as documented). */
+  private async beforeItem(caller: Caller, collectionId: string, name: 'beforeInsert' | 'beforeUpdate', raw: unknown, extra?: Partial<HookContext>) {
+    const hook = await this.find(collectionId, name);
+    if (!hook || !isRecord(raw)) return raw;
+    const answer = await this.run(hook, name, collectionId, decodeDates(raw), { ...this.context(caller, collectionId), ...extra }, caller);
+    return isRecord(answer) ? encodeDates(answer) : raw;
+  }
+
+  /** An after-hook on a stored item: its answer becomes the result when it is an object. */
+  private async afterItem(caller: Caller, collectionId: string, name: HookName, item: WireItem, extra?: Partial<HookContext>): Promise<WireItem> {
+    const hook = await this.find(collectionId, name);
+    if (!hook) return item;
+    const answer = await this.run(hook, name, collectionId, decodeDates(item.data), { ...this.context(caller, collectionId), ...extra }, caller);
+    return isRecord(answer) ? { ...item, data: encodeDates(answer) as Record<string, unknown> } : item;
+  }
+
+  /** The stored item, read as the site (for the update hooks' `currentItem` and save's choice of hooks). */
+  private stored(caller: Caller, collectionId: string, id: unknown): WireItem | undefined {
+    if (typeof id !== 'string' || !id) return undefined;
+    try {
+      return this.inner.get({ kind: 'owner', id: 'data-hooks', ...(caller.siteId ? { siteId: caller.siteId } : {}) }, collectionId, id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async queryHook(caller: Caller, collectionId: string, name: 'beforeQuery' | 'beforeCount', input: QueryInput): Promise<QueryInput> {
+    const hook = await this.find(collectionId, name);
+    if (!hook) return input;
+    const answer = await this.run(hook, name, collectionId, HookQuery.from(collectionId, input), this.context(caller, collectionId), caller);
+    return answer instanceof HookQuery ? answer.toInput(input) : input;
+  }
+
+  async query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
+    return this.guarded(caller, collectionId, async () => {
+      const effective = await this.queryHook(caller, collectionId, 'beforeQuery', input);
+      const result = this.inner.query(caller, collectionId, effective, returnTotalCount);
+      const after = await this.find(collectionId, 'afterQuery');
+      if (!after) return result;
+      const context = this.context(caller, collectionId);
+      const dataItems: WireItem[] = [];
+      for (const item of result.dataItems) {
+        const answer = await this.run(after, 'afterQuery', collectionId, decodeDates(item.data), context, caller);
+        dataItems.push(isRecord(answer) ? { ...item, data: encodeDates(answer) as Record<string, unknown> } : item);
+      }
+      return { ...result, dataItems };
+    });
+  }
+
+  async count(caller: Caller, collectionId: string, filter: unknown): Promise<number> {
+    return this.guarded(caller, collectionId, async () => {
+      const effective = await this.queryHook(caller, collectionId, 'beforeCount', { filter });
+      const total = this.inner.count(caller, collectionId, effective.filter);
+      const after = await this.find(collectionId, 'afterCount');
+      if (!after) return total;
+      const answer = await this.run(after, 'afterCount', collectionId, total, this.context(caller, collectionId), caller);
+      return typeof answer === 'number' && Number.isFinite(answer) ? answer : total;
+    });
+  }
+
+  async get(caller: Caller, collectionId: string, itemId: string, fields?: string[]): Promise<WireItem> {
+    return this.guarded(caller, collectionId, async () => {
+      const before = await this.find(collectionId, 'beforeGet');
+      let id = itemId;
+      if (before) {
+        const answer = await this.run(before, 'beforeGet', collectionId, itemId, this.context(caller, collectionId), caller);
+        if (typeof answer === 'string' && answer) id = answer;
+      }
+      return this.afterItem(caller, collectionId, 'afterGet', this.inner.get(caller, collectionId, id, fields));
+    });
+  }
+
+  async insert(caller: Caller, collectionId: string, raw: unknown): Promise<WireItem> {
+    return this.guarded(caller, collectionId, async () => {
+      const item = await this.beforeItem(caller, collectionId, 'beforeInsert', raw);
+      return this.afterItem(caller, collectionId, 'afterInsert', this.inner.insert(caller, collectionId, item));
+    });
+  }
+
+  async update(caller: Caller, collectionId: string, raw: unknown, condition?: unknown): Promise<WireItem> {
+    return this.guarded(caller, collectionId, async () => {
+      const current = (await this.hasAny(collectionId, ['beforeUpdate', 'afterUpdate']))
+        ? this.stored(caller, collectionId, isRecord(raw) ? raw['_id'] : undefined)
+        : undefined;
+      const extra = current ? { currentItem: decodeDates(current.data) as Record<string, unknown> } : {};
+      const item = await this.beforeItem(caller, collectionId, 'beforeUpdate', raw, extra);
+      return this.afterItem(caller, collectionId, 'afterUpdate', this.inner.update(caller, collectionId, item, condition), extra);
+    });
+  }
+
+  /** save runs the insert hooks for a new item and the update hooks for an existing one, as Wix documents. */
+  async save(caller: Caller, collectionId: string, raw: unknown) {
+    return this.guarded(caller, collectionId, async () => {
+      const current = (await this.hasAny(collectionId, ['beforeInsert', 'afterInsert', 'beforeUpdate', 'afterUpdate']))
+        ? this.stored(caller, collectionId, isRecord(raw) ? raw['_id'] : undefined)
+        : undefined;
+      const extra = current ? { currentItem: decodeDates(current.data) as Record<string, unknown> } : {};
+      const item = await this.beforeItem(caller, collectionId, current ? 'beforeUpdate' : 'beforeInsert', raw, extra);
+      const result = this.inner.save(caller, collectionId, item);
+      const dataItem = await this.afterItem(caller, collectionId, result.action === 'UPDATED' ? 'afterUpdate' : 'afterInsert', result.dataItem, extra);
+      return { ...result, dataItem };
+    });
+  }
+
+  async remove(caller: Caller, collectionId: string, itemId: string, condition?: unknown): Promise<WireItem> {
+    return this.guarded(caller, collectionId, async () => {
+      const before = await this.find(collectionId, 'beforeRemove');
+      let id = itemId;
+      if (before) {
+        const answer = await this.run(before, 'beforeRemove', collectionId, itemId, this.context(caller, collectionId), caller);
+        if (typeof answer === 'string' && answer) id = answer;
+      }
+      return this.afterItem(caller, collectionId, 'afterRemove', this.inner.remove(caller, collectionId, id, condition));
+    });
+  }
+
+  /** truncate runs no item hooks (Wix documents none for it). */
+  async truncate(caller: Caller, collectionId: string): Promise<void> {
+    return this.guarded(caller, collectionId, async () => this.inner.truncate(caller, collectionId));
+  }
+
+  async distinct(caller: Caller, collectionId: string, input: Parameters<Inner['distinct']>[2]) {
+    return this.guarded(caller, collectionId, async () => this.inner.distinct(caller, collectionId, input));
+  }
+
+  /**
+   * Bulk writes run the item hooks for every item: the before-hooks first (one that fails refuses the whole
+   * request, nothing written), then the write, then the after-hooks on each stored item.
+   */
+  async bulkWrite(caller: Caller, collectionId: string, mode: 'insert' | 'save' | 'update', rawItems: unknown[]) {
+    return this.guarded(caller, collectionId, async () => {
+      if (!(await this.hasAny(collectionId, ['beforeInsert', 'afterInsert', 'beforeUpdate', 'afterUpdate']))) {
+        return this.inner.bulkWrite(caller, collectionId, mode, rawItems);
+      }
+      const currents = rawItems.map((raw) => (mode === 'insert' ? undefined : this.stored(caller, collectionId, isRecord(raw) ? raw['_id'] : undefined)));
+      const prepared: unknown[] = [];
+      for (const [i, raw] of rawItems.entries()) {
+        const current = currents[i];
+        const extra = current ? { currentItem: decodeDates(current.data) as Record<string, unknown> } : {};
+        const updating = mode === 'update' || (mode === 'save' && current !== undefined);
+        prepared.push(await this.beforeItem(caller, collectionId, updating ? 'beforeUpdate' : 'beforeInsert', raw, extra));
+      }
+      const result = this.inner.bulkWrite(caller, collectionId, mode, prepared);
+      for (const entry of result.results) {
+        if (!entry.dataItem || !entry.itemMetadata.success) continue;
+        const current = currents[entry.itemMetadata.originalIndex];
+        const extra = current ? { currentItem: decodeDates(current.data) as Record<string, unknown> } : {};
+        entry.dataItem = await this.afterItem(caller, collectionId, entry.action === 'UPDATE' ? 'afterUpdate' : 'afterInsert', entry.dataItem, extra);
+      }
+      return result;
+    });
+  }
+
+  async bulkRemove(caller: Caller, collectionId: string, ids: string[]) {
+    return this.guarded(caller, collectionId, async () => {
+      const before = await this.find(collectionId, 'beforeRemove');
+      const effective: string[] = [];
+      for (const id of ids) {
+        const answer = before ? await this.run(before, 'beforeRemove', collectionId, id, this.context(caller, collectionId), caller) : undefined;
+        effective.push(typeof answer === 'string' && answer ? answer : id);
+      }
+      const result = this.inner.bulkRemove(caller, collectionId, effective);
+      for (const entry of result.results) {
+        if (entry.dataItem && entry.itemMetadata.success) entry.dataItem = await this.afterItem(caller, collectionId, 'afterRemove', entry.dataItem);
+      }
+      return result;
+    });
+  }
+
+  /** Patch runs no hooks here yet (Wix documents none of its own); it passes through to the items service. */
+  async patch(...args: Parameters<Inner['patch']>) {
+    return this.inner.patch(...args);
+  }
+
+  async bulkPatch(...args: Parameters<Inner['bulkPatch']>) {
+    return this.inner.bulkPatch(...args);
+  }
+
+  private async hasAny(collectionId: string, names: HookName[]): Promise<boolean> {
+    for (const name of names) if (await this.find(collectionId, name)) return true;
+    return false;
+  }
+}
