@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,10 @@ Options:
                                      (api: SeedApi) => void, run at every start; see SeedApi in the platform's
                                      index for what it may do
                       (default ${DEMO_AVAILABLE ? 'demo' : 'none'})
+  --backend DIR       the site's backend folder (a Wix site repository's src/backend, anywhere): its .web.js /
+                      .web.ts web modules, http-functions.js and data.js hooks run as on Wix, importing the
+                      Velo modules (wix-data, wix-web-module, @wix/essentials …) by name, with no setup
+                      (default velo-backend in the working directory)
   --control-secret S  the secret /_platform/* requests must send in ${CONTROL_SECRET_HEADER} (at least 16
                       printable characters; default $${CONTROL_SECRET_ENV}, else a random one for each start)
   --json              print { url, siteId, apiKey, clientId, accountId, controlSecret, sites } as one JSON line
@@ -52,6 +56,7 @@ try {
       seed: { type: 'string', default: DEMO_AVAILABLE ? 'demo' : 'none' },
       json: { type: 'boolean', default: false },
       'control-secret': { type: 'string' },
+      backend: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -67,6 +72,10 @@ if (args.help) {
 const port = Number(args.port);
 if (!/^\d+$/.test(args.port) || !Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, not "${args.port}"`);
 if (args.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(args.host)) fail(`--host must be an address or a host name, not "${args.host}"`);
+
+const backendDir = args.backend === undefined ? undefined : resolve(args.backend);
+if (backendDir !== undefined && !(existsSync(backendDir) && statSync(backendDir).isDirectory()))
+  fail(`--backend must be a folder; "${args.backend}" is not one`);
 
 const controlSecret = args['control-secret'];
 if (controlSecret !== undefined && (controlSecret.length < 16 || !/^[\x21-\x7e]+$/.test(controlSecret)))
@@ -109,6 +118,7 @@ try {
     ...(args.db ? { db: args.db } : {}),
     ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     ...(controlSecret ? { controlSecret } : {}),
+    ...(backendDir ? { velo: { backendDir } } : {}),
     ...(demo ? { siteName: demo.DEMO_SITE_NAME } : {}),
   });
 } catch (error) {
