@@ -72,7 +72,7 @@ function toWire(collection: Collection, row: Row, projection?: Projection): Wire
     _updatedDate: { $date: row.updated_at },
     ...user,
   };
-  return { id: row.id, dataCollectionId: collection.id, data: projection && projection.length ? project(data, projection) : data };
+  return { id: row.id, dataCollectionId: collection.id, data: projection ? project(data, projection) : data };
 }
 
 /** Checked projection fields, each split into its path segments once per request. */
@@ -123,12 +123,25 @@ function project(data: Record<string, unknown>, projection: Projection): Record<
   return out;
 }
 
-/** The projection list: at most MAX_PROJECTION_FIELDS valid field paths, split once. */
-function checkFields(fields: readonly string[]): Projection {
+/**
+ * The projection list, as Wix documents `fields()`: no fields → every field (undefined here); otherwise only the
+ * named fields plus `_id`, with invalid names ignored (only invalid names → only `_id`). The list itself is bounded:
+ * more than MAX_PROJECTION_FIELDS entries is a 400 before any work.
+ */
+function checkFields(fields: readonly string[]): Projection | undefined {
   if (fields.length > MAX_PROJECTION_FIELDS) {
     throw errors.badRequest(`'fields' has ${fields.length} entries; a projection may name at most ${MAX_PROJECTION_FIELDS} fields.`, 'WDE0080');
   }
-  return fields.map(fieldSegments);
+  if (fields.length === 0) return undefined;
+  const out: (readonly string[])[] = [];
+  for (const field of fields) {
+    try {
+      out.push(fieldSegments(field));
+    } catch {
+      // An invalid field name is ignored, as documented.
+    }
+  }
+  return out;
 }
 
 /** The sort list: at most MAX_SORT_TERMS terms (each field path is checked when the ORDER BY is built). */
@@ -241,6 +254,9 @@ export class ItemsService {
     let fields = input.fields ?? [];
     let offset: number;
     let limit: number;
+    if (input.paging !== undefined && input.cursorPaging !== undefined) {
+      throw errors.badRequest("A query may page with 'paging' (offset) or with 'cursorPaging', not both.", 'WDE0080');
+    }
     const cursorMode = input.cursorPaging !== undefined;
     if (cursorMode) {
       limit = checkLimit(input.cursorPaging?.limit);

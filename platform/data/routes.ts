@@ -6,6 +6,7 @@ import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
 import { MAX_BULK } from './items.ts';
 import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
+import { own } from './item-data.ts';
 import { PATCH_ACTIONS } from './patch.ts';
 import { canManageCollections } from './permissions.ts';
 
@@ -107,14 +108,77 @@ function itemWithId(dataItem: { id?: string | undefined; data: unknown }): unkno
 const toFields = (fields: { key: string; displayName?: string | undefined; type: CollectionField['type'] }[] | undefined): CollectionField[] | undefined =>
   fields?.map((f) => ({ key: f.key, displayName: f.displayName ?? f.key, type: f.type }));
 
+/** A request body as a record (anything else becomes `{}`, and the route's schema then names what is missing). */
+const recordOf = (body: unknown): Record<string, unknown> =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+
+/**
+ * The item ID a REST path names (`/items/{dataItemId}`), checked against the one the body or query string carries:
+ * both set and different is a 400. Without a path ID the body's value stands (the POST forms).
+ */
+function idFromPath(ctx: RequestContext, inBody: unknown, name: string): unknown {
+  const raw = ctx.params['dataItemId'];
+  if (raw === undefined) return inBody;
+  const fromPath = decodeSegment(raw);
+  if (inBody !== undefined && inBody !== fromPath) throw errors.badRequest(`The item ID in the path and ${name} differ.`, 'WDE0080');
+  return fromPath;
+}
+
+/** Request fields a URL may carry (besides a path's item ID), and how each is read from the query string. */
+export type UrlField = 'dataCollectionId' | 'dataItemId' | 'fields' | 'returnTotalCount';
+const URL_FIELD_KIND: ReadonlyMap<UrlField, 'string' | 'strings' | 'boolean'> = new Map([
+  ['dataCollectionId', 'string'],
+  ['dataItemId', 'string'],
+  ['fields', 'strings'],
+  ['returnTotalCount', 'boolean'],
+] as const);
+
+const sameValue = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b);
+
+/**
+ * Request fields in the URL, as Wix's REST gateway accepts them (`POST /wix-data/v2/items/query?dataCollectionId=…`):
+ * the listed fields are read from the query string into the body. A GET or DELETE already carries its whole request
+ * in the query string (the host reads it as the body). The same field twice with different values, a boolean that
+ * is not `true`/`false`, or a URL value that differs from the body's is a 400; the merged body then goes through the
+ * route's schema, so a URL value is bounded and validated exactly like a body value.
+ */
+export function bodyWithUrlFields(ctx: RequestContext, fields: readonly UrlField[]): unknown {
+  if (ctx.method === 'GET' || ctx.method === 'DELETE') return ctx.body;
+  const body = ctx.body === undefined || ctx.body === null ? {} : ctx.body;
+  if (typeof body !== 'object' || Array.isArray(body)) return body;
+  let merged: Record<string, unknown> | undefined;
+  for (const field of fields) {
+    const all = ctx.query.getAll(field);
+    if (all.length === 0) continue;
+    const kind = URL_FIELD_KIND.get(field);
+    let value: unknown = all;
+    if (kind !== 'strings') {
+      if (all.some((x) => x !== all[0])) throw errors.badRequest(`The URL gives ${field} more than one value.`, 'WDE0080');
+      value = all[0];
+      if (kind === 'boolean') {
+        if (value !== 'true' && value !== 'false') throw errors.badRequest(`${field} in the URL must be true or false.`, 'WDE0080');
+        value = value === 'true';
+      }
+    }
+    const inBody = own(body, field);
+    if (inBody !== undefined && !sameValue(inBody, value)) throw errors.badRequest(`${field} in the URL and in the body differ.`, 'WDE0080');
+    merged ??= { ...(body as Record<string, unknown>) };
+    // safe-lookup: field is one of the UrlField names listed in code, never a request key
+    merged[field] = value;
+  }
+  return merged ?? body;
+}
+
 export function registerDataRoutes(router: Router, services: PlatformServices): void {
-  const { items, collections } = services;
+  const { collections } = services;
+  // Item operations run the site's data hooks (backend/data.js) around them when the platform has them (velo/data-hooks.ts).
+  const items = services.data ?? services.items;
   const on = (method: string, pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, method, pattern, handler);
   const read = { maxBodyBytes: MAX_READ_BODY_BYTES };
   const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, 'POST', pattern, handler, read);
 
   const query = async (ctx: RequestContext) => {
-    const body = parseBody(QueryBody, ctx.body);
+    const body = parseBody(QueryBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));
     if (body.includeReferences?.length) {
       throw new WixApiError(501, 'includeReferences is not supported by the local platform yet.', { code: 'UNIMPLEMENTED' });
     }
@@ -126,45 +190,62 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
 
   const get = async (ctx: RequestContext) => {
     // The item ID is read from the query (the SDK does not encode the path); the path is the fallback.
-    const fromPath = ctx.params['dataItemId'] ? decodeSegment(ctx.params['dataItemId']) : undefined;
-    const raw = (typeof ctx.body === 'object' && ctx.body !== null ? ctx.body : {}) as Record<string, unknown>;
-    if (fromPath !== undefined && raw['dataItemId'] !== undefined && raw['dataItemId'] !== fromPath) {
-      throw errors.badRequest('The item ID in the path and the dataItemId parameter differ.', 'WDE0080');
-    }
-    const body = parseBody(GetBody, fromPath !== undefined ? { ...raw, dataItemId: raw['dataItemId'] ?? fromPath } : raw);
-    return { dataItem: items.get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
+    const raw = recordOf(bodyWithUrlFields(ctx, ['dataCollectionId', 'dataItemId', 'fields']));
+    const body = parseBody(GetBody, { ...raw, dataItemId: idFromPath(ctx, own(raw, 'dataItemId'), 'dataItemId') });
+    return { dataItem: await items.get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
   };
   // `*` because the SDK does not encode the ID in the path: "a/b" arrives as two segments.
   on('GET', '/items/*dataItemId', get);
   onRead('/items/get', get);
 
-  on('POST', '/items', async (ctx) => {
-    const body = parseBody(WriteBody, ctx.body);
-    return { dataItem: items.insert(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem)) };
-  });
-  on('POST', '/items/update', async (ctx) => {
-    const body = parseBody(WriteBody, ctx.body);
-    return { dataItem: items.update(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem), body.condition) };
-  });
+  const insert = async (ctx: RequestContext) => {
+    const body = parseBody(WriteBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    return { dataItem: await items.insert(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem)) };
+  };
+  on('POST', '/items', insert);
+
+  const updateItem = async (ctx: RequestContext) => {
+    const raw = recordOf(bodyWithUrlFields(ctx, ['dataCollectionId']));
+    const body = parseBody(WriteBody, raw);
+    const fromPath = ctx.params['dataItemId'] !== undefined ? decodeSegment(ctx.params['dataItemId']) : undefined;
+    if (fromPath !== undefined) {
+      // REST `PUT /items/{dataItem.id}`: the path names the item; an ID in the body must agree with it.
+      const data = body.dataItem.data;
+      const inData = typeof data === 'object' && data !== null ? own(data, '_id') : undefined;
+      if ((body.dataItem.id !== undefined && body.dataItem.id !== fromPath) || (inData !== undefined && inData !== fromPath)) {
+        throw errors.badRequest('The item ID in the path and the item ID in the body differ.', 'WDE0080');
+      }
+      body.dataItem.id = fromPath;
+    }
+    return { dataItem: await items.update(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem), body.condition) };
+  };
+  on('POST', '/items/update', updateItem);
+  on('PUT', '/items/*dataItemId', updateItem);
+
   on('POST', '/items/save', async (ctx) => {
-    const body = parseBody(WriteBody, ctx.body);
+    const body = parseBody(WriteBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
     return items.save(await ctx.caller(), body.dataCollectionId, itemWithId(body.dataItem));
   });
-  on('POST', '/items/remove', async (ctx) => {
-    const body = parseBody(RemoveBody, ctx.body);
-    return { dataItem: items.remove(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.condition) };
-  });
+
+  const remove = async (ctx: RequestContext) => {
+    const raw = recordOf(bodyWithUrlFields(ctx, ['dataCollectionId', 'dataItemId']));
+    const body = parseBody(RemoveBody, { ...raw, dataItemId: idFromPath(ctx, own(raw, 'dataItemId'), 'dataItemId') });
+    return { dataItem: await items.remove(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.condition) };
+  };
+  on('POST', '/items/remove', remove);
+  on('DELETE', '/items/*dataItemId', remove);
+
   on('POST', '/items/truncate', async (ctx) => {
-    const body = parseBody(v.object({ dataCollectionId: CollectionId }), ctx.body);
-    items.truncate(await ctx.caller(), body.dataCollectionId);
+    const body = parseBody(v.object({ dataCollectionId: CollectionId }), bodyWithUrlFields(ctx, ['dataCollectionId']));
+    await items.truncate(await ctx.caller(), body.dataCollectionId);
     return {};
   });
   onRead('/items/count', async (ctx) => {
-    const body = parseBody(CountBody, ctx.body);
-    return { totalCount: items.count(await ctx.caller(), body.dataCollectionId, body.filter) };
+    const body = parseBody(CountBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    return { totalCount: await items.count(await ctx.caller(), body.dataCollectionId, body.filter) };
   });
   onRead('/items/query-distinct-values', async (ctx) => {
-    const body = parseBody(DistinctBody, ctx.body);
+    const body = parseBody(DistinctBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));
     return items.distinct(await ctx.caller(), body.dataCollectionId, {
       fieldName: body.fieldName,
       filter: body.filter,
@@ -175,24 +256,33 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     });
   });
 
-  on('POST', '/items/patch', async (ctx) => {
-    const body = parseBody(PatchBody, ctx.body);
-    return { dataItem: items.patch(await ctx.caller(), body.dataCollectionId, body.patch.dataItemId, body.patch.fieldModifications, body.condition) };
-  });
+  const patch = async (ctx: RequestContext) => {
+    const raw = recordOf(bodyWithUrlFields(ctx, ['dataCollectionId']));
+    const inner = own(raw, 'patch');
+    // REST `PATCH /items/{patch.dataItemId}`: the path names the item; `patch.dataItemId` in the body must agree.
+    const withId =
+      ctx.params['dataItemId'] !== undefined && typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+        ? { ...raw, patch: { ...inner, dataItemId: idFromPath(ctx, own(inner, 'dataItemId'), 'patch.dataItemId') } }
+        : raw;
+    const body = parseBody(PatchBody, withId);
+    return { dataItem: await items.patch(await ctx.caller(), body.dataCollectionId, body.patch.dataItemId, body.patch.fieldModifications, body.condition) };
+  };
+  on('POST', '/items/patch', patch);
+  on('PATCH', '/items/*dataItemId', patch);
   on('POST', '/bulk/items/patch', async (ctx) => {
-    const body = parseBody(BulkPatchBody, ctx.body);
+    const body = parseBody(BulkPatchBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
     return items.bulkPatch(await ctx.caller(), body.dataCollectionId, body.patches, { condition: body.condition, returnEntity: body.returnEntity });
   });
 
   const bulk = (mode: 'insert' | 'save' | 'update') => async (ctx: RequestContext) => {
-    const body = parseBody(BulkWriteBody, ctx.body);
+    const body = parseBody(BulkWriteBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
     return items.bulkWrite(await ctx.caller(), body.dataCollectionId, mode, body.dataItems.map(itemWithId));
   };
   on('POST', '/bulk/items/insert', bulk('insert'));
   on('POST', '/bulk/items/save', bulk('save'));
   on('POST', '/bulk/items/update', bulk('update'));
   on('POST', '/bulk/items/remove', async (ctx) => {
-    const body = parseBody(BulkRemoveBody, ctx.body);
+    const body = parseBody(BulkRemoveBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
     return items.bulkRemove(await ctx.caller(), body.dataCollectionId, body.dataItemIds);
   });
 

@@ -613,13 +613,13 @@ describe('routes', () => {
   });
 
   it('a known route with the wrong method → 405 in the Wix shape', async () => {
-    // Paths that are POST-only in the real API too (GET/DELETE/PUT on /v2/items/{id} would be item routes there).
+    // Paths that are POST-only in the real API too (GET/DELETE/PUT/PATCH on /v2/items/{id} are item routes there).
     for (const [method, path] of [
       ['GET', ITEMS],
       ['GET', '/wix-data/v2/bulk/items/insert'],
       ['DELETE', '/wix-data/v2/bulk/items/insert'],
       ['PUT', '/wix-data/v2/bulk/items/remove'],
-      ['PATCH', `${ITEMS}/query`],
+      ['PATCH', '/wix-data/v2/bulk/items/save'],
     ] as const) {
       const init =
         method === 'GET' || method === 'DELETE'
