@@ -106,6 +106,42 @@ export class AppRegistry {
     return ok ? this.get(clientId) : undefined;
   }
 
+  private instancesReady = false;
+
+  /** App instances (an app installed on a site), in their own table, created on first use. */
+  private instances(): Db {
+    if (!this.instancesReady) {
+      this.db.exec(
+        `CREATE TABLE IF NOT EXISTS oauth_app_instances (instance_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, site_id TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (client_id, site_id))`,
+      );
+      this.instancesReady = true;
+    }
+    return this.db;
+  }
+
+  /** The app's instance on a site (its installation there), created the first time and the same afterwards. */
+  installOn(clientId: string, siteId: string): string {
+    const existing = this.instanceOf(clientId, siteId);
+    if (existing) return existing;
+    const instanceId = randomUUID();
+    this.instances()
+      .prepare('INSERT INTO oauth_app_instances (instance_id, client_id, site_id, created_at) VALUES (?, ?, ?, ?)')
+      .run(instanceId, clientId, siteId, new Date(this.now()).toISOString());
+    return instanceId;
+  }
+
+  instanceOf(clientId: string, siteId: string): string | undefined {
+    const row = this.instances().prepare('SELECT instance_id FROM oauth_app_instances WHERE client_id = ? AND site_id = ?').get(clientId, siteId) as
+      { instance_id: string } | undefined;
+    return row?.instance_id;
+  }
+
+  instance(instanceId: string): { clientId: string; siteId: string } | undefined {
+    const row = this.instances().prepare('SELECT client_id, site_id FROM oauth_app_instances WHERE instance_id = ?').get(instanceId) as
+      { client_id: string; site_id: string } | undefined;
+    return row ? { clientId: row.client_id, siteId: row.site_id } : undefined;
+  }
+
   createGrant(input: { clientId: string; subjectId?: string; subjectRole?: 'member' | 'owner'; siteId?: string | undefined; scopes: Scope[] }): Grant {
     const grant: Grant = {
       id: randomUUID(),

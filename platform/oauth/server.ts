@@ -329,6 +329,8 @@ export class AppAuthorizationServer {
       scopes: stored.scopes,
     });
     stored.grantId = grant.id;
+    // Consent installs the app on the site: from now on it has an instance there (token-info's instanceId).
+    this.apps.installOn(app.clientId, stored.siteId ?? this.primarySiteId);
     this.record('token_issued', 'authorization code exchanged', { clientId: app.clientId, grantId: grant.id });
     return this.issue(app, grant, grant.scopes, true);
   }
@@ -367,8 +369,24 @@ export class AppAuthorizationServer {
       this.record('refused', 'client_credentials: scope not allowed', { clientId: app.clientId });
       throw new OAuthError(400, 'invalid_scope', 'A requested scope is not allowed for this app.');
     }
-    const grant = this.apps.createGrant({ clientId: app.clientId, scopes: scopes as Scope[] });
-    this.record('token_issued', 'client_credentials', { clientId: app.clientId, grantId: grant.id });
+    // Wix's app authentication today: client credentials for one app instance (the app on one site). The token
+    // reaches that instance's site only; an instance of another app, or none at all, is refused.
+    const sent = Object.hasOwn(body, 'instance_id') || Object.hasOwn(body, 'instanceId');
+    const instanceId = param(body, 'instance_id', 'instanceId');
+    let siteId: string | undefined;
+    if (sent) {
+      const instance = instanceId !== undefined && instanceId.length <= 100 ? this.apps.instance(instanceId) : undefined;
+      if (!instance || instance.clientId !== app.clientId) {
+        this.record('refused', 'client_credentials: unknown app instance', { clientId: app.clientId });
+        throw new OAuthError(400, 'invalid_request', 'The app has no instance with this instance_id.');
+      }
+      siteId = instance.siteId;
+    }
+    const grant = this.apps.createGrant({ clientId: app.clientId, scopes: scopes as Scope[], siteId });
+    this.record('token_issued', sent ? 'client_credentials for an app instance' : 'client_credentials', {
+      clientId: app.clientId,
+      grantId: grant.id,
+    });
     return this.issue(app, grant, grant.scopes, false);
   }
 
@@ -434,7 +452,14 @@ export class AppAuthorizationServer {
       exp: claims.exp,
       iat: claims.iat,
       siteId: claims.siteId,
+      ...this.instanceField(claims.clientId, claims.siteId),
     };
+  }
+
+  /** `instanceId` in token-info: the app's instance on the token's site, once it has one. */
+  private instanceField(clientId: string | undefined, siteId: string | undefined): { instanceId?: string } {
+    const instanceId = clientId ? this.apps.instanceOf(clientId, siteId ?? this.primarySiteId) : undefined;
+    return instanceId ? { instanceId } : {};
   }
 
   // ---------------------------------------------------------------------------------------------- connected apps
