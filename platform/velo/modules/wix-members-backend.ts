@@ -2,10 +2,29 @@ import { currentCall } from '../context.ts';
 
 export interface CurrentMember {
   _id: string;
+  contactId: string;
   loginEmail: string;
   status: 'APPROVED';
-  profile: { nickname: string };
+  privacyStatus: 'PUBLIC';
+  activityStatus: 'ACTIVE';
+  profile: { nickname: string; slug: string };
 }
+
+/** A member role as getRoles() resolves it; the site owner's extra role is named "Admin" (reference §3.2). */
+export interface MemberRole {
+  _id: string;
+  name: string;
+  description: string;
+}
+
+const ADMIN_ROLE: MemberRole = { _id: 'admin', name: 'Admin', description: 'The site owner, or a collaborator with admin permissions.' };
+
+const slug = (nickname: string) =>
+  nickname
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100) || 'member';
 
 /** Local `wix-members-backend`: in the backend, getMember() throws when no member is logged in (reference §3.2). */
 export const currentMember = {
@@ -14,12 +33,24 @@ export const currentMember = {
     if (call.caller.kind !== 'member' && call.caller.kind !== 'owner') throw new Error('No member is logged in.');
     const member = call.runtime.getMember(call.caller.id);
     if (!member) throw new Error('No member is logged in.');
-    return { _id: member.id, loginEmail: member.email, status: 'APPROVED', profile: { nickname: member.nickname } };
+    return {
+      _id: member.id,
+      contactId: member.id,
+      loginEmail: member.email,
+      status: 'APPROVED',
+      privacyStatus: 'PUBLIC',
+      activityStatus: 'ACTIVE',
+      profile: { nickname: member.nickname, slug: slug(member.nickname) },
+    };
   },
-  async getRoles(): Promise<{ _id: string; name: string }[]> {
-    const member = await currentMember.getMember();
+  /**
+   * The member's roles, rejected when nobody is logged in. As documented: a member's own roles (the platform has
+   * no custom member roles, so none), and for the site owner those plus a role named "Admin".
+   */
+  async getRoles(): Promise<MemberRole[]> {
+    await currentMember.getMember();
     const call = currentCall('wix-members-backend currentMember.getRoles()');
-    return call.caller.kind === 'owner' ? [{ _id: 'admin', name: 'Admin' }] : [{ _id: `member-${member._id}`, name: 'Member' }];
+    return call.caller.kind === 'owner' ? [{ ...ADMIN_ROLE }] : [];
   },
 };
 
