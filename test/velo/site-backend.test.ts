@@ -191,6 +191,15 @@ describe('wix-data query builder and results', () => {
   });
 });
 
+describe('wix-data patch (served by the platform since issue 11)', () => {
+  it('patch runs as the caller: refused for a member (SITE_MEMBER_AUTHOR, not theirs), allowed for the owner and under suppressAuth', async () => {
+    await call(owner, 'addNote', { _id: 'p1', text: 'x', rank: 1 });
+    assert.equal((await call(member, 'bumpRank', 'p1')).code, 'WDE0027');
+    assert.equal((await call(owner, 'bumpRank', 'p1')).rank, 2);
+    assert.equal((await call(member, 'bumpRank', 'p1', { suppressAuth: true })).rank, 3);
+  });
+});
+
 describe('data hooks from data.js', () => {
   it('beforeInsert changes the stored item and afterInsert the result, with the documented context', async () => {
     const from = await logLength();
