@@ -2,6 +2,7 @@ export { Session, sessionFor, type TokenGetter, type SessionOptions, type Sessio
 export { SessionError, toSessionError, type SessionErrorKind } from './core/errors.ts';
 export { createSessionClient, fetchWithRenewal, type SessionClient } from './core/client.ts';
 export { SessionElement, type ConnectionState } from './core/session-element.ts';
+export { WixElement, define } from './core/element.ts';
 export { apiBaseUrlFrom, embedsApi, type WixEmbedsApi } from './core/host.ts';
 export { WixDataList } from './data-list/data-list.ts';
 export { BridgeClient } from './core/bridge.ts';

@@ -17,8 +17,8 @@ export function elementEntries(root = 'elements'): ElementEntry[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((d) => {
       const entry = join(root, d.name, 'define.ts');
-      const tag = /customElements\.define\(\s*'([a-z][\w-]*-[\w-]*)'/.exec(readFileSync(entry, 'utf8'))?.[1];
-      if (!tag) throw new Error(`${entry} does not register a tag with customElements.define('x-y', ...)`);
+      const tag = /\bdefine\(\s*'([a-z][\w-]*-[\w-]*)'/.exec(readFileSync(entry, 'utf8'))?.[1];
+      if (!tag) throw new Error(`${entry} does not register a tag with define('x-y', ...) or customElements.define('x-y', ...)`);
       return { tag, entry: resolve(entry), dir: d.name };
     });
 }

@@ -8,7 +8,7 @@
  * too, so that what an element inherits (SessionElement's attributes) is in its entry.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { create, ts, type Plugin } from '@custom-elements-manifest/analyzer';
 import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js';
 import type * as TS from 'typescript';
@@ -117,6 +117,30 @@ function isCustomElement(d: Declaration): d is CustomElementDeclaration {
 }
 
 /**
+ * A top-level `define('tag', Class)` (elements/core/element.ts's guarded define, which the analyzer does not know) as
+ * the custom-element definition the analyzer makes of `customElements.define('tag', Class)`: the class's module is the
+ * one it is imported from.
+ */
+function guardedDefinition(node: TS.Node): NonNullable<Module['exports']>[number] | undefined {
+  if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression)) return undefined;
+  const { expression: callee, arguments: args } = node.expression;
+  if (!ts.isIdentifier(callee) || callee.text !== 'define' || args.length !== 2) return undefined;
+  const [tag, element] = args;
+  if (!ts.isStringLiteral(tag!) || !ts.isIdentifier(element!)) return undefined;
+  const file = node.getSourceFile();
+  const from = file.statements.find(
+    (s): s is TS.ImportDeclaration =>
+      ts.isImportDeclaration(s) &&
+      !!s.importClause?.namedBindings &&
+      ts.isNamedImports(s.importClause.namedBindings) &&
+      s.importClause.namedBindings.elements.some((e) => e.name.text === element.text),
+  );
+  const specifier = from && ts.isStringLiteral(from.moduleSpecifier) ? from.moduleSpecifier.text : undefined;
+  const module = specifier ? `/${posix.join(dirname(file.fileName), specifier)}` : `/${file.fileName}`;
+  return { kind: 'custom-element-definition', name: tag.text, declaration: { name: element.text, module } };
+}
+
+/**
  * - `state: true` entries of static `properties` are not attributes (the Lit plugin makes one of each);
  * - an event the analyzer named after a variable (`new CustomEvent(type)`) is dropped: the `@fires` tags name them;
  * - each event gets its type from the `GlobalEventHandlersEventMap` entry that declares it;
@@ -143,6 +167,8 @@ export function wixElementsPlugin(): Plugin {
         const variables = variableEventNames(node);
         doc.events = doc.events?.filter((e) => !(variables.has(e.name) && !e.description));
       }
+      const definition = guardedDefinition(node);
+      if (definition) (moduleDoc.exports ??= []).push(definition);
       if (ts.isInterfaceDeclaration(node) && node.name.text === 'GlobalEventHandlersEventMap') {
         for (const member of node.members) {
           if (!ts.isPropertySignature(member) || !member.type) continue;

@@ -1,9 +1,9 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../core/action-bridge.ts';
 import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
-import { embedsApi, inEditor } from '../core/host.ts';
+import { WixElement } from '../core/element.ts';
 import { postHttpFunction } from '../core/http-function.ts';
-import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
+import type { Session } from '../core/session.ts';
 import { themeStyles } from '../core/theme.ts';
 import { accentButtonStyles } from '../core/button.styles.ts';
 import { backendActionStyles } from './backend-action.styles.ts';
@@ -28,6 +28,13 @@ export interface ActionErrorDetail {
   kind: SessionErrorKind;
   message: string;
   code?: string;
+}
+
+/** The events of <wix-backend-action>, by type: their detail. */
+export interface BackendActionEvents {
+  'wix-action-start': ActionStartDetail;
+  'wix-action-result': ActionResultDetail;
+  'wix-action-error': ActionErrorDetail;
 }
 
 /** The backend's limit on the body of `POST /_functions/action/<name>` (velo-backend/site-actions.ts). */
@@ -103,7 +110,7 @@ const invalid = (message: string) => new SessionError('validation', message);
  * @cssprop --wse-radius - Corner radius.
  * @cssprop --wse-space - Gaps.
  */
-export class WixBackendAction extends LitElement {
+export class WixBackendAction extends WixElement<BackendActionEvents> {
   static override styles = [themeStyles, accentButtonStyles, backendActionStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size). `input` has its own
   // accessor (an attribute holding JSON, or any object set from script), so Lit does not observe it.
@@ -117,8 +124,6 @@ export class WixBackendAction extends LitElement {
     runningText: { attribute: 'running-text' },
     successText: { attribute: 'success-text' },
     disabled: { type: Boolean, reflect: true },
-    connectTimeout: { type: Number, attribute: 'connect-timeout' },
-    apiBaseUrl: { attribute: 'api-base-url' },
   };
 
   action = '';
@@ -129,8 +134,6 @@ export class WixBackendAction extends LitElement {
   runningText = '';
   successText = '';
   disabled = false;
-  connectTimeout = 1500;
-  apiBaseUrl: string | undefined;
 
   #input: unknown;
   /** Why the `input` attribute could not be read (bad JSON). */
@@ -141,11 +144,7 @@ export class WixBackendAction extends LitElement {
   #problem: SessionError | undefined;
   #notConnected = false;
   #editor = false;
-  #session: Session | undefined;
-  // Created up front so that bridge attributes are handled whatever order they arrive in.
-  readonly #bridge = new ActionBridge(this);
-  #bridgeReady = false;
-  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  protected readonly bridge = new ActionBridge(this);
   /** Runs waiting for a transport (a click before the host answered): true when one came, false at the timeout. */
   #waiting: ((arrived: boolean) => void)[] = [];
   #focus: 'button' | 'confirm' | undefined;
@@ -168,38 +167,9 @@ export class WixBackendAction extends LitElement {
     this.#setInput(value, undefined);
   }
 
-  /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
-  accessTokenListener = (getter: TokenGetter): void => {
-    if (typeof getter !== 'function' || inEditor()) return;
-    const session = sessionFor(getter);
-    if (session === this.#session) session.reset(getter);
-    else {
-      this.#session = session;
-      this.#arrived();
-    }
-  };
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (inEditor()) {
-      this.#editor = true;
-      return;
-    }
-    if (this.#hasTransport) return;
-    const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
-    if (typeof fromEmbeds === 'function') return this.accessTokenListener(fromEmbeds);
-    clearTimeout(this.#connectTimer);
-    this.#connectTimer = setTimeout(() => this.#timedOut(), this.connectTimeout);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#connectTimer);
-  }
-
-  // Bridge attributes and `input` are plain attributes, not reactive properties: a reply must not re-render.
+  // `input` is a plain attribute, not a reactive property (its JSON is read here).
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'input', 'state', 'bridge', 'bridge-reply', 'bridge-timeout'];
+    return [...super.observedAttributes, 'input', 'state'];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -207,12 +177,6 @@ export class WixBackendAction extends LitElement {
     if (name == 'input') this.#readInputAttribute(value);
     // Read-only: a value written by anyone else is put back (and never read to decide anything).
     if (name == 'state' && value !== this.state && this.hasUpdated) this.setAttribute('state', this.state);
-    if (name == 'bridge-reply') this.#bridge.receive(value);
-    if (name == 'bridge-timeout') this.#bridge.timeoutMs = Number(value) || 10_000;
-    if (name == 'bridge' && value == 'ready' && !this.#session && !inEditor() && !this.#bridgeReady) {
-      this.#bridgeReady = true;
-      this.#arrived();
-    }
   }
 
   /**
@@ -231,8 +195,7 @@ export class WixBackendAction extends LitElement {
     }
     const body = this.#body();
     const input = JSON.parse(body) as Record<string, unknown>;
-    const start = new CustomEvent<ActionStartDetail>('wix-action-start', { detail: { action, input }, bubbles: true, composed: true, cancelable: true });
-    if (!this.dispatchEvent(start)) {
+    if (!this.emit('wix-action-start', { action, input }, true)) {
       if (this.#view === 'confirming') this.#focus = 'button';
       this.#view = 'idle';
       return this.requestUpdate();
@@ -242,33 +205,29 @@ export class WixBackendAction extends LitElement {
     this.#failure = undefined;
     this.requestUpdate();
     try {
-      if (!this.#hasTransport && (this.#notConnected || !(await new Promise<boolean>((resolve) => this.#waiting.push(resolve))))) {
+      if (!this.hasTransport && (this.#notConnected || !(await new Promise<boolean>((resolve) => this.#waiting.push(resolve))))) {
         throw new SessionError('not-connected', 'Not connected: this button needs a Wix site session or page code to run.');
       }
-      const envelope = this.#session ? await this.#post(this.#session, action, body) : await this.#bridge.call(action, JSON.parse(body));
+      const envelope = this.session ? await this.#post(this.session, action, body) : await this.bridge.call(action, JSON.parse(body));
       if (!envelope.ok) throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
       this.#view = 'success';
       this.requestUpdate();
-      this.#emit('wix-action-result', { action, data: envelope.data });
+      this.emit('wix-action-result', { action, data: envelope.data });
     } catch (error) {
       this.#view = 'idle';
       this.#fail(action, error);
     }
   }
 
-  get #hasTransport(): boolean {
-    return this.#session !== undefined || this.#bridgeReady;
-  }
-
-  #arrived(): void {
-    clearTimeout(this.#connectTimer);
+  /** A token or page code arrived: runs waiting for one go ahead. */
+  protected override onTransport(): void {
     this.#notConnected = false;
     for (const resolve of this.#waiting.splice(0)) resolve(true);
     this.requestUpdate();
   }
 
-  #timedOut(): void {
-    if (this.#hasTransport) return;
+  protected override onUnconnected(state: 'editor' | 'not-connected'): void {
+    if (state === 'editor') return void (this.#editor = true);
     this.#notConnected = true;
     if (this.#view === 'confirming') this.#view = 'idle';
     for (const resolve of this.#waiting.splice(0)) resolve(false);
@@ -355,11 +314,7 @@ export class WixBackendAction extends LitElement {
   }
 
   #emitError(action: string, { kind, message, code }: SessionError): void {
-    this.#emit('wix-action-error', { action, kind, message: message.slice(0, MAX_MESSAGE_LENGTH), ...(code ? { code } : {}) });
-  }
-
-  #emit<K extends 'wix-action-result' | 'wix-action-error'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    this.emit('wix-action-error', { action, kind, message: message.slice(0, MAX_MESSAGE_LENGTH), ...(code ? { code } : {}) });
   }
 
   readonly #onClick = (): void => {

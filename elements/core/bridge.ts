@@ -1,18 +1,12 @@
 /**
- * The page-code bridge, element side: on a Velo site an element gets no token, so it asks page code for data.
- * Requests go out as one CustomEvent type; replies come back as JSON in one attribute. Tokens never travel
- * through the DOM: page code queries with its own automatic session (or a web method) and sends only data.
- * No dependencies here: this ships in the size-budgeted editor bundle.
+ * The page-code bridge for queries, element side: on a Velo site an element gets no token, so it asks page code for
+ * data (the ids, timeout, size limit and malformed replies are pending-replies.ts's). Page code queries with its own
+ * automatic session (or a web method) and sends only data.
  */
 import type { DataClient, QueryOptions, QueryRequest, QueryResult } from './client.ts';
-import { SessionError, type SessionErrorKind } from './errors.ts';
+import { PendingReplies, type BridgeError, type BridgeOptions } from './pending-replies.ts';
 
-/** The event an element fires for each request (bubbles, composed). */
-export const BRIDGE_REQUEST_EVENT = 'wix-bridge-request';
-/** The attribute page code writes each reply into. */
-export const BRIDGE_REPLY_ATTRIBUTE = 'bridge-reply';
-/** The attribute page code sets to `ready` once it listens. */
-export const BRIDGE_ATTRIBUTE = 'bridge';
+export { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT, type BridgeError } from './pending-replies.ts';
 
 export interface BridgeRequest {
   id: string;
@@ -22,79 +16,28 @@ export interface BridgeRequest {
   options: QueryOptions;
 }
 
-export interface BridgeError {
-  kind: SessionErrorKind;
-  message: string;
-  code?: string;
-}
-
 /** `id` comes first in the JSON so that an oversize reply can still be matched to its request. */
 export type BridgeReply = { id: string; ok: true; data: QueryResult } | { id: string; ok: false; error: BridgeError };
 
-export interface BridgeClientOptions {
-  /** A request the page has not answered after this long fails as a network error. Default 10 s. */
-  timeoutMs?: number;
-  /** Replies longer than this (in characters) are refused unparsed. Default 1 MB. */
-  maxReplySize?: number;
-}
-
-type Settle = (error: SessionError | undefined, data?: QueryResult) => void;
+export type BridgeClientOptions = BridgeOptions;
 
 /** Turns `{ "$date": ISO }` back into a Date, at any depth, as the SDK does. */
-const reviveDates = (_key: string, value: any) => (typeof value?.$date == 'string' ? new Date(value.$date) : value);
+const reviveDates = (_key: string, value: { $date?: unknown } | null) => (typeof value?.$date == 'string' ? new Date(value.$date) : value);
 
 /** A DataClient that asks page code instead of calling Wix: same `items.query` shape as the SDK client. */
-export class BridgeClient implements DataClient {
-  timeoutMs = 10_000;
-  maxReplySize = 1_000_000;
-  private readonly pending = new Map<unknown, Settle>();
-
-  constructor(
-    private readonly target: EventTarget,
-    options: BridgeClientOptions = {},
-  ) {
-    Object.assign(this, options);
-  }
-
+export class BridgeClient extends PendingReplies<QueryResult> implements DataClient {
   readonly items = {
-    query: (collection: string, request: QueryRequest, options: QueryOptions = {}) =>
-      new Promise<QueryResult>((resolve, reject) => {
-        const id = crypto.randomUUID();
-        const timer = setTimeout(() => this.pending.get(id)?.(new SessionError('network')), this.timeoutMs);
-        this.pending.set(id, (error, data) => {
-          clearTimeout(timer);
-          this.pending.delete(id);
-          error ? reject(error) : resolve(data!);
-        });
-        const detail: BridgeRequest = { id, op: 'query', collection, request, options };
-        this.target.dispatchEvent(new CustomEvent(BRIDGE_REQUEST_EVENT, { detail, bubbles: true, composed: true }));
-      }),
+    query: (collection: string, request: QueryRequest, options: QueryOptions = {}): Promise<QueryResult> =>
+      this.send({ op: 'query', collection, request, options } satisfies Omit<BridgeRequest, 'id'>),
   };
 
-  /**
-   * Hands over the value of the `bridge-reply` attribute. Replies for unknown ids (stale, duplicate) are
-   * ignored; a malformed one fails its request if its id can be read, even from the start of bad JSON.
-   */
-  receive(json: string | null): void {
-    let reply: any;
-    let error: SessionError | undefined;
-    try {
-      // An oversize reply is refused unparsed, as malformed.
-      if (json!.length > this.maxReplySize) throw 0;
-      reply = JSON.parse(json!, reviveDates);
-      const { ok, data, error: failure } = reply;
-      // A missing field throws a TypeError here, which is a malformed reply too. A kind is known exactly when
-      // SessionError has a message for it.
-      if (
-        ok === true
-          ? !(data.pagingMetadata instanceof Object && data.items.every((item: any) => typeof item._id == 'string'))
-          : ok !== false || typeof failure.message != 'string' || typeof new SessionError(failure.kind).userMessage != 'string'
-      )
-        throw 0;
-      if (!ok) error = new SessionError(failure.kind, failure.message, failure);
-    } catch {
-      error = new SessionError('server', 'The page answered with a malformed reply.');
-    }
-    this.pending.get(reply?.id ?? /^\{"id":"([\w-]{1,64})"/.exec(json!)?.[1])?.(error, reply?.data);
+  protected override parse(json: string): unknown {
+    return JSON.parse(json, reviveDates);
+  }
+
+  /** A page of items, each with a string `_id`, and its paging metadata. */
+  protected valid(data: unknown): data is QueryResult {
+    const page = data as QueryResult;
+    return page.pagingMetadata instanceof Object && page.items.every((item) => typeof item._id == 'string');
   }
 }

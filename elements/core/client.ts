@@ -1,8 +1,9 @@
 import { createClient } from '@wix/sdk';
 import { items } from '@wix/data';
 import { site } from '@wix/site';
-import { apiBaseUrlFrom, embedsApi } from './host.ts';
-import type { Session } from './session.ts';
+import { apiBase, embedsApi } from './host.ts';
+import { unauthorized, type Session } from './session.ts';
+import { WIX_API_HOST } from './shared.ts';
 
 export interface SessionClientOptions {
   /** Overrides the API base URL (host[:port][/path]); by default it comes from the host's external URL. */
@@ -16,15 +17,15 @@ export interface SessionClientOptions {
  * SDK, which throws; the element then shows the typed "unauthenticated" state. There is never a loop.
  */
 export function fetchWithRenewal(session: Session, baseFetch: typeof fetch = (...args) => globalThis.fetch(...args)): typeof fetch {
-  return async (input, init) => {
-    const first = await baseFetch(input, init);
+  return (input, init) => {
     const headers = new Headers(init?.headers);
     const sent = headers.get('authorization');
-    if (first.status !== 401 || !sent) return first;
-    const fresh = await session.renewAfterRejection(sent);
-    if (fresh === sent) return first;
-    headers.set('authorization', fresh);
-    return baseFetch(input, { ...init, headers });
+    if (!sent) return baseFetch(input, init);
+    return session.withRenewal(
+      sent,
+      (token) => (token === sent ? baseFetch(input, init) : (headers.set('authorization', token), baseFetch(input, { ...init, headers }))),
+      unauthorized,
+    );
   };
 }
 
@@ -32,7 +33,7 @@ export function fetchWithRenewal(session: Session, baseFetch: typeof fetch = (..
 export function createSessionClient(session: Session, options: SessionClientOptions = {}) {
   const embeds = embedsApi();
   const siteHost = embeds ? site.host({ applicationId: options.applicationId ?? 'wix-session-elements' }) : undefined;
-  const apiBaseUrl = options.apiBaseUrl ?? (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : 'www.wixapis.com');
+  const apiBaseUrl = apiBase(options.apiBaseUrl, WIX_API_HOST);
   return createClient({
     modules: { items },
     host: { ...(siteHost ?? {}), apiBaseUrl } as NonNullable<typeof siteHost>,

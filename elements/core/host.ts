@@ -29,6 +29,15 @@ export function apiBaseUrlFrom(externalBaseUrl: string): string {
   return `${url.host}${path}`;
 }
 
+/**
+ * The one API-base rule: `override` (an element's `api-base-url`) when set, else the site's URL from wixEmbedsAPI
+ * (apiBaseUrlFrom), else `fallback`: www.wixapis.com for the SDK, this page's host for the site's own routes.
+ */
+export function apiBase(override: string | undefined, fallback: string): string {
+  const embeds = embedsApi();
+  return override || (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : fallback);
+}
+
 /** Whether the page is the Wix Editor (or its preview frame), where an element shows a placeholder. */
 export function inEditor(): boolean {
   if (typeof window === 'undefined') return false;

@@ -76,6 +76,18 @@ export class Session extends EventTarget {
     return this.acquire(true);
   }
 
+  /**
+   * The one "renew once after a rejection" rule of the package: runs `send` with `token`; when the server rejected it
+   * (`rejected(result)`: a 401, an inactive token), renews once (shared with concurrent rejections, renewAfterRejection)
+   * and runs `send` once more with the fresh token. Never a loop: a second rejection is the caller's to report.
+   */
+  async withRenewal<T>(token: string, send: (token: string) => Promise<T>, rejected: (result: T) => boolean): Promise<T> {
+    const first = await send(token);
+    if (!rejected(first)) return first;
+    const fresh = await this.renewAfterRejection(token);
+    return fresh !== token ? send(fresh) : first;
+  }
+
   /** The host injected a (possibly new) getter: the identity may have changed, so forget the token. */
   reset(getter?: TokenGetter): void {
     if (getter) this.getter = getter;
@@ -120,6 +132,9 @@ export class Session extends EventTarget {
     return attempt;
   }
 }
+
+/** For withRenewal: a 401 is the answer that renews (the token was refused). */
+export const unauthorized = (response: Response): boolean => response.status === 401;
 
 const sessions = new WeakMap<TokenGetter, Session>();
 

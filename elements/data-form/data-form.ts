@@ -1,9 +1,8 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind } from '../core/action-bridge.ts';
 import { createSessionClient, type SessionClient } from '../core/client.ts';
 import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
-import { embedsApi, inEditor } from '../core/host.ts';
-import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
+import { WixElement } from '../core/element.ts';
 import { themeStyles } from '../core/theme.ts';
 import { dataFormStyles } from './data-form.styles.ts';
 import { parseFields, problemOf, resetControl, slottedEntries, valueOf, type Control, type Entry, type FieldSpec, type Problem } from './fields.ts';
@@ -38,6 +37,13 @@ export interface FormErrorDetail {
   message: string;
   fields: FormFieldError[];
   code?: string;
+}
+
+/** The events of <wix-data-form>, by type: their detail. */
+export interface DataFormEvents {
+  'wix-form-submit': FormSubmitDetail;
+  'wix-form-success': FormSuccessDetail;
+  'wix-form-error': FormErrorDetail;
 }
 
 type Phase = 'connecting' | 'not-connected' | 'ready' | 'submitting' | 'success' | 'error';
@@ -140,7 +146,7 @@ let errorIds = 0;
  * @cssprop --wse-radius - Corner radius of controls, buttons and boxes.
  * @cssprop --wse-space - Base gap.
  */
-export class WixDataForm extends LitElement {
+export class WixDataForm extends WixElement<DataFormEvents> {
   static formAssociated = true;
   static override styles = [themeStyles, dataFormStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size).
@@ -151,9 +157,7 @@ export class WixDataForm extends LitElement {
     submitLabel: { attribute: 'submit-label' },
     successMessage: { attribute: 'success-message' },
     name: {},
-    connectTimeout: { type: Number, attribute: 'connect-timeout' },
     submitTimeout: { type: Number, attribute: 'submit-timeout' },
-    apiBaseUrl: { attribute: 'api-base-url' },
   };
 
   collection = '';
@@ -163,9 +167,7 @@ export class WixDataForm extends LitElement {
   submitLabel = 'Submit';
   successMessage = 'Thank you. Your entry was sent.';
   name = '';
-  connectTimeout = 1500;
   submitTimeout = 15_000;
-  apiBaseUrl: string | undefined;
 
   readonly #internals = this.attachInternals();
   #editor = false;
@@ -186,11 +188,8 @@ export class WixDataForm extends LitElement {
   /** Only the latest submission may change the state (a reset abandons the one in flight). */
   #run = 0;
 
-  #session: Session | undefined;
   #client: SessionClient | undefined;
-  readonly #bridge = new ActionBridge(this);
-  #bridgeReady = false;
-  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  protected readonly bridge = new ActionBridge(this);
   /** Slotted controls that this element disabled (and must enable again). */
   readonly #lockedByUs = new Set<Control>();
   /** Field name → the light-DOM message element of a slotted control (a shadow id cannot describe it). */
@@ -226,52 +225,28 @@ export class WixDataForm extends LitElement {
     return this.#validate() === undefined;
   }
 
-  /** Called by the Wix host with the token getter. */
-  accessTokenListener = (getter: TokenGetter): void => {
-    if (typeof getter !== 'function' || this.#editor) return;
-    const session = sessionFor(getter);
-    if (session === this.#session) return session.reset(getter);
-    clearTimeout(this.#connectTimer);
-    this.#session = session;
-    this.#client = undefined;
-    this.#connected();
-  };
-
   override connectedCallback(): void {
-    super.connectedCallback();
     this.#children.observe(this, { childList: true, subtree: true, attributes: true, attributeFilter: ['name'] });
     this.addEventListener('invalid', this.#onInvalid);
-    this.#editor = inEditor();
-    if (this.#editor || this.#hasTransport) return;
-    const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
-    if (typeof fromEmbeds === 'function') return this.accessTokenListener(fromEmbeds);
-    clearTimeout(this.#connectTimer);
-    this.#connectTimer = setTimeout(() => {
-      if (!this.#hasTransport) this.#set('not-connected');
-    }, this.connectTimeout);
+    super.connectedCallback();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#connectTimer);
     this.#children.disconnect();
     this.removeEventListener('invalid', this.#onInvalid);
   }
 
-  // Bridge attributes are plain attributes, not reactive properties: a reply must not re-render the element.
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'bridge', 'bridge-reply', 'bridge-timeout'];
+  /** A token or page code arrived (or the identity changed: the SDK client is built again, lazily). */
+  protected override onTransport(): void {
+    this.#client = undefined;
+    if (this.#phase === 'connecting' || this.#phase === 'not-connected') this.#set('ready');
+    if (this.#status.startsWith('Still connecting')) this.#say('');
   }
 
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name == 'bridge-reply') this.#bridge.receive(value);
-    if (name == 'bridge-timeout') this.#bridge.timeoutMs = Number(value) || 10_000;
-    if (name == 'bridge' && value == 'ready' && !this.#session && !this.#editor) {
-      clearTimeout(this.#connectTimer);
-      this.#bridgeReady = true;
-      this.#connected();
-    }
+  protected override onUnconnected(state: 'editor' | 'not-connected'): void {
+    if (state === 'editor') this.#editor = true;
+    else this.#set(state);
   }
 
   formDisabledCallback(disabled: boolean): void {
@@ -297,7 +272,7 @@ export class WixDataForm extends LitElement {
   async submit(): Promise<boolean> {
     const phase = this.state;
     if ((phase !== 'ready' && phase !== 'error' && phase !== 'connecting') || !this.collection || this.#formDisabled) return false;
-    if (!this.#hasTransport) {
+    if (!this.hasTransport) {
       this.#say('Still connecting to the site. Try again in a moment.', 'error');
       return false;
     }
@@ -309,7 +284,7 @@ export class WixDataForm extends LitElement {
     // Submitting from here on, before the event: a listener that calls submit() again is refused.
     const before = this.#phase;
     this.#phase = 'submitting';
-    if (!this.dispatchEvent(new CustomEvent<FormSubmitDetail>('wix-form-submit', { detail: { item }, cancelable: true, bubbles: true, composed: true }))) {
+    if (!this.emit('wix-form-submit', { item }, true)) {
       this.#phase = before;
       return false;
     }
@@ -339,17 +314,8 @@ export class WixDataForm extends LitElement {
     this.#focus = this.matches(':focus-within') ? 'another' : undefined;
     this.#set('success');
     this.#say(this.successMessage, 'success');
-    this.#emit('wix-form-success', { item: stored });
+    this.emit('wix-form-success', { item: stored });
     return true;
-  }
-
-  get #hasTransport(): boolean {
-    return this.#session !== undefined || this.#bridgeReady;
-  }
-
-  #connected(): void {
-    if (this.#phase === 'connecting' || this.#phase === 'not-connected') this.#set('ready');
-    if (this.#status.startsWith('Still connecting')) this.#say('');
   }
 
   #set(phase: Phase): void {
@@ -363,10 +329,6 @@ export class WixDataForm extends LitElement {
     this.requestUpdate();
   }
 
-  #emit<K extends 'wix-form-success' | 'wix-form-error'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
-
   /** Sends the item: SDK client with a token, page code otherwise; an answer later than `submit-timeout` is a network error. */
   async #insert(item: FormItem): Promise<Record<string, unknown>> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -374,18 +336,18 @@ export class WixDataForm extends LitElement {
       timer = setTimeout(() => reject(new SessionError('network', 'The site did not answer in time.')), this.submitTimeout);
     });
     try {
-      return await Promise.race([this.#session ? this.#sdk().items.insert(this.collection, item) : this.#viaPageCode(item), late]);
+      return await Promise.race([this.session ? this.#sdk().items.insert(this.collection, item) : this.#viaPageCode(item), late]);
     } finally {
       clearTimeout(timer);
     }
   }
 
   #sdk(): SessionClient {
-    return (this.#client ??= createSessionClient(this.#session!, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {}));
+    return (this.#client ??= createSessionClient(this.session!, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {}));
   }
 
   async #viaPageCode(item: FormItem): Promise<Record<string, unknown>> {
-    const envelope = await this.#bridge.call('insert', { collection: this.collection, item });
+    const envelope = await this.bridge.call('insert', { collection: this.collection, item });
     if (!envelope.ok) throw new SessionError(kindOfCode(envelope.code), envelope.message, { code: envelope.code });
     const data = envelope.data as Record<string, unknown> | null;
     return data instanceof Object && typeof data['_id'] === 'string' ? data : item;
@@ -406,7 +368,7 @@ export class WixDataForm extends LitElement {
       this.#set('error');
     }
     this.#say(message, 'error');
-    this.#emit('wix-form-error', { kind, message, fields, ...(code ? { code } : {}) });
+    this.emit('wix-form-error', { kind, message, fields, ...(code ? { code } : {}) });
   }
 
   /**
@@ -461,7 +423,7 @@ export class WixDataForm extends LitElement {
     this.#focus = first.control;
     const message = this.#checkMessage(problems.length);
     this.#say(message, 'error');
-    this.#emit('wix-form-error', { kind: 'validation', message, fields: problems.map((p) => ({ field: p.entry.name, message: p.message })) });
+    this.emit('wix-form-error', { kind: 'validation', message, fields: problems.map((p) => ({ field: p.entry.name, message: p.message })) });
     return first;
   }
 
@@ -536,7 +498,12 @@ export class WixDataForm extends LitElement {
     if (!locked) this.#lockedByUs.clear();
     const shown = new Set<string>();
     for (const { name, controls } of entries) {
-      if (locked) for (const c of controls) if (!c.disabled) (this.#lockedByUs.add(c), (c.disabled = true));
+      if (locked)
+        for (const c of controls)
+          if (!c.disabled) {
+            this.#lockedByUs.add(c);
+            c.disabled = true;
+          }
       const message = this.#errors.get(name);
       if (message === undefined) continue;
       shown.add(name);
@@ -592,7 +559,7 @@ export class WixDataForm extends LitElement {
     this.#syncSlotted(this.#locked);
     this.#syncForm();
     if (this.#configError && this.#announcedConfig !== this.#configError)
-      this.#emit('wix-form-error', { kind: 'config', message: this.#configError, fields: [] });
+      this.emit('wix-form-error', { kind: 'config', message: this.#configError, fields: [] });
     this.#announcedConfig = this.#configError;
     const focus = this.#focus;
     this.#focus = undefined;

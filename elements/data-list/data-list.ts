@@ -34,6 +34,13 @@ interface PageResult {
   fields: FieldSpec[];
 }
 
+/** The events of <wix-data-list>, by type: their detail. */
+export interface DataListEvents {
+  'wix-data-loaded': DataLoadedDetail;
+  'wix-data-error': DataErrorDetail;
+  'wix-item-select': ItemSelectDetail;
+}
+
 /**
  * A paged list of a Wix collection's items, read as the current visitor or member: the collection's
  * own permissions decide what comes back.
@@ -70,7 +77,7 @@ interface PageResult {
  * @cssprop --wse-radius - Corner radius.
  * @cssprop --wse-space - Gap between items.
  */
-export class WixDataList extends SessionElement {
+export class WixDataList extends SessionElement<DataListEvents> {
   static override styles = [themeStyles, dataListStyles];
   static override properties: PropertyDeclarations = {
     collection: { reflect: true },
@@ -134,10 +141,6 @@ export class WixDataList extends SessionElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('collection') || changed.has('filter') || changed.has('sort') || changed.has('pageSize')) this.page = 0;
-  }
-
-  private emit<K extends 'wix-data-loaded' | 'wix-data-error' | 'wix-item-select'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   private pageCount(result: PageResult): number {

@@ -1,9 +1,10 @@
+import { define } from '../core/element.ts';
 import { WixDataList } from './data-list.ts';
 
 export { WixDataList };
 
 /** Registers <wix-data-list> once; a second bundle on the same page is a no-op, not an error. */
-if (!customElements.get('wix-data-list')) customElements.define('wix-data-list', WixDataList);
+define('wix-data-list', WixDataList);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -63,6 +63,14 @@ interface Config {
 /** Rows moved by Page Up / Page Down. */
 const PAGE_JUMP = 10;
 
+/** The events of <wix-data-table>, by type: their detail. */
+export interface DataTableEvents {
+  'wix-table-load': TableLoadDetail;
+  'wix-data-error': DataErrorDetail;
+  'wix-row-select': RowSelectDetail;
+  'wix-sort-change': SortChangeDetail;
+}
+
 /**
  * A table of a Wix collection, read as the current visitor or member: the collection's permissions decide
  * what comes back. Sorting, searching, filter chips and paging all run on the server. In the default
@@ -124,7 +132,7 @@ const PAGE_JUMP = 10;
  * @cssprop --wse-radius - Corner radius.
  * @cssprop --wse-space - Base spacing.
  */
-export class WixDataTable extends SessionElement {
+export class WixDataTable extends SessionElement<DataTableEvents> {
   static override styles = [themeStyles, dataTableStyles];
   static override properties: PropertyDeclarations = {
     collection: { reflect: true },
@@ -317,20 +325,16 @@ export class WixDataTable extends SessionElement {
     if (loader.error && this.#announcedQuery !== query) {
       this.#announcedQuery = query;
       const { kind, message, code, status } = loader.error;
-      this.#emit('wix-data-error', { kind, message, code, status });
+      this.emit('wix-data-error', { kind, message, code, status });
     } else if (loader.total !== undefined && this.#announcedQuery !== query) {
       this.#announcedQuery = query;
-      this.#emit('wix-table-load', { collection: this.collection, totalCount: loader.total, pagesFetched: loader.pagesFetched });
+      this.emit('wix-table-load', { collection: this.collection, totalCount: loader.total, pagesFetched: loader.pagesFetched });
     } else if (loader.pageError) {
       const { kind, message, code, status } = loader.pageError;
-      this.#emit('wix-data-error', { kind, message, code, status });
+      this.emit('wix-data-error', { kind, message, code, status });
     }
     // The first page in pages mode may not be page 0 once the total is known.
     if (this.paging === 'pages') this.#needPage();
-  }
-
-  #emit<K extends 'wix-table-load' | 'wix-data-error' | 'wix-row-select' | 'wix-sort-change'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   #needPage(): void {
@@ -364,7 +368,7 @@ export class WixDataTable extends SessionElement {
     const next: SortChangeDetail = { field: column.field, order: current?.field === column.field && current.order === 'ASC' ? 'DESC' : 'ASC' };
     this.#userSort = next;
     this.#startQuery();
-    this.#emit('wix-sort-change', next);
+    this.emit('wix-sort-change', next);
   }
 
   #toggleRow(index: number): void {
@@ -375,7 +379,7 @@ export class WixDataTable extends SessionElement {
     if (selected) this.#selected.set(item._id, item);
     else this.#selected.delete(item._id);
     this.requestUpdate();
-    this.#emit('wix-row-select', { item, index, selected, selection: this.selectedRows });
+    this.emit('wix-row-select', { item, index, selected, selection: this.selectedRows });
   }
 
   /** Keeps the header over its columns when the body scrolls sideways; vertical scrolling costs nothing here. */

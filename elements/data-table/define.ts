@@ -1,9 +1,10 @@
+import { define } from '../core/element.ts';
 import { WixDataTable } from './data-table.ts';
 
 export { WixDataTable };
 
 /** Registers <wix-data-table> once; a second bundle on the same page is a no-op, not an error. */
-if (!customElements.get('wix-data-table')) customElements.define('wix-data-table', WixDataTable);
+define('wix-data-table', WixDataTable);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,9 +1,10 @@
+import { define } from '../core/element.ts';
 import { WixMemberGate } from './member-gate.ts';
 
 export { WixMemberGate };
 
 /** Registers <wix-member-gate> once; a second bundle on the same page is a no-op, not an error. */
-if (!customElements.get('wix-member-gate')) customElements.define('wix-member-gate', WixMemberGate);
+define('wix-member-gate', WixMemberGate);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,8 +1,9 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind } from '../core/action-bridge.ts';
+import { WixElement } from '../core/element.ts';
 import { SessionError, toSessionError } from '../core/errors.ts';
-import { apiBaseUrlFrom, embedsApi, inEditor } from '../core/host.ts';
-import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
+import { apiBase, inEditor } from '../core/host.ts';
+import type { Session } from '../core/session.ts';
 import { memberGateStyles } from './member-gate.styles.ts';
 import { themeStyles } from '../core/theme.ts';
 
@@ -14,6 +15,11 @@ export type MemberGateState = 'checking' | 'visitor' | 'member' | 'owner' | 'err
 
 export interface MemberGateChangeDetail {
   state: MemberGateState;
+}
+
+/** The events of <wix-member-gate>, by type: their detail. */
+export interface MemberGateEvents {
+  'wix-gate-change': MemberGateChangeDetail;
 }
 
 type Identity = 'visitor' | 'member' | 'owner';
@@ -77,97 +83,60 @@ const malformed = () => new SessionError('server', 'The site answered with a mal
  * @cssprop --wse-color-border - Border of the Editor placeholder.
  * @cssprop --wse-radius - Corner radius of the Editor placeholder.
  */
-export class WixMemberGate extends LitElement {
+export class WixMemberGate extends WixElement<MemberGateEvents> {
   static override styles = [themeStyles, memberGateStyles];
-  // Static declarations rather than decorators, as in the other elements (bundle size). The state is a private
-  // field, not a property: nothing set from outside (attribute or property) can choose the slot.
-  static override properties: PropertyDeclarations = {
-    connectTimeout: { type: Number, attribute: 'connect-timeout' },
-    apiBaseUrl: { attribute: 'api-base-url' },
-  };
-
-  connectTimeout = 1500;
-  apiBaseUrl: string | undefined;
+  // The state is a private field, not a property: nothing set from outside (attribute or property) can choose the slot.
 
   #view: MemberGateState = 'checking';
   #failure: SessionError | undefined;
   #announced: MemberGateState | undefined;
-  #session: Session | undefined;
-  // Created up front so that bridge attributes are handled whatever order they arrive in.
-  readonly #bridge = new ActionBridge(this);
-  #bridgeReady = false;
-  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  protected readonly bridge = new ActionBridge(this);
   /** Only the latest check may change the state: a slower, older answer never overwrites a newer one. */
   #run = 0;
   /** Light-DOM children may gain or lose `slot="owner"`: the owner fallback is decided again. */
   readonly #children = new MutationObserver(() => this.requestUpdate());
-
-  readonly #onSessionChange = () => void this.check();
 
   /** The current state (read-only). */
   get state(): MemberGateState {
     return this.#view;
   }
 
-  /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
-  accessTokenListener = (getter: TokenGetter): void => {
-    if (typeof getter !== 'function' || inEditor()) return;
-    const session = sessionFor(getter);
-    if (session === this.#session) session.reset(getter);
-    else this.#attach(session);
-  };
-
   override connectedCallback(): void {
-    super.connectedCallback();
     this.#children.observe(this, { childList: true, subtree: true, attributes: true, attributeFilter: ['slot'] });
-    if (this.#session) {
-      this.#session.addEventListener('change', this.#onSessionChange);
-      return;
-    }
-    if (inEditor()) return this.#set('editor');
-    const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
-    if (typeof fromEmbeds === 'function') return this.#attach(sessionFor(fromEmbeds));
-    if (!this.#bridgeReady) {
-      clearTimeout(this.#connectTimer);
-      this.#connectTimer = setTimeout(() => {
-        if (!this.#hasTransport) this.#set('not-connected');
-      }, this.connectTimeout);
-    }
+    super.connectedCallback();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#connectTimer);
     this.#children.disconnect();
-    this.#session?.removeEventListener('change', this.#onSessionChange);
   }
 
-  // Bridge attributes are plain attributes, not reactive properties: a reply must not re-render the element.
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'state', 'bridge', 'bridge-reply', 'bridge-timeout'];
+    return [...super.observedAttributes, 'state'];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     // Read-only: a value written by anyone else is put back (and never read to decide anything).
     if (name == 'state' && value !== this.#view) this.setAttribute('state', this.#view);
-    if (name == 'bridge-reply') this.#bridge.receive(value);
-    if (name == 'bridge-timeout') this.#bridge.timeoutMs = Number(value) || 10_000;
-    // Setting `ready` again (a login or logout in page code) checks again, like a new token injection.
-    if (name == 'bridge' && value == 'ready' && !this.#session && !inEditor()) {
-      clearTimeout(this.#connectTimer);
-      this.#bridgeReady = true;
-      void this.check();
-    }
+  }
+
+  /** A token, the bridge (`ready` set again: a login or logout in page code) or the session's `change`: check again. */
+  protected override onTransport(): void {
+    void this.check();
+  }
+
+  protected override onUnconnected(state: 'editor' | 'not-connected'): void {
+    this.#set(state);
   }
 
   /** Checks the identity again. No slot is shown until the answer comes. */
   async check(): Promise<void> {
-    if (!this.#hasTransport || inEditor()) return;
+    if (!this.hasTransport || inEditor()) return;
     const run = ++this.#run;
     this.#set('checking');
     try {
-      const identity = this.#session ? await this.#fromToken(this.#session) : await this.#fromPageCode();
+      const identity = this.session ? await this.#fromToken(this.session) : await this.#fromPageCode();
       if (run === this.#run) this.#set(identity);
     } catch (error) {
       if (run === this.#run) {
@@ -175,18 +144,6 @@ export class WixMemberGate extends LitElement {
         this.#set('error');
       }
     }
-  }
-
-  get #hasTransport(): boolean {
-    return this.#session !== undefined || this.#bridgeReady;
-  }
-
-  #attach(session: Session): void {
-    clearTimeout(this.#connectTimer);
-    this.#session?.removeEventListener('change', this.#onSessionChange);
-    this.#session = session;
-    session.addEventListener('change', this.#onSessionChange);
-    void this.check();
   }
 
   #set(view: MemberGateState): void {
@@ -197,8 +154,7 @@ export class WixMemberGate extends LitElement {
 
   /** A site widget: the platform says whose token it is. An inactive token is renewed once. */
   async #fromToken(session: Session): Promise<Identity> {
-    const embeds = embedsApi();
-    const base = this.apiBaseUrl || (embeds ? apiBaseUrlFrom(embeds.getExternalBaseUrl()) : location.host);
+    const base = apiBase(this.apiBaseUrl, location.host);
     const ask = async (token: string): Promise<Identity | undefined> => {
       const response = await fetch(`https://${base}/oauth2/token-info`, {
         method: 'POST',
@@ -209,25 +165,20 @@ export class WixMemberGate extends LitElement {
       });
       const { status } = response;
       if (status !== 200) throw new SessionError(toSessionError(0, status).kind, undefined, { status });
-      const info: any = await response.json().catch(() => undefined);
+      const info = (await response.json().catch(() => undefined)) as { active?: unknown; subjectType?: unknown } | null | undefined;
       if (info?.active === false) return undefined;
       const identity = SUBJECT_TYPES.get(info?.subjectType);
       if (info?.active !== true || !identity) throw malformed();
       return identity;
     };
-    const token = await session.token();
-    let identity = await ask(token);
-    if (!identity) {
-      const fresh = await session.renewAfterRejection(token);
-      if (fresh !== token) identity = await ask(fresh);
-    }
+    const identity = await session.withRenewal(await session.token(), ask, (identity) => !identity);
     if (!identity) throw new SessionError('unauthenticated');
     return identity;
   }
 
   /** A Velo site: page code answers `identity` from its own session (`currentMember`). */
   async #fromPageCode(): Promise<Identity> {
-    const envelope = await this.#bridge.call('identity');
+    const envelope = await this.bridge.call('identity');
     if (!envelope.ok) throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
     const identity = KINDS.get((envelope.data as { kind?: unknown } | null)?.kind);
     if (!identity) throw malformed();
@@ -238,7 +189,7 @@ export class WixMemberGate extends LitElement {
     if (this.getAttribute('state') !== this.#view) this.setAttribute('state', this.#view);
     if (this.#announced === this.#view) return;
     this.#announced = this.#view;
-    this.dispatchEvent(new CustomEvent('wix-gate-change', { detail: { state: this.#view }, bubbles: true, composed: true }));
+    this.emit('wix-gate-change', { state: this.#view });
   }
 
   /** The one slot shown: the owner falls back to the member slot when the page gives no `owner` content. */

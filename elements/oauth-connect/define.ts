@@ -1,9 +1,10 @@
+import { define } from '../core/element.ts';
 import { WixOAuthConnect } from './oauth-connect.ts';
 
 export { WixOAuthConnect };
 
 /** Registers <wix-oauth-connect> once; a second bundle on the same page is a no-op, not an error. */
-if (!customElements.get('wix-oauth-connect')) customElements.define('wix-oauth-connect', WixOAuthConnect);
+define('wix-oauth-connect', WixOAuthConnect);
 
 declare global {
   interface HTMLElementTagNameMap {

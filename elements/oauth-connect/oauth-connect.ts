@@ -1,9 +1,9 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../core/action-bridge.ts';
 import { postHttpFunction } from '../core/http-function.ts';
 import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
-import { embedsApi, inEditor } from '../core/host.ts';
-import { sessionFor, type Session, type TokenGetter } from '../core/session.ts';
+import { WixElement } from '../core/element.ts';
+import type { Session } from '../core/session.ts';
 import { oauthConnectStyles } from './oauth-connect.styles.ts';
 import { themeStyles } from '../core/theme.ts';
 import { accentButtonStyles } from '../core/button.styles.ts';
@@ -29,6 +29,12 @@ export interface OAuthErrorDetail {
   code?: string;
 }
 
+/** The events of <wix-oauth-connect>, by type: their detail. */
+export interface OAuthConnectEvents {
+  'wix-oauth-change': OAuthChangeDetail;
+  'wix-oauth-error': OAuthErrorDetail;
+}
+
 /** The window name and features of the consent popup; the callback page posts this message type back. */
 const POPUP_NAME = 'wix-oauth-connect';
 const POPUP_FEATURES = 'popup,width=520,height=680';
@@ -51,20 +57,25 @@ function callbackError(raw: unknown): SessionError {
   return new SessionError('server', 'The connection could not be completed. Try again.', { code });
 }
 
-function readConnection(data: any): OAuthConnection {
-  if (!['not-connected', 'connected', 'revoked'].includes(data?.status)) throw malformed();
-  const connection: OAuthConnection = { status: data.status };
-  if (typeof data.siteId == 'string') connection.siteId = data.siteId;
-  if (Array.isArray(data.scopes)) connection.scopes = data.scopes.filter((scope: unknown) => typeof scope == 'string');
-  if (typeof data.connectedAt == 'string') connection.connectedAt = data.connectedAt;
+/** What the backend's answers may hold; anything may be missing or of another type. */
+type Answer = Partial<Record<'status' | 'siteId' | 'scopes' | 'connectedAt' | 'authorizeUrl' | 'items', unknown>> | null | undefined;
+
+function readConnection(answer: unknown): OAuthConnection {
+  const data = answer as Answer;
+  if (!(['not-connected', 'connected', 'revoked'] as unknown[]).includes(data?.status)) throw malformed();
+  const connection: OAuthConnection = { status: data!.status as OAuthConnection['status'] };
+  if (typeof data!.siteId == 'string') connection.siteId = data!.siteId;
+  if (Array.isArray(data!.scopes)) connection.scopes = data!.scopes.filter((scope: unknown) => typeof scope == 'string');
+  if (typeof data!.connectedAt == 'string') connection.connectedAt = data!.connectedAt;
   return connection;
 }
 
 /** Only an http(s) address is opened or navigated to: never `javascript:` or `data:`. */
-function authorizeUrlOf(data: any): string {
+function authorizeUrlOf(answer: unknown): string {
+  const data = answer as Answer;
   let url: URL | undefined;
   try {
-    url = new URL(data.authorizeUrl, location.href);
+    url = new URL(data!.authorizeUrl as string, location.href);
   } catch {
     // falls through to the error below
   }
@@ -115,14 +126,12 @@ function authorizeUrlOf(data: any): string {
  * @cssprop --wse-color-error - Errors and warnings.
  * @cssprop --wse-radius - Corner radius.
  */
-export class WixOAuthConnect extends LitElement {
+export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   static override styles = [themeStyles, accentButtonStyles, oauthConnectStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size).
   static override properties: PropertyDeclarations = {
     siteName: { attribute: 'site-name' },
     previewCollection: { attribute: 'preview-collection' },
-    connectTimeout: { type: Number, attribute: 'connect-timeout' },
-    apiBaseUrl: { attribute: 'api-base-url' },
     view: { state: true },
     connection: { state: true },
     failure: { state: true },
@@ -134,8 +143,6 @@ export class WixOAuthConnect extends LitElement {
 
   siteName = '';
   previewCollection = '';
-  connectTimeout = 1500;
-  apiBaseUrl: string | undefined;
 
   private view: OAuthConnectState = 'checking';
   private connection: OAuthConnection | undefined;
@@ -147,11 +154,7 @@ export class WixOAuthConnect extends LitElement {
   /** Bumps when a transport arrives or the identity may have changed: the status is loaded again. */
   private transportVersion = 0;
 
-  private session: Session | undefined;
-  // Created up front so that bridge attributes are handled whatever order they arrive in.
-  private readonly bridge = new ActionBridge(this);
-  private bridgeReady = false;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  protected readonly bridge = new ActionBridge(this);
   /** Only the latest run may change the state: a slower, older answer never overwrites a newer one. */
   private run = 0;
   private popup: Window | null = null;
@@ -160,66 +163,26 @@ export class WixOAuthConnect extends LitElement {
   private redirectChecked = false;
   private hadFocus = false;
 
-  private readonly onSessionChange = () => {
-    this.transportVersion++;
-  };
-
   /** The current state (read-only). */
   get state(): OAuthConnectState {
     return this.view;
   }
 
-  /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
-  accessTokenListener = (getter: TokenGetter): void => {
-    if (typeof getter !== 'function' || inEditor()) return;
-    const session = sessionFor(getter);
-    if (session === this.session) session.reset(getter);
-    else this.attach(session);
-  };
+  /** A token, the bridge (`ready` set again: a login in page code) or the session's `change`: load again. */
+  protected override onTransport(): void {
+    this.transportVersion++;
+  }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.session) {
-      this.session.addEventListener('change', this.onSessionChange);
-      return;
-    }
-    if (inEditor()) {
-      this.view = 'editor';
-      return;
-    }
-    const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
-    if (typeof fromEmbeds === 'function') return this.attach(sessionFor(fromEmbeds));
-    if (!this.bridgeReady) {
-      this.connectTimer = setTimeout(() => {
-        if (!this.hasTransport) this.view = 'no-session';
-      }, this.connectTimeout);
-    }
+  protected override onUnconnected(state: 'editor' | 'not-connected'): void {
+    // This element's own `not-connected` means "no OAuth connection yet"; no session at all is `no-session`.
+    this.view = state === 'editor' ? state : 'no-session';
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.connectTimer);
-    this.session?.removeEventListener('change', this.onSessionChange);
     if (this.popup) {
       this.unwatch();
       this.view = this.beforeConnect;
-    }
-  }
-
-  // Bridge attributes are plain attributes, not reactive properties: a reply must not re-render the element.
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'bridge', 'bridge-reply', 'bridge-timeout'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name == 'bridge-reply') this.bridge.receive(value);
-    if (name == 'bridge-timeout') this.bridge.timeoutMs = Number(value) || 10_000;
-    // Setting `ready` again (a login in page code) reloads, like a new token injection.
-    if (name == 'bridge' && value == 'ready' && !this.session && !inEditor()) {
-      clearTimeout(this.connectTimer);
-      this.bridgeReady = true;
-      this.transportVersion++;
     }
   }
 
@@ -284,18 +247,6 @@ export class WixOAuthConnect extends LitElement {
     location.assign(url);
   }
 
-  private get hasTransport(): boolean {
-    return this.session !== undefined || this.bridgeReady;
-  }
-
-  private attach(session: Session): void {
-    clearTimeout(this.connectTimer);
-    this.session?.removeEventListener('change', this.onSessionChange);
-    this.session = session;
-    session.addEventListener('change', this.onSessionChange);
-    this.transportVersion++;
-  }
-
   /** Runs an action on the backend and unwraps its envelope; a failure envelope throws a typed error. */
   private async call(action: string, input: unknown = {}): Promise<unknown> {
     const envelope = this.session ? await this.post(this.session, action, input) : await this.bridge.call(action, input);
@@ -320,9 +271,9 @@ export class WixOAuthConnect extends LitElement {
 
   private async loadPreview(run: number): Promise<void> {
     try {
-      const data: any = await this.call('callConnected', { collection: this.previewCollection, limit: PREVIEW_LIMIT });
+      const data = (await this.call('callConnected', { collection: this.previewCollection, limit: PREVIEW_LIMIT })) as Answer;
       if (!Array.isArray(data?.items)) throw malformed();
-      if (run === this.run) this.previewTitles = data.items.slice(0, PREVIEW_LIMIT).map((item: any) => String(item?.title ?? ''));
+      if (run === this.run) this.previewTitles = data.items.slice(0, PREVIEW_LIMIT).map((item: { title?: unknown } | null) => String(item?.title ?? ''));
     } catch (error) {
       if (run !== this.run) return;
       const typed = toSessionError(error);
@@ -396,10 +347,6 @@ export class WixOAuthConnect extends LitElement {
 
   private emitError({ kind, message, code }: SessionError): void {
     this.emit('wix-oauth-error', { kind, message, ...(code ? { code } : {}) });
-  }
-
-  private emit<K extends 'wix-oauth-change' | 'wix-oauth-error'>(type: K, detail: GlobalEventHandlersEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   protected override willUpdate(changed: PropertyValues): void {

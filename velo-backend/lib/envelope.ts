@@ -1,15 +1,11 @@
 /**
- * Web methods answer with typed envelopes rather than throwing: how a backend exception reaches page code is
- * not documented by Wix (reference §1.4), while a returned value always arrives as JSON.
+ * The backend's envelope helpers. The envelope's type and its error codes are the package's shared ones
+ * (elements/core/shared.ts), so the elements read what the backend writes; only types come from there, so the
+ * compiled backend imports nothing outside backend/.
  */
-export type ErrorCode = 'VALIDATION' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
+import type { Envelope, ErrorCode, Issue } from '../../elements/core/shared.ts';
 
-export interface Issue {
-  path: string;
-  message: string;
-}
-
-export type Envelope<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string; issues?: Issue[] };
+export type { Envelope, ErrorCode, Issue };
 
 export const ok = <T>(data: T): Envelope<T> => ({ ok: true, data });
 
