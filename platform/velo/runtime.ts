@@ -105,14 +105,8 @@ export function registerVeloRoutes(
   };
   installAmbientWixContext();
   services.data?.attach({
-    load: async () => {
-      try {
-        return await load('data');
-      } catch (error) {
-        if (error instanceof WixApiError && error.status === 404) return undefined;
-        throw error;
-      }
-    },
+    // A backend without data.js / data.ts has no hooks (whatever the loader: Vite's would throw its own error).
+    load: async () => (['data.ts', 'data.js'].some((f) => existsSync(resolve(backendDir, f))) ? load('data') : undefined),
     runtime,
     withinPlatform: (body) => (wixApis ? runWithinPlatform(wixApis, body) : body()),
     timeoutMs: options.hookTimeoutMs ?? 5_000,
