@@ -2,6 +2,7 @@ import type { FieldViolation } from '../errors.ts';
 import type { Collection } from './collections.ts';
 import { isDateObject } from './filter.ts';
 import { MAX_ITEM_BYTES, MAX_ITEM_ID_LENGTH, MAX_ITEM_NESTING } from './limits.ts';
+import { dataWarning, quoteName } from './warnings.ts';
 
 export { MAX_ITEM_BYTES };
 export const SYSTEM_KEYS = ['_id', '_owner', '_createdDate', '_updatedDate'] as const;
@@ -12,6 +13,8 @@ export interface NormalizedItem {
   owner?: string;
   /** Null-prototype at every depth: `__proto__`, `constructor` ... are stored as ordinary fields. */
   data: Record<string, unknown>;
+  /** Fields whose values do not match their declared types (stored anyway; reported once written). */
+  mismatches?: string[];
 }
 
 /** An object that has no prototype, so any key (including `__proto__`) is an ordinary own property. */
@@ -86,8 +89,27 @@ export function normalizeValue(value: unknown, path: string, violations: FieldVi
 }
 
 /**
+ * Wix does not enforce a collection's schema ("if you add or update an item containing a field or data type that
+ * doesn't match the collection's schema specification, your data is stored anyway"), so neither does the platform:
+ * a mismatching value is stored, and the developer gets a warning naming the field in the request log.
+ */
+export function schemaMismatch(collection: Collection, key: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const declared = collection.fieldTypes.get(key);
+  const expected = declared ? typeMismatch(declared, value) : undefined;
+  if (!expected) return undefined;
+  return `field ${quoteName(key)} is ${declared} in the collection's schema but holds ${describe(value)} (expected ${expected}); stored anyway, as Wix does`;
+}
+
+/** Reports an item's schema mismatches once it is stored (a refused request stores nothing and warns of nothing). */
+export function reportMismatches(collection: Collection, itemId: string, mismatches: readonly string[] | undefined): void {
+  for (const m of mismatches ?? []) dataWarning(`${collection.id} item ${quoteName(itemId)}: ${m}.`);
+}
+
+/**
  * Turns an item as the SDK sends it (`dataItem.data`, with `_id` and Dates as `{$date}`) into what is stored:
- * user fields only, dates canonical, declared field types checked.
+ * user fields only, dates canonical. What Wix refuses is a violation (not an object, a bad `_id`, over 500 KB; and
+ * the platform's own bounds: bad dates, nesting); a value that does not match its declared type is a warning only.
  */
 export function normalizeItem(raw: unknown, collection: Collection, violations: FieldViolation[], prefix = 'dataItem.data'): NormalizedItem {
   if (!isPlainObject(raw)) {
@@ -111,17 +133,8 @@ export function normalizeItem(raw: unknown, collection: Collection, violations: 
   for (const [key, value] of Object.entries(raw)) {
     if (SYSTEM_KEY_SET.has(key) || value === undefined) continue;
     const normalized = normalizeValue(value, `${prefix}.${key}`, violations, 1);
-    const declared = collection.fieldTypes.get(key);
-    const expected = declared ? typeMismatch(declared, normalized) : undefined;
-    if (expected) {
-      violations.push({
-        field: `${prefix}.${key}`,
-        description: `must be ${expected} (the ${key} field is ${declared}), not ${describe(normalized)}`,
-        violatedRule: 'TYPE',
-        data: { expectedType: declared },
-      });
-      continue;
-    }
+    const mismatch = schemaMismatch(collection, key, normalized);
+    if (mismatch) (out.mismatches ??= []).push(mismatch);
     // safe-lookup: out.data is a null-prototype object, so key (any request key) is an own property
     out.data[key] = normalized;
   }

@@ -5,7 +5,7 @@ import type { Caller } from '../identity/callers.ts';
 import type { Db, StatementCache } from '../storage/database.ts';
 import type { Collection, CollectionStore, Operation } from './collections.ts';
 import { compileFilter, fieldSegments, jsonPath, sortExpr, systemColumn, type FieldTypes, type SqlFragment } from './filter.ts';
-import { MAX_ITEM_BYTES, normalizeItem, own, type NormalizedItem } from './item-data.ts';
+import { MAX_ITEM_BYTES, normalizeItem, own, reportMismatches, schemaMismatch, type NormalizedItem } from './item-data.ts';
 import { applyModifications, checkModifications, type FieldModification, type RawFieldModification } from './patch.ts';
 import { DEFAULT_QUERY_LIMIT, MAX_BULK_ITEMS, MAX_BULK_PATCH_ITEMS, MAX_PROJECTION_FIELDS, MAX_QUERY_LIMIT, MAX_SORT_TERMS } from './limits.ts';
 import { accessFor, isElevated, type Access } from './permissions.ts';
@@ -384,6 +384,7 @@ export class ItemsService {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw this.insertConflict(caller, collection, id);
       throw error;
     }
+    reportMismatches(collection, id, item.mismatches);
     return { id, owner, created_at: now, updated_at: now, data: json };
   }
 
@@ -417,6 +418,7 @@ export class ItemsService {
     const owner = item.owner ?? existing.owner;
     const json = JSON.stringify(item.data);
     this.statements.get(`UPDATE ${collection.table} SET owner = ?, updated_at = ?, data = jsonb(?) WHERE id = ?`).run(owner, now, json, existing.id);
+    reportMismatches(collection, existing.id, item.mismatches);
     return { id: existing.id, owner, created_at: existing.created_at, updated_at: now, data: json };
   }
 
@@ -491,6 +493,10 @@ export class ItemsService {
     }
     const now = new Date(this.now()).toISOString();
     this.statements.get(`UPDATE ${collection.table} SET updated_at = ?, data = jsonb(?) WHERE id = ?`).run(now, json, id);
+    // The top-level fields the patch touched, checked against the schema like a whole item is.
+    const touched = new Set(mods.map((m) => m.segments[0]!));
+    const mismatches = [...touched].flatMap((key) => schemaMismatch(collection, key, own(data, key)) ?? []);
+    reportMismatches(collection, id, mismatches);
     return { id, owner: existing.owner, created_at: existing.created_at, updated_at: now, data: json };
   }
 

@@ -8,6 +8,7 @@ import { MAX_BULK } from './items.ts';
 import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
 import { own } from './item-data.ts';
 import { PATCH_ACTIONS } from './patch.ts';
+import { withDataWarnings } from './warnings.ts';
 import { canManageCollections } from './permissions.ts';
 
 /** Data is served under both prefixes the SDK resolves to (reference §1). */
@@ -173,9 +174,12 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   const { collections } = services;
   // Item operations run the site's data hooks (backend/data.js) around them when the platform has them (velo/data-hooks.ts).
   const items = services.data ?? services.items;
-  const on = (method: string, pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, method, pattern, handler);
+  // Every data handler runs with the request's warning sink, so the data layer can tell the developer what Wix would
+  // do silently (a value stored against its field's declared type) in this request's log entry.
+  const warned = (handler: (ctx: RequestContext) => unknown) => (ctx: RequestContext) => withDataWarnings(ctx.warn, () => handler(ctx));
+  const on = (method: string, pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, method, pattern, warned(handler));
   const read = { maxBodyBytes: MAX_READ_BODY_BYTES };
-  const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, 'POST', pattern, handler, read);
+  const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) => router.addUnder(DATA_PREFIXES, 'POST', pattern, warned(handler), read);
 
   const query = async (ctx: RequestContext) => {
     const body = parseBody(QueryBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));

@@ -55,6 +55,10 @@ export interface PlatformResponse {
 
 export type PlatformHandle = (req: PlatformRequest, res: PlatformResponse, next?: () => void) => Promise<void>;
 
+/** Warnings one request may log (ctx.warn), and the characters of each. */
+const MAX_WARNINGS = 20;
+const MAX_WARNING_LENGTH = 300;
+
 export interface HandlerOptions {
   maxBodyBytes: number;
   /** Longest request target; 414 above. */
@@ -262,6 +266,8 @@ export function createHandler(services: PlatformServices, router: Router, option
     let status = 500;
     let faultNote: string | undefined;
     let grant: string | undefined;
+    // Warnings a handler reports (ctx.warn): at most MAX_WARNINGS per request, each clipped, kept in the request log.
+    const warnings: string[] = [];
     const query = new URLSearchParams(split.search);
     try {
       const fault = isControl ? undefined : services.faults.take(method, path);
@@ -324,6 +330,10 @@ export function createHandler(services: PlatformServices, router: Router, option
         params: match.params,
         origin: `https://${req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost'}`,
         remoteAddress: req.socket?.remoteAddress,
+        warn: (message: string) => {
+          if (warnings.length < MAX_WARNINGS) warnings.push(message.slice(0, MAX_WARNING_LENGTH));
+          else if (warnings.length === MAX_WARNINGS) warnings.push('… more warnings not shown');
+        },
         caller: () =>
           (callerPromise ??= resolveCaller(req.headers, services).then((c) => {
             caller = c;
@@ -362,6 +372,7 @@ export function createHandler(services: PlatformServices, router: Router, option
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           ...(grant ? { grant } : {}),
           ...(faultNote ? { fault: faultNote } : {}),
+          ...(warnings.length ? { warnings } : {}),
         });
       }
     }

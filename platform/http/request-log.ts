@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   grant?: string;
   /** Set when an injected fault answered or delayed the request. */
   fault?: string;
+  /** What the platform wants the developer to know about a request it served (Wix would serve it silently). */
+  warnings?: string[];
 }
 
 /** A bounded ring of recent requests, for the demo's panel and for tests. */

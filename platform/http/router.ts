@@ -14,6 +14,8 @@ export interface RequestContext {
   origin: string;
   /** The client's address (the socket's; 127.0.0.1 for the platform's own in-process calls). */
   remoteAddress?: string | undefined;
+  /** Records a warning (not an error) in this request's log entry, e.g. a value stored that its field's type does not match. */
+  warn?: (message: string) => void;
   /** Resolves (once) who is calling; throws 401/403 as Wix does. */
   caller(): Promise<Caller>;
 }
