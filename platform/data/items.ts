@@ -320,15 +320,28 @@ export class ItemsService {
     const collection = this.collections.require(collectionId, caller.siteId);
     const where = this.where(caller, collection, input.filter);
     const system = systemColumn(input.fieldName);
-    const path = system ? undefined : jsonPath(input.fieldName);
-    const valueSql = system ? system.column : `json_extract(data, ${path})`;
-    const typeSql = system ? system.distinctType : `json_type(data, ${path})`;
     const limit = checkLimit(input.limit);
     const offset = checkOffset(input.offset);
-    const base = `SELECT ${valueSql} AS v, ${typeSql} AS t FROM ${collection.table} WHERE ${where.sql} AND ${valueSql} IS NOT NULL GROUP BY t, v`;
-    const rows = this.statements
-      .get(`${base} ORDER BY v ${input.order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`)
-      .all(...where.params, limit + 1, offset) as { v: unknown; t: string }[];
+    let base: string;
+    let params: unknown[];
+    if (system) {
+      base = `SELECT ${system.column} AS v, ${system.distinctType} AS t FROM ${collection.table} WHERE ${where.sql} AND ${system.column} IS NOT NULL GROUP BY t, v`;
+      params = where.params;
+    } else {
+      // A user field: each scalar value once, and an array field contributes each of its elements (the distinct values
+      // of a tags field are the tags, as MongoDB's distinct, which Wix Data runs on, unwinds arrays). Missing and null
+      // values are not values. The array branch reads matching rows in a subquery, so json_each's own `id` column never
+      // meets a filter on `_id`.
+      const path = jsonPath(input.fieldName);
+      const scalars = `SELECT json_extract(data, ${path}) AS v, json_type(data, ${path}) AS t FROM ${collection.table} WHERE ${where.sql} AND json_type(data, ${path}) NOT IN ('array', 'null')`;
+      const elements = `SELECT je.value AS v, je.type AS t FROM (SELECT data FROM ${collection.table} WHERE ${where.sql} AND json_type(data, ${path}) = 'array') AS s, json_each(s.data, ${path}) AS je WHERE je.type <> 'null'`;
+      base = `SELECT v, t FROM (${scalars} UNION ALL ${elements}) GROUP BY t, v`;
+      params = [...where.params, ...where.params];
+    }
+    const rows = this.statements.get(`${base} ORDER BY v ${input.order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`).all(...params, limit + 1, offset) as {
+      v: unknown;
+      t: string;
+    }[];
     const hasNext = rows.length > limit;
     const distinctValues = rows
       .slice(0, limit)
@@ -341,7 +354,7 @@ export class ItemsService {
       .filter((v) => v !== null);
     const pagingMetadata: Record<string, unknown> = { count: distinctValues.length, offset, hasNext };
     if (input.returnTotalCount) {
-      const total = this.statements.get(`SELECT count(*) AS n FROM (${base})`).get(...where.params) as { n: number };
+      const total = this.statements.get(`SELECT count(*) AS n FROM (${base})`).get(...params) as { n: number };
       pagingMetadata['total'] = total.n;
       pagingMetadata['tooManyToCount'] = false;
     }
