@@ -104,6 +104,13 @@ function rewrap(inner: Frag): Frag {
     data ->> '$._createdDate."$date"' AS created_at, data ->> '$._updatedDate."$date"' AS updated_at, data, ord FROM (${inner})`;
 }
 
+/** A table-shaped relation's rows as documents: the user data with the system fields set from the columns. */
+function materialize(prev: Frag): Frag {
+  return sql`SELECT id, owner, created_at, updated_at, ord,
+    jsonb_patch(jsonb_set(data, '$._id', id, '$._createdDate', jsonb_object('$date', created_at), '$._updatedDate', jsonb_object('$date', updated_at)),
+      jsonb_object('_owner', owner)) AS data FROM (${prev})`;
+}
+
 function encodeCursor(state: unknown): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
@@ -171,14 +178,8 @@ const AggregateCursor = v.object({
 
 const OPERATION_KINDS: ReadonlySet<string> = new Set(['average', 'min', 'max', 'sum', 'itemCount']);
 
-/** SQL over the collection's own table for one field: its JSON text, its number (or NULL), its min/max key. */
-function tableField(fieldName: string): { json: string; num: string; key: string } {
-  const system = systemColumn(fieldName);
-  if (system) {
-    const col = system.column;
-    if (col === 'created_at' || col === 'updated_at') return { json: `json_object('$date', ${col})`, num: 'NULL', key: `('w' || ${col})` };
-    return { json: `json_quote(${col})`, num: 'NULL', key: `('s' || ${col})` };
-  }
+/** SQL for one field of the `data` JSON: its JSON text, its number (or NULL), its min/max key (see valueKey). */
+function documentField(fieldName: string): { json: string; num: string; key: string } {
   const path = jsonPath(fieldName);
   const datePath = `${path.slice(0, -1)}."$date"'`;
   const type = `json_type(data, ${path})`;
@@ -191,13 +192,29 @@ function tableField(fieldName: string): { json: string; num: string; key: string
   };
 }
 
+/** SQL over the collection's own table for one field: system fields are columns there, the rest is in `data`. */
+function tableField(fieldName: string): { json: string; num: string; key: string } {
+  const system = systemColumn(fieldName);
+  if (system) {
+    const col = system.column;
+    if (col === 'created_at' || col === 'updated_at') return { json: `json_object('$date', ${col})`, num: 'NULL', key: `('w' || ${col})` };
+    return { json: `json_quote(${col})`, num: 'NULL', key: `('s' || ${col})` };
+  }
+  return documentField(fieldName);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The pipeline
 // ---------------------------------------------------------------------------------------------------------------
 
+/** How a stage reads a field: from the table's columns and user data, or from a rebuilt document. */
+type FieldReader = (fieldName: string) => { json: string; num: string; key: string };
+
 interface Budget {
   nodes: number;
   unwinds: number;
+  /** The field reader of the stage being compiled. */
+  fields: FieldReader;
 }
 
 const OPERATORS_LIST = new Set(['add', 'multiply', 'sum', 'concat']);
@@ -217,7 +234,7 @@ function compileExpression(expression: unknown, budget: Budget, depth: number): 
   const call = (operands: Frag[]) => sql`wix_expr(${bind(kind)}, ${join(operands, ', ')})`;
   if (kind === 'fieldPath') {
     if (typeof arg !== 'string') throw badArgument('fieldPath must be a string.');
-    return raw(`(data -> ${jsonPath(arg)})`);
+    return raw(budget.fields(arg).json);
   }
   if (kind === 'text') {
     if (typeof arg !== 'string' || arg.length > MAX_EXPRESSION_TEXT_LENGTH)
@@ -269,17 +286,22 @@ function groupStage(prev: Frag, group: unknown, budget: Budget): Frag {
     resultNames.add(name);
     if (!isPlainObject(arg)) throw badArgument(`group.accumulators[${i}].${kind} must be an object.`);
     const e = compileExpression(arg['expression'], budget, 1);
+    const spec = arg['expression'] as Record<string, unknown>;
+    // A plain field or number needs no function call per row: SQLite reads it directly (as aggregate does).
+    const field = typeof spec['fieldPath'] === 'string' ? budget.fields(spec['fieldPath']) : undefined;
+    const number = typeof spec['numeric'] === 'number' ? bind(spec['numeric']) : undefined;
+    const numeric = number ?? (field ? raw(field.num) : sql`wix_num(${e})`);
     let value: Frag;
     switch (kind) {
       case 'sum':
-        value = sql`coalesce(sum(wix_num(${e})), 0)`;
+        value = sql`coalesce(sum(${numeric}), 0)`;
         break;
       case 'avg':
-        value = sql`avg(wix_num(${e}))`;
+        value = sql`avg(${numeric})`;
         break;
       case 'min':
       case 'max':
-        value = sql`json(wix_unkey(${kind}(wix_key(${e}))))`;
+        value = sql`json(wix_unkey(${kind}(${field ? raw(field.key) : sql`wix_key(${e})`})))`;
         break;
       case 'first':
         value = sql`json(json_group_array(json(${e}) ORDER BY ord) -> '$[0]')`;
@@ -344,7 +366,7 @@ function projectionTree(fields: unknown, budget: Budget, counter: { n: number },
       if (typeof name !== 'string') throw badArgument(`projection ${kind}.fieldName must be a string.`);
       const segments = fieldSegments(name);
       if (kind === 'exclude') excludes.push([...prefix, ...segments]);
-      else place(segments, { value: raw(`(data -> ${jsonPath(name)})`) });
+      else place(segments, { value: raw(budget.fields(name).json) });
     } else if (kind === 'reshape') {
       const name = arg['resultFieldName'];
       if (typeof name !== 'string') throw badArgument('projection reshape.resultFieldName must be a string.');
@@ -371,10 +393,12 @@ function projectionStage(prev: Frag, projection: unknown, budget: Budget): Frag 
   const pathOf = (segments: string[]) => `'$${segments.map((s) => `."${s}"`).join('')}'`;
   let doc: Frag;
   if (tree.size === 0) {
+    // Exclusion only: everything but the named fields, so the whole document is needed.
+    if (budget.fields === tableField) return projectionStage(materialize(prev), projection, { ...budget, fields: documentField });
     doc = raw('data');
   } else {
     // Inclusion: only the named fields (and _id unless excluded); json_patch onto {} leaves out missing values.
-    if (!tree.has('_id')) tree.set('_id', { value: raw(`(data -> '$._id')`) });
+    if (!tree.has('_id')) tree.set('_id', { value: raw(budget.fields('_id').json) });
     const ordered = new Map([['_id', tree.get('_id')!], ...[...tree].filter(([k]) => k !== '_id')]);
     doc = sql`json_patch('{}', ${treeSql(ordered)})`;
   }
@@ -545,14 +569,13 @@ export class AggregateService {
       first += 1;
     }
     const where = join([...leading, scope], ' AND ');
-    let relation = sql`SELECT id, owner, created_at, updated_at,
-      json_patch(json_set(json(data), '$._id', id, '$._createdDate', json_object('$date', created_at), '$._updatedDate', json_object('$date', updated_at)),
-        json_object('_owner', owner)) AS data,
-      row_number() OVER (ORDER BY created_at DESC, rowid DESC) AS ord
-      FROM ${collection.table} WHERE ${where}`;
+    // Until a stage reshapes them, rows stay the table's rows (system fields in columns, user fields in `data`);
+    // the document is built only where a stage needs it whole, and for the result page. The default order is
+    // newest first: _createdDate descending, which is the reverse of insertion (rowid) order.
+    let relation = sql`SELECT id, owner, created_at, updated_at, data, -rowid AS ord FROM ${collection.table} WHERE ${where}`;
     // The declared field types hold until a stage reshapes the documents.
     let types: FieldTypes = collection.fieldTypes;
-    const budget: Budget = { nodes: 0, unwinds: 0 };
+    const budget: Budget = { nodes: 0, unwinds: 0, fields: tableField };
     for (const [kind, arg] of parsed.slice(first)) {
       switch (kind) {
         case 'filter':
@@ -579,22 +602,27 @@ export class AggregateService {
         case 'group':
           relation = groupStage(relation, arg, budget);
           types = NO_TYPES;
+          budget.fields = documentField;
           break;
         case 'projection':
           relation = projectionStage(relation, arg, budget);
           types = NO_TYPES;
+          budget.fields = documentField;
           break;
         case 'unwindArray':
         case 'objectToArray':
           budget.unwinds += 1;
           if (budget.unwinds > MAX_PIPELINE_UNWINDS)
             throw badArgument(`A pipeline may have at most ${MAX_PIPELINE_UNWINDS} unwindArray and objectToArray stages.`);
+          if (budget.fields === tableField) relation = materialize(relation);
           relation = kind === 'unwindArray' ? unwindStage(relation, arg) : objectToArrayStage(relation, arg);
           types = NO_TYPES;
+          budget.fields = documentField;
           break;
       }
     }
-    const page = sql`SELECT data FROM (${relation}) ORDER BY ord LIMIT ${bind(limit + 1)} OFFSET ${bind(offset)}`;
+    const paged = sql`SELECT * FROM (${relation}) ORDER BY ord LIMIT ${bind(limit + 1)} OFFSET ${bind(offset)}`;
+    const page = sql`SELECT json(data) AS data FROM (${budget.fields === tableField ? materialize(paged) : paged}) ORDER BY ord`;
     const rows = readPage(this.statements, page);
     const hasNext = rows.length > limit;
     const results = rows.slice(0, limit);

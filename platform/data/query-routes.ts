@@ -17,7 +17,7 @@ import {
 } from './query-limits.ts';
 import { DATA_PREFIXES } from './routes.ts';
 import { registerQueryFunctions } from './query-sql.ts';
-import { registerSearchFunctions, SearchService } from './search.ts';
+import { SearchIndexes, SearchService } from './search.ts';
 
 /**
  * Data Items v2 read routes beyond query: aggregate, the aggregation pipeline and search, under both data
@@ -92,10 +92,11 @@ const SearchBody = v.object({
 
 export function registerQueryRoutes(router: Router, services: PlatformServices): void {
   registerQueryFunctions(services.db);
-  registerSearchFunctions(services.db);
   const statements = new StatementCache(services.db);
   const aggregates = new AggregateService(services.collections, statements);
-  const searches = new SearchService(services.collections, statements);
+  const indexes = new SearchIndexes(services.db);
+  indexes.sweep();
+  const searches = new SearchService(services.collections, statements, indexes);
   const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) =>
     router.addUnder(DATA_PREFIXES, 'POST', pattern, handler, { maxBodyBytes: MAX_READ_BODY_BYTES });
 

@@ -183,7 +183,9 @@ export function registerQueryFunctions(db: {
   function: (name: string, options: { deterministic: boolean; varargs?: boolean }, fn: (...args: unknown[]) => unknown) => unknown;
 }): void {
   db.function('wix_num', { deterministic: true }, (json) => {
-    const v = parse(json);
+    // JSON number text starts with a digit or '-'; anything else is not a number, without parsing it.
+    if (typeof json !== 'string' || !/^-?\d/.test(json)) return null;
+    const v = Number(json);
     return typeof v === 'number' && Number.isFinite(v) ? v : null;
   });
   db.function('wix_key', { deterministic: true }, (json) => valueKey(json));

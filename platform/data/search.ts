@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { errors } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
-import type { StatementCache } from '../storage/database.ts';
+import type { Db, StatementCache } from '../storage/database.ts';
 import type { Collection, CollectionStore } from './collections.ts';
 import { compileFilter, fieldSegments, sortExpr } from './filter.ts';
 import { own } from './item-data.ts';
@@ -30,8 +30,9 @@ import { bind, join, readScope, sql, type Frag } from './query-sql.ts';
  * - mode OR (the default, as the SDK sends no mode unless asked) needs one term, AND needs every term;
  * - without a sort, results come by relevance: more matched terms first, then newest first.
  *
- * The matching runs in SQLite (a deterministic function over the row's text, as the filter's $contains does),
- * so only the page of matching items reaches JavaScript.
+ * The matching runs in SQLite: an FTS5 index per searched collection (SearchIndexes) answers each term, so only
+ * the page of matching items reaches JavaScript. `matchCount` below is the same rule written directly, the
+ * reference the tests hold the index to.
  */
 
 /** Folds case and accents: "Crème" and "CREME" are the same word. */
@@ -106,21 +107,59 @@ export function matchCount(text: string, terms: readonly string[], fuzzy: boolea
   return count;
 }
 
-/** Registers `wix_search(text, termsJson, fuzzy)`: the number of the terms the text matches. */
-export function registerSearchFunctions(db: {
-  function: (name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => unknown) => unknown;
-}): void {
-  // The terms are the same bound value for every row of a search: parse them once, not once per row.
-  let lastTerms: unknown;
-  let parsed: string[] = [];
-  db.function('wix_search', { deterministic: true }, (text, terms, fuzzy) => {
-    if (terms !== lastTerms) {
-      lastTerms = terms;
-      parsed = typeof terms === 'string' ? (JSON.parse(terms) as string[]) : [];
+/** Candidate words one fuzzy term may expand to (the closest first); more are not looked at. */
+export const MAX_FUZZY_EXPANSIONS = 50;
+
+/** Every string in an item's own fields, `$date` values left out, as one text for the tokenizer. */
+const itemText = (row: string) => `(SELECT group_concat(jt.atom, ' ') FROM json_tree(${row}.data) AS jt WHERE jt.type = 'text' AND jt.key IS NOT '$date')`;
+
+/**
+ * One SQLite FTS5 index per searched collection, `<table>_fts`: contentless (it keeps only the words), with
+ * unicode61 folding case and accents as `words()` does, kept in step with the items table by triggers. It is
+ * built the first time a collection is searched (one pass over its items) and then costs each write of that
+ * collection one index update. `<table>_fts_vocab` lists the indexed words, for fuzzy terms.
+ */
+export class SearchIndexes {
+  private readonly ready = new Set<string>();
+  constructor(private readonly db: Db) {}
+
+  /** Drops the indexes of collections that no longer exist (DROP TABLE already dropped their triggers). */
+  sweep(): void {
+    const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'items_[0-9]*_fts'").all() as { name: string }[];
+    for (const { name } of rows) {
+      const table = name.slice(0, -'_fts'.length);
+      if (!/^items_\d+$/.test(table)) continue;
+      const base = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+      if (!base) this.db.exec(`DROP TABLE IF EXISTS ${name}_vocab; DROP TABLE IF EXISTS ${name}`);
     }
-    return typeof text === 'string' ? matchCount(text, parsed, fuzzy === 1) : 0;
-  });
+  }
+
+  /** The index of a collection's table (a name the collection store made, never request text). */
+  ensure(table: string): string {
+    const fts = `${table}_fts`;
+    if (this.ready.has(table)) return fts;
+    if (!/^items_\d+$/.test(table)) throw new Error(`Unexpected items table name ${table}`);
+    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(fts);
+    if (!exists) {
+      this.db.transaction(() => {
+        this.db.exec(`CREATE VIRTUAL TABLE ${fts} USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+          CREATE VIRTUAL TABLE ${fts}_vocab USING fts5vocab(${fts}, 'row');
+          CREATE TRIGGER ${fts}_ai AFTER INSERT ON ${table} BEGIN INSERT INTO ${fts}(rowid, text) VALUES (new.rowid, ${itemText('new')}); END;
+          CREATE TRIGGER ${fts}_ad AFTER DELETE ON ${table} BEGIN DELETE FROM ${fts} WHERE rowid = old.rowid; END;
+          CREATE TRIGGER ${fts}_au AFTER UPDATE OF data ON ${table} BEGIN
+            DELETE FROM ${fts} WHERE rowid = old.rowid;
+            INSERT INTO ${fts}(rowid, text) VALUES (new.rowid, ${itemText('new')});
+          END;
+          INSERT INTO ${fts}(rowid, text) SELECT rowid, ${itemText(table)} FROM ${table};`);
+      })();
+    }
+    this.ready.add(table);
+    return fts;
+  }
 }
+
+/** An FTS5 string literal: the words are letters and digits only, quoted all the same. */
+const quote = (word: string) => `"${word.replaceAll('"', '""')}"`;
 
 export interface SearchInput {
   filter?: unknown;
@@ -194,14 +233,34 @@ function checkLimit(limit: number | undefined): number {
   return limit;
 }
 
-/** Every string in the item's own fields, `$date` values left out, joined for the word splitter. */
-const SEARCH_TEXT = `(SELECT group_concat(jt.atom, ' ') FROM json_tree(data) AS jt WHERE jt.type = 'text' AND jt.key IS NOT '$date')`;
-
 export class SearchService {
   constructor(
     private readonly collections: CollectionStore,
     private readonly statements: StatementCache,
+    private readonly indexes: SearchIndexes,
   ) {}
+
+  /** The FTS5 query for one term: the word itself, or (fuzzy) its prefix and the indexed words within reach. */
+  private termQuery(fts: string, term: string, fuzzy: boolean): string {
+    if (!fuzzy) return quote(term);
+    const edits = allowedEdits(term);
+    const near: { word: string; d: number }[] = [];
+    if (edits > 0) {
+      const length = [...term].length;
+      // A word within 1 or 2 edits of a term of 3 or more letters shares at least one letter with it: the GLOB
+      // class leaves out the rest (numbers, for a word) without losing a match. Terms are letters and digits only.
+      const shares = `*[${[...new Set(term)].join('')}]*`;
+      const candidates = this.statements
+        .get(`SELECT term FROM ${fts}_vocab WHERE length(term) BETWEEN ? AND ? AND term GLOB ?`)
+        .iterate(length - edits, length + edits, shares) as Iterable<{ term: string }>;
+      for (const { term: word } of candidates) {
+        const d = editDistance(term, word, edits);
+        if (d <= edits && d > 0) near.push({ word, d });
+      }
+      near.sort((a, b) => a.d - b.d || (a.word < b.word ? -1 : 1));
+    }
+    return [`${quote(term)}*`, ...near.slice(0, MAX_FUZZY_EXPANSIONS).map((n) => quote(n.word))].join(' OR ');
+  }
 
   search(caller: Caller, collectionId: string, input: SearchInput) {
     const collection = this.collections.require(collectionId, caller.siteId);
@@ -243,14 +302,25 @@ export class SearchService {
     const terms = [...new Set(words(state.expression))];
     const filter = compileFilter(state.filter, collection.fieldTypes);
     const needed = terms.length === 0 ? 0 : state.mode === 'AND' ? terms.length : 1;
-    const score: Frag = terms.length ? sql`wix_search(${SEARCH_TEXT}, ${bind(JSON.stringify(terms))}, ${bind(state.fuzzy ? 1 : 0)})` : { sql: '0', params: [] };
+    let score: Frag = { sql: '0', params: [] };
+    let candidates: Frag = { sql: '', params: [] };
+    if (terms.length) {
+      const fts = this.indexes.ensure(collection.table);
+      // One indexed lookup per term; the score is how many terms the item holds.
+      const queries = terms.map((t) => this.termQuery(fts, t, state.fuzzy));
+      const hits = queries.map((q) => sql`(rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${bind(q)}))`);
+      score = join(hits, ' + ');
+      // Only the items the index finds are looked at: all terms (AND) or any (OR) in one FTS5 query.
+      const all = queries.map((q) => `(${q})`).join(state.mode === 'AND' ? ' AND ' : ' OR ');
+      candidates = sql` AND rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${bind(all)})`;
+    }
     const order = [
       ...state.sort.map((s) => `${sortExpr(s.fieldName, collection.fieldTypes)} ${s.order === 'DESC' ? 'DESC' : 'ASC'}`),
       ...(state.sort.length ? [] : ['score DESC']),
       'created_at DESC',
       'rowid DESC',
     ].join(', ');
-    const matching = sql`SELECT rowid, id, owner, created_at, updated_at, data, ${score} AS score FROM ${collection.table} WHERE ${join([filter, scope], ' AND ')}`;
+    const matching = sql`SELECT rowid, id, owner, created_at, updated_at, data, ${score} AS score FROM ${collection.table} WHERE ${join([filter, scope], ' AND ')}${candidates}`;
     const selected = sql`SELECT * FROM (${matching}) WHERE score >= ${bind(needed)}`;
     const page = sql`SELECT id, owner, created_at, updated_at, json(data) AS data FROM (${selected}) ORDER BY ${order} LIMIT ${bind(limit + 1)} OFFSET ${bind(state.offset)}`;
     const rows = this.statements.get(page.sql).all(...page.params) as Row[];

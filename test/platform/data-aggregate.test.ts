@@ -334,7 +334,7 @@ describe('aggregate: hostile input', () => {
     } as never);
     const value = fc.oneof(
       fc.integer({ min: -1000, max: 1000 }),
-      fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => (x === 0 ? 0 : x)) /* JSON has no -0 */,
       fc.constant(undefined),
       fc.string({ maxLength: 3 }),
     );

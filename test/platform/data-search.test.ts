@@ -242,6 +242,66 @@ describe('search: hostile input', () => {
     await admin.items.remove('Products', 'proto');
   });
 
+  it('the index follows every write: insert, update, remove, truncate', async () => {
+    await admin.collections.createDataCollection({
+      _id: 'Live',
+      displayName: 'Live',
+      fields: [{ key: 't', type: 'TEXT' }],
+      permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    } as never);
+    const find = async (word: string) => ids((await admin.items.search('Live').expression(word).run()).items as { _id: string }[]);
+    await admin.items.insert('Live', { _id: 'l1', t: 'first words' });
+    assert.deepEqual(await find('first'), ['l1']);
+    await admin.items.insert('Live', { _id: 'l2', t: 'second words' });
+    assert.deepEqual(await find('words'), ['l1', 'l2']);
+    await admin.items.update('Live', { _id: 'l1', t: 'changed text' });
+    assert.deepEqual(await find('first'), []);
+    assert.deepEqual(await find('changed'), ['l1']);
+    await admin.items.remove('Live', 'l2');
+    assert.deepEqual(await find('words'), []);
+    await admin.items.truncate('Live');
+    assert.deepEqual(await find('changed'), []);
+  });
+
+  it('property: the FTS5 index answers exactly what the written-out rule (matchCount) says, for random texts and terms', async () => {
+    await admin.collections.createDataCollection({
+      _id: 'Fuzz',
+      displayName: 'Fuzz',
+      fields: [{ key: 't', type: 'TEXT' }],
+      permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    } as never);
+    const vocabulary = ['pizza', 'pizzas', 'piza', 'cheese', 'chese', 'Crème', 'creme', 'bread', 'broad', 'ab', 'a', 'student', 'studnet'];
+    const text = fc.array(fc.constantFrom(...vocabulary), { minLength: 0, maxLength: 5 }).map((w) => w.join(' '));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(text, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.constantFrom(...vocabulary, 'piz', 'che', 'stud'), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.constantFrom('AND' as const, 'OR' as const),
+        async (texts, query, fuzzy, mode) => {
+          await admin.items.truncate('Fuzz');
+          await admin.items.bulkInsert(
+            'Fuzz',
+            texts.map((t, i) => ({ _id: `f${i}`, t })),
+          );
+          let search = admin.items.search('Fuzz').expression(query.join(' '));
+          search = mode === 'AND' ? search.andMode() : search.orMode();
+          if (fuzzy) search = search.fuzzy();
+          const got = ids((await search.run()).items as { _id: string }[]);
+          const terms = [...new Set(words(query.join(' ')))];
+          const needed = mode === 'AND' ? terms.length : 1;
+          const expected = texts
+            .map((t, i) => ({ id: `f${i}`, n: matchCount(t, terms, fuzzy) }))
+            .filter((x) => x.n >= needed)
+            .map((x) => x.id)
+            .sort();
+          assert.deepEqual(got, expected, JSON.stringify({ texts, query, fuzzy, mode }));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('property: the word matcher agrees with a direct reading of the rules', () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[a-zA-Z]{1,8}$/), { maxLength: 6 }), fc.stringMatching(/^[a-z]{1,8}$/), (text, term) => {
