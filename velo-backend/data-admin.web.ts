@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { Permissions, webMethod } from 'wix-web-module';
 import { currentMember } from 'wix-members-backend';
+import wixData from 'wix-data';
 import { withDataApi, type RotationListener } from './lib/api-key.ts';
 import { audit, type AuditOutcome } from './lib/audit.ts';
 import { EnvelopeError, fail, ok, type Envelope } from './lib/envelope.ts';
@@ -111,19 +112,20 @@ export const myOrders = webMethod(Permissions.SiteMember, (input?: unknown): Pro
     const member = await currentMember.getMember().catch(() => {
       throw new EnvelopeError('UNAUTHENTICATED', 'Sign in to see your orders.');
     });
-    const result = await dataApi((client) =>
-      client.items.query(
-        ORDERS,
-        { filter: { customerEmail: member.loginEmail }, sort: [{ fieldName: 'orderNumber', order: 'DESC' }], paging: { limit, offset } },
-        { returnTotalCount: true },
-      ),
-    );
+    // Orders are admin-only: wix-data with suppressAuth, as a Velo backend does, filtered by the caller's own email.
+    const result = await wixData
+      .query(ORDERS)
+      .eq('customerEmail', member.loginEmail)
+      .descending('orderNumber')
+      .skip(offset)
+      .limit(limit)
+      .find({ suppressAuth: true, returnTotalCount: true });
     return {
       items: result.items.map((item) => {
         const { customerEmail: _omit, ...rest } = toSummary(item);
         return rest;
       }),
-      totalCount: result.pagingMetadata?.total ?? result.items.length,
+      totalCount: result.totalCount ?? result.items.length,
     };
   }),
 );
@@ -133,12 +135,11 @@ export const categoryCounts = webMethod(Permissions.Anyone, (input?: unknown): P
   guarded('categoryCounts', false, async () => {
     // Page code's JSON turns a missing argument into null.
     parseInput(v.nullish(strictRecord({})), input);
-    return dataApi(async (client) => {
-      const categories = await client.items.query(PRODUCTS).ascending('category').limit(100).distinct('category');
-      return Promise.all(
-        categories.items.map(async (category) => ({ category: String(category), count: await client.items.query(PRODUCTS).eq('category', category).count() })),
-      );
-    });
+    // The catalogue is public: wix-data as the visitor who asked, as a Velo backend reads it.
+    const categories = await wixData.query(PRODUCTS).ascending('category').limit(100).distinct('category');
+    return Promise.all(
+      categories.items.map(async (category) => ({ category: String(category), count: await wixData.query(PRODUCTS).eq('category', category).count() })),
+    );
   }),
 );
 

@@ -116,3 +116,31 @@ export default {
   queryReferenced,
   filter,
 };
+
+/** Velo's `WixDataOptions` on top of the SDK's option types (the SDK dropped `suppressAuth`; Velo keeps it). */
+interface VeloDataOptions {
+  /** Run the call with the site's admin rights, bypassing the collection's permissions (backend only). */
+  suppressAuth?: boolean;
+  /** Skip the collection's data hooks for this call. */
+  suppressHooks?: boolean;
+}
+
+declare module '@wix/wix-data-items-common/dist/types/api/types.js' {
+  /* eslint-disable @typescript-eslint/no-empty-object-type */
+  interface BaseOptions extends VeloDataOptions {}
+  interface WixDataRemoveOptions extends VeloDataOptions {}
+  interface WixDataIsReferencedOptions extends VeloDataOptions {}
+  interface WixDataCountOptions extends VeloDataOptions {}
+  interface WixDataGetOptions extends VeloDataOptions {}
+  interface WixDataSaveOptions extends VeloDataOptions {}
+  interface WixDataInsertOptions extends VeloDataOptions {}
+  interface WixDataUpdateOptions extends VeloDataOptions {}
+  interface WixDataBulkUpdateOptions extends VeloDataOptions {}
+  interface WixDataBulkInsertOptions extends VeloDataOptions {}
+  interface WixDataBulkSaveOptions extends VeloDataOptions {}
+  interface WixDataBulkRemoveOptions extends VeloDataOptions {}
+  interface WixDataAggregateOptions extends VeloDataOptions {}
+  interface WixDataDistinctOptions extends VeloDataOptions {}
+  interface WixDataQueryOptions extends VeloDataOptions {}
+  /* eslint-enable @typescript-eslint/no-empty-object-type */
+}
