@@ -16,7 +16,7 @@ import { callWebMethod, tokenFor } from './helpers.ts';
 const FIXTURE = new URL('./fixtures/site/', import.meta.url);
 
 /** Copies the fixture site into a fresh temp folder: really outside this project, with no tsconfig or package.json. */
-export function copySite(): string {
+function copySite(): string {
   const dir = mkdtempSync(join(tmpdir(), 'wix-site-'));
   cpSync(FIXTURE, dir, { recursive: true });
   return dir;
