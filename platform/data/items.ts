@@ -8,6 +8,7 @@ import { compileFilter, fieldSegments, jsonPath, sortExpr, systemColumn, type Fi
 import { MAX_ITEM_BYTES, normalizeItem, own, reportMismatches, schemaMismatch, type NormalizedItem } from './item-data.ts';
 import { applyModifications, checkModifications, type FieldModification, type RawFieldModification } from './patch.ts';
 import { DEFAULT_QUERY_LIMIT, MAX_BULK_ITEMS, MAX_BULK_PATCH_ITEMS, MAX_PROJECTION_FIELDS, MAX_QUERY_LIMIT, MAX_SORT_TERMS } from './limits.ts';
+import { constraintError } from './indexes.ts';
 import { accessFor, isElevated, type Access } from './permissions.ts';
 
 export const DEFAULT_LIMIT = DEFAULT_QUERY_LIMIT;
@@ -394,6 +395,9 @@ export class ItemsService {
         .get(`INSERT INTO ${collection.table} (id, owner, created_at, updated_at, data) VALUES (?, ?, ?, ?, jsonb(?))`)
         .run(id, owner, now, now, json);
     } catch (error) {
+      // A unique index of the collection (slice C's indexes.ts) answers Wix's WDE0123; a duplicate _id is WDE0074.
+      const unique = constraintError(error, collection);
+      if (unique) throw unique;
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw this.insertConflict(caller, collection, id);
       throw error;
     }
@@ -430,9 +434,18 @@ export class ItemsService {
     const now = new Date(this.now()).toISOString();
     const owner = item.owner ?? existing.owner;
     const json = JSON.stringify(item.data);
-    this.statements.get(`UPDATE ${collection.table} SET owner = ?, updated_at = ?, data = jsonb(?) WHERE id = ?`).run(owner, now, json, existing.id);
+    this.run(collection, `UPDATE ${collection.table} SET owner = ?, updated_at = ?, data = jsonb(?) WHERE id = ?`, owner, now, json, existing.id);
     reportMismatches(collection, existing.id, item.mismatches);
     return { id: existing.id, owner, created_at: existing.created_at, updated_at: now, data: json };
+  }
+
+  /** Runs a write; a unique index violation becomes Wix's WDE0123 (409) instead of a 500. */
+  private run(collection: Collection, sql: string, ...params: unknown[]): void {
+    try {
+      this.statements.get(sql).run(...params);
+    } catch (error) {
+      throw constraintError(error, collection) ?? error;
+    }
   }
 
   private checkCondition(caller: Caller, collection: Collection, id: string, condition: unknown): void {
@@ -505,7 +518,7 @@ export class ItemsService {
       ]);
     }
     const now = new Date(this.now()).toISOString();
-    this.statements.get(`UPDATE ${collection.table} SET updated_at = ?, data = jsonb(?) WHERE id = ?`).run(now, json, id);
+    this.run(collection, `UPDATE ${collection.table} SET updated_at = ?, data = jsonb(?) WHERE id = ?`, now, json, id);
     // The top-level fields the patch touched, checked against the schema like a whole item is.
     const touched = new Set(mods.map((m) => m.segments[0]!));
     const mismatches = [...touched].flatMap((key) => schemaMismatch(collection, key, own(data, key)) ?? []);
