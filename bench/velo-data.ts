@@ -55,15 +55,20 @@ export async function measureVeloData(): Promise<VeloDataResult> {
   }
 }
 
-export async function runVeloDataBenchmark(): Promise<string> {
+/** The Markdown section; `heading` '###' makes it a subsection of the Velo section (bench/velo.ts). */
+export async function runVeloDataBenchmark(heading = '##'): Promise<string> {
   const started = performance.now();
   const result = await measureVeloData();
   const machine = describeMachine('n/a');
   return [
-    '## Velo: `wix-data` in a web method vs the SDK over HTTPS',
+    `${heading} \`wix-data\` in a web method vs the SDK over HTTPS`,
     '',
-    `${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}, commit ${machine.commit}. ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 1000).toFixed(0)} s.`,
-    '',
+    ...(heading === '##'
+      ? [
+          `${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}, commit ${machine.commit}. ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+          '',
+        ]
+      : []),
     `One web method (\`notes.web/tenQueries\` of the fixture site in test/velo/fixtures/site) runs ${QUERIES} \`wixData.query('Guestbook').limit(10).find()\` as the visitor who called it; the baseline, same run, interleaved, sends the same ${QUERIES} queries with \`@wix/data\` (\`createClient\`, the same visitor token) over HTTPS to the same platform. Both read 100 items.`,
     '',
     '| path | n | p50 | p95 | p99 |',

@@ -16,6 +16,7 @@ import { callWebMethod, startVeloPlatform, tokenFor, type VeloTestPlatform } fro
 import { resetKeyRotation } from '../velo-backend/lib/api-key.ts';
 import { forgetSecrets } from '../velo-backend/lib/secrets.ts';
 import { describeMachine, ms, progress, ratio, summarize, timePairLoop, type LoopOptions, type Summary } from './lib.ts';
+import { runVeloDataBenchmark } from './velo-data.ts';
 
 const PROBE_DIR = fileURLToPath(new URL('../test/velo/fixtures/backend', import.meta.url));
 const BACKEND_DIR = fileURLToPath(new URL('../velo-backend', import.meta.url));
@@ -369,6 +370,8 @@ export async function runVeloBenchmarks(): Promise<string> {
     `Without the cache a call reads ${perCallUncached.toFixed(1)} secrets (${Math.round(uncachedPer1000)} per 1000 calls); with it, ${reads.sequential.reads} per ${SECRET_CALLS} sequential calls and ${reads.concurrent.reads} per ${SECRET_CALLS} concurrent ones (${ratio(uncachedPer1000, Math.max(reads.sequential.reads, 1))} fewer). At most three reads per ${SECRET_TTL_S} s window: **${cachedPass ? 'PASS' : 'FAIL'}**.`,
     '',
   ];
+  // Issue 13: wix-data in a web method against the SDK over HTTPS, on its own platform (the fixture site).
+  lines.push(await runVeloDataBenchmark('###'));
   return lines.join('\n');
 }
 
