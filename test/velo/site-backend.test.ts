@@ -200,6 +200,21 @@ describe('wix-data patch (served by the platform since issue 11)', () => {
   });
 });
 
+describe('wix-data aggregate (served by the platform since issue 11)', () => {
+  it('groups and sums under suppressAuth for a visitor', async () => {
+    await call(owner, 'bulkAdd', [
+      { text: 'x', rank: 1 },
+      { text: 'x', rank: 2 },
+      { text: 'y', rank: 5 },
+    ]);
+    const groups = (await call(visitor, 'aggregateRanks')) as { _id: string; total: number }[];
+    assert.deepEqual(groups.map((g) => [g._id, g.total]).sort(), [
+      ['x', 3],
+      ['y', 5],
+    ]);
+  });
+});
+
 describe('data hooks from data.js', () => {
   it('beforeInsert changes the stored item and afterInsert the result, with the documented context', async () => {
     const from = await logLength();
