@@ -302,6 +302,13 @@ export class SearchService {
     const terms = [...new Set(words(state.expression))];
     const filter = compileFilter(state.filter, collection.fieldTypes);
     const needed = terms.length === 0 ? 0 : state.mode === 'AND' ? terms.length : 1;
+    // Everything the request names is checked before the index is built: a refused search writes nothing.
+    const order = [
+      ...state.sort.map((s) => `${sortExpr(s.fieldName, collection.fieldTypes)} ${s.order === 'DESC' ? 'DESC' : 'ASC'}`),
+      ...(state.sort.length ? [] : ['score DESC']),
+      'created_at DESC',
+      'rowid DESC',
+    ].join(', ');
     let score: Frag = { sql: '0', params: [] };
     let candidates: Frag = { sql: '', params: [] };
     if (terms.length) {
@@ -314,12 +321,6 @@ export class SearchService {
       const all = queries.map((q) => `(${q})`).join(state.mode === 'AND' ? ' AND ' : ' OR ');
       candidates = sql` AND rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${bind(all)})`;
     }
-    const order = [
-      ...state.sort.map((s) => `${sortExpr(s.fieldName, collection.fieldTypes)} ${s.order === 'DESC' ? 'DESC' : 'ASC'}`),
-      ...(state.sort.length ? [] : ['score DESC']),
-      'created_at DESC',
-      'rowid DESC',
-    ].join(', ');
     const matching = sql`SELECT rowid, id, owner, created_at, updated_at, data, ${score} AS score FROM ${collection.table} WHERE ${join([filter, scope], ' AND ')}${candidates}`;
     const selected = sql`SELECT * FROM (${matching}) WHERE score >= ${bind(needed)}`;
     const page = sql`SELECT id, owner, created_at, updated_at, json(data) AS data FROM (${selected}) ORDER BY ${order} LIMIT ${bind(limit + 1)} OFFSET ${bind(state.offset)}`;

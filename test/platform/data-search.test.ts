@@ -221,6 +221,25 @@ describe('search: hostile input', () => {
     }
   });
 
+  it('a refused search writes nothing, not even the search index (fuzz finding: the index was built before the sort was checked)', async () => {
+    await admin.collections.createDataCollection({
+      _id: 'Untouched',
+      displayName: 'Untouched',
+      fields: [{ key: 't', type: 'TEXT' }],
+      permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    } as never);
+    await admin.items.insert('Untouched', { t: 'words' });
+    const tables = () =>
+      (p.services.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%fts%'").all() as { name: string }[]).map((r) => r.name).sort();
+    const before = tables();
+    const res = await rawCall(p, '/wix-data/v2/items/search', {
+      headers: adminHeaders(p),
+      body: JSON.stringify({ dataCollectionId: 'Untouched', search: { search: { expression: 'words' }, sort: [{ fieldName: 'a..b' }] } }),
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(tables(), before);
+  });
+
   it('prototype names in expressions, fields and sort are ordinary words and paths', async () => {
     await admin.items.insert('Products', { _id: 'proto', name: 'constructor __proto__ prototype', constructor: { prototype: 'x' } } as Item);
     const res = await rawCall(p, '/wix-data/v2/items/search', {
