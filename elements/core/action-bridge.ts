@@ -6,7 +6,7 @@
 import type { BridgeError } from './bridge.ts';
 import type { SessionErrorKind } from './errors.ts';
 import { PendingReplies } from './pending-replies.ts';
-import { envelopeErrorKind } from './shared.ts';
+import { envelopeErrorKind } from './shared/envelope.ts';
 
 export interface ActionRequest {
   id: string;

@@ -3,7 +3,7 @@ import { items } from '@wix/data';
 import { site } from '@wix/site';
 import { apiBase, embedsApi } from './host.ts';
 import { unauthorized, type Session } from './session.ts';
-import { WIX_API_HOST } from './shared.ts';
+import { WIX_API_HOST } from './shared/hosts.ts';
 
 export interface SessionClientOptions {
   /** Overrides the API base URL (host[:port][/path]); by default it comes from the host's external URL. */

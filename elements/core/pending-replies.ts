@@ -87,16 +87,16 @@ export abstract class PendingReplies<T> {
     let reply: RawReply | undefined;
     let error: SessionError | undefined;
     try {
-      // An oversize reply is refused unparsed, as malformed; so is a missing one.
-      if (json === null || json.length > this.maxReplySize) throw new TypeError();
-      reply = this.parse(json) as RawReply;
+      // An oversize reply is refused unparsed, as malformed; a missing one throws a TypeError, malformed too.
+      if (json!.length > this.maxReplySize) throw 0;
+      reply = this.parse(json!) as RawReply;
       // A missing field throws a TypeError here, which is a malformed reply too.
       const { ok, data, error: failure } = reply;
-      if (ok === true ? !this.valid(data) : ok !== false || typeof failure!.message != 'string' || !isSessionErrorKind(failure!.kind)) throw new TypeError();
+      if (ok === true ? !this.valid(data) : ok !== false || typeof failure!.message != 'string' || !isSessionErrorKind(failure!.kind)) throw 0;
       if (!ok) error = new SessionError(failure!.kind as SessionErrorKind, failure!.message as string, failure as { code?: string });
     } catch {
       error = new SessionError('server', 'The page answered with a malformed reply.');
     }
-    this.#pending.get(reply?.id ?? /^\{"id":"([\w-]{1,64})"/.exec(json ?? '')?.[1])?.(error, reply?.data as T);
+    this.#pending.get(reply?.id ?? /^\{"id":"([\w-]{1,64})"/.exec(json!)?.[1])?.(error, reply?.data as T);
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The backend's envelope helpers. The envelope's type and its error codes are the package's shared ones
- * (elements/core/shared.ts), so the elements read what the backend writes; only types come from there, so the
+ * (elements/core/shared/), so the elements read what the backend writes; only types come from there, so the
  * compiled backend imports nothing outside backend/.
  */
-import type { Envelope, ErrorCode, Issue } from '../../elements/core/shared.ts';
+import type { Envelope, ErrorCode, Issue } from '../../elements/core/shared/index.ts';
 
 export type { Envelope, ErrorCode, Issue };
 
