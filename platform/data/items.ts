@@ -182,6 +182,29 @@ function decodeCursor(cursor: string): CursorState {
   return parsed.output;
 }
 
+const DistinctCursorSchema = v.object({
+  fieldName: v.string(),
+  filter: v.optional(v.unknown()),
+  order: v.optional(v.picklist(['ASC', 'DESC'])),
+  offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+});
+type DistinctCursor = v.InferOutput<typeof DistinctCursorSchema>;
+
+const encodeDistinctCursor = (state: DistinctCursor): string => Buffer.from(JSON.stringify(state)).toString('base64url');
+
+/** A distinct query's cursor: its field, filter, order and offset, checked again on use like a query cursor. */
+function decodeDistinctCursor(cursor: string): DistinctCursor {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    raw = undefined;
+  }
+  const parsed = v.safeParse(DistinctCursorSchema, raw);
+  if (!parsed.success) throw errors.badRequest('The paging cursor is not valid.', 'WDE0080');
+  return { ...parsed.output, offset: checkOffset(parsed.output.offset) };
+}
+
 /** Offsets beyond this are refused: SQLite takes 64-bit integers, and no page is that far anyway. */
 const MAX_OFFSET = 1_000_000_000;
 
@@ -310,19 +333,32 @@ export class ItemsService {
     caller: Caller,
     collectionId: string,
     input: {
-      fieldName: string;
+      fieldName?: string | undefined;
       filter?: unknown;
       order?: 'ASC' | 'DESC' | undefined;
       limit?: number | undefined;
       offset?: number | undefined;
       returnTotalCount?: boolean | undefined;
+      /** Cursor paging: the SDK's next page sends only `cursorPaging` (no field, filter or order), so the cursor carries them. */
+      cursorPaging?: { limit?: number | undefined; cursor?: string | undefined } | undefined;
     },
   ) {
     const collection = this.collections.require(collectionId, caller.siteId);
-    const where = this.where(caller, collection, input.filter);
-    const system = systemColumn(input.fieldName);
-    const limit = checkLimit(input.limit);
-    const offset = checkOffset(input.offset);
+    let { fieldName, filter, order } = input;
+    let offset: number;
+    const cursorMode = input.cursorPaging !== undefined;
+    if (cursorMode && (input.offset !== undefined || input.limit !== undefined)) {
+      throw errors.badRequest("A query may page with 'paging' (offset) or with 'cursorPaging', not both.", 'WDE0080');
+    }
+    const limit = checkLimit(cursorMode ? input.cursorPaging?.limit : input.limit);
+    if (cursorMode && input.cursorPaging?.cursor) {
+      ({ fieldName, filter, order, offset } = decodeDistinctCursor(input.cursorPaging.cursor));
+    } else offset = cursorMode ? 0 : checkOffset(input.offset);
+    if (fieldName === undefined) {
+      throw errors.validation('Invalid request: fieldName is required.', [{ field: 'fieldName', description: 'is required', violatedRule: 'REQUIRED' }]);
+    }
+    const where = this.where(caller, collection, filter);
+    const system = systemColumn(fieldName);
     let base: string;
     let params: unknown[];
     if (system) {
@@ -333,13 +369,13 @@ export class ItemsService {
       // of a tags field are the tags, as MongoDB's distinct, which Wix Data runs on, unwinds arrays). Missing and null
       // values are not values. The array branch reads matching rows in a subquery, so json_each's own `id` column never
       // meets a filter on `_id`.
-      const path = jsonPath(input.fieldName);
+      const path = jsonPath(fieldName);
       const scalars = `SELECT json_extract(data, ${path}) AS v, json_type(data, ${path}) AS t FROM ${collection.table} WHERE ${where.sql} AND json_type(data, ${path}) NOT IN ('array', 'null')`;
       const elements = `SELECT je.value AS v, je.type AS t FROM (SELECT data FROM ${collection.table} WHERE ${where.sql} AND json_type(data, ${path}) = 'array') AS s, json_each(s.data, ${path}) AS je WHERE je.type <> 'null'`;
       base = `SELECT v, t FROM (${scalars} UNION ALL ${elements}) GROUP BY t, v`;
       params = [...where.params, ...where.params];
     }
-    const rows = this.statements.get(`${base} ORDER BY v ${input.order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`).all(...params, limit + 1, offset) as {
+    const rows = this.statements.get(`${base} ORDER BY v ${order === 'DESC' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`).all(...params, limit + 1, offset) as {
       v: unknown;
       t: string;
     }[];
@@ -353,8 +389,12 @@ export class ItemsService {
         return v;
       })
       .filter((v) => v !== null);
-    const pagingMetadata: Record<string, unknown> = { count: distinctValues.length, offset, hasNext };
-    if (input.returnTotalCount) {
+    const pagingMetadata: Record<string, unknown> = { count: distinctValues.length, hasNext };
+    if (cursorMode) {
+      const at = (position: number) => encodeDistinctCursor({ fieldName: fieldName!, filter, order, offset: position });
+      pagingMetadata['cursors'] = { ...(hasNext ? { next: at(offset + limit) } : {}), ...(offset > 0 ? { prev: at(Math.max(0, offset - limit)) } : {}) };
+    } else pagingMetadata['offset'] = offset;
+    if (input.returnTotalCount && !cursorMode) {
       const total = this.statements.get(`SELECT count(*) AS n FROM (${base})`).get(...params) as { n: number };
       pagingMetadata['total'] = total.n;
       pagingMetadata['tooManyToCount'] = false;

@@ -39,6 +39,9 @@ export const MAX_FIELD_SEGMENT_LENGTH = 64;
 export const MAX_FIELD_PATH_SEGMENTS = 8;
 export const MAX_FIELD_PATH_LENGTH = MAX_FIELD_PATH_SEGMENTS * (MAX_FIELD_SEGMENT_LENGTH + 1) - 1;
 
+/** Characters of a paging cursor a request sends back (the platform's own cursors are a few hundred). */
+export const MAX_CURSOR_LENGTH = 64 * 1024;
+
 /** Declared fields of one collection (each indexable one gets an SQLite expression index). */
 export const MAX_COLLECTION_FIELDS = 1000;
 

@@ -5,7 +5,7 @@ import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
 import { MAX_BULK } from './items.ts';
-import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
+import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_CURSOR_LENGTH, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
 import { own } from './item-data.ts';
 import { PATCH_ACTIONS } from './patch.ts';
 import { withDataWarnings } from './warnings.ts';
@@ -43,7 +43,9 @@ const RemoveBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId
 const CountBody = v.object({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()) });
 const DistinctBody = v.object({
   dataCollectionId: CollectionId,
-  fieldName: v.pipe(v.string(), v.minLength(1)),
+  // Required, except on a cursor page (the cursor carries it); items.distinct says so when it is missing.
+  fieldName: v.optional(v.pipe(v.string(), v.minLength(1))),
+  cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
   filter: v.optional(v.unknown()),
   order: v.optional(v.picklist(['ASC', 'DESC'])),
   returnTotalCount: v.optional(v.boolean()),
@@ -257,6 +259,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
       limit: body.paging?.limit,
       offset: body.paging?.offset,
       returnTotalCount: body.returnTotalCount,
+      cursorPaging: body.cursorPaging,
     });
   });
 

@@ -126,6 +126,25 @@ describe('distinct', () => {
     assert.equal(next.json?.['pagingMetadata']?.['hasNext'], false);
   });
 
+  it('cursor paging (REST): the next page sends only the cursor, as the SDK does, and the pages add up to the values', async () => {
+    const post = (body: unknown) =>
+      rawCall(p, '/wix-data/v2/items/query-distinct-values', { headers: adminHeaders(p), body: JSON.stringify({ dataCollectionId: C, ...(body as object) }) });
+    const seen: unknown[] = [];
+    let r = await post({ fieldName: 'tags', order: 'DESC', cursorPaging: { limit: 3 } });
+    for (let page = 0; page < 5; page++) {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(!('offset' in r.json!['pagingMetadata']), 'a cursor page has no offset');
+      seen.push(...(r.json?.['distinctValues'] as unknown[]));
+      const next = r.json?.['pagingMetadata']?.['cursors']?.['next'] as string | undefined;
+      if (!next) break;
+      r = await post({ cursorPaging: { limit: 3, cursor: next } });
+    }
+    assert.deepEqual(seen, ['red', 'green', 'blue', 'RED']);
+    assert.equal((await post({ fieldName: 'tags', paging: { limit: 2 }, cursorPaging: { limit: 2 } })).status, 400, 'paging and cursorPaging together');
+    assert.equal((await post({ cursorPaging: { limit: 2 } })).status, 400, 'no field and no cursor');
+    assert.equal((await post({ cursorPaging: { limit: 2, cursor: 'e30' } })).status, 400, 'a cursor that is not one');
+  });
+
   it('SITE_MEMBER_AUTHOR: a member sees the distinct values of their own items only', async () => {
     p.createMember({ email: 'cd-a@example.com', password: 'cd-a-password' });
     p.createMember({ email: 'cd-b@example.com', password: 'cd-b-password' });
