@@ -30,10 +30,31 @@ function backendAuth(alwaysElevated: boolean) {
   };
 }
 
+const MAX_INSPECTED_BODY = 1_000_000;
+
+/**
+ * The SDK sends `suppressHooks: true` in the request body (the documented option of @wix/data's methods); from
+ * backend code the platform honours it for that request, as Wix does. Other requests go out unchanged.
+ */
+const backendFetch: typeof fetch = (input, init) => {
+  const body = init?.body;
+  const call = veloCalls.getStore();
+  if (call && typeof body === 'string' && body.length <= MAX_INSPECTED_BODY && body.includes('"suppressHooks":true')) {
+    let suppress: boolean;
+    try {
+      suppress = (JSON.parse(body) as { suppressHooks?: unknown } | null)?.suppressHooks === true;
+    } catch {
+      suppress = false;
+    }
+    if (suppress) return veloCalls.run({ ...call, suppressHooks: true }, () => fetch(input, init));
+  }
+  return fetch(input, init);
+};
+
 /** The SDK client backend code uses on Wix without creating one: it runs as the caller (elevated inside elevate()). */
-export const callerClient = createClient({ modules: { items }, auth: backendAuth(false) });
+export const callerClient = createClient({ modules: { items }, auth: backendAuth(false), fetch: backendFetch });
 /** The same, always elevated: what `auth.elevate()` and `suppressAuth` bind SDK modules to. */
-export const elevatedClient = createClient({ modules: { items }, auth: backendAuth(true) });
+export const elevatedClient = createClient({ modules: { items }, auth: backendAuth(true), fetch: backendFetch });
 
 interface AmbientContext {
   readonly client: typeof callerClient;

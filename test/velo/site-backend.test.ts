@@ -362,6 +362,12 @@ describe('members, @wix/data and @wix/essentials in backend code', () => {
     assert.equal(await call(visitor, 'sdkNotesElevated'), 1);
   });
 
+  it('@wix/data honours its suppressHooks option from backend code', async () => {
+    const quiet = await call(member, 'sdkInsertQuietly', { text: 'quiet' });
+    assert.equal(quiet.text, 'quiet');
+    assert.equal(quiet.stamped, undefined, 'beforeInsert did not run');
+  });
+
   it('auth.getTokenInfo() tells who called', async () => {
     assert.deepEqual(await call(visitor, 'tokenInfo'), { subjectType: 'VISITOR', active: true });
     assert.deepEqual(await call(member, 'tokenInfo'), { subjectType: 'MEMBER', active: true });
