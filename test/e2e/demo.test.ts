@@ -92,6 +92,25 @@ describe('the demo page', () => {
     await page.context().close();
   });
 
+  it("with Wix's quota switched on, the catalogue says it is throttled (WDE0014) and recovers once faults are cleared", async () => {
+    const page = await openDemo();
+    await itemsOf(page, 'catalogue').first().waitFor();
+    await page.getByRole('button', { name: 'Wix quota: 5 reads a minute' }).click();
+    try {
+      // Each chip is one query; the sixth read within the minute is over the quota.
+      for (const name of ['Tents', 'Footwear', 'Tents', 'Footwear', 'Tents', 'Footwear']) {
+        await page.getByRole('button', { name, exact: true }).click();
+      }
+      await page.locator('#catalogue').getByText('Too many requests. Try again in a moment.').waitFor();
+      await page.locator('#log td', { hasText: '429' }).first().waitFor();
+    } finally {
+      await page.getByRole('button', { name: 'Clear faults' }).click();
+    }
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.locator('#catalogue').getByText('Page 1 of 67 · 400 items').waitFor();
+    await page.context().close();
+  });
+
   it('an expired access token is renewed once, and the list keeps working', async () => {
     const page = await openDemo();
     await itemsOf(page, 'catalogue').first().waitFor();
