@@ -2,6 +2,8 @@ import { register } from 'node:module';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+// Imported for the build only (tsc compiles what is imported): Node loads it again on its loader thread, by URL.
+import type {} from './resolve-hooks.ts';
 
 /**
  * The module names a Wix site's backend imports and the platform module that answers each. `@wix/data` and
@@ -9,20 +11,22 @@ import { resolve } from 'node:path';
  * own dependencies when the site has not installed them.
  */
 export const VELO_MODULE_FILES: ReadonlyMap<string, string> = new Map([
-  ['wix-web-module', 'wix-web-module.ts'],
-  ['@wix/web-methods', 'wix-web-module.ts'],
-  ['wix-data', 'wix-data.ts'],
-  ['wix-secrets-backend', 'wix-secrets-backend.ts'],
-  ['wix-secrets-backend.v2', 'wix-secrets-backend.v2.ts'],
-  ['@wix/secrets', 'wix-sdk-secrets.ts'],
-  ['wix-auth', 'wix-auth.ts'],
-  ['@wix/essentials', 'wix-essentials.ts'],
-  ['wix-fetch', 'wix-fetch.ts'],
-  ['wix-http-functions', 'wix-http-functions.ts'],
-  ['wix-members-backend', 'wix-members-backend.ts'],
+  ['wix-web-module', 'wix-web-module'],
+  ['@wix/web-methods', 'wix-web-module'],
+  ['wix-data', 'wix-data'],
+  ['wix-secrets-backend', 'wix-secrets-backend'],
+  ['wix-secrets-backend.v2', 'wix-secrets-backend.v2'],
+  ['@wix/secrets', 'wix-sdk-secrets'],
+  ['wix-auth', 'wix-auth'],
+  ['@wix/essentials', 'wix-essentials'],
+  ['wix-fetch', 'wix-fetch'],
+  ['wix-http-functions', 'wix-http-functions'],
+  ['wix-members-backend', 'wix-members-backend'],
 ]);
 
 const modulesDir = new URL('./modules/', import.meta.url);
+// The sources in the repository (tsx), the compiled files in the built package.
+const EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 // One registration per process (a second platform in the same process only adds its folder); on globalThis,
 // like the call context, because Vite may evaluate a second copy of this file.
@@ -60,8 +64,8 @@ export async function registerVeloModuleResolution(backendDir: string): Promise<
   }
   const { port1, port2 } = new MessageChannel();
   port1.unref();
-  const names = [...VELO_MODULE_FILES].map(([name, file]) => [name, new URL(file, modulesDir).href]);
-  register(new URL('./resolve-hooks.mjs', import.meta.url), {
+  const names = [...VELO_MODULE_FILES].map(([name, file]) => [name, new URL(`${file}${EXTENSION}`, modulesDir).href]);
+  register(new URL(`./resolve-hooks${EXTENSION}`, import.meta.url), {
     data: { names, roots: [root], platformParent: import.meta.url, port: port2 },
     transferList: [port2],
   });
