@@ -5,6 +5,7 @@ import '../elements/member-gate/define.ts';
 import type { WixDataList } from '../elements/data-list/data-list.ts';
 import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
 import { bindAccountBar } from './host/account-bar.ts';
+import { bindCatalogueInsights } from './catalogue-insights.ts';
 import { controlFetch, platformClientId } from './velo-page/control-client.ts';
 
 interface LogEntry {
@@ -29,6 +30,7 @@ veloFrame.src = veloFrame.dataset['src']!; // only now: the frame's page code lo
 host.addEventListener('identity-change', () => veloFrame.contentWindow?.location.reload());
 
 bindAccountBar(host);
+bindCatalogueInsights(host);
 
 // Catalogue controls drive the element's attributes, as page code or the Editor would.
 const catalogue = $<WixDataList>('#catalogue');
