@@ -148,6 +148,7 @@ if (args.json) {
   client id   ${platform.clientId}   (OAuthStrategy / SiteSessionAuth visitor sessions)${siteLines}
   admin key   ${platform.apiKey}   (Authorization header, with wix-site-id)
   control     ${platform.controlSecret}   (${CONTROL_SECRET_HEADER} header on /_platform/*; JSON bodies only)
+  backend     ${backendDir ?? resolve('velo-backend')}   (web methods, HTTP functions, data.js hooks)
   owner       ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}${
     demo ? `\n  members     ${demo.DEMO_MEMBER.email} / ${demo.DEMO_MEMBER.password}, ${demo.SECOND_MEMBER.email} / ${demo.SECOND_MEMBER.password}` : ''
   }
