@@ -16,6 +16,8 @@ interface LogEntry {
   role: string;
   grant?: string;
   fault?: string;
+  /** What the platform noticed and Wix would do silently (a value stored against its field's declared type). */
+  warnings?: string[];
 }
 
 const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -83,7 +85,7 @@ async function pollLog() {
   for (const e of requests) {
     lastSeq = e.seq;
     const tr = document.createElement('tr');
-    const note = e.grant === 'refresh_token' ? 'token renewed' : e.grant ? `token: ${e.grant}` : (e.fault ?? '');
+    const note = e.grant === 'refresh_token' ? 'token renewed' : e.grant ? `token: ${e.grant}` : (e.fault ?? e.warnings?.[0] ?? '');
     tr.append(
       cell(e.method),
       cell(shortPath(e.path)),
