@@ -1,4 +1,5 @@
-import { WixApiError } from '../errors.ts';
+import { WixApiError, type FieldViolation } from '../errors.ts';
+import { applyModifications, checkModifications } from '../data/patch.ts';
 import type { ItemsService, QueryInput, WireItem } from '../data/items.ts';
 import type { Caller } from '../identity/callers.ts';
 import { veloCalls, type VeloCallContext, type VeloRuntimeServices } from './context.ts';
@@ -334,11 +335,44 @@ export class HookedItemsService {
     });
   }
 
-  /** Patch runs no hooks here yet (Wix documents none of its own); it passes through to the items service. */
-  async patch(...args: Parameters<Inner['patch']>) {
-    return this.inner.patch(...args);
+  /**
+   * patch() triggers beforeUpdate and afterUpdate, as Wix documents. beforeUpdate sees the item as the patch would
+   * leave it (currentItem: as stored); when it returns an item, that item is written as an update (the hook may
+   * change any field); otherwise the patch runs as sent, atomically.
+   */
+  async patch(caller: Caller, collectionId: string, itemId: string, rawMods: Parameters<Inner['patch']>[3], condition?: unknown): Promise<WireItem> {
+    return this.guarded(caller, collectionId, async () => {
+      if (!(await this.hasAny(collectionId, ['beforeUpdate', 'afterUpdate']))) return this.inner.patch(caller, collectionId, itemId, rawMods, condition);
+      const current = this.stored(caller, collectionId, itemId);
+      const extra = current ? { currentItem: decodeDates(current.data) as Record<string, unknown> } : {};
+      const before = await this.find(collectionId, 'beforeUpdate');
+      let result: WireItem | undefined;
+      if (before && current) {
+        const violations: FieldViolation[] = [];
+        const mods = checkModifications(rawMods, 'patch.fieldModifications', violations);
+        if (violations.length === 0) {
+          const patched = structuredClone(current.data);
+          applyModifications(patched, mods);
+          const answer = await this.run(
+            before,
+            'beforeUpdate',
+            collectionId,
+            decodeDates(patched),
+            { ...this.context(caller, collectionId), ...extra },
+            caller,
+          );
+          if (isRecord(answer)) {
+            const { _owner: _o, _createdDate: _c, _updatedDate: _u, ...fields } = encodeDates(answer) as Record<string, unknown>;
+            result = this.inner.update(caller, collectionId, { ...fields, _id: itemId }, condition);
+          }
+        }
+      }
+      result ??= this.inner.patch(caller, collectionId, itemId, rawMods, condition);
+      return this.afterItem(caller, collectionId, 'afterUpdate', result, extra);
+    });
   }
 
+  /** Bulk patch runs no hooks here (a documented gap: Wix runs the update hooks per item). */
   async bulkPatch(...args: Parameters<Inner['bulkPatch']>) {
     return this.inner.bulkPatch(...args);
   }

@@ -198,6 +198,22 @@ describe('wix-data patch (served by the platform since issue 11)', () => {
     assert.equal((await call(owner, 'bumpRank', 'p1')).rank, 2);
     assert.equal((await call(member, 'bumpRank', 'p1', { suppressAuth: true })).rank, 3);
   });
+
+  it('patch triggers beforeUpdate (seeing the patched item) and afterUpdate, as documented; suppressHooks skips them', async () => {
+    await call(owner, 'addNote', { _id: 'p2', text: 'x', rank: 1 }, { suppressHooks: true });
+    const from = await logLength();
+    const patched = await call(owner, 'bumpRank', 'p2');
+    assert.equal(patched.rank, 2);
+    assert.equal(patched.updatedByHook, true, 'what beforeUpdate returned was written');
+    const [before, afterUpdate] = await log(from);
+    assert.equal(before!.hook, 'beforeUpdate');
+    assert.equal(before!.value.rank, 2, 'the hook sees the item as the patch leaves it');
+    assert.equal(before!.context.currentItem.rank, 1);
+    assert.equal(afterUpdate!.hook, 'afterUpdate');
+    const quiet = await call(owner, 'bumpRank', 'p2', { suppressHooks: true });
+    assert.equal(quiet.rank, 3);
+    assert.equal(await logLength(), from + 2);
+  });
 });
 
 describe('wix-data aggregate (served by the platform since issue 11)', () => {
