@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
 import { CONTROL_SECRET_HEADER } from './http/handler.ts';
 import { routeOwnOrigin } from './http/node-routing.ts';
 import { createPlatform, type Platform, type PlatformOptions } from './index.ts';
+import { nodeModuleLoader } from './velo/runtime.ts';
 
 /** Options of the Vite plugin: the platform's own (no port or host: it lives on the dev server) plus these. */
 export interface WixLocalPlatformOptions extends Omit<PlatformOptions, 'port' | 'host'> {
@@ -44,7 +46,12 @@ export function wixLocalPlatform(options: WixLocalPlatformOptions = {}): Plugin 
       },
     },
     configureServer(server: ViteDevServer) {
-      const loadModule = platformOptions.velo?.loadModule ?? ((name: string) => server.ssrLoadModule(`/@fs${join(backendDir, `${name}.ts`)}`));
+      // TypeScript modules through Vite (its aliases, reloaded on change); a site's JavaScript backend (.web.js,
+      // http-functions.js, data.js, anywhere) through Node with the Velo module resolution, as the CLI loads it.
+      const nodeLoad = nodeModuleLoader(backendDir);
+      const loadModule =
+        platformOptions.velo?.loadModule ??
+        ((name: string) => (existsSync(join(backendDir, `${name}.ts`)) ? server.ssrLoadModule(`/@fs${join(backendDir, `${name}.ts`)}`) : nodeLoad(name)));
       const p = createPlatform({ ...platformOptions, velo: { ...platformOptions.velo, backendDir, loadModule } });
       platform = p;
       // handle() never rejects; the catch only keeps a broken promise from becoming an unhandled rejection.
