@@ -214,6 +214,41 @@ describe('Indexes API through @wix/data (docs: wix-data-v2 indexes)', () => {
     assert.equal(constraintError(raised, platform.services.collections.require('Jackets')), undefined);
   });
 
+  it('through the SDK: insert, update and bulk insert that violate a unique index fail with WDE0123 (409) and write nothing', async () => {
+    platform.services.collections.create({ id: 'Members', fields: [{ key: 'handle', displayName: 'Handle', type: 'TEXT' }] });
+    await admin.indexes.createIndex('Members', { name: 'handle', unique: true, fields: [{ path: 'handle' }] });
+    await admin.items.insert('Members', { _id: 'm1', handle: 'ann' });
+    await admin.items.insert('Members', { _id: 'm2', handle: 'bob' });
+    const insert = await failure(admin.items.insert('Members', { _id: 'm3', handle: 'ann' }));
+    assert.equal(insert.code, 'WDE0123');
+    const raw = await rawCall(platform, '/wix-data/v2/items', {
+      headers: { authorization: platform.apiKey, 'wix-site-id': platform.siteId },
+      body: JSON.stringify({ dataCollectionId: 'Members', dataItem: { data: { _id: 'm9', handle: 'bob' } } }),
+    });
+    assert.equal(raw.status, 409);
+    assert.equal(raw.json?.['details']?.applicationError?.code, 'WDE0123');
+    const update = await failure(admin.items.update('Members', { _id: 'm2', handle: 'ann' }));
+    assert.equal(update.code, 'WDE0123');
+    const bulk = await admin.items.bulkInsert('Members', [
+      { _id: 'm4', handle: 'cy' },
+      { _id: 'm5', handle: 'bob' },
+    ]);
+    assert.equal(bulk.inserted, 1);
+    assert.deepEqual(
+      bulk.errors.map((e) => [e.originalIndex, e.code]),
+      [[1, 'WDE0123']],
+    );
+    const stored = await admin.items.query('Members').ascending('handle').find();
+    assert.deepEqual(
+      stored.items.map((i) => [i._id, i['handle']]),
+      [
+        ['m1', 'ann'],
+        ['m2', 'bob'],
+        ['m4', 'cy'],
+      ],
+    );
+  });
+
   it('a case-insensitive unique index treats "ABC" and "abc" as the same value', async () => {
     platform.services.collections.create({ id: 'Emails', fields: [{ key: 'email', displayName: 'Email', type: 'TEXT' }] });
     await admin.indexes.createIndex('Emails', { name: 'email', unique: true, caseInsensitive: true, fields: [{ path: 'email' }] });
