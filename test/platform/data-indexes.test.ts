@@ -627,3 +627,34 @@ describe('the planner walks a matching index in order and stops after the page (
     });
   });
 });
+
+describe('databases made by an earlier version', () => {
+  it('gain the indexes column and the two-column owner index when opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wix-indexes-old-'));
+    try {
+      const path = join(dir, 'platform.db');
+      const old = openDatabase(path);
+      const store = new CollectionStore(old, () => Date.now());
+      const { table } = store.create({ id: 'Old', fields: PRODUCT_FIELDS });
+      // Make it look like the earlier schema: no indexes column, a one-column owner index.
+      old.exec(`DROP INDEX ${table}_owner; CREATE INDEX ${table}_owner ON ${table}(owner); ALTER TABLE collections DROP COLUMN indexes`);
+      old.close();
+
+      const db = openDatabase(path);
+      try {
+        const reopened = new CollectionStore(db, () => Date.now());
+        assert.deepEqual(reopened.require('Old').indexes, []);
+        assert.deepEqual(
+          (db.prepare(`PRAGMA index_info(${table}_owner)`).all() as { name: string | null }[]).map((c) => c.name),
+          ['owner', 'created_at'],
+        );
+        new IndexService(db, reopened, () => Date.now()).create(undefined, 'Old', { name: 'byPrice', fields: [{ path: 'price' }] });
+        assert.equal(reopened.require('Old').indexes[0]!.status, 'ACTIVE');
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
