@@ -581,6 +581,25 @@ describe('the planner walks a matching index in order and stops after the page (
     noTempSort(newest);
   });
 
+  it('the default order (newest first) walks the owner index for a member, and an index ending in _createdDate after an equality', () => {
+    const member: Caller = { kind: 'member', id: 'member-5' };
+    const table = f.store.require('Products').table;
+    const mine = f.explain({ paging: { limit: 50 } }, member);
+    assert.ok(
+      mine.some((l) => l.includes(`USING INDEX ${table}_owner (owner=?)`)),
+      mine.join('\n'),
+    );
+    noTempSort(mine);
+    const g = plannerFixture(2_000);
+    g.indexService.create(undefined, 'Products', { name: 'catNewest', fields: [{ path: 'category' }, { path: '_createdDate', order: 'DESC' }] });
+    const plan = g.explain({ filter: { category: 'Tents' }, paging: { limit: 50 } });
+    assert.ok(
+      plan.some((l) => l.includes(`USING INDEX ${g.sqliteName('catNewest')} (<expr>=?)`)),
+      plan.join('\n'),
+    );
+    noTempSort(plan);
+  });
+
   it('without a matching index the same page sorts every match (the baseline the index removes)', () => {
     const plan = f.explain({ filter: { category: 'Tents' }, sort: [{ fieldName: 'title', order: 'DESC' }], paging: { limit: 50 } });
     assert.ok(
