@@ -29,20 +29,35 @@ export function fetchWithRenewal(session: Session, baseFetch: typeof fetch = (..
   };
 }
 
-/** The official SDK client, with @wix/data items, authenticated by the shared session. */
-export function createSessionClient(session: Session, options: SessionClientOptions = {}) {
+/**
+ * An official SDK client with the given @wix/data modules, authenticated by the shared session. An element registers
+ * only the methods it calls (`{ items: { query: items.query } }`), so its bundle carries none of the others.
+ */
+export function createClientWith<M extends Parameters<typeof createClient>[0]['modules']>(session: Session, modules: M, options: SessionClientOptions = {}) {
   const embeds = embedsApi();
   const siteHost = embeds ? site.host({ applicationId: options.applicationId ?? 'wix-session-elements' }) : undefined;
   const apiBaseUrl = apiBase(options.apiBaseUrl, WIX_API_HOST);
   return createClient({
-    modules: { items },
+    modules,
     host: { ...(siteHost ?? {}), apiBaseUrl } as NonNullable<typeof siteHost>,
     auth: { getAuthHeaders: async () => ({ headers: { Authorization: await session.token() } }) },
     fetch: fetchWithRenewal(session),
   });
 }
 
+/** The official SDK client, with all of @wix/data items, authenticated by the shared session. */
+export const createSessionClient = (session: Session, options: SessionClientOptions = {}) => createClientWith(session, { items }, options);
+
+/** A client for the data elements' queries: `items.query` only. */
+export const createQueryClient = (session: Session, options: SessionClientOptions = {}): DataClient =>
+  createClientWith(session, { items: { query: items.query } }, options);
+
+/** A client for wix-data-form: `items.insert` only. */
+export const createInsertClient = (session: Session, options: SessionClientOptions = {}) =>
+  createClientWith(session, { items: { insert: items.insert } }, options);
+
 export type SessionClient = ReturnType<typeof createSessionClient>;
+export type InsertClient = ReturnType<typeof createInsertClient>;
 
 /** A query as the elements build it: the JSON-safe subset of @wix/data's `WixDataQueryRequest`. */
 export interface QueryRequest {

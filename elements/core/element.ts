@@ -42,11 +42,10 @@ export abstract class WixElement<E extends object = object> extends LitElement {
 
   protected session: Session | undefined;
   /** Page code set `bridge="ready"` (and no session came first). */
-  protected bridgeReady = false;
+  protected bridgeReady?: boolean;
   /** Created up front by each element, so that bridge attributes are handled whatever order they arrive in. */
   protected abstract readonly bridge: Pick<PendingReplies<unknown>, 'timeoutMs' | 'receive'>;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #onChange = () => this.onTransport();
 
   /** Called by the Wix host with the token getter. Calling it again means the identity may have changed. */
   accessTokenListener = (getter: TokenGetter): void => {
@@ -55,20 +54,25 @@ export abstract class WixElement<E extends object = object> extends LitElement {
     const session = sessionFor(getter);
     if (session === this.session) return session.reset(getter);
     clearTimeout(this.#timer);
-    this.session?.removeEventListener('change', this.#onChange);
+    this.session?.removeEventListener('change', this);
     this.session = session;
-    session.addEventListener('change', this.#onChange);
+    session.addEventListener('change', this);
     this.onTransport();
   };
 
+  /** The session's `change` (the element is its listener object): the identity may have changed. */
+  handleEvent(): void {
+    this.onTransport();
+  }
+
   /** A session or the page-code bridge is there to talk to. */
   protected get hasTransport(): boolean {
-    return this.session !== undefined || this.bridgeReady;
+    return this.session !== undefined || !!this.bridgeReady;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.session) return this.session.addEventListener('change', this.#onChange);
+    if (this.session) return this.session.addEventListener('change', this);
     if (inEditor()) return this.onUnconnected('editor');
     const fromEmbeds = embedsApi()?.getAccessTokenFunction?.();
     if (typeof fromEmbeds === 'function') return this.accessTokenListener(fromEmbeds);
@@ -79,7 +83,7 @@ export abstract class WixElement<E extends object = object> extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#timer);
-    this.session?.removeEventListener('change', this.#onChange);
+    this.session?.removeEventListener('change', this);
   }
 
   // Bridge attributes are plain attributes, not reactive properties: a reply must not re-render the element.

@@ -12,9 +12,6 @@ const MESSAGES: Record<SessionErrorKind, string> = {
   'not-connected': 'Not connected to a Wix site.',
 };
 
-/** Whether a value (from a reply, say) is one of the kinds: an own key of the messages, so "constructor" is not. */
-export const isSessionErrorKind = (kind: unknown): kind is SessionErrorKind => typeof kind == 'string' && Object.hasOwn(MESSAGES, kind);
-
 /** A typed error that never carries a token: only a kind, a status, a Wix code and a message. */
 export class SessionError extends Error {
   readonly kind: SessionErrorKind;

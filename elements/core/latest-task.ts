@@ -6,7 +6,8 @@ export const idle = Symbol('idle');
 export type TaskStatus = 'initial' | 'pending' | 'complete' | 'error';
 
 export interface LatestTaskOptions<A extends readonly unknown[], R> {
-  task: (args: A) => Promise<R | typeof idle>;
+  /** `signal` aborts when a newer run starts: pass it to fetch where the call takes one. */
+  task: (args: A, signal: AbortSignal) => Promise<R | typeof idle>;
   args: () => A;
   onComplete?: (value: R) => void;
   onError?: (error: unknown) => void;
@@ -14,15 +15,16 @@ export interface LatestTaskOptions<A extends readonly unknown[], R> {
 
 /**
  * Runs an async task whenever its arguments change, and only the latest run may set the result: a slower,
- * older response never overwrites a newer one. The same contract as @lit/task's Task for what the elements
- * use, in a fraction of its size (the editor bundle has a budget).
+ * older response never overwrites a newer one. Each run gets an AbortSignal that aborts when a newer run starts, so
+ * a superseded request can be cancelled, not only ignored. The same contract as @lit/task's
+ * Task (which also aborts) for what the elements use, in a fraction of its size (the editor bundle has a budget).
  */
 export class LatestTask<A extends readonly unknown[], R> implements ReactiveController {
   status: TaskStatus = 'initial';
   /** The last completed value; kept while a newer run is pending, so a page can stay visible. */
   value: R | undefined;
   error: unknown;
-  private run = 0;
+  private run: AbortController | undefined;
   private lastArgs: A | undefined;
 
   constructor(
@@ -41,12 +43,13 @@ export class LatestTask<A extends readonly unknown[], R> implements ReactiveCont
   }
 
   private async start(args: A): Promise<void> {
-    const id = ++this.run;
+    this.run?.abort();
+    const { signal } = (this.run = new AbortController());
     this.status = 'pending';
     this.host.requestUpdate();
     try {
-      const result = await this.options.task(args);
-      if (id !== this.run) return;
+      const result = await this.options.task(args, signal);
+      if (signal.aborted) return;
       if (result === idle) this.status = 'initial';
       else {
         this.value = result;
@@ -54,7 +57,7 @@ export class LatestTask<A extends readonly unknown[], R> implements ReactiveCont
         this.options.onComplete?.(result);
       }
     } catch (error) {
-      if (id !== this.run) return;
+      if (signal.aborted) return;
       this.error = error;
       this.status = 'error';
       this.options.onError?.(error);

@@ -10,7 +10,7 @@
  * ignored). Each bridge keeps only its request shape and the check of a reply's `data`.
  * No dependencies beyond errors.ts: this ships in the size-budgeted editor bundle.
  */
-import { isSessionErrorKind, SessionError, type SessionErrorKind } from './errors.ts';
+import { SessionError, type SessionErrorKind } from './errors.ts';
 
 /** The event an element fires for each request (bubbles, composed). */
 export const BRIDGE_REQUEST_EVENT = 'wix-bridge-request';
@@ -90,9 +90,15 @@ export abstract class PendingReplies<T> {
       // An oversize reply is refused unparsed, as malformed; a missing one throws a TypeError, malformed too.
       if (json!.length > this.maxReplySize) throw 0;
       reply = this.parse(json!) as RawReply;
-      // A missing field throws a TypeError here, which is a malformed reply too.
+      // A missing field throws a TypeError here, which is a malformed reply too. A kind is known exactly when
+      // SessionError has a message of its own for it ("constructor" finds Object's function, not a message).
       const { ok, data, error: failure } = reply;
-      if (ok === true ? !this.valid(data) : ok !== false || typeof failure!.message != 'string' || !isSessionErrorKind(failure!.kind)) throw 0;
+      if (
+        ok === true
+          ? !this.valid(data)
+          : ok !== false || typeof failure!.message != 'string' || typeof new SessionError(failure!.kind as SessionErrorKind).userMessage != 'string'
+      )
+        throw 0;
       if (!ok) error = new SessionError(failure!.kind as SessionErrorKind, failure!.message as string, failure as { code?: string });
     } catch {
       error = new SessionError('server', 'The page answered with a malformed reply.');

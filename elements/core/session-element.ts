@@ -1,6 +1,6 @@
 import { type PropertyDeclarations } from 'lit';
 import { BridgeClient } from './bridge.ts';
-import { createSessionClient, type DataClient } from './client.ts';
+import { createQueryClient, type DataClient } from './client.ts';
 import { WixElement } from './element.ts';
 import type { Session } from './session.ts';
 
@@ -32,7 +32,7 @@ export class SessionElement<E extends object = object> extends WixElement<E> {
     let client: DataClient | undefined = this.bridge;
     if (session) {
       client = clients.get(session);
-      if (!client) clients.set(session, (client = createSessionClient(session, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {})));
+      if (!client) clients.set(session, (client = createQueryClient(session, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {})));
     }
     this.client = client;
     this.connection = 'connected';

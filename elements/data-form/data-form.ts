@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind } from '../core/action-bridge.ts';
-import { createSessionClient, type SessionClient } from '../core/client.ts';
+import { createInsertClient, type InsertClient } from '../core/client.ts';
 import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
 import { WixElement } from '../core/element.ts';
 import { themeStyles } from '../core/theme.ts';
@@ -188,7 +188,7 @@ export class WixDataForm extends WixElement<DataFormEvents> {
   /** Only the latest submission may change the state (a reset abandons the one in flight). */
   #run = 0;
 
-  #client: SessionClient | undefined;
+  #client: InsertClient | undefined;
   protected readonly bridge = new ActionBridge(this);
   /** Slotted controls that this element disabled (and must enable again). */
   readonly #lockedByUs = new Set<Control>();
@@ -342,8 +342,8 @@ export class WixDataForm extends WixElement<DataFormEvents> {
     }
   }
 
-  #sdk(): SessionClient {
-    return (this.#client ??= createSessionClient(this.session!, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {}));
+  #sdk(): InsertClient {
+    return (this.#client ??= createInsertClient(this.session!, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {}));
   }
 
   async #viaPageCode(item: FormItem): Promise<Record<string, unknown>> {

@@ -4,7 +4,7 @@ import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { dataListStyles } from './data-list.styles.ts';
 import { themeStyles } from '../core/theme.ts';
-import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from './parse.ts';
+import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from '../core/grammar.ts';
 
 export type DataItem = Record<string, unknown> & { _id: string };
 

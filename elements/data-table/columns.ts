@@ -1,7 +1,6 @@
-import { SessionError } from '../core/errors.ts';
-import { readField } from '../data-list/parse.ts';
+import { checkField, formatValue, invalid, parseFieldList, parseSort, splitItem, splitList } from '../core/grammar.ts';
 
-export { readField };
+export { checkField, parseFieldList, readField } from '../core/grammar.ts';
 
 /** How a column's values are shown. `auto` decides from the value itself. */
 export const COLUMN_TYPES = ['auto', 'text', 'number', 'currency', 'percent', 'date', 'datetime', 'boolean', 'image', 'url', 'reference'] as const;
@@ -21,15 +20,8 @@ export interface FilterChip {
   group: string;
 }
 
-const FIELD = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
-const invalid = (message: string) => new SessionError('validation', message);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value);
 const TYPES = new Set<string>(COLUMN_TYPES);
-
-export function checkField(field: string, attribute: string): string {
-  if (!FIELD.test(field)) throw invalid(`Invalid ${attribute} field "${field.slice(0, 40)}".`);
-  return field;
-}
 
 /**
  * `columns="title:Product, price:Price:currency, createdDate:Added:date, photo::image"`: field, optional label,
@@ -37,14 +29,11 @@ export function checkField(field: string, attribute: string): string {
  */
 export function parseColumns(value: string, sortable: string): ColumnSpec[] {
   const sortableFields = sortable.trim() ? new Set(parseFieldList(sortable, 'sortable')) : undefined;
-  const parts = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
+  const parts = splitList(value);
   if (parts.length === 0) parts.push('title:Title');
   if (parts.length > 30) throw invalid('A table shows at most 30 columns.');
   return parts.map((part) => {
-    const [rawField = '', rawLabel = '', rawType = 'auto'] = part.split(':').map((s) => s.trim());
+    const [rawField = '', rawLabel = '', rawType = 'auto'] = splitItem(part);
     const field = checkField(rawField, 'columns');
     const type = (rawType || 'auto').toLowerCase();
     if (!TYPES.has(type)) throw invalid(`Unknown column type "${type.slice(0, 20)}" for ${field}; use one of ${COLUMN_TYPES.join(', ')}.`);
@@ -53,34 +42,10 @@ export function parseColumns(value: string, sortable: string): ColumnSpec[] {
   });
 }
 
-export function parseFieldList(value: string, attribute: string): string[] {
-  return value
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean)
-    .map((f) => checkField(f, attribute));
-}
-
-/** `sort="price:desc"`: the table sorts by one column at a time. */
+/** `sort="price:desc"`: the table sorts by one column at a time, the first of the grammar's sort list. */
 export function parseTableSort(value: string): { field: string; order: 'ASC' | 'DESC' } | undefined {
-  const text = value.trim();
-  if (!text) return undefined;
-  const [field = '', order = 'asc'] = text.split(':').map((s) => s.trim());
-  if (!/^(asc|desc)$/i.test(order)) throw invalid('Sort order is asc or desc.');
-  return { field: checkField(field, 'sort'), order: order.toLowerCase() === 'desc' ? 'DESC' : 'ASC' };
-}
-
-/** `filter`: a Wix filter object as JSON. */
-export function parseFilterJson(value: string, attribute: string): Record<string, unknown> | undefined {
-  if (!value.trim()) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    // Same answer as a non-object below.
-  }
-  if (!isObject(parsed)) throw invalid(`The ${attribute} attribute must be a JSON object.`);
-  return parsed;
+  const [first] = parseSort(value);
+  return first && { field: first.fieldName, order: first.order };
 }
 
 /** `filters='[{"label":"Tents","filter":{"category":"Tents"},"group":"category"}]'`: the filter chips. */
@@ -216,12 +181,10 @@ export function formatCell(value: unknown, type: ColumnType, { locale, currency 
       return typeof value == 'object' ? JSON.stringify(value) : String(value);
   }
   // auto
+  // `auto`: the grammar's rule (core/grammar.ts), with cached Intl formatters and a reference's title for an object.
   if (value instanceof Date) return date({ dateStyle: 'medium' });
   if (typeof value == 'number') return number({ maximumFractionDigits: 2 });
-  if (typeof value == 'boolean') return value ? 'Yes' : 'No';
-  if (Array.isArray(value)) return value.map((v) => formatCell(v, 'auto', { locale, currency })).join(', ');
-  if (isObject(value)) return formatCell(value, 'reference', { locale, currency });
-  return String(value);
+  return formatValue(value, locale, (object) => formatCell(object, 'reference', { locale, currency }));
 }
 
 /** The type a cell is drawn as: an `auto` column shows Wix media as images and https links as links. */

@@ -6,7 +6,7 @@ import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { themeStyles } from '../core/theme.ts';
 import type { DataErrorDetail } from '../data-list/data-list.ts';
-import { checkPageSize } from '../data-list/parse.ts';
+import { checkPageSize, parseFilter } from '../core/grammar.ts';
 import {
   allOf,
   cellKind,
@@ -17,7 +17,6 @@ import {
   parseChips,
   parseColumns,
   parseFieldList,
-  parseFilterJson,
   parseTableSort,
   readField,
   searchFilter,
@@ -25,6 +24,7 @@ import {
   type FilterChip,
 } from './columns.ts';
 import { PageLoader, type Row } from './page-loader.ts';
+import { GridKeyboard } from './grid-keyboard.ts';
 import { dataTableStyles } from './data-table.styles.ts';
 
 export type { Row as DataTableRow };
@@ -59,9 +59,6 @@ interface Config {
   searchFields: string[];
   pageSize: number;
 }
-
-/** Rows moved by Page Up / Page Down. */
-const PAGE_JUMP = 10;
 
 /** The events of <wix-data-table>, by type: their detail. */
 export interface DataTableEvents {
@@ -181,7 +178,21 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #activeChips = new Set<number>();
   #selected = new Map<string, Row>();
   /** The cell that holds the grid's one tab stop: row -1 is the header. */
-  #active = { row: -1, col: 0 };
+  /** The grid's keyboard model (grid-keyboard.ts): the active cell and how keys and clicks move it. */
+  readonly #grid = new GridKeyboard(this, {
+    view: () => {
+      const size = this.#config?.pageSize ?? 50;
+      const pages = this.paging === 'pages';
+      return {
+        columns: this.#config?.columns.length ?? 1,
+        first: pages ? this.page * size : 0,
+        last: (pages ? Math.min(this.#rowCount, (this.page + 1) * size) : this.#rowCount) - 1,
+        scroll: !pages,
+      };
+    },
+    need: (row) => this.#loader.need(row, row),
+    toggle: (row) => this.#toggleRow(row),
+  });
   #visible = { first: 0, last: 0 };
   #rendered = { first: 0, last: -1 };
   #virtualizerPatched = false;
@@ -269,7 +280,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       this.#config = {
         columns: parseColumns(this.columns, this.sortable),
         sort: parseTableSort(this.sort),
-        filter: parseFilterJson(this.filter, 'filter'),
+        filter: parseFilter(this.filter),
         chips: parseChips(this.filters),
         searchFields: parseFieldList(this.searchFields, 'search-fields'),
         pageSize,
@@ -277,7 +288,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       this.#configError = undefined;
       if (sortChanged) this.#userSort = undefined;
       if (chipsChanged) this.#activeChips.clear();
-      this.#active.col = Math.min(this.#active.col, this.#config.columns.length - 1);
+      this.#grid.active.col = Math.min(this.#grid.active.col, this.#config.columns.length - 1);
     } catch (error) {
       this.#config = undefined;
       this.#configError = toSessionError(error);
@@ -291,7 +302,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #startQuery(): void {
     this.#query++;
     this.page = 0;
-    this.#active.row = Math.min(this.#active.row, 0);
+    this.#grid.active.row = Math.min(this.#grid.active.row, 0);
     const config = this.#config;
     const client = this.client;
     const collection = this.collection;
@@ -407,81 +418,6 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     return this.#loader.total ?? 0;
   }
 
-  #moveTo(row: number, col: number): void {
-    const columns = this.#config?.columns.length ?? 1;
-    const size = this.#config?.pageSize ?? 50;
-    const [minRow, maxRow] = this.paging === 'pages' ? [this.page * size, Math.min(this.#rowCount, (this.page + 1) * size) - 1] : [0, this.#rowCount - 1];
-    this.#active = { row: row < 0 ? -1 : Math.max(minRow, Math.min(maxRow, row)), col: Math.max(0, Math.min(columns - 1, col)) };
-    if (this.#active.row >= 0) this.#loader.need(this.#active.row, this.#active.row);
-    this.requestUpdate();
-    void this.#focusActive();
-  }
-
-  async #focusActive(): Promise<void> {
-    const { row, col } = this.#active;
-    const body = this.renderRoot.querySelector<
-      HTMLElement & { [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } }
-    >('[part~="body"]');
-    if (row >= 0 && this.paging === 'scroll') body?.[virtualizerRef]?.element(row)?.scrollIntoView({ block: 'nearest' });
-    // The row may only be rendered after the virtualizer has scrolled to it.
-    for (let attempt = 0; attempt < 10; attempt++) {
-      await this.updateComplete;
-      const cell = this.renderRoot.querySelector<HTMLElement>(row < 0 ? `.header [data-col="${col}"]` : `[data-row="${row}"] [data-col="${col}"]`);
-      const target = cell?.querySelector('button') ?? cell;
-      if (target) {
-        target.focus({ preventScroll: row < 0 ? false : this.paging === 'scroll' });
-        return;
-      }
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-    }
-  }
-
-  #onGridKeydown(event: KeyboardEvent): void {
-    const { row, col } = this.#active;
-    const lastCol = (this.#config?.columns.length ?? 1) - 1;
-    const lastRow = this.#rowCount - 1;
-    const ctrl = event.ctrlKey || event.metaKey;
-    const moves: Record<string, () => void> = {
-      ArrowDown: () => this.#moveTo(row + 1, col),
-      ArrowUp: () => this.#moveTo(row <= this.#firstRowShown() ? -1 : row - 1, col),
-      ArrowRight: () => this.#moveTo(row, col + 1),
-      ArrowLeft: () => this.#moveTo(row, col - 1),
-      Home: () => (ctrl ? this.#moveTo(this.#firstRowShown(), 0) : this.#moveTo(row, 0)),
-      End: () => (ctrl ? this.#moveTo(this.#lastRowShown(lastRow), lastCol) : this.#moveTo(row, lastCol)),
-      PageDown: () => this.#moveTo(Math.max(row, 0) + PAGE_JUMP, col),
-      PageUp: () => this.#moveTo(row - PAGE_JUMP < this.#firstRowShown() ? this.#firstRowShown() : row - PAGE_JUMP, col),
-    };
-    const move = moves[event.key];
-    if (move) {
-      event.preventDefault();
-      move();
-      return;
-    }
-    if ((event.key === 'Enter' || event.key === ' ') && row >= 0) {
-      event.preventDefault();
-      this.#toggleRow(row);
-    }
-  }
-
-  #firstRowShown(): number {
-    return this.paging === 'pages' ? this.page * (this.#config?.pageSize ?? 50) : 0;
-  }
-
-  #lastRowShown(lastRow: number): number {
-    return this.paging === 'pages' ? Math.min(lastRow, (this.page + 1) * (this.#config?.pageSize ?? 50) - 1) : lastRow;
-  }
-
-  /** A click moves the tab stop to the clicked cell. */
-  #onGridClick(event: MouseEvent): void {
-    const cell = (event.target as Element).closest<HTMLElement>('[data-col]');
-    const rowElement = cell?.closest<HTMLElement>('[data-row]');
-    if (!cell) return;
-    const row = rowElement ? Number(rowElement.dataset['row']) : -1;
-    this.#active = { row, col: Number(cell.dataset['col']) };
-    if (row >= 0) this.#toggleRow(row);
-    this.requestUpdate();
-  }
-
   #stateBox(title: string, text: string, kind: 'info' | 'error' = 'info'): TemplateResult {
     return html`<div part="state" class="state ${kind}" role=${kind === 'error' ? 'alert' : 'status'}><strong>${title}</strong> ${text}</div>`;
   }
@@ -489,7 +425,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #renderCell(column: ColumnSpec, item: Row, col: number, format: { locale: string | undefined; currency: string }): TemplateResult {
     const value = readField(item, column.field);
     const kind = value === null || value === undefined ? 'text' : cellKind(value, column.type);
-    const tabindex = this.#active.col === col && this.#isActiveRow(item) ? 0 : -1;
+    const tabindex = this.#grid.active.col === col && this.#isActiveRow(item) ? 0 : -1;
     let content: unknown = formatCell(value, column.type, format);
     if (kind === 'image') {
       const image = imageSource(value);
@@ -504,7 +440,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   }
 
   #isActiveRow(item: Row): boolean {
-    return this.#loader.rows[this.#active.row]?._id === item._id;
+    return this.#loader.rows[this.#grid.active.row]?._id === item._id;
   }
 
   #renderRow = (index: number): TemplateResult => {
@@ -517,7 +453,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     if (!item) {
       const failed = this.#loader.pageError !== undefined;
       return html`<div role="row" part="row" class="row pending" aria-rowindex=${index + 2} data-row=${index} style=${this.#gridColumns}>
-        <div role="gridcell" class="cell" data-col="0" aria-colspan=${config.columns.length} tabindex=${this.#active.row === index ? 0 : -1}>${failed ? 'Could not load' : 'Loading…'}</div>
+        <div role="gridcell" class="cell" data-col="0" aria-colspan=${config.columns.length} tabindex=${this.#grid.active.row === index ? 0 : -1}>${failed ? 'Could not load' : 'Loading…'}</div>
       </div>`;
     }
     const selected = this.#selected.has(item._id);
@@ -587,7 +523,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       <div role="row" part="header" class="row header" aria-rowindex="1" style=${this.#gridColumns}>
         ${config.columns.map((column, col) => {
           const order = sort?.field === column.field ? (sort.order === 'ASC' ? 'ascending' : 'descending') : undefined;
-          const tabindex = this.#active.row === -1 && this.#active.col === col ? 0 : -1;
+          const tabindex = this.#grid.active.row === -1 && this.#grid.active.col === col ? 0 : -1;
           return html`<div role="columnheader" part="column-header" class="cell" data-col=${col} aria-sort=${order ?? (column.sortable ? 'none' : nothing)} tabindex=${column.sortable ? nothing : tabindex}>
             ${
               column.sortable
@@ -669,8 +605,8 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         aria-colcount=${config.columns.length}
         aria-multiselectable=${this.selection === 'multiple' ? 'true' : nothing}
         aria-busy=${loader.settled ? 'false' : 'true'}
-        @keydown=${this.#onGridKeydown}
-        @click=${this.#onGridClick}
+        @keydown=${this.#grid.onKeydown}
+        @click=${this.#grid.onClick}
       >
         ${this.#renderHeader(config)}
         <div

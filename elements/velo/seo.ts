@@ -30,7 +30,7 @@
  */
 import { SessionError } from '../core/errors.ts';
 import { cellKind, formatCell, imageSource, linkHref, parseColumns, readField, type ColumnSpec, type FormatOptions } from '../data-table/columns.ts';
-import { formatValue, parseFields } from '../data-list/parse.ts';
+import { formatValue, parseFields } from '../core/grammar.ts';
 import { parseFields as parseFormFields } from '../data-form/fields.ts';
 
 export const SEO_ROW_LIMIT = 100;

@@ -93,7 +93,7 @@ describe('<wix-data-list>', () => {
     await el.updateComplete;
     const state = el.shadowRoot!.querySelector('[part="state"]')!;
     expect(state.getAttribute('role')).to.equal('alert');
-    expect(state.textContent).to.contain('must be a valid JSON object');
+    expect(state.textContent).to.contain('The filter attribute must be a JSON object.');
     el.setAttribute('filter', '{"parity":"odd"}');
     const ok = await oneEvent(el, 'wix-data-loaded');
     expect(ok.detail.totalCount).to.equal(12);

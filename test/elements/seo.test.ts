@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../elements/data-table/define.ts';
 import type { WixDataTable } from '../../elements/data-table/data-table.ts';
 import { parseColumns } from '../../elements/data-table/columns.ts';
-import { parseFields } from '../../elements/data-list/parse.ts';
+import { parseFields } from '../../elements/core/grammar.ts';
 import { SessionError } from '../../elements/core/errors.ts';
 import { bindElements } from '../../elements/velo/page.ts';
 import { applySeoMarkup, escapeHtml, formSeoMarkup, listSeoMarkup, SEO_MAX_BYTES, tableSeoMarkup } from '../../elements/velo/seo.ts';
