@@ -126,7 +126,7 @@ export function fieldExpr(fieldName: string, fieldTypes: FieldTypes): FieldExpr 
   const shape = declared === undefined ? 'unknown' : ARRAY_TYPES.has(declared) ? 'array' : SCALAR_TYPES.has(declared) ? 'scalar' : 'unknown';
   const datePath = `${path.slice(0, -1)}."$date"'`;
   return {
-    value: `json_extract(data, ${path})`,
+    value: userValue(path),
     type: `json_type(data, ${path})`,
     date: `json_extract(data, ${datePath})`,
     shape,
@@ -134,11 +134,18 @@ export function fieldExpr(fieldName: string, fieldTypes: FieldTypes): FieldExpr 
   };
 }
 
-/** The expression that ORDER BY uses for a field; expression indexes are built from the same text. */
-export function sortExpr(fieldName: string, fieldTypes: FieldTypes): string {
+/** A user field's value: the one expression filters compare, ORDER BY sorts by and indexes are built on. */
+const userValue = (path: string, row = '') => `json_extract(${row}data, ${path})`;
+
+/**
+ * The expression that ORDER BY uses for a field; the per-field expression indexes and the Wix indexes
+ * (indexes.ts) are built from the same text, so the planner can use them. With `row` ('NEW' or 'OLD') the same
+ * expression reads that row inside a trigger.
+ */
+export function sortExpr(fieldName: string, fieldTypes: FieldTypes, row?: 'NEW' | 'OLD'): string {
   const system = SYSTEM_FIELDS.get(fieldName);
-  if (system) return system.column;
-  return fieldExpr(fieldName, fieldTypes).value;
+  if (system) return row ? `${row}.${system.column}` : system.column;
+  return row ? userValue(jsonPath(fieldName), `${row}.`) : fieldExpr(fieldName, fieldTypes).value;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -28,6 +28,11 @@ export const MAX_UNIQUE_INDEX_FIELDS = 1;
 /** Wix: `name` and `fields.path` are 1 to 128 characters (the SDK's typings, @minLength 1 @maxLength 128). */
 export const MAX_INDEX_NAME_LENGTH = 128;
 export const MAX_INDEX_PATH_LENGTH = 128;
+/**
+ * Wix: "The value contained in an indexed field can't be larger than 982 bytes, including the collection name."
+ * A write over it answers WDE0133 ("Document too large to index"); existing data over it fails the build (WDE0114).
+ */
+export const MAX_INDEXED_VALUE_BYTES = 982;
 /** Indexes per List Indexes page (the platform's choice; a collection holds at most 4 anyway). */
 export const DEFAULT_INDEX_PAGE = 50;
 export const MAX_INDEX_PAGE = 100;
@@ -75,7 +80,10 @@ const indexNotFound = (collectionId: string, name: string) =>
  * so the caller rethrows or maps it as before. Called by the items service around its writes.
  */
 export function constraintError(error: unknown, collection: Collection): WixApiError | undefined {
-  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return tooLargeError(error.message, collection);
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
   const match = /^UNIQUE constraint failed: index '([^']+)'$/.exec(error.message);
   if (!match) return undefined;
   const index = collection.indexes.find((i) => i.sqliteName === match[1]);
@@ -86,6 +94,33 @@ export function constraintError(error: unknown, collection: Collection): WixApiE
     `Unique index conflict: the ${collection.id} collection already has an item with this value of ${paths.join(', ')} (unique index "${index.name}").`,
     { code: 'WDE0123', data: { dataCollectionId: collection.id, indexName: index.name, fields: paths } },
   );
+}
+
+/** The RAISE message of an index's size triggers, naming the SQLite index. */
+const TOO_LARGE = 'wix-index-value-too-large:';
+
+/** WDE0133 for a write whose value in an indexed field is over Wix's limit (raised by the index's triggers). */
+function tooLargeError(message: string, collection: Collection): WixApiError | undefined {
+  if (!message.startsWith(TOO_LARGE)) return undefined;
+  const name = message.slice(TOO_LARGE.length);
+  const index = collection.indexes.find((i) => i.sqliteName === name);
+  if (!index) return undefined;
+  const paths = index.fields.map((f) => f.path);
+  const limit = valueLimit(collection);
+  return new WixApiError(
+    400,
+    `Document too large to index: a value of ${paths.join(', ')} is over ${limit} bytes, the most the ${collection.id} collection's index "${index.name}" holds (${MAX_INDEXED_VALUE_BYTES} bytes including the collection name).`,
+    { code: 'WDE0133', data: { dataCollectionId: collection.id, indexName: index.name, fields: paths, maxBytes: limit } },
+  );
+}
+
+/** Bytes a value of an indexed field may have in this collection: Wix counts the collection name in. */
+const valueLimit = (collection: Collection) => MAX_INDEXED_VALUE_BYTES - Buffer.byteLength(collection.id, 'utf8');
+
+/** SQL true when a row (`NEW` in a trigger, the table's own row otherwise) has a value over the limit in an index field. */
+function tooLargeSql(fields: readonly DataIndexField[], collection: Collection, row?: 'NEW'): string {
+  const limit = valueLimit(collection);
+  return fields.map((f) => `length(CAST(${sortExpr(f.path, collection.fieldTypes, row)} AS BLOB)) > ${limit}`).join(' OR ');
 }
 
 export interface IndexInput {
@@ -153,8 +188,25 @@ export class IndexService {
       const sqliteName = `${collection.table}_wix_${id.replace(/-/g, '')}`;
       const columns = indexColumns(fields, caseInsensitive, collection.fieldTypes);
       const index: DataIndex = { id, name: input.name, fields, unique, caseInsensitive, status: 'ACTIVE', createdDate: new Date(this.now()).toISOString() };
+      const tooLarge = this.db.prepare(`SELECT id FROM ${collection.table} WHERE ${tooLargeSql(fields, collection)} ORDER BY rowid LIMIT 1`).get() as
+        { id: string } | undefined;
+      if (tooLarge) {
+        index.status = 'FAILED';
+        index.failure = {
+          code: 'WDE0114',
+          description: `Document too large while building collection index: a value of ${fields.map((f) => f.path).join(', ')} is over ${valueLimit(collection)} bytes.`,
+          itemId: tooLarge.id,
+        };
+        created = index;
+        return [...current, index];
+      }
       try {
         this.db.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${sqliteName} ON ${collection.table}(${columns})`);
+        // Writes that would put a value over Wix's limit into the index are refused (constraintError: WDE0133).
+        const raise = `BEGIN SELECT RAISE(ABORT, '${TOO_LARGE}${sqliteName}'); END`;
+        const when = tooLargeSql(fields, collection, 'NEW');
+        this.db.exec(`CREATE TRIGGER ${sqliteName}_ins BEFORE INSERT ON ${collection.table} WHEN ${when} ${raise}`);
+        this.db.exec(`CREATE TRIGGER ${sqliteName}_upd BEFORE UPDATE ON ${collection.table} WHEN ${when} ${raise}`);
         index.sqliteName = sqliteName;
       } catch (error) {
         if (!unique || (error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
@@ -202,7 +254,11 @@ export class IndexService {
     this.collections.changeIndexes(collectionId, siteId, (collection) => {
       const index = collection.indexes.find((i) => i.name === name);
       if (!index) throw indexNotFound(collection.id, name);
-      if (index.sqliteName) this.db.exec(`DROP INDEX IF EXISTS ${index.sqliteName}`);
+      if (index.sqliteName) {
+        this.db.exec(`DROP INDEX IF EXISTS ${index.sqliteName}`);
+        this.db.exec(`DROP TRIGGER IF EXISTS ${index.sqliteName}_ins`);
+        this.db.exec(`DROP TRIGGER IF EXISTS ${index.sqliteName}_upd`);
+      }
       return collection.indexes.filter((i) => i !== index);
     });
   }

@@ -15,7 +15,7 @@ import { openDatabase, StatementCache, type Db } from '../../platform/storage/da
 import { CollectionStore, type Collection, type CollectionField } from '../../platform/data/collections.ts';
 import { ItemsService } from '../../platform/data/items.ts';
 import { registerFilterFunctions } from '../../platform/data/filter.ts';
-import { constraintError, IndexService, MAX_REGULAR_INDEXES } from '../../platform/data/indexes.ts';
+import { constraintError, IndexService, MAX_INDEXED_VALUE_BYTES, MAX_REGULAR_INDEXES } from '../../platform/data/indexes.ts';
 import type { Caller } from '../../platform/identity/callers.ts';
 import { WixApiError } from '../../platform/errors.ts';
 import { rawCall, startTestPlatform, type TestPlatform } from './helpers.ts';
@@ -247,6 +247,37 @@ describe('Indexes API through @wix/data (docs: wix-data-v2 indexes)', () => {
         ['m4', 'cy'],
       ],
     );
+  });
+
+  it("Wix's 982-byte limit on an indexed value (collection name included): WDE0133 on a write, WDE0114 when existing data is over it", async () => {
+    platform.services.collections.create({ id: 'Big', fields: [{ key: 'note', displayName: 'Note', type: 'TEXT' }] });
+    const limit = MAX_INDEXED_VALUE_BYTES - 'Big'.length;
+    await admin.indexes.createIndex('Big', { name: 'byNote', fields: [{ path: 'note' }] });
+    await admin.items.insert('Big', { _id: 'fits', note: 'x'.repeat(limit) });
+    const over = await failure(admin.items.insert('Big', { _id: 'over', note: 'x'.repeat(limit + 1) }));
+    assert.equal(over.code, 'WDE0133');
+    // Bytes, not characters: 'é' is two bytes in UTF-8.
+    assert.equal((await failure(admin.items.insert('Big', { _id: 'accents', note: 'é'.repeat(Math.ceil(limit / 2) + 1) }))).code, 'WDE0133');
+    assert.equal((await failure(admin.items.update('Big', { _id: 'fits', note: 'y'.repeat(limit + 1) }))).code, 'WDE0133');
+    const raw = await rawCall(platform, '/wix-data/v2/items', {
+      headers: { authorization: platform.apiKey, 'wix-site-id': platform.siteId },
+      body: JSON.stringify({ dataCollectionId: 'Big', dataItem: { data: { _id: 'raw', note: 'z'.repeat(2000) } } }),
+    });
+    assert.equal(raw.status, 400);
+    assert.equal(raw.json?.['details']?.applicationError?.code, 'WDE0133');
+    assert.deepEqual(
+      (await admin.items.query('Big').find()).items.map((i) => [i._id, String(i['note']).length]),
+      [['fits', limit]],
+    );
+    // Dropping the index lifts the limit; existing data over it then fails a new build with the item's ID.
+    await admin.indexes.dropIndex('Big', 'byNote');
+    await admin.items.insert('Big', { _id: 'long', note: 'x'.repeat(5000) });
+    await admin.indexes.createIndex('Big', { name: 'again', fields: [{ path: 'note' }] });
+    const [failed] = (await admin.indexes.listIndexes('Big')).indexes!;
+    assert.equal(failed!.status, 'FAILED');
+    assert.deepEqual([failed!.failure?.code, failed!.failure?.itemId], ['WDE0114', 'long']);
+    const table = platform.services.collections.require('Big').table;
+    assert.deepEqual(platform.services.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?").all(table), []);
   });
 
   it('a case-insensitive unique index treats "ABC" and "abc" as the same value', async () => {
