@@ -183,6 +183,14 @@ function loseFirstInsertResponse() {
   return seen;
 }
 
+/** Before it is sent, the field's value becomes a malformed date (`{ $date: <the text> }`), which Wix refuses with a 400. */
+function asMalformedDate(el: HTMLElement, field: string): void {
+  el.addEventListener('wix-form-submit', (event) => {
+    const { item } = (event as CustomEvent<{ item: Record<string, unknown> }>).detail;
+    item[field] = { $date: String(item[field]) };
+  });
+}
+
 describe('<wix-data-form> fields from the schema attribute', () => {
   it('renders each type with its label, constraints, parts and initial value', async () => {
     const el = await readyForm();
@@ -469,8 +477,9 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
     expect(await countMarked(marker)).to.equal(1);
   });
 
-  it('server validation: a value of the wrong declared type comes back on its field', async () => {
-    // `qty` is declared NUMBER in the collection; this form sends it as text, so the platform answers 400.
+  it('server validation: a value the site refuses comes back on its field', async () => {
+    // Wix stores a value of another type than its field's (the schema is not enforced), but refuses a malformed
+    // date: a wix-form-submit listener (which may change the item) sends `qty` as one, so the platform answers 400.
     const fields = JSON.stringify([
       { field: 'email', type: 'email', label: 'Email' },
       { field: 'qty', type: 'text', label: 'Quantity' },
@@ -479,6 +488,7 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
     const marker = mark(el);
     fill(el, 'email', 'ada@example.com');
     fill(el, 'qty', 'three');
+    asMalformedDate(el, 'qty');
     const failed = once(el, 'wix-form-error');
     expect(await el.submit()).to.equal(false);
     const { detail } = await failed;
@@ -487,7 +497,7 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
     expect(detail.fields).to.have.length(1);
     expect(detail.fields[0]!.field).to.equal('qty');
     expect(control(el, 'qty').getAttribute('aria-invalid')).to.equal('true');
-    expect(errorOf(el, 'qty')).to.contain('The site did not accept this value').and.to.contain('finite number');
+    expect(errorOf(el, 'qty')).to.contain('The site did not accept this value').and.to.contain('not a valid date');
     expect(control(el, 'email').hasAttribute('aria-invalid')).to.equal(false);
     expect(el.shadowRoot!.activeElement).to.equal(control(el, 'qty'));
     expect(text($(el, '[role="alert"]'))).to.equal('Check the highlighted field.');
@@ -880,12 +890,13 @@ describe('<wix-data-form> on a Velo site (page code through the bridge)', () => 
     pageCode('vf3');
     await stateIs(el, 'ready');
     fill(el, 'qty', 'many');
+    asMalformedDate(el, 'qty');
     const failed = once(el, 'wix-form-error');
     expect(await el.submit()).to.equal(false);
     expect((await failed).detail.fields.map((f) => f.field)).to.deep.equal(['qty']);
     await el.updateComplete;
     expect(control(el, 'qty').getAttribute('aria-invalid')).to.equal('true');
-    expect(errorOf(el, 'qty')).to.contain('finite number');
+    expect(errorOf(el, 'qty')).to.contain('not a valid date');
 
     const denied = await veloForm('vf4', 'FormAdminOnly');
     pageCode('vf4');
