@@ -25,6 +25,7 @@ const WIX_INDEX = {
     { path: 'price', order: 'DESC' as const },
   ],
 };
+const WRITES = 2_000;
 const TARGET_HTTP_P95_MS = 5;
 const TARGET_SERVICE_P95_MS = 1;
 const TARGET_GROWTH = 2;
@@ -51,6 +52,8 @@ interface IndexResults {
   durationS: number;
   machine: Machine;
   buildMs: Map<number, number>;
+  /** Single in-process inserts per second into an empty collection, without and with the Wix index (and its triggers). */
+  writes: { variant: Variant; perSecond: number; perCall: Summary }[];
   measurements: Measurement[];
   /** One-minute load averages when the timing started and ended: p95s on a shared machine are only as good as these. */
   load: [number, number];
@@ -152,7 +155,25 @@ export async function runIndexBenchmarks(): Promise<string> {
       }
     }
     const load: [number, number] = [loadBefore, loadavg()[0]!];
-    return renderIndexReport({ date, durationS: (performance.now() - started) / 1000, machine, buildMs, measurements, load });
+
+    // What the index costs a write: single inserts into empty collections, alternating, without and with it.
+    const writeIds = { expr: 'IxWriteExpr', wix: 'IxWriteWix' } as const;
+    for (const variant of ['expr', 'wix'] as const) collections.create({ id: writeIds[variant], fields: PRODUCT_FIELDS });
+    await untimed(() => admin.indexes.createIndex(writeIds.wix, WIX_INDEX));
+    const perCall: Record<Variant, number[]> = { expr: [], wix: [] };
+    for (let i = 0; i < WRITES; i++) {
+      for (const variant of ['expr', 'wix'] as const) {
+        const t0 = performance.now();
+        items.insert(bp.owner, writeIds[variant], wire[i]);
+        perCall[variant].push(performance.now() - t0);
+      }
+    }
+    const writes = (['expr', 'wix'] as const).map((variant) => {
+      const total = perCall[variant].reduce((a, b) => a + b, 0);
+      return { variant, perSecond: Math.round((WRITES / total) * 1000), perCall: summarize(perCall[variant]) };
+    });
+    progress(`indexes: single inserts/s without the index ${writes[0]!.perSecond}, with it ${writes[1]!.perSecond}`);
+    return renderIndexReport({ date, durationS: (performance.now() - started) / 1000, machine, buildMs, measurements, load, writes });
   } finally {
     await bp.stop();
   }
@@ -227,6 +248,8 @@ Growth from 1k to 100k (p95):
 ${table(['Query', 'SDK, Wix index', 'SDK, expression indexes', 'Service, Wix index', 'Service, expression indexes'], growthRows)}
 
 Why: with only per-field indexes SQLite finds the tents through the \`category\` index and must read \`price\` out of every matching row and sort them all before it can return the first 50, so the cost follows the number of matches. With the Wix index the equality prefix and the range are one index search and the sort is the walk itself: it stops after 51 rows (the page and one more for \`hasNext\`), whatever the collection size. The correlated filter (few tents under $100) becomes a narrow index range instead of a scan of all tents.
+
+What the index costs a write (${thousands(WRITES)} single in-process inserts into an empty collection with the same declared fields, alternating): ${r.writes.map((w) => `${w.variant === 'wix' ? 'with the Wix index (SQLite index plus its two size-check triggers)' : 'without it'} ${thousands(w.perSecond)} items/s (p50 ${ms(w.perCall.p50)} ms)`).join(', ')}.
 
 Plan at 100k, Wix index (page):
 
