@@ -4,8 +4,9 @@ import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import type { PlatformHandle, PlatformRequest, PlatformResponse } from './handler.ts';
 
-/** The hosts the official SDK calls. Production code keeps these URLs; only this routing changes where they land. */
-export const WIX_API_HOSTS = ['www.wixapis.com', 'edge.wixapis.com'] as const;
+/** The hosts the official SDK calls (the package's shared list). Production code keeps these URLs; only this routing changes where they land. */
+import { WIX_API_HOSTS } from '../../elements/core/shared/hosts.ts';
+export { WIX_API_HOSTS };
 
 export interface RoutingTarget {
   /** The platform's URL, e.g. https://localhost:43123 */
