@@ -7,7 +7,13 @@
  * fields and sort field match an index walks it in order and stops after the page.
  *
  * Documented limits (Indexes API introduction and "Index Types"): up to 3 regular indexes of up to 3 fields
- * each, and 1 unique index of 1 field, per collection; a failed index keeps its slot until it is dropped.
+ * each, and 1 unique index of 1 field, per collection; a failed index keeps its slot until it is dropped; a value
+ * in an indexed field is at most 982 bytes including the collection name (two triggers per index enforce it).
+ *
+ * What an index serves: equality and ranges on fields declared with a scalar type (and on system fields), ranges
+ * on any field, and the sort. Equality on an undeclared or array field also matches array elements, which an
+ * expression index cannot answer, so it scans; a range on a DATE/DATETIME field compares the `$date` inside the
+ * value while the index holds the value, so the index serves that field's sort but not its range.
  */
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
