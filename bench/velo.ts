@@ -100,7 +100,14 @@ async function categoryCountsRoundTrip(p: VeloTestPlatform): Promise<RoundTrip> 
   const { categoryCounts } = await import('../velo-backend/data-admin.web.ts');
   const token = await tokenFor(p, 'visitor');
   const visitor: Caller = { kind: 'visitor', id: randomUUID() };
-  const runtime = { secrets: p.secrets, siteId: p.siteId, getMember: (id: string) => p.services.directory.getMember(id) };
+  const runtime = {
+    secrets: p.secrets,
+    siteId: p.siteId,
+    getMember: (id: string) => p.services.directory.getMember(id),
+    // wix-data's own calls carry the caller's token (elevated: the site's admin rights), as in the runtime.
+    accessToken: async (caller: Caller, elevated: boolean) =>
+      (await p.services.tokens.issueAccess(elevated ? 'owner' : 'visitor', caller.id, p.clientId)).token,
+  };
   // What the runtime does around the method, minus the RPC: the call context (caller, not elevated) and JSON.
   const inProcess = () =>
     veloCalls.run(
