@@ -6,6 +6,7 @@ import type { WixDataList } from '../elements/data-list/data-list.ts';
 import { DemoWixHost, routeWixApisToPage } from './host/wix-host.ts';
 import { bindAccountBar } from './host/account-bar.ts';
 import { bindCatalogueInsights } from './catalogue-insights.ts';
+import { bindLikes } from './likes.ts';
 import { controlFetch, platformClientId } from './velo-page/control-client.ts';
 
 interface LogEntry {
@@ -33,6 +34,7 @@ host.addEventListener('identity-change', () => veloFrame.contentWindow?.location
 
 bindAccountBar(host);
 bindCatalogueInsights(host);
+bindLikes(host);
 
 // Catalogue controls drive the element's attributes, as page code or the Editor would.
 const catalogue = $<WixDataList>('#catalogue');

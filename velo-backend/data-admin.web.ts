@@ -17,6 +17,7 @@ export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'REFUN
 const ORDERS = 'Orders';
 const PRODUCTS = 'Products';
 const CONTACT = 'ContactRequests';
+const LIKES = 'ProductLikes';
 
 const Limit = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 20);
 const Offset = v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)), 0);
@@ -141,6 +142,39 @@ export const categoryCounts = webMethod(Permissions.Anyone, (input?: unknown): P
       categories.items.map(async (category) => ({ category: String(category), count: await wixData.query(PRODUCTS).eq('category', category).count() })),
     );
   }),
+);
+
+/**
+ * Members: likes a product once. The like is recorded under the member's id (admin-only ProductLikes, its id
+ * `<memberId>:<productId>`, so a second like is a duplicate insert, not a second increment), then the product's
+ * `likes` counter goes up with a patch increment, which is atomic however many members like at once. If the
+ * increment fails, the like record is removed again, so a like is never half-written.
+ */
+export const likeProduct = webMethod(
+  Permissions.SiteMember,
+  (input?: unknown): Promise<Envelope<{ productId: string; likes: number; alreadyLiked: boolean }>> =>
+    guarded('likeProduct', false, async () => {
+      const { productId } = parseInput(strictRecord({ productId: v.pipe(text(100), v.minLength(1, 'is required')) }), input);
+      const member = await currentMember.getMember().catch(() => {
+        throw new EnvelopeError('UNAUTHENTICATED', 'Sign in to like products.');
+      });
+      const product = await wixData.get(PRODUCTS, productId);
+      if (!product) throw new EnvelopeError('NOT_FOUND', `Product ${productId} does not exist.`);
+      const likeId = `${member._id}:${productId}`;
+      try {
+        await wixData.insert(LIKES, { _id: likeId, productId, memberId: member._id }, { suppressAuth: true });
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'WDE0074') throw error;
+        return { productId, likes: Number(product['likes'] ?? 0), alreadyLiked: true };
+      }
+      try {
+        const updated = await wixData.patch(PRODUCTS, productId).incrementField('likes', 1).run({ suppressAuth: true });
+        return { productId, likes: Number(updated?.['likes'] ?? 0), alreadyLiked: false };
+      } catch (error) {
+        await wixData.remove(LIKES, likeId, { suppressAuth: true });
+        throw error;
+      }
+    }),
 );
 
 /**

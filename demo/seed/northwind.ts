@@ -11,6 +11,7 @@ export const DEMO_COLLECTIONS = {
   notes: 'Notes',
   orders: 'Orders',
   feedback: 'Feedback',
+  productLikes: 'ProductLikes',
 } as const;
 
 /**
@@ -59,8 +60,22 @@ export function toWireData(item: SeedItem): Record<string, unknown> {
  * The `demo` seed: a public catalogue (400), member-authored notes (60) and admin-only orders (250),
  * 710 items in all. It runs once per database; a restart keeps what is there.
  */
+/** `ProductLikes`: one record per member and liked product, written only by the likeProduct web method. */
+function ensureProductLikes(api: SeedApi): void {
+  api.createCollection({
+    id: DEMO_COLLECTIONS.productLikes,
+    displayName: 'Product likes',
+    permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    fields: [
+      { key: 'productId', displayName: 'Product', type: 'TEXT' },
+      { key: 'memberId', displayName: 'Member', type: 'TEXT' },
+    ],
+  });
+}
+
 export function seedDemo(api: SeedApi): { created: boolean } {
   ensureFeedback(api);
+  ensureProductLikes(api);
   if (api.hasCollection(DEMO_COLLECTIONS.products)) return { created: false };
   const member = api.ensureMember({ ...DEMO_MEMBER, id: 'a3c1f0de-0000-4000-8000-00000000d3e0' });
   const river = api.ensureMember({ ...SECOND_MEMBER, id: 'b7e2a1c4-0000-4000-8000-0000000071e2' });

@@ -111,6 +111,26 @@ describe('the demo page', () => {
     await page.context().close();
   });
 
+  it('a member likes a product once (a patch increment behind a web method); a visitor is asked to sign in', async () => {
+    const page = await openDemo();
+    await itemsOf(page, 'catalogue').first().waitFor();
+    await itemsOf(page, 'catalogue').nth(2).click();
+    const status = page.locator('#like-status');
+    await status.getByText(/^\d+ likes?$/).waitFor();
+    await page.getByRole('button', { name: 'Like', exact: true }).click();
+    await status.getByText('Sign in as a member to like products.').waitFor();
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as member@example.com').waitFor();
+    await itemsOf(page, 'catalogue').nth(2).click();
+    const before = Number(/^(\d+)/.exec((await status.getByText(/^\d+ likes?$/).textContent()) ?? '')?.[1]);
+    await page.getByRole('button', { name: 'Like', exact: true }).click();
+    await status.getByText(`Liked · ${before + 1} ${before + 1 === 1 ? 'like' : 'likes'}`).waitFor();
+    await page.getByRole('button', { name: 'Like', exact: true }).click();
+    await status.getByText(`You already like this · ${before + 1} ${before + 1 === 1 ? 'like' : 'likes'}`).waitFor();
+    await page.context().close();
+  });
+
   it('an expired access token is renewed once, and the list keeps working', async () => {
     const page = await openDemo();
     await itemsOf(page, 'catalogue').first().waitFor();

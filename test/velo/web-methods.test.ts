@@ -38,6 +38,7 @@ const MATRIX: Record<string, { input: () => unknown; allow: Caller[] }> = {
   queryOrdersForBridge: { input: () => ({ collection: 'Orders', request: { paging: { limit: 2, offset: 0 } } }), allow: ['admin'] },
   myOrders: { input: () => ({}), allow: ['member', 'otherMember', 'admin'] },
   categoryCounts: { input: () => undefined, allow: ['visitor', 'member', 'otherMember', 'admin'] },
+  likeProduct: { input: () => ({ productId: 'prod-0002' }), allow: ['member', 'otherMember', 'admin'] },
   submitContactRequest: {
     input: () => ({ name: 'Ada', email: 'ada@example.com', message: 'Hello', requestId: crypto.randomUUID() }),
     allow: ['visitor', 'member', 'otherMember', 'admin'],
@@ -212,6 +213,39 @@ describe('HTTP functions', () => {
   it('answers 404 for an unknown function or method', async () => {
     assert.equal((await fetch('https://www.wixapis.com/_functions/nope')).status, 404);
     assert.equal((await fetch('https://www.wixapis.com/_functions/health', { method: 'DELETE' })).status, 404);
+  });
+});
+
+describe('likeProduct: a patch increment behind a once-per-member record', () => {
+  const like = (who: string, productId: unknown) => callWebMethod(p, tokens[who], 'data-admin.web', 'likeProduct', { productId });
+  const likesOf = (id: string) => Number(p.services.items.get({ kind: 'owner', id: p.owner.id }, 'Products', id).data['likes'] ?? 0);
+
+  it('counts each member once, however often they click, and concurrent likes are all counted', async () => {
+    const id = 'prod-0010';
+    const before = likesOf(id);
+    const first = await like('member', id);
+    assert.deepEqual(first.body.result, { ok: true, data: { productId: id, likes: before + 1, alreadyLiked: false } });
+    const again = await like('member', id);
+    assert.deepEqual(again.body.result.data, { productId: id, likes: before + 1, alreadyLiked: true });
+    const answers = await Promise.all([like('otherMember', id), like('admin', id), like('otherMember', id)]);
+    assert.ok(answers.every((a) => a.body.result.ok));
+    assert.equal(likesOf(id), before + 3, 'three members, three likes');
+  });
+
+  it('refuses a missing or unknown product and odd input with an envelope, and writes nothing', async () => {
+    const before = likesOf('prod-0011');
+    const unknown = await like('member', 'no-such-product');
+    assert.equal(unknown.body.result.code, 'NOT_FOUND');
+    for (const bad of [undefined, '', 42, { $ne: null }, 'x'.repeat(101)]) {
+      const r = await like('member', bad);
+      assert.equal(r.body.result.ok, false, JSON.stringify(bad));
+      assert.equal(r.body.result.code, 'VALIDATION', JSON.stringify(bad));
+    }
+    const extra = await callWebMethod(p, tokens['member'], 'data-admin.web', 'likeProduct', { productId: 'prod-0011', likes: 1000 });
+    assert.equal(extra.body.result.code, 'VALIDATION', 'no field besides productId');
+    assert.equal(likesOf('prod-0011'), before);
+    const records = p.services.items.query({ kind: 'owner', id: p.owner.id }, 'ProductLikes', { filter: { productId: 'no-such-product' } }, false);
+    assert.equal(records.dataItems.length, 0, 'no like record for a refused like');
   });
 });
 

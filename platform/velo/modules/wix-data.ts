@@ -144,3 +144,10 @@ declare module '@wix/wix-data-items-common/dist/types/api/types.js' {
   interface WixDataQueryOptions extends VeloDataOptions {}
   /* eslint-enable @typescript-eslint/no-empty-object-type */
 }
+
+declare module '@wix/wix-data-items-common/dist/types/api/WixDataPatch.js' {
+  /* eslint-disable @typescript-eslint/no-empty-object-type */
+  interface WixDataPatchOptions extends VeloDataOptions {}
+  interface WixDataBulkPatchOptions extends VeloDataOptions {}
+  /* eslint-enable @typescript-eslint/no-empty-object-type */
+}
