@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../elements/data-list/define.ts';
 import type { WixDataList } from '../../elements/data-list/data-list.ts';
 import { BridgeClient, type BridgeRequest } from '../../elements/core/bridge.ts';
@@ -324,7 +324,8 @@ describe('page-code bridge: element side with page code', () => {
     const backend = countingBackend();
     const { getter, counter } = countingGetter();
     window.wixEmbedsAPI = { getExternalBaseUrl: () => location.origin, getAccessTokenFunction: () => getter };
-    const el = await fixture<WixDataList>(html`<wix-data-list id="list" collection="Numbers" page-size="1" bridge="ready"></wix-data-list>`);
+    // The embeds token is there at once, so the load may finish before `fixture` would resolve: listen first.
+    const el = fixtureSync<WixDataList>(html`<wix-data-list id="list" collection="Numbers" page-size="1" bridge="ready"></wix-data-list>`);
     await oneEvent(el, 'wix-data-loaded');
     expect(counter.calls).to.equal(1);
     expect(backend.calls).to.have.length(0);

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../elements/data-list/define.ts';
 import type { WixDataList } from '../../elements/data-list/data-list.ts';
@@ -140,7 +140,8 @@ describe('<wix-data-list>', () => {
   it('uses window.wixEmbedsAPI when no token is injected, keeping the port of the site URL', async () => {
     const { getter, counter } = countingGetter();
     window.wixEmbedsAPI = { getExternalBaseUrl: () => location.origin, getAccessTokenFunction: () => getter };
-    const el = await fixture<WixDataList>(html`<wix-data-list collection="Numbers" page-size="1"></wix-data-list>`);
+    // The embeds token is there at once, so the load may finish before `fixture` would resolve: listen first.
+    const el = fixtureSync<WixDataList>(html`<wix-data-list collection="Numbers" page-size="1"></wix-data-list>`);
     const { detail } = await oneEvent(el, 'wix-data-loaded');
     expect(detail.totalCount).to.equal(23);
     expect(counter.calls).to.equal(1);
