@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { DataQuotas, dataQuotaProblem, MAX_DATA_TIMEOUT_MS, MAX_QUOTA_PER_MINUTE } from './data/quotas.ts';
+import { MAX_REPLICA_LAG_MS } from './data/read-replica.ts';
 import { errors } from './errors.ts';
 import { faultPathProblem, MAX_FAULT_PATH_LENGTH } from './faults/faults.ts';
 import type { RequestLog } from './http/request-log.ts';
@@ -18,6 +19,10 @@ const FaultBody = v.object({
 });
 
 const PerMinute = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_QUOTA_PER_MINUTE)));
+const ConsistencyBody = v.strictObject({
+  replicaLagMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_REPLICA_LAG_MS))),
+});
+
 const DataQuotaBody = v.strictObject({
   readsPerMinute: PerMinute,
   writesPerMinute: PerMinute,
@@ -33,6 +38,14 @@ const DataQuotaBody = v.strictObject({
 export function createControlRouter(services: PlatformServices, log: RequestLog, quotas: DataQuotas, info: () => Record<string, unknown>): Router {
   const router = new Router();
   router.add('GET', '/_platform/data-quotas', () => ({ dataQuotas: quotas.current() }));
+  // Eventual consistency: `{ replicaLagMs }` lets reads without consistentRead lag behind writes; `{}` turns it off.
+  router.add('GET', '/_platform/consistency', () => ({ consistency: services.reads?.current() ?? {} }));
+  router.add('PUT', '/_platform/consistency', (ctx) => {
+    const settings = parseBody(ConsistencyBody, ctx.body);
+    if (!services.reads) throw errors.notFound('This platform has no read replica.');
+    services.reads.configure(settings);
+    return { consistency: services.reads.current() };
+  });
   // Replaces the settings; `{}` turns quotas and the time limit off.
   router.add('PUT', '/_platform/data-quotas', (ctx) => {
     const settings = parseBody(DataQuotaBody, ctx.body);

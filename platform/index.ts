@@ -10,6 +10,8 @@ import { CollectionStore } from './data/collections.ts';
 import { registerFilterFunctions } from './data/filter.ts';
 import { ItemsService } from './data/items.ts';
 import { DataQuotas, type DataQuotaOptions } from './data/quotas.ts';
+import { ReadReplica, type ConsistencyOptions } from './data/read-replica.ts';
+import { registerQueryFunctions } from './data/query-sql.ts';
 import { registerDataRoutes } from './data/routes.ts';
 import { registerQueryRoutes } from './data/query-routes.ts';
 import { registerIndexRoutes } from './data/indexes.ts';
@@ -115,6 +117,11 @@ export interface PlatformOptions {
    * Off by default; `/_platform/data-quotas` switches them at run time.
    */
   dataQuotas?: DataQuotaOptions;
+  /**
+   * Wix Data's eventual consistency: with `replicaLagMs`, a read without `consistentRead` may miss a write made up to
+   * that long before it. Off by default; `/_platform/consistency` switches it at run time.
+   */
+  consistency?: ConsistencyOptions;
 }
 
 /** A platform without its own listener: what Vite mounts as middleware. */
@@ -238,6 +245,20 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     oauth,
     activeGrant: (grantId) => appRegistry.activeGrant(grantId),
   };
+  // Eventual consistency (off unless configured): reads without consistentRead may run on a lagging snapshot, with
+  // the same SQL functions and the same data hooks as the primary.
+  const hooked = services.data!;
+  services.reads = new ReadReplica(
+    db,
+    hooked,
+    (snapshot) => {
+      registerFilterFunctions(snapshot);
+      registerQueryFunctions(snapshot);
+      return hooked.over(new ItemsService(snapshot, collections, new StatementCache(snapshot), () => clock.now()));
+    },
+    () => clock.now(),
+    options.consistency,
+  );
 
   const dbPath = options.db ?? join(dataDir, 'platform.db');
   const secrets = new SecretsVault(options.secretsFile ?? (dbPath === ':memory:' ? undefined : join(dataDir, 'secrets.json')));

@@ -1,6 +1,7 @@
 import type { PlatformClock } from './clock.ts';
 import type { CollectionStore } from './data/collections.ts';
 import type { ItemsService } from './data/items.ts';
+import type { ReadReplica } from './data/read-replica.ts';
 import type { FaultInjector } from './faults/faults.ts';
 import type { ClientRegistry } from './identity/clients.ts';
 import type { Directory } from './identity/directory.ts';
@@ -23,6 +24,11 @@ export interface PlatformServices {
    * reads or writes items calls (async: hooks may be). The Velo runtime attaches the hooks once it knows the backend.
    */
   data?: HookedItemsService;
+  /**
+   * Where reads without `consistentRead` run: the primary, or a snapshot at most `replicaLagMs` old when eventual
+   * consistency is switched on (data/read-replica.ts). Absent: every read is consistent.
+   */
+  reads?: ReadReplica<HookedItemsService>;
   faults: FaultInjector;
   siteId: string;
   accountId: string;

@@ -22,8 +22,20 @@ const Fields = v.optional(v.array(v.string()));
 const DataItem = v.object({ id: v.optional(v.string()), data: v.unknown() });
 const Condition = v.optional(v.object({ filter: v.unknown() }));
 
+/** Read from the primary even when eventual consistency is on: a boolean, or `true`/`false` in a GET's query string. */
+const ConsistentRead = v.optional(
+  v.union([
+    v.boolean(),
+    v.pipe(
+      v.picklist(['true', 'false'], 'must be true or false'),
+      v.transform((flag) => flag === 'true'),
+    ),
+  ]),
+);
+
 const QueryBody = v.object({
   dataCollectionId: CollectionId,
+  consistentRead: ConsistentRead,
   query: v.optional(
     v.object({
       filter: v.optional(v.unknown()),
@@ -37,12 +49,13 @@ const QueryBody = v.object({
   includeReferences: v.optional(v.array(v.unknown())),
 });
 
-const GetBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, fields: Fields });
+const GetBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, fields: Fields, consistentRead: ConsistentRead });
 const WriteBody = v.object({ dataCollectionId: CollectionId, dataItem: DataItem, condition: Condition });
 const RemoveBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, condition: Condition });
-const CountBody = v.object({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()) });
+const CountBody = v.object({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()), consistentRead: ConsistentRead });
 const DistinctBody = v.object({
   dataCollectionId: CollectionId,
+  consistentRead: ConsistentRead,
   // Required, except on a cursor page (the cursor carries it); items.distinct says so when it is missing.
   fieldName: v.optional(v.pipe(v.string(), v.minLength(1))),
   cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
@@ -176,6 +189,8 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   const { collections } = services;
   // Item operations run the site's data hooks (backend/data.js) around them when the platform has them (velo/data-hooks.ts).
   const items = services.data ?? services.items;
+  // Reads without consistentRead may run on a lagging snapshot when eventual consistency is on (read-replica.ts).
+  const reader = (consistentRead: boolean | undefined) => services.reads?.reader(consistentRead) ?? items;
   // Every data handler runs with the request's warning sink, so the data layer can tell the developer what Wix would
   // do silently (a value stored against its field's declared type) in this request's log entry.
   const warned = (handler: (ctx: RequestContext) => unknown) => (ctx: RequestContext) => withDataWarnings(ctx.warn, () => handler(ctx));
@@ -188,7 +203,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     if (body.includeReferences?.length) {
       throw new WixApiError(501, 'includeReferences is not supported by the local platform yet.', { code: 'UNIMPLEMENTED' });
     }
-    return items.query(await ctx.caller(), body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+    return reader(body.consistentRead).query(await ctx.caller(), body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
   };
   // `query` is registered before `:dataItemId`, so GET /items/query is never read as an item ID.
   on('GET', '/items/query', query);
@@ -198,7 +213,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     // The item ID is read from the query (the SDK does not encode the path); the path is the fallback.
     const raw = recordOf(bodyWithUrlFields(ctx, ['dataCollectionId', 'dataItemId', 'fields']));
     const body = parseBody(GetBody, { ...raw, dataItemId: idFromPath(ctx, own(raw, 'dataItemId'), 'dataItemId') });
-    return { dataItem: await items.get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
+    return { dataItem: await reader(body.consistentRead).get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
   };
   // `*` because the SDK does not encode the ID in the path: "a/b" arrives as two segments.
   on('GET', '/items/*dataItemId', get);
@@ -248,11 +263,11 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   });
   onRead('/items/count', async (ctx) => {
     const body = parseBody(CountBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
-    return { totalCount: await items.count(await ctx.caller(), body.dataCollectionId, body.filter) };
+    return { totalCount: await reader(body.consistentRead).count(await ctx.caller(), body.dataCollectionId, body.filter) };
   });
   onRead('/items/query-distinct-values', async (ctx) => {
     const body = parseBody(DistinctBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));
-    return items.distinct(await ctx.caller(), body.dataCollectionId, {
+    return reader(body.consistentRead).distinct(await ctx.caller(), body.dataCollectionId, {
       fieldName: body.fieldName,
       filter: body.filter,
       order: body.order,

@@ -90,6 +90,13 @@ export class HookedItemsService {
 
   constructor(readonly inner: Inner) {}
 
+  /** The same hooks (one table, loaded once) around another items service: a read replica's (data/read-replica.ts). */
+  over(inner: Inner): HookedItemsService {
+    const view = new HookedItemsService(inner);
+    view.table = () => this.table();
+    return view;
+  }
+
   /** Called by the Velo runtime once it knows the backend folder. */
   attach(source: HookSource): void {
     this.source = source;
