@@ -203,6 +203,11 @@ export function analyzeElements(root = 'elements'): Package {
   // ES2022 so that class fields (`#private`, static blocks) parse as such.
   const modules = files.map((f) => ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true));
   const manifest = create({ modules, plugins: [...litPlugin(), wixElementsPlugin()] });
+  // The guarded define() in elements/core/element.ts calls customElements.define(tag, element) with variables: the
+  // analyzer records that as an element named "tag". Only a real custom element name (lower case, with a hyphen) is one.
+  for (const m of manifest.modules) {
+    m.exports = m.exports?.filter((e) => e.kind !== 'custom-element-definition' || /^[a-z][a-z0-9._]*-[a-z0-9._-]*$/.test(e.name));
+  }
   const defines = (m: Module) => m.exports?.some((e) => e.kind === 'custom-element-definition');
   const keep = new Set(manifest.modules.filter((m) => m.declarations?.some(isCustomElement) || defines(m)).map((m) => m.path));
   for (const m of manifest.modules) {
