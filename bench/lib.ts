@@ -197,3 +197,18 @@ export function thousands(n: number): string {
 export function growthExponent(tSmall: number, tLarge: number, nSmall: number, nLarge: number): number {
   return Math.log(tLarge / tSmall) / Math.log(nLarge / nSmall);
 }
+
+/**
+ * An untimed, idempotent SDK call that survives one ECONNRESET: the server drops keep-alive sockets idle for 5 s, and
+ * a client whose event loop was busy (building 100k items, long in-process loops) only notices when it next writes to one.
+ */
+export async function untimed<T>(call: () => Promise<T>, label = 'bench'): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''}`;
+    if (!text.includes('ECONNRESET')) throw error;
+    progress(`${label}: connection reset after an idle period; retrying once (untimed call)`);
+    return call();
+  }
+}

@@ -23,6 +23,7 @@ import {
   summarize,
   thousands,
   timePairLoop,
+  untimed,
   type Machine,
   type Summary,
 } from './lib.ts';
@@ -72,21 +73,6 @@ interface IndexResults {
   measurements: Measurement[];
   /** One-minute load averages when the timing started and ended: p95s on a shared machine are only as good as these. */
   load: [number, number];
-}
-
-/**
- * An untimed, idempotent SDK call that survives one ECONNRESET: the server drops keep-alive sockets idle for 5 s,
- * and a client whose event loop was busy (building 100k items) only notices when it next writes to one.
- */
-async function untimed<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''}`;
-    if (!text.includes('ECONNRESET')) throw error;
-    progress('indexes: connection reset after an idle period; retrying once (untimed call)');
-    return call();
-  }
 }
 
 async function measure(bp: BenchPlatform, c: QueryCase, size: number, variant: Variant): Promise<Measurement> {

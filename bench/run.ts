@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CollectionField } from '../platform/index.ts';
 import { benchmarkProducts } from '../demo/seed/index.ts';
-import { DEFAULT_LOOP, describeMachine, progress, rate, summarize, thousands, timeLoop, timePairLoop, type LoopOptions } from './lib.ts';
+import { DEFAULT_LOOP, describeMachine, progress, rate, summarize, thousands, timeLoop, timePairLoop, untimed, type LoopOptions } from './lib.ts';
 import { CORRELATED_CASE, PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData, type BenchPlatform, type QueryCase } from './platform-query.ts';
 import { runElementBenchmarks } from './elements.ts';
 import { runVeloBenchmarks } from './velo.ts';
@@ -60,21 +60,6 @@ async function insertLoop(label: string, path: string, itemsPerCall: number, cal
   }
   const total = perCall.reduce((a, b) => a + b, 0);
   return { label, path, items: itemsPerCall * calls, calls, ms: total, perSecond: rate(itemsPerCall * calls, total), perCall: summarize(perCall) };
-}
-
-/**
- * An untimed SDK call that survives one ECONNRESET: the server drops keep-alive sockets idle for 5 s, and a client
- * whose event loop was busy (building 100k items, long in-process loops) only notices when it next writes to one.
- */
-async function untimed<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''}`;
-    if (!text.includes('ECONNRESET')) throw error;
-    progress('connection reset after an idle period; retrying once (untimed call)');
-    return call();
-  }
 }
 
 function sameIds(a: string[], b: string[]): boolean {

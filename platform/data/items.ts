@@ -15,7 +15,8 @@ export const DEFAULT_LIMIT = DEFAULT_QUERY_LIMIT;
 export const MAX_LIMIT = MAX_QUERY_LIMIT;
 export const MAX_BULK = MAX_BULK_ITEMS;
 
-interface Row {
+/** An item table's row as the services read it (`data` as JSON text). */
+export interface ItemRow {
   id: string;
   owner: string | null;
   created_at: string;
@@ -64,7 +65,7 @@ export interface WireItem {
  * (A null-prototype copy of every item would buy nothing here and costs time on 1,000-item pages: V8 keeps such
  * objects in dictionary mode.)
  */
-function toWire(collection: Collection, row: Row, projection?: Projection): WireItem {
+function toWire(collection: Collection, row: ItemRow, projection?: Projection): WireItem {
   const user = JSON.parse(row.data) as Record<string, unknown>;
   const data: Record<string, unknown> = {
     _id: row.id,
@@ -267,8 +268,9 @@ export class ItemsService {
     return { sql: `${compiled.sql} AND ${scope.sql}`, params: [...compiled.params, ...scope.params] };
   }
 
-  private findRow(collection: Collection, id: string): Row | undefined {
-    return this.statements.get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE id = ?`).get(id) as Row | undefined;
+  private findRow(collection: Collection, id: string): ItemRow | undefined {
+    return this.statements.get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE id = ?`).get(id) as
+      ItemRow | undefined;
   }
 
   query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
@@ -300,7 +302,7 @@ export class ItemsService {
     const orderBy = orderByClause(sort, collection.fieldTypes);
     const rows = this.statements
       .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-      .all(...where.params, limit + 1, offset) as Row[];
+      .all(...where.params, limit + 1, offset) as ItemRow[];
     const hasNext = rows.length > limit;
     const page = rows.slice(0, limit);
     const pagingMetadata: Record<string, unknown> = { count: page.length, hasNext };
@@ -425,7 +427,7 @@ export class ItemsService {
     }
   }
 
-  private insertRow(caller: Caller, collection: Collection, item: NormalizedItem): Row {
+  private insertRow(caller: Caller, collection: Collection, item: NormalizedItem): ItemRow {
     const now = new Date(this.now()).toISOString();
     const id = item.id ?? randomUUID();
     const owner = item.owner ?? caller.id;
@@ -459,17 +461,17 @@ export class ItemsService {
     return errors.itemExists(collection.id, id);
   }
 
-  private hiddenFrom(caller: Caller, collection: Collection, row: Row): boolean {
+  private hiddenFrom(caller: Caller, collection: Collection, row: ItemRow): boolean {
     const read = accessFor(caller, collection.permissions.read, 'read');
     return read === 'none' || (read === 'own' && row.owner !== caller.id);
   }
 
-  private mayUpdate(caller: Caller, collection: Collection, row: Row): boolean {
+  private mayUpdate(caller: Caller, collection: Collection, row: ItemRow): boolean {
     const update = accessFor(caller, collection.permissions.update, 'update');
     return update === 'all' || (update === 'own' && row.owner === caller.id);
   }
 
-  private updateRow(caller: Caller, collection: Collection, access: Access, item: NormalizedItem, existing: Row): Row {
+  private updateRow(caller: Caller, collection: Collection, access: Access, item: NormalizedItem, existing: ItemRow): ItemRow {
     if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('update', collection.id);
     const now = new Date(this.now()).toISOString();
     const owner = item.owner ?? existing.owner;
@@ -543,7 +545,7 @@ export class ItemsService {
    * One item's patch, inside the caller's transaction: read, check permission and condition, apply the
    * modifications in memory, check the result's size, write. Nothing is written when any step refuses.
    */
-  private patchRow(caller: Caller, collection: Collection, access: Access, id: string, mods: readonly FieldModification[], condition: unknown): Row {
+  private patchRow(caller: Caller, collection: Collection, access: Access, id: string, mods: readonly FieldModification[], condition: unknown): ItemRow {
     const existing = this.findRow(collection, id);
     if (!existing) throw errors.itemNotFound(collection.id, id);
     if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('update', collection.id);
@@ -603,7 +605,7 @@ export class ItemsService {
     return result;
   }
 
-  private removeRow(caller: Caller, collection: Collection, access: Access, id: string): Row {
+  private removeRow(caller: Caller, collection: Collection, access: Access, id: string): ItemRow {
     const existing = this.findRow(collection, id);
     if (!existing) throw errors.itemNotFound(collection.id, id);
     if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('remove', collection.id);
@@ -691,7 +693,7 @@ export class ItemsService {
 
   private runBulk(
     entries: { index: number; id: string | undefined }[],
-    apply: (entry: { index: number; id: string | undefined }) => { action: BulkAction; row: Row },
+    apply: (entry: { index: number; id: string | undefined }) => { action: BulkAction; row: ItemRow },
     defaultAction: BulkAction,
     collection: Collection,
   ) {

@@ -5,6 +5,7 @@ import type { Db, StatementCache } from '../storage/database.ts';
 import type { Collection, CollectionStore } from './collections.ts';
 import { compileFilter, fieldSegments, sortExpr } from './filter.ts';
 import { own } from './item-data.ts';
+import type { ItemRow } from './items.ts';
 import {
   DEFAULT_SEARCH_LIMIT,
   MAX_SEARCH_EXPRESSION_LENGTH,
@@ -181,14 +182,6 @@ const SearchCursor = v.object({
 });
 type SearchState = v.InferOutput<typeof SearchCursor>;
 
-interface Row {
-  id: string;
-  owner: string | null;
-  created_at: string;
-  updated_at: string;
-  data: string;
-}
-
 /** Sets an own property (defines `__proto__`, never runs its setter). */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
@@ -215,7 +208,7 @@ function project(data: Record<string, unknown>, paths: readonly string[][]): Rec
   return result;
 }
 
-function toWire(collection: Collection, row: Row, paths: readonly string[][]) {
+function toWire(collection: Collection, row: ItemRow, paths: readonly string[][]) {
   const data: Record<string, unknown> = {
     _id: row.id,
     ...(row.owner !== null ? { _owner: row.owner } : {}),
@@ -324,7 +317,7 @@ export class SearchService {
     const matching = sql`SELECT rowid, id, owner, created_at, updated_at, data, ${score} AS score FROM ${collection.table} WHERE ${join([filter, scope], ' AND ')}${candidates}`;
     const selected = sql`SELECT * FROM (${matching}) WHERE score >= ${bind(needed)}`;
     const page = sql`SELECT id, owner, created_at, updated_at, json(data) AS data FROM (${selected}) ORDER BY ${order} LIMIT ${bind(limit + 1)} OFFSET ${bind(state.offset)}`;
-    const rows = this.statements.get(page.sql).all(...page.params) as Row[];
+    const rows = this.statements.get(page.sql).all(...page.params) as ItemRow[];
     const hasNext = rows.length > limit;
     const dataItems = rows.slice(0, limit).map((row) => toWire(collection, row, paths));
     const pagingMetadata: Record<string, unknown> = { count: dataItems.length, hasNext };
