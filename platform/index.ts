@@ -15,6 +15,7 @@ import { registerQueryFunctions } from './data/query-sql.ts';
 import { registerDataRoutes } from './data/routes.ts';
 import { registerQueryRoutes } from './data/query-routes.ts';
 import { registerIndexRoutes } from './data/indexes.ts';
+import { registerMembersRoutes } from './members/routes.ts';
 import { FaultInjector } from './faults/faults.ts';
 import { createHandler, DEFAULT_MAX_BODY_BYTES, type PlatformHandle } from './http/handler.ts';
 import { HOST_LIMITS, type HostLimits } from './http/limits.ts';
@@ -295,6 +296,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   registerIdentityRoutes(router, services);
   registerOAuthRoutes(router, services);
   registerDataRoutes(router, services);
+  registerMembersRoutes(router, services);
   registerQueryRoutes(router, services);
   registerIndexRoutes(router, services);
   // The backend's Wix API calls are answered by this platform's own handler, in-process (http/node-routing.ts).

@@ -60,6 +60,27 @@ export class Directory {
     return row && { ...row };
   }
 
+  /** A member with the date the directory created it (the Members API's `createdDate`). */
+  getMemberRecord(id: string): (Member & { createdAt: string }) | undefined {
+    const row = this.db.prepare('SELECT id, email, nickname, role, created_at FROM members WHERE id = ?').get(id) as
+      { id: string; email: string; nickname: string; role: 'member' | 'owner'; created_at: string } | undefined;
+    return row && { id: row.id, email: row.email, nickname: row.nickname, role: row.role, createdAt: row.created_at };
+  }
+
+  /** The site's members in creation order, at most `max` of them (the Members API filters and pages this list). */
+  listMemberRecords(max: number): (Member & { createdAt: string })[] {
+    const rows = this.db
+      .prepare('SELECT id, email, nickname, role, created_at FROM members ORDER BY created_at, id LIMIT ?')
+      .all(Math.max(0, Math.floor(max))) as {
+      id: string;
+      email: string;
+      nickname: string;
+      role: 'member' | 'owner';
+      created_at: string;
+    }[];
+    return rows.map((row) => ({ id: row.id, email: row.email, nickname: row.nickname, role: row.role, createdAt: row.created_at }));
+  }
+
   /**
    * Returns the member when the password matches, undefined otherwise (the same work and answer for an unknown
    * email). The hash runs off the event loop in the bounded pool (passwords.ts); callers on a request path go
