@@ -66,7 +66,13 @@ export function registerMembersRoutes(router: Router, services: PlatformServices
     '/query',
     async (ctx) => {
       const caller = await ctx.caller();
-      const body = parseBody(QueryBody, ctx.body ?? {});
+      const raw = ctx.body ?? {};
+      // valibot's object() takes an array as an object: a body is a JSON object or nothing.
+      if (Array.isArray(raw))
+        throw errors.validation('Invalid request: the body must be a JSON object.', [
+          { field: '(body)', description: 'must be a JSON object', violatedRule: 'TYPE' },
+        ]);
+      const body = parseBody(QueryBody, raw);
       const query = body.query ?? {};
       return members.queryMembers(caller, {
         filter: query.filter,
