@@ -1,6 +1,7 @@
 import { WixApiError, type FieldViolation } from '../errors.ts';
 import { applyModifications, checkModifications } from '../data/patch.ts';
 import type { ItemsService, QueryInput, WireItem } from '../data/items.ts';
+import { MAX_BULK_PATCH_ITEMS } from '../data/limits.ts';
 import type { Caller } from '../identity/callers.ts';
 import { veloCalls, type VeloCallContext, type VeloRuntimeServices } from './context.ts';
 import { HookQuery } from './hook-query.ts';
@@ -379,9 +380,87 @@ export class HookedItemsService {
     });
   }
 
-  /** Bulk patch runs no hooks here (a documented gap: Wix runs the update hooks per item). */
+  /**
+   * Bulk patch runs beforeUpdate and afterUpdate for each patched item, as Wix documents. The modifications are
+   * checked first (a bad one refuses the request before any hook runs); every beforeUpdate runs before anything is
+   * written (one that fails refuses the whole request, nothing written); an item whose beforeUpdate returns an item
+   * is written as that item (an update, as for a single patch), the others are patched as sent, in one transaction.
+   * afterUpdate then runs on each patched item; `returnEntity` still decides what the caller gets back.
+   */
   async bulkPatch(...args: Parameters<Inner['bulkPatch']>) {
-    return this.inner.bulkPatch(...args);
+    const [caller, collectionId, patches, options = {}] = args;
+    return this.guarded(caller, collectionId, async () => {
+      if (!(await this.hasAny(collectionId, ['beforeUpdate', 'afterUpdate']))) return this.inner.bulkPatch(...args);
+      // The collection, the caller's right to update it, the size limit and every modification, checked as the
+      // platform checks them, before any hook runs: a refused request runs no hooks and writes nothing.
+      const violations: FieldViolation[] = [];
+      patches.forEach((p, i) => checkModifications(p.fieldModifications, `patches[${i}].fieldModifications`, violations));
+      if (violations.length > 0 || patches.length > MAX_BULK_PATCH_ITEMS) return this.inner.bulkPatch(...args);
+      this.inner.bulkPatch(caller, collectionId, [], options);
+
+      const before = await this.find(collectionId, 'beforeUpdate');
+      const currents = patches.map((p) => this.stored(caller, collectionId, p.dataItemId));
+      const replacements = new Map<number, Record<string, unknown>>();
+      if (before) {
+        for (const [index, p] of patches.entries()) {
+          const current = currents[index];
+          if (!current) continue;
+          const patched = structuredClone(current.data);
+          applyModifications(patched, checkModifications(p.fieldModifications, `patches[${index}].fieldModifications`, []));
+          const context = { ...this.context(caller, collectionId), currentItem: decodeDates(current.data) as Record<string, unknown> };
+          const answer = await this.run(before, 'beforeUpdate', collectionId, decodeDates(patched), context, caller);
+          if (isRecord(answer)) {
+            const { _owner: _o, _createdDate: _c, _updatedDate: _u, ...fields } = encodeDates(answer) as Record<string, unknown>;
+            replacements.set(index, { ...fields, _id: p.dataItemId });
+          }
+        }
+      }
+
+      type Result = ReturnType<Inner['bulkPatch']>['results'][number];
+      const results: Result[] = [];
+      // The items patched as sent: one bulk patch, its indexes mapped back to the caller's.
+      const plain = patches.map((p, index) => ({ p, index })).filter(({ index }) => !replacements.has(index));
+      if (plain.length > 0) {
+        const patched = this.inner.bulkPatch(
+          caller,
+          collectionId,
+          plain.map(({ p }) => p),
+          { ...options, returnEntity: true },
+        );
+        for (const entry of patched.results) {
+          results.push({ ...entry, itemMetadata: { ...entry.itemMetadata, originalIndex: plain[entry.itemMetadata.originalIndex]!.index } });
+        }
+      }
+      // The items their beforeUpdate replaced: each written as an update, failing on its own as a bulk item does.
+      for (const [index, item] of replacements) {
+        try {
+          const dataItem = this.inner.update(caller, collectionId, item, options.condition);
+          results.push({ action: 'PATCH', itemMetadata: { id: dataItem.id, originalIndex: index, success: true }, dataItem });
+        } catch (error) {
+          if (!(error instanceof WixApiError) || error.status >= 500) throw error;
+          const id = patches[index]!.dataItemId;
+          results.push({
+            action: 'PATCH',
+            itemMetadata: {
+              id,
+              originalIndex: index,
+              success: false,
+              error: { code: error.code ?? String(error.status), description: error.message, data: error.data },
+            },
+          });
+        }
+      }
+      results.sort((a, b) => a.itemMetadata.originalIndex - b.itemMetadata.originalIndex);
+      for (const entry of results) {
+        if (!entry.dataItem || !entry.itemMetadata.success) continue;
+        const current = currents[entry.itemMetadata.originalIndex];
+        const extra = current ? { currentItem: decodeDates(current.data) as Record<string, unknown> } : {};
+        entry.dataItem = await this.afterItem(caller, collectionId, 'afterUpdate', entry.dataItem, extra);
+      }
+      if (!options.returnEntity) for (const entry of results) delete entry.dataItem;
+      const totalSuccesses = results.filter((r) => r.itemMetadata.success).length;
+      return { results, bulkActionMetadata: { totalSuccesses, totalFailures: results.length - totalSuccesses, undetailedFailures: 0 } };
+    });
   }
 
   private async hasAny(collectionId: string, names: HookName[]): Promise<boolean> {
