@@ -4,6 +4,7 @@ import type { ItemsService, QueryInput, WireItem } from '../data/items.ts';
 import { MAX_BULK_PATCH_ITEMS } from '../data/limits.ts';
 import type { Caller } from '../identity/callers.ts';
 import { veloCalls, type VeloCallContext, type VeloRuntimeServices } from './context.ts';
+import { HookDistinct } from './hook-distinct.ts';
 import { HookQuery } from './hook-query.ts';
 import { decodeDates, encodeDates } from './wire-dates.ts';
 
@@ -21,6 +22,8 @@ export const HOOK_NAMES = [
   'afterQuery',
   'beforeCount',
   'afterCount',
+  'beforeDistinct',
+  'afterDistinct',
   'onFailure',
 ] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -295,8 +298,37 @@ export class HookedItemsService {
     return this.guarded(caller, collectionId, async () => this.inner.truncate(caller, collectionId));
   }
 
+  /**
+   * distinct runs beforeDistinct (a WixDataDistinct the hook may refine: filter, order, limit, skip) and afterDistinct
+   * for each distinct value, as the Velo docs list them. An afterDistinct answer of undefined keeps the value.
+   */
   async distinct(caller: Caller, collectionId: string, input: Parameters<Inner['distinct']>[2]) {
-    return this.guarded(caller, collectionId, async () => this.inner.distinct(caller, collectionId, input));
+    return this.guarded(caller, collectionId, async () => {
+      const before = await this.find(collectionId, 'beforeDistinct');
+      let effective = input;
+      // A cursor page carries the query its first page ran (the hook ran then).
+      if (before && !input.cursorPaging?.cursor) {
+        const answer = await this.run(
+          before,
+          'beforeDistinct',
+          collectionId,
+          HookDistinct.from(collectionId, input),
+          this.context(caller, collectionId),
+          caller,
+        );
+        if (answer instanceof HookDistinct) effective = answer.toInput(input);
+      }
+      const result = this.inner.distinct(caller, collectionId, effective);
+      const after = await this.find(collectionId, 'afterDistinct');
+      if (!after) return result;
+      const context = this.context(caller, collectionId);
+      const distinctValues: unknown[] = [];
+      for (const value of result.distinctValues) {
+        const answer = await this.run(after, 'afterDistinct', collectionId, decodeDates(value), context, caller);
+        distinctValues.push(answer === undefined ? value : encodeDates(answer));
+      }
+      return { ...result, distinctValues };
+    });
   }
 
   /**

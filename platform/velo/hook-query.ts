@@ -24,6 +24,11 @@ export class HookQuery {
     return new HookQuery(collectionName, filter, input.sort ?? [], input.paging?.limit ?? input.cursorPaging?.limit, input.paging?.offset, 0);
   }
 
+  /** The filter as JSON, under the name the SDK's WixDataFilter gives it (a beforeDistinct hook may pass either). */
+  get filterTree(): Filter {
+    return this.filter ?? {};
+  }
+
   /** The operation's input with this query's filter, sort and paging. */
   toInput(original: QueryInput): QueryInput {
     const input: QueryInput = { ...original, filter: this.filter ?? {}, sort: [...this.sort] };

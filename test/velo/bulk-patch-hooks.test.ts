@@ -2,7 +2,9 @@
  * Bulk patch runs the update hooks for each patched item, as the @wix/data docs say ("Calling the bulkPatch()
  * method triggers the beforeUpdate() and afterUpdate() hooks for each patched item"): through the official
  * @wix/data package from a page (owner's token), raw REST, and wix-data's bulkPatch from backend code with and
- * without suppressHooks. A site backend folder written to a temp folder, outside the project.
+ * without suppressHooks. And distinct runs beforeDistinct / afterDistinct, which the Velo docs list (WixDataDistinct:
+ * filter, getFilter, ascending, descending, isAscending, isDescending, limit, skip). A site backend folder written to a
+ * temp folder, outside the project.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { startTestPlatform, type TestPlatform } from '../../platform/index.ts';
 import { callWebMethod, tokenFor } from './helpers.ts';
 
 const DATA_JS = `
+import wixData from 'wix-data';
 export const calls = [];
 const copy = (v) => JSON.parse(JSON.stringify(v ?? null));
 export function Tasks_beforeUpdate(item, context) {
@@ -27,12 +30,27 @@ export function Tasks_afterUpdate(item, context) {
   calls.push({ hook: 'afterUpdate', item: copy(item), current: copy(context.currentItem) });
   return { ...item, seenAfterUpdate: true };
 }
+export function Tasks_beforeDistinct(distinct, context) {
+  calls.push({ hook: 'beforeDistinct', item: { fieldName: distinct.fieldName, ascending: distinct.isAscending(), filter: distinct.getFilter().filterTree }, current: null, role: context.userRole });
+  // The docs' examples: refine the current filter, or set one from wixData.filter(); sort the values.
+  if (distinct.fieldName === 'title') return distinct.filter(distinct.getFilter().ne('title', 'boom')).descending();
+  if (distinct.fieldName === 'rank') return distinct.filter(wixData.filter().gt('rank', 5)).descending().limit(2);
+  if (distinct.fieldName === 'bad') return distinct.filter('not a filter');
+  return 'not a distinct';
+}
+export function Tasks_afterDistinct(value, context) {
+  calls.push({ hook: 'afterDistinct', item: { value }, current: null });
+  return typeof value === 'string' ? value.toUpperCase() : undefined;
+}
 `;
 const TASKS_WEB_JS = `
 import { webMethod, Permissions } from 'wix-web-module';
 import wixData from 'wix-data';
 import { calls } from './data.js';
 export const hookLog = webMethod(Permissions.Anyone, () => calls.splice(0));
+export const distinctOf = webMethod(Permissions.Anyone, async (field, suppressHooks) =>
+  (await wixData.query('Tasks').distinct(field, { suppressHooks })).items,
+);
 export const bumpAll = webMethod(Permissions.Anyone, async (ids, suppressHooks) =>
   wixData.bulkPatch('Tasks', ids).incrementField('rank', 1).run({ suppressAuth: true, suppressHooks }),
 );
@@ -219,5 +237,53 @@ describe('bulk patch runs the update hooks per item', () => {
       ],
     );
     assert.equal(stored('t3')['rank'], 102);
+  });
+});
+
+describe('distinct runs beforeDistinct and afterDistinct', () => {
+  const distinct = async (token: string, field: string, suppressHooks = false) => {
+    const r = await callWebMethod(p, token, 'tasks.web', 'distinctOf', field, suppressHooks);
+    return r;
+  };
+
+  it('beforeDistinct refines the filter and the order; afterDistinct runs for each value', async () => {
+    const r = await distinct(member, 'title');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.result, ['REPLACE', 'PLAIN'], 'boom filtered out, descending, each value through afterDistinct');
+    const log = await hookLog();
+    assert.deepEqual(log[0], { hook: 'beforeDistinct', item: { fieldName: 'title', ascending: true, filter: {} }, current: null, role: 'siteMember' });
+    assert.deepEqual(
+      log.slice(1).map((c) => c.item['value']),
+      ['replace', 'plain'],
+    );
+  });
+
+  it('a filter from wixData.filter(), descending and limit; an afterDistinct answer of undefined keeps the value', async () => {
+    const r = await distinct(owner, 'rank');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.result, [100, 10]);
+  });
+
+  it('REST and @wix/data reach the same hooks; a hook that returns something else leaves the distinct as asked', async () => {
+    const values = await ownerClient().items.query('Tasks').distinct('_id');
+    assert.deepEqual(values.items, ['T1', 'T2', 'T3', 'TB']);
+    const log = await hookLog();
+    assert.equal(log.filter((c) => c.hook === 'afterDistinct').length, 4);
+  });
+
+  it('suppressHooks skips them; a hook that throws (a bad filter) fails the distinct with WDE0078', async () => {
+    const quiet = await distinct(owner, 'title', true);
+    assert.deepEqual([...quiet.body.result].sort(), ['boom', 'plain', 'replace']);
+    assert.deepEqual(await hookLog(), []);
+    const r = await distinct(owner, 'bad');
+    assert.equal(r.status, 500);
+    assert.match(r.text, /filter\(\) takes a WixDataFilter/, "the hook's own error reaches the web method");
+    const response = await fetch('https://www.wixapis.com/wix-data/v2/items/query-distinct-values', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: owner },
+      body: JSON.stringify({ dataCollectionId: 'Tasks', fieldName: 'bad' }),
+    });
+    const body = (await response.json()) as { details: { applicationError: { code: string } } };
+    assert.equal(body.details.applicationError.code, 'WDE0078');
   });
 });
