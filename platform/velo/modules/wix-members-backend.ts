@@ -1,3 +1,4 @@
+import { memberSlug } from '../../members/service.ts';
 import { currentCall } from '../context.ts';
 
 export interface CurrentMember {
@@ -19,13 +20,6 @@ export interface MemberRole {
 
 const ADMIN_ROLE: MemberRole = { _id: 'admin', name: 'Admin', description: 'The site owner, or a collaborator with admin permissions.' };
 
-const slug = (nickname: string) =>
-  nickname
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100) || 'member';
-
 /** Local `wix-members-backend`: in the backend, getMember() throws when no member is logged in (reference §3.2). */
 export const currentMember = {
   async getMember(_options?: { fieldsets?: string[] }): Promise<CurrentMember> {
@@ -40,7 +34,7 @@ export const currentMember = {
       status: 'APPROVED',
       privacyStatus: 'PUBLIC',
       activityStatus: 'ACTIVE',
-      profile: { nickname: member.nickname, slug: slug(member.nickname) },
+      profile: { nickname: member.nickname, slug: memberSlug(member.nickname) },
     };
   },
   /**
