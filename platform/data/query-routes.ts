@@ -102,7 +102,8 @@ export function registerQueryRoutes(router: Router, services: PlatformServices):
 
   onRead('/items/aggregate', async (ctx) => {
     const body = parseBody(AggregateBody, ctx.body);
-    return aggregates.aggregate(await ctx.caller(), body.dataCollectionId, {
+    const caller = await ctx.caller();
+    const input = {
       initialFilter: body.initialFilter,
       finalFilter: body.finalFilter,
       aggregation: body.aggregation,
@@ -110,7 +111,10 @@ export function registerQueryRoutes(router: Router, services: PlatformServices):
       paging: body.paging && { limit: body.paging.limit ?? undefined, offset: body.paging.offset ?? undefined },
       cursorPaging: body.cursorPaging && { limit: body.cursorPaging.limit ?? undefined, cursor: body.cursorPaging.cursor ?? undefined },
       returnTotalCount: body.returnTotalCount,
-    });
+    };
+    // A site's beforeAggregate / afterAggregate hooks run around it when the platform has them (velo/data-hooks.ts).
+    const run = (effective: Parameters<AggregateService['aggregate']>[2]) => aggregates.aggregate(caller, body.dataCollectionId, effective);
+    return services.data ? services.data.aggregate(caller, body.dataCollectionId, input, run) : run(input);
   });
 
   onRead('/items/aggregate-pipeline', async (ctx) => {

@@ -4,6 +4,8 @@ import type { ItemsService, QueryInput, WireItem } from '../data/items.ts';
 import { MAX_BULK_PATCH_ITEMS } from '../data/limits.ts';
 import type { Caller } from '../identity/callers.ts';
 import { veloCalls, type VeloCallContext, type VeloRuntimeServices } from './context.ts';
+import type { AggregateInput } from '../data/aggregate.ts';
+import { HookAggregate } from './hook-aggregate.ts';
 import { HookDistinct } from './hook-distinct.ts';
 import { HookQuery } from './hook-query.ts';
 import { decodeDates, encodeDates } from './wire-dates.ts';
@@ -24,6 +26,8 @@ export const HOOK_NAMES = [
   'afterCount',
   'beforeDistinct',
   'afterDistinct',
+  'beforeAggregate',
+  'afterAggregate',
   'onFailure',
 ] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -328,6 +332,44 @@ export class HookedItemsService {
         distinctValues.push(answer === undefined ? value : encodeDates(answer));
       }
       return { ...result, distinctValues };
+    });
+  }
+
+  /**
+   * Aggregate (the Data Items aggregate route, which wix-data's aggregate() sends) runs beforeAggregate, with a
+   * WixDataAggregate the hook may refine, and afterAggregate for each result item, as the Velo hooks reference
+   * lists them. `run` is the aggregation itself (data/aggregate.ts), called once with the effective input.
+   */
+  async aggregate<R extends { results: unknown[] }>(
+    caller: Caller,
+    collectionId: string,
+    input: AggregateInput,
+    run: (input: AggregateInput) => R,
+  ): Promise<R> {
+    return this.guarded(caller, collectionId, async () => {
+      const before = await this.find(collectionId, 'beforeAggregate');
+      let effective = input;
+      if (before && !input.cursorPaging?.cursor) {
+        const answer = await this.run(
+          before,
+          'beforeAggregate',
+          collectionId,
+          HookAggregate.from(collectionId, input),
+          this.context(caller, collectionId),
+          caller,
+        );
+        if (answer instanceof HookAggregate) effective = answer.toInput(input);
+      }
+      const result = run(effective);
+      const after = await this.find(collectionId, 'afterAggregate');
+      if (!after) return result;
+      const context = this.context(caller, collectionId);
+      const results: unknown[] = [];
+      for (const item of result.results) {
+        const answer = await this.run(after, 'afterAggregate', collectionId, decodeDates(item), context, caller);
+        results.push(isRecord(answer) ? encodeDates(answer) : item);
+      }
+      return { ...result, results };
     });
   }
 

@@ -3,7 +3,9 @@
  * method triggers the beforeUpdate() and afterUpdate() hooks for each patched item"): through the official
  * @wix/data package from a page (owner's token), raw REST, and wix-data's bulkPatch from backend code with and
  * without suppressHooks. And distinct runs beforeDistinct / afterDistinct, which the Velo docs list (WixDataDistinct:
- * filter, getFilter, ascending, descending, isAscending, isDescending, limit, skip). A site backend folder written to a
+ * filter, getFilter, ascending, descending, isAscending, isDescending, limit, skip), and aggregate runs
+ * beforeAggregate / afterAggregate (WixDataAggregate: filter, having, group, avg/count/max/min/sum, ascending,
+ * descending, limit, skip). A site backend folder written to a
  * temp folder, outside the project.
  */
 import assert from 'node:assert/strict';
@@ -38,6 +40,14 @@ export function Tasks_beforeDistinct(distinct, context) {
   if (distinct.fieldName === 'bad') return distinct.filter('not a filter');
   return 'not a distinct';
 }
+export function Tasks_beforeAggregate(aggregate, context) {
+  calls.push({ hook: 'beforeAggregate', item: {}, current: null, role: context.userRole, collection: context.collectionName });
+  return aggregate.filter(wixData.filter().ne('title', 'boom')).sum('rank').descending('rankSum');
+}
+export function Tasks_afterAggregate(item, context) {
+  calls.push({ hook: 'afterAggregate', item: copy(item), current: null });
+  return { ...item, seenAfterAggregate: true };
+}
 export function Tasks_afterDistinct(value, context) {
   calls.push({ hook: 'afterDistinct', item: { value }, current: null });
   return typeof value === 'string' ? value.toUpperCase() : undefined;
@@ -50,6 +60,9 @@ import { calls } from './data.js';
 export const hookLog = webMethod(Permissions.Anyone, () => calls.splice(0));
 export const distinctOf = webMethod(Permissions.Anyone, async (field, suppressHooks) =>
   (await wixData.query('Tasks').distinct(field, { suppressHooks })).items,
+);
+export const countByTitle = webMethod(Permissions.Anyone, async (suppressHooks) =>
+  (await wixData.aggregate('Tasks').group('title').count().run({ suppressHooks })).items,
 );
 export const bumpAll = webMethod(Permissions.Anyone, async (ids, suppressHooks) =>
   wixData.bulkPatch('Tasks', ids).incrementField('rank', 1).run({ suppressAuth: true, suppressHooks }),
@@ -285,5 +298,34 @@ describe('distinct runs beforeDistinct and afterDistinct', () => {
     });
     const body = (await response.json()) as { details: { applicationError: { code: string } } };
     assert.equal(body.details.applicationError.code, 'WDE0078');
+  });
+});
+
+describe('aggregate runs beforeAggregate and afterAggregate', () => {
+  const countByTitle = async (suppressHooks: boolean) => {
+    const r = await callWebMethod(p, member, 'tasks.web', 'countByTitle', suppressHooks);
+    assert.equal(r.status, 200, r.text);
+    return r.body.result as Record<string, unknown>[];
+  };
+
+  it('beforeAggregate refines the aggregation (filter, sum, sort); afterAggregate runs for each result item', async () => {
+    const items = await countByTitle(false);
+    assert.deepEqual(
+      items.map((i) => [i['title'] ?? i['_id'], i['count'], i['rankSum'], i['seenAfterAggregate']]),
+      [
+        ['plain', 2, 101, true],
+        ['replace', 1, 10, true],
+      ],
+    );
+    const log = await hookLog();
+    assert.deepEqual(log[0], { hook: 'beforeAggregate', item: {}, current: null, role: 'siteMember', collection: 'Tasks' });
+    assert.equal(log.filter((c) => c.hook === 'afterAggregate').length, 2);
+  });
+
+  it('suppressHooks skips them: the aggregation as asked', async () => {
+    const items = await countByTitle(true);
+    assert.equal(items.length, 3);
+    assert.ok(items.every((i) => i['seenAfterAggregate'] === undefined && i['rankSum'] === undefined));
+    assert.deepEqual(await hookLog(), []);
   });
 });

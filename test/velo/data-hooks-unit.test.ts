@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { hookError } from '../../platform/velo/data-hooks.ts';
+import { HookAggregate } from '../../platform/velo/hook-aggregate.ts';
+import { HookDistinct } from '../../platform/velo/hook-distinct.ts';
 import { HookQuery } from '../../platform/velo/hook-query.ts';
 import { registerVeloModuleResolution } from '../../platform/velo/module-resolution.ts';
 import { decodeDates, encodeDates } from '../../platform/velo/wire-dates.ts';
@@ -74,6 +76,56 @@ describe('the query a beforeQuery hook receives', () => {
     for (let i = 0; i < 100; i++) q = q.eq('f', i);
     assert.throws(() => q.eq('f', 101), RangeError);
     assert.throws(() => HookQuery.from('Notes', {}).eq('', 1), TypeError);
+  });
+});
+
+describe('the WixDataDistinct and WixDataAggregate hooks receive', () => {
+  it('distinct: a filter from wixData.filter() (its filterTree, dates as $date) replaces the filter; order and paging carry over', () => {
+    const at = new Date('2024-01-02T03:04:05.000Z');
+    const d = HookDistinct.from('T', { fieldName: 'f', filter: { a: { $eq: 1 } }, order: 'ASC' });
+    const input = d
+      .filter({ filterTree: { at: { $gt: at } } })
+      .descending()
+      .limit(3)
+      .skip(2)
+      .toInput({ fieldName: 'f' });
+    assert.deepEqual(input, { fieldName: 'f', filter: { at: { $gt: { $date: at.toISOString() } } }, order: 'DESC', limit: 3, offset: 2 });
+    assert.deepEqual(d.getFilter().ge('b', 2).filterTree, { $and: [{ a: { $eq: 1 } }, { b: { $gte: 2 } }] });
+    assert.equal(d.isAscending(), true);
+    const cursorPage = { cursorPaging: { cursor: 'c' } };
+    assert.equal(d.descending().toInput(cursorPage), cursorPage, 'a cursor page runs as its cursor says');
+  });
+
+  it('hostile: a wrong filter, a negative limit, a prototype-named field stays own data, at most 100 aggregate operations', () => {
+    assert.throws(() => HookDistinct.from('T', {}).filter('x'), TypeError);
+    assert.throws(() => HookDistinct.from('T', {}).limit(-1), TypeError);
+    assert.throws(() => HookAggregate.from('T', {}).having(null), TypeError);
+    assert.throws(() => HookAggregate.from('T', {}).group(''), TypeError);
+    const input = HookAggregate.from('T', {}).group('__proto__').sum('__proto__').count().toInput({});
+    assert.deepEqual(input.aggregation, {
+      groupingFields: ['__proto__'],
+      operations: [
+        { resultFieldName: '__proto__Sum', sum: { itemFieldName: '__proto__' } },
+        { resultFieldName: 'count', itemCount: {} },
+      ],
+    });
+    assert.equal(({} as Record<string, unknown>)['itemFieldName'], undefined);
+    let a = HookAggregate.from('T', {});
+    for (let i = 0; i < 100; i++) a = a.count();
+    assert.throws(() => a.count(), RangeError);
+  });
+
+  it('aggregate: filter and having AND onto what the request had; sort and paging as the hook sets them', () => {
+    const input = HookAggregate.from('T', { initialFilter: { a: 1 }, paging: { limit: 5 } })
+      .filter({ filterTree: { b: 2 } })
+      .having({ filterTree: { count: { $gt: 1 } } })
+      .ascending('count')
+      .skip(1)
+      .toInput({ paging: { limit: 5 } });
+    assert.deepEqual(input.initialFilter, { $and: [{ a: 1 }, { b: 2 }] });
+    assert.deepEqual(input.finalFilter, { count: { $gt: 1 } });
+    assert.deepEqual(input.sort, [{ fieldName: 'count', order: 'ASC' }]);
+    assert.deepEqual(input.paging, { limit: 5, offset: 1 });
   });
 });
 
