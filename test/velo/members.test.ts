@@ -14,7 +14,7 @@ import { members } from '@wix/members';
 import { startTestPlatform, type TestPlatform } from '../../platform/index.ts';
 import { WixApiError } from '../../platform/errors.ts';
 import { memberSlug, MembersService } from '../../platform/members/service.ts';
-import { callWebMethod, tokenFor } from './helpers.ts';
+import { callWebMethod, startVeloPlatform, tokenFor } from './helpers.ts';
 
 const FIXTURE = new URL('./fixtures/site/', import.meta.url);
 
@@ -379,5 +379,25 @@ describe('the members service (properties)', () => {
   it('slugs are lower-case words joined by "-"', () => {
     assert.equal(memberSlug('River Stone'), 'river-stone');
     assert.equal(memberSlug('  !!  '), 'member');
+  });
+});
+
+describe('the demo seed’s members', () => {
+  it('Dana Demo gets herself with getCurrentMember(); a visitor sees the demo members’ public profiles only', async () => {
+    const demo = await startVeloPlatform();
+    try {
+      const dana = await tokenFor(demo, { email: 'member@example.com' });
+      const { member } = await client(dana).members.getCurrentMember({ fieldsets: ['FULL'] });
+      assert.equal(member?.profile?.nickname, 'Dana Demo');
+      assert.equal(member?.loginEmail, 'member@example.com');
+      const listed = await client(await tokenFor(demo, 'visitor'))
+        .members.queryMembers()
+        .find();
+      const nicknames = listed.items.map((m) => m.profile?.nickname);
+      assert.ok(nicknames.includes('Dana Demo') && nicknames.includes('River Stone'), JSON.stringify(nicknames));
+      assert.ok(listed.items.every((m) => m.loginEmail === undefined));
+    } finally {
+      await demo.stop();
+    }
   });
 });
