@@ -4,12 +4,18 @@
  * - shared-chunk build: what each element adds on a page that already loads the common chunks (Lit, the SDK,
  *   elements/core), target ≤ 8 KB gzip.
  * gzip at level 9, each file on its own (as a server sends them).
+ * - does not grow: the same run also builds the self-contained bundles of the baseline commit (BASELINE_COMMIT, the
+ *   elements before issue 14's refactor) in a temporary git worktree, with this checkout's build settings, and
+ *   compares each element's gzip size with its baseline (target: now ≤ baseline). The worktree borrows this
+ *   checkout's node_modules (a symlink; no `npm ci`) and is removed afterwards.
  *
  * `npm run bench -- --only sizes` runs this section alone and prints it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { buildEditorBundles, buildSharedBundles, closure, editorConfig, type SharedBuild, type SharedGroup } from '../scripts/build-editor.ts';
@@ -17,6 +23,9 @@ import { progress } from './lib.ts';
 
 export const SELF_CONTAINED_TARGET = 1.15;
 export const SHARED_ADDED_TARGET_BYTES = 8 * 1024;
+/** The elements before issue 14's refactor (WixElement, shared core): the self-contained bundles must not grow past it. */
+export const BASELINE_COMMIT = '9ffa6c4';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BASELINE_GROUPS: SharedGroup[] = ['lit', 'sdk', 'core'];
 
 export interface Size {
@@ -34,8 +43,22 @@ export interface ElementSize {
   sharedAlone: Size;
 }
 
+/** One element's self-contained bundle at the baseline commit and now, built in the same run with the same settings. */
+export interface GrowthRow {
+  tag: string;
+  baseline: Size | undefined;
+  now: Size;
+}
+
+export interface Growth {
+  baselineCommit: string;
+  currentCommit: string;
+  rows: GrowthRow[];
+}
+
 export interface SizeResults {
   bare: Size;
+  growth?: Growth;
   elements: ElementSize[];
   /** The common chunks (and what they import), with their group. */
   common: { file: string; group: SharedGroup; contents: string[]; size: Size }[];
@@ -92,10 +115,86 @@ export async function measureSizes(): Promise<SizeResults> {
         size: sizeOf(file),
       }))
       .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group) || b.size.raw - a.size.raw);
-    return { bare, elements, common: commonList, commonTotal: sum(commonList.map((c) => c.size)) };
+    const baseline = await measureBaseline();
+    const growth: Growth = {
+      ...baseline,
+      rows: elements.map((e) => ({ tag: e.tag, baseline: baseline.sizes.get(e.tag), now: e.selfContained })),
+    };
+    return { bare, growth, elements, common: commonList, commonTotal: sum(commonList.map((c) => c.size)) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+function git(args: string[], cwd = ROOT): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** Builds every element's self-contained bundle from the current directory's elements/ and writes `{tag: Size}` to `<outDir>/sizes.json`. */
+async function printSelfContainedSizes(outDir: string): Promise<void> {
+  const files = await buildEditorBundles(outDir);
+  writeFileSync(join(outDir, 'sizes.json'), JSON.stringify(Object.fromEntries(files.map((f) => [basename(f, '.js'), sizeOf(f)]))));
+}
+
+/**
+ * The baseline commit's self-contained bundles: a temporary worktree (this checkout's node_modules symlinked in), built
+ * by this file's build settings in a child process whose working directory is the worktree (so `elements/` is the
+ * baseline's). The worktree is removed afterwards, whatever happens.
+ */
+async function measureBaseline(): Promise<{ baselineCommit: string; currentCommit: string; sizes: Map<string, Size> }> {
+  const worktree = mkdtempSync(join(tmpdir(), 'wix-sizes-baseline-'));
+  rmSync(worktree, { recursive: true, force: true });
+  progress(`sizes: git worktree add ${worktree} ${BASELINE_COMMIT}`);
+  git(['worktree', 'add', '--detach', worktree, BASELINE_COMMIT]);
+  try {
+    symlinkSync(join(ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    const out = join(worktree, 'dist-sizes');
+    execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--self-contained', out], {
+      cwd: worktree,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const parsed = JSON.parse(readFileSync(join(out, 'sizes.json'), 'utf8')) as Record<string, Size>;
+    return {
+      baselineCommit: git(['rev-parse', '--short', BASELINE_COMMIT]),
+      currentCommit: git(['rev-parse', '--short', 'HEAD']) + (git(['status', '--porcelain', '--', 'elements']) ? ' + uncommitted elements/ changes' : ''),
+      sizes: new Map(Object.entries(parsed)),
+    };
+  } finally {
+    try {
+      git(['worktree', 'remove', '--force', worktree]);
+    } catch (error) {
+      progress(`sizes: could not remove the worktree: ${(error as Error).message}`);
+      rmSync(worktree, { recursive: true, force: true });
+      git(['worktree', 'prune']);
+    }
+  }
+}
+
+/** Whether the element's gzip bundle grew past its baseline (or has none). */
+export const grew = (row: GrowthRow): boolean => row.baseline === undefined || row.now.gzip > row.baseline.gzip;
+
+export function renderGrowth(g: Growth): string {
+  const rows = g.rows.map((r) => {
+    const b = r.baseline;
+    if (!b) return `| \`${r.tag}.js\` | (not at ${g.baselineCommit}) | | ${r.now.raw} | ${r.now.gzip} | | **FAIL** |`;
+    const d = r.now.gzip - b.gzip;
+    return `| \`${r.tag}.js\` | ${b.raw} | ${b.gzip} | ${r.now.raw} | ${r.now.gzip} | ${d > 0 ? '+' : ''}${d} (${(r.now.gzip / b.gzip).toFixed(3)}×) | **${grew(r) ? 'FAIL' : 'PASS'}** |`;
+  });
+  const failing = g.rows.filter(grew).map((r) => r.tag);
+  return [
+    '#### Does not grow (same run, baseline commit)',
+    '',
+    `Same run, same build settings (this checkout's \`scripts/build-editor.ts\`, which is unchanged since the baseline apart from the tag pattern): ` +
+      `each element's self-contained bundle built from ${g.baselineCommit} (before issue 14's refactor, in a temporary git worktree) and from ${g.currentCommit}. ` +
+      'Bytes; gzip at level 9. Target: now ≤ baseline (gzip).',
+    '',
+    `| bundle | raw ${g.baselineCommit} | gzip ${g.baselineCommit} | raw now | gzip now | gzip change (ratio) | does not grow |`,
+    '| :--- | ---: | ---: | ---: | ---: | ---: | :---: |',
+    ...rows,
+    '',
+    `Does not grow: **${failing.length === 0 ? 'PASS' : `FAIL`}**${failing.length ? ` (grew: ${failing.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
+    '',
+  ].join('\n');
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -156,14 +255,17 @@ export function renderSizes(r: SizeResults): string {
     '',
     `Self-contained target: **${allSelf ? 'PASS' : 'FAIL'}** (largest ${worstSelf.toFixed(3)}×). Shared-build target: **${allShared ? 'PASS' : 'FAIL'}** (largest added ${kb(worstShared)} gzip).`,
     '',
+    ...(r.growth ? [renderGrowth(r.growth)] : []),
   ].join('\n');
 }
 
 export async function runSizeBenchmarks(): Promise<string> {
-  progress('elements: bundle sizes (self-contained, shared-chunk, bare official path)');
+  progress(`elements: bundle sizes (self-contained, shared-chunk, bare official path, baseline ${BASELINE_COMMIT})`);
   return renderSizes(await measureSizes());
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(await runSizeBenchmarks());
+  // `--self-contained <dir>`: the baseline's child process (measureBaseline).
+  if (process.argv[2] === '--self-contained') await printSelfContainedSizes(resolve(process.argv[3] ?? 'dist-sizes'));
+  else console.log(await runSizeBenchmarks());
 }
