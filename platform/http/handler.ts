@@ -339,7 +339,7 @@ export function createHandler(services: PlatformServices, router: Router, option
             caller = c;
             if (quotas) {
               quotas.checkTime(performance.now() - started);
-              quotas.admit(c.siteId ?? '', dataKind!);
+              quotas.admit(c.siteId ?? services.siteId, dataKind!);
             }
             return c;
           })),

@@ -88,6 +88,15 @@ describe('data quotas', () => {
     assert.equal((await rawQuery(second)).status, 200, 'the second site has its own window');
   });
 
+  it('one window per site, whoever calls: an API key naming the site and a visitor of it share the quota', async () => {
+    p.dataQuotas.configure({ readsPerMinute: 1 });
+    assert.equal((await rawQuery()).status, 200, 'the API key with wix-site-id of the primary site');
+    const visitor = await rawCall(p, '/oauth2/token', { body: JSON.stringify({ clientId: p.clientId, grantType: 'anonymous' }) });
+    const token = String(visitor.json?.['access_token']);
+    const asVisitor = await rawCall(p, '/wix-data/v2/items/query', { headers: { authorization: token }, body: JSON.stringify({ dataCollectionId: C }) });
+    assert.equal(asVisitor.status, 429, 'the visitor of the same site is over the same quota');
+  });
+
   it('a refused (unauthenticated) request is not counted against the site', async () => {
     p.dataQuotas.configure({ readsPerMinute: 1 });
     const anonymous = await rawCall(p, '/wix-data/v2/items/query', {
