@@ -1,4 +1,4 @@
-import { errors, WixApiError } from '../errors.ts';
+import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import { getMeta, setMeta, type Db } from '../storage/database.ts';
 import { jsonPath, sortExpr } from './filter.ts';
 
@@ -36,11 +36,37 @@ export const FIELD_TYPES = [
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/** Metadata Wix keeps on a reference field (Data Collections v2 `Field.typeMetadata`). */
+export interface FieldTypeMetadata {
+  reference?: { referencedCollectionId: string };
+  multiReference?: { referencedCollectionId: string; referencingFieldKey: string; referencingDisplayName: string };
+}
+
 export interface CollectionField {
   key: string;
   displayName: string;
   type: FieldType;
+  /** REFERENCE and MULTI_REFERENCE fields: the referenced collection (required for those types, absent otherwise). */
+  typeMetadata?: FieldTypeMetadata;
+  /** Whether an item must hold the field (Wix `Field.required`, default false). */
+  required?: boolean;
+  description?: string;
 }
+
+/**
+ * The system fields every Wix collection has, as Data Collections v2 lists them (first, `systemField: true`).
+ * They cannot be declared, changed or deleted through the field methods.
+ */
+export const SYSTEM_FIELDS: readonly { key: string; displayName: string; type: FieldType }[] = [
+  { key: '_id', displayName: 'ID', type: 'TEXT' },
+  { key: '_createdDate', displayName: 'Created Date', type: 'DATETIME' },
+  { key: '_updatedDate', displayName: 'Updated Date', type: 'DATETIME' },
+  { key: '_owner', displayName: 'Owner', type: 'TEXT' },
+];
+const SYSTEM_FIELD_KEYS: ReadonlySet<string> = new Set(SYSTEM_FIELDS.map((f) => f.key));
+
+/** Field keys, as Wix bounds them (`Field.key` @maxLength 1000); a key must also be a valid field path here. */
+export const MAX_FIELD_KEY_LENGTH = 1000;
 
 /** One field of a Wix Data index (Indexes API): a field path and the order the index keeps it in. */
 export interface DataIndexField {
@@ -80,6 +106,25 @@ export interface Collection {
   indexes: readonly DataIndex[];
 }
 
+/**
+ * A multi-reference as one direction sees it: rows of (`sourceTable`, `field`) relate items of `referring` (the
+ * collection asked about) to items of `referenced`. `reverse`: the rows were made from the other side, so the
+ * asked-about items are the rows' referenced IDs.
+ */
+export interface Relation {
+  sourceTable: string;
+  field: string;
+  referring: Collection;
+  referenced: Collection;
+  reverse: boolean;
+}
+
+/** The referencing field key Wix would show on the referenced collection when a request names none: `Products` → `products`. */
+export function defaultReferencingKey(collectionId: string): string {
+  const base = collectionId.replace(/[^A-Za-z0-9_]/g, '_');
+  return `${base.charAt(0).toLowerCase()}${base.slice(1)}`.slice(0, 64);
+}
+
 /** Field types that get an expression index, so filters and sorts on them avoid a full scan. */
 const INDEXED_TYPES = new Set(['TEXT', 'NUMBER', 'DATE', 'DATETIME', 'BOOLEAN', 'URL', 'REFERENCE']);
 export const COLLECTION_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}(\/[A-Za-z][A-Za-z0-9_-]{0,63})?$/;
@@ -115,13 +160,41 @@ function fromRow(row: CollectionRow): Collection {
   };
 }
 
-/** The wire shape of Data Collections v2 (reference §4). */
+const SORTABLE_TYPES = new Set(['TEXT', 'NUMBER', 'DATE', 'DATETIME', 'BOOLEAN', 'URL', 'REFERENCE', 'TIME']);
+
+/** One field as Data Collections v2 sends it. */
+export function toWireField(f: CollectionField): Record<string, unknown> {
+  return {
+    key: f.key,
+    displayName: f.displayName,
+    type: f.type,
+    ...(f.typeMetadata ? { typeMetadata: structuredClone(f.typeMetadata) } : {}),
+    systemField: false,
+    capabilities: { sortable: SORTABLE_TYPES.has(f.type) },
+    encrypted: false,
+    required: f.required ?? false,
+    ...(f.description !== undefined ? { description: f.description } : {}),
+  };
+}
+
+const wireSystemFields = SYSTEM_FIELDS.map((f) => ({
+  key: f.key,
+  displayName: f.displayName,
+  type: f.type,
+  systemField: true,
+  capabilities: { sortable: true },
+  encrypted: false,
+  readOnly: true,
+  required: false,
+}));
+
+/** The wire shape of Data Collections v2 (reference §4): the system fields first, then the declared ones. */
 export function toWireCollection(c: Collection): Record<string, unknown> {
   return {
     id: c.id,
     displayName: c.displayName,
     collectionType: 'NATIVE',
-    fields: c.fields.map((f) => ({ key: f.key, displayName: f.displayName, type: f.type, systemField: false })),
+    fields: [...wireSystemFields.map((f) => ({ ...f, capabilities: { ...f.capabilities } })), ...c.fields.map(toWireField)],
     permissions: { ...c.permissions },
     revision: String(c.revision),
     plugins: [],
@@ -184,8 +257,7 @@ export class CollectionStore {
     if (!COLLECTION_ID.test(input.id)) throw errors.badRequest(`"${input.id.slice(0, 80)}" is not a valid collection ID.`, 'WDE0080');
     if (this.get(input.id, input.siteId)) throw new WixApiError(409, `The ${input.id} collection already exists.`, { code: 'WDE0074' });
     const key = this.key(input.id, input.siteId);
-    const fields = input.fields ?? [];
-    for (const f of fields) jsonPath(f.key);
+    const fields = this.checkFields(input.id, input.siteId, input.fields ?? []);
     const n = Number(getMeta(this.db, 'collections.nextTable') ?? '1');
     const table = `items_${n}`;
     const now = new Date(this.now()).toISOString();
@@ -226,14 +298,14 @@ export class CollectionStore {
         code: 'WDE0074',
       });
     }
-    const fields = input.fields ?? current.fields;
-    for (const f of fields) jsonPath(f.key);
+    const fields = input.fields ? this.checkFields(input.id, input.siteId, input.fields) : current.fields;
     const now = new Date(this.now()).toISOString();
     this.db.transaction(() => {
       this.db
         .prepare('UPDATE collections SET display_name = ?, permissions = ?, fields = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
         .run(input.displayName ?? current.displayName, JSON.stringify(input.permissions ?? current.permissions), JSON.stringify(fields), now, key);
       this.syncIndexes(current.table, fields);
+      this.pruneReferences(current.table, fields, input.siteId);
     })();
     this.cache.delete(key);
     return this.require(input.id, input.siteId);
@@ -245,9 +317,143 @@ export class CollectionStore {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM collections WHERE id = ?').run(key);
       this.db.exec(`DROP TABLE ${current.table}`);
+      // Its multi-references go with it, on both sides (a collection referring to it keeps its field, now empty).
+      this.db.prepare('DELETE FROM item_references WHERE source_table = ? OR target_table = ?').run(current.table, current.table);
     })();
     this.cache.delete(key);
     return current;
+  }
+
+  /** Create Data Collection Field: adds one field (a key already declared is a 409); the revision moves on. */
+  createField(id: string, siteId: string | undefined, field: CollectionField): Collection {
+    const current = this.require(id, siteId);
+    if (current.fields.some((f) => f.key === field.key)) {
+      throw new WixApiError(409, `The field ${field.key.slice(0, 80)} already exists in the ${id} collection.`, { code: 'ALREADY_EXISTS' });
+    }
+    return this.update({ id, siteId, fields: [...current.fields, field] });
+  }
+
+  /** Update Data Collection Field: replaces the field with the same key (a missing key is a 404). */
+  updateField(id: string, siteId: string | undefined, field: CollectionField): Collection {
+    const current = this.require(id, siteId);
+    const at = current.fields.findIndex((f) => f.key === field.key);
+    if (at === -1) throw this.fieldNotFound(id, field.key);
+    return this.update({ id, siteId, fields: current.fields.map((f, i) => (i === at ? field : f)) });
+  }
+
+  /** Delete Data Collection Field: removes the field (items keep their values, as on Wix; a multi-reference's rows go). */
+  deleteField(id: string, siteId: string | undefined, fieldKey: string): Collection {
+    const current = this.require(id, siteId);
+    if (SYSTEM_FIELD_KEYS.has(fieldKey)) throw errors.badRequest(`${fieldKey} is a system field and cannot be deleted.`, 'WDE0080');
+    if (!current.fields.some((f) => f.key === fieldKey)) throw this.fieldNotFound(id, fieldKey);
+    return this.update({ id, siteId, fields: current.fields.filter((f) => f.key !== fieldKey) });
+  }
+
+  private fieldNotFound(id: string, key: string): WixApiError {
+    return errors.notFound(`The field ${key.slice(0, 80)} does not exist in the ${id} collection.`, 'NOT_FOUND');
+  }
+
+  /**
+   * The declared fields, checked as Wix checks them: keys unique, valid and not a system field's; a REFERENCE or
+   * MULTI_REFERENCE field names its referenced collection (which exists on the site, or is this collection), and a
+   * multi-reference gets its referencing field key and display name when the request leaves them out.
+   */
+  private checkFields(collectionId: string, siteId: string | undefined, fields: readonly CollectionField[]): CollectionField[] {
+    const violations: FieldViolation[] = [];
+    const seen = new Set<string>();
+    const out: CollectionField[] = [];
+    fields.forEach((f, i) => {
+      const at = `collection.fields[${i}]`;
+      if (typeof f.key !== 'string' || f.key.length === 0 || f.key.length > MAX_FIELD_KEY_LENGTH) {
+        violations.push({ field: `${at}.key`, description: `must be 1 to ${MAX_FIELD_KEY_LENGTH} characters`, violatedRule: 'FORMAT' });
+        return;
+      }
+      try {
+        jsonPath(f.key);
+      } catch {
+        violations.push({ field: `${at}.key`, description: 'is not a valid field key', violatedRule: 'FORMAT' });
+        return;
+      }
+      if (SYSTEM_FIELD_KEYS.has(f.key)) {
+        violations.push({ field: `${at}.key`, description: `${f.key} is a system field`, violatedRule: 'SYSTEM_FIELD' });
+        return;
+      }
+      if (seen.has(f.key)) {
+        violations.push({ field: `${at}.key`, description: `${f.key.slice(0, 80)} is declared twice`, violatedRule: 'UNIQUE' });
+        return;
+      }
+      seen.add(f.key);
+      const field: CollectionField = { key: f.key, displayName: f.displayName || f.key, type: f.type };
+      if (f.required) field.required = true;
+      if (f.description !== undefined) field.description = f.description;
+      const referenced = (target: unknown, path: string): string | undefined => {
+        if (typeof target !== 'string' || target.length === 0) {
+          violations.push({ field: path, description: `is required for a ${f.type} field`, violatedRule: 'REQUIRED' });
+          return undefined;
+        }
+        if (target !== collectionId && !this.get(target, siteId)) {
+          violations.push({ field: path, description: `names the ${target.slice(0, 80)} collection, which does not exist`, violatedRule: 'NOT_FOUND' });
+          return undefined;
+        }
+        return target;
+      };
+      if (f.type === 'REFERENCE') {
+        const target = referenced(f.typeMetadata?.reference?.referencedCollectionId, `${at}.typeMetadata.reference.referencedCollectionId`);
+        if (target) field.typeMetadata = { reference: { referencedCollectionId: target } };
+      } else if (f.type === 'MULTI_REFERENCE') {
+        const meta = f.typeMetadata?.multiReference;
+        const target = referenced(meta?.referencedCollectionId, `${at}.typeMetadata.multiReference.referencedCollectionId`);
+        const backKey = meta?.referencingFieldKey || defaultReferencingKey(collectionId);
+        try {
+          jsonPath(backKey);
+        } catch {
+          violations.push({ field: `${at}.typeMetadata.multiReference.referencingFieldKey`, description: 'is not a valid field key', violatedRule: 'FORMAT' });
+        }
+        if (target) {
+          const backName = meta?.referencingDisplayName || this.get(collectionId, siteId)?.displayName || collectionId;
+          field.typeMetadata = { multiReference: { referencedCollectionId: target, referencingFieldKey: backKey, referencingDisplayName: backName } };
+        }
+      }
+      out.push(field);
+    });
+    if (violations.length) throw errors.validation(`Invalid collection: ${violations[0]!.field} ${violations[0]!.description}.`, violations);
+    return out;
+  }
+
+  /** Multi-reference rows whose field is no longer a multi-reference to the same collection are dropped. */
+  private pruneReferences(table: string, fields: readonly CollectionField[], siteId: string | undefined): void {
+    const kept: string[] = [];
+    for (const f of fields) {
+      const target = f.typeMetadata?.multiReference?.referencedCollectionId;
+      const targetTable = target === undefined ? undefined : this.get(target, siteId)?.table;
+      if (f.type === 'MULTI_REFERENCE' && targetTable) kept.push(`${f.key}\u0000${targetTable}`);
+    }
+    this.db
+      .prepare('DELETE FROM item_references WHERE source_table = ? AND field || char(0) || target_table NOT IN (SELECT value FROM json_each(?))')
+      .run(table, JSON.stringify(kept));
+  }
+
+  /**
+   * The multi-reference a collection's field key names: its own MULTI_REFERENCE field (forward), or, on the
+   * referenced side, the `referencingFieldKey` another collection's multi-reference gives it (reverse).
+   */
+  relation(collection: Collection, fieldKey: string, siteId: string | undefined): Relation | undefined {
+    const own = collection.fields.find((f) => f.key === fieldKey);
+    const forward = own?.typeMetadata?.multiReference;
+    if (own?.type === 'MULTI_REFERENCE' && forward) {
+      const target = this.get(forward.referencedCollectionId, siteId);
+      return target ? { sourceTable: collection.table, field: fieldKey, referring: collection, referenced: target, reverse: false } : undefined;
+    }
+    if (own) return undefined;
+    for (const other of this.list(siteId)) {
+      for (const f of other.fields) {
+        const meta = f.typeMetadata?.multiReference;
+        if (f.type === 'MULTI_REFERENCE' && meta?.referencedCollectionId === collection.id && meta.referencingFieldKey === fieldKey) {
+          return { sourceTable: other.table, field: f.key, referring: collection, referenced: other, reverse: true };
+        }
+      }
+    }
+    return undefined;
   }
 
   /**

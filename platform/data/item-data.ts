@@ -132,7 +132,17 @@ export function normalizeItem(raw: unknown, collection: Collection, violations: 
 
   for (const [key, value] of Object.entries(raw)) {
     if (SYSTEM_KEY_SET.has(key) || value === undefined) continue;
-    const normalized = normalizeValue(value, `${prefix}.${key}`, violations, 1);
+    const declared = collection.fieldTypes.get(key);
+    if (declared === 'MULTI_REFERENCE') {
+      // Wix keeps a multi-reference apart from the item: a value sent with the item is not stored with it.
+      (out.mismatches ??= []).push(
+        `field ${quoteName(key)} is a multi-reference; a value sent with the item is not stored (use insertReference or replaceReferences), as on Wix`,
+      );
+      continue;
+    }
+    // A single reference sent as the referenced item (`{_id, ...}`) is stored as its ID, as Wix does.
+    const stored = declared === 'REFERENCE' && isPlainObject(value) && typeof own(value, '_id') === 'string' ? own(value, '_id') : value;
+    const normalized = normalizeValue(stored, `${prefix}.${key}`, violations, 1);
     const mismatch = schemaMismatch(collection, key, normalized);
     if (mismatch) (out.mismatches ??= []).push(mismatch);
     // safe-lookup: out.data is a null-prototype object, so key (any request key) is an own property

@@ -65,7 +65,7 @@ export interface WireItem {
  * (A null-prototype copy of every item would buy nothing here and costs time on 1,000-item pages: V8 keeps such
  * objects in dictionary mode.)
  */
-function toWire(collection: Collection, row: ItemRow, projection?: Projection): WireItem {
+export function toWire(collection: Collection, row: ItemRow, projection?: Projection): WireItem {
   const user = JSON.parse(row.data) as Record<string, unknown>;
   const data: Record<string, unknown> = {
     _id: row.id,
@@ -78,7 +78,7 @@ function toWire(collection: Collection, row: ItemRow, projection?: Projection): 
 }
 
 /** Checked projection fields, each split into its path segments once per request. */
-type Projection = readonly (readonly string[])[];
+export type Projection = readonly (readonly string[])[];
 
 /**
  * Sets an own data property. On an ordinary object the only inherited accessor is `__proto__`, so that key is
@@ -130,7 +130,7 @@ function project(data: Record<string, unknown>, projection: Projection): Record<
  * named fields plus `_id`, with invalid names ignored (only invalid names → only `_id`). The list itself is bounded:
  * more than MAX_PROJECTION_FIELDS entries is a 400 before any work.
  */
-function checkFields(fields: readonly string[]): Projection | undefined {
+export function checkFields(fields: readonly string[]): Projection | undefined {
   if (fields.length > MAX_PROJECTION_FIELDS) {
     throw errors.badRequest(`'fields' has ${fields.length} entries; a projection may name at most ${MAX_PROJECTION_FIELDS} fields.`, 'WDE0080');
   }
@@ -153,7 +153,7 @@ function checkSort(sort: readonly SortSpec[]): void {
   }
 }
 
-function checkLimit(limit: number | undefined): number {
+export function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 0) throw errors.badRequest("'limit' must be a non-negative integer.", 'WDE0077');
   if (limit > MAX_LIMIT) throw errors.badRequest(`'limit' cannot exceed ${MAX_LIMIT}.`, 'WDE0077');
@@ -209,7 +209,7 @@ function decodeDistinctCursor(cursor: string): DistinctCursor {
 /** Offsets beyond this are refused: SQLite takes 64-bit integers, and no page is that far anyway. */
 const MAX_OFFSET = 1_000_000_000;
 
-function checkOffset(offset: number | undefined): number {
+export function checkOffset(offset: number | undefined): number {
   const value = offset ?? 0;
   if (!Number.isSafeInteger(value) || value < 0 || value > MAX_OFFSET) {
     throw errors.badRequest(`'offset' must be a whole number from 0 to ${MAX_OFFSET}.`, 'WDE0080');
@@ -610,6 +610,10 @@ export class ItemsService {
     if (!existing) throw errors.itemNotFound(collection.id, id);
     if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('remove', collection.id);
     this.statements.get(`DELETE FROM ${collection.table} WHERE id = ?`).run(id);
+    // Its multi-references go with it, on both sides (a single reference to it stays, dangling, as on Wix).
+    this.statements
+      .get('DELETE FROM item_references WHERE (source_table = ? AND referring_id = ?) OR (target_table = ? AND referenced_id = ?)')
+      .run(collection.table, id, collection.table, id);
     return existing;
   }
 
@@ -629,7 +633,10 @@ export class ItemsService {
     const collection = this.collections.require(collectionId, caller.siteId);
     this.access(caller, collection, 'remove');
     if (!isElevated(caller)) throw errors.permissionDenied('truncate', collection.id);
-    this.statements.get(`DELETE FROM ${collection.table}`).run();
+    this.db.transaction(() => {
+      this.statements.get(`DELETE FROM ${collection.table}`).run();
+      this.statements.get('DELETE FROM item_references WHERE source_table = ? OR target_table = ?').run(collection.table, collection.table);
+    })();
   }
 
   /**

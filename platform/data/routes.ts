@@ -1,14 +1,15 @@
 import * as v from 'valibot';
-import { errors, WixApiError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { RequestContext, Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
-import { FIELD_TYPES, ROLES, toWireCollection, type CollectionField } from './collections.ts';
+import { FIELD_TYPES, MAX_FIELD_KEY_LENGTH, ROLES, SYSTEM_FIELDS, toWireCollection, type CollectionField } from './collections.ts';
 import { MAX_BULK } from './items.ts';
 import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_CURSOR_LENGTH, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
 import { own } from './item-data.ts';
 import { PATCH_ACTIONS } from './patch.ts';
 import { withDataWarnings } from './warnings.ts';
+import { MAX_INCLUDES, MAX_REFERENCES_PER_CALL, MAX_REFERRING_ITEMS, ReferenceService } from './references.ts';
 import { canManageCollections } from './permissions.ts';
 
 /** Data is served under both prefixes the SDK resolves to (reference §1). */
@@ -33,6 +34,14 @@ const ConsistentRead = v.optional(
   ]),
 );
 
+/** `includeReferences: [{field, limit?}]`, as @wix/data sends it for `.include(...)` (Wix: @maxSize 100). */
+const IncludeReferences = v.optional(
+  v.pipe(
+    v.array(v.object({ field: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)), limit: v.optional(v.number()) })),
+    v.maxLength(MAX_INCLUDES, `may name at most ${MAX_INCLUDES} fields`),
+  ),
+);
+
 const QueryBody = v.object({
   dataCollectionId: CollectionId,
   consistentRead: ConsistentRead,
@@ -46,10 +55,51 @@ const QueryBody = v.object({
     }),
   ),
   returnTotalCount: v.optional(v.boolean()),
-  includeReferences: v.optional(v.array(v.unknown())),
+  includeReferences: IncludeReferences,
 });
 
-const GetBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, fields: Fields, consistentRead: ConsistentRead });
+const GetBody = v.object({
+  dataCollectionId: CollectionId,
+  dataItemId: ItemId,
+  fields: Fields,
+  consistentRead: ConsistentRead,
+  includeReferences: IncludeReferences,
+});
+const ReferenceSchema = v.object({
+  referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+  referringItemId: ItemId,
+  referencedItemId: ItemId,
+});
+const ReferencesBody = v.object({
+  dataCollectionId: CollectionId,
+  dataItemReferences: v.pipe(v.array(ReferenceSchema), v.maxLength(MAX_REFERENCES_PER_CALL, `may hold at most ${MAX_REFERENCES_PER_CALL} references`)),
+});
+const OneReferenceBody = v.object({ dataCollectionId: CollectionId, dataItemReference: ReferenceSchema });
+const ReplaceReferencesBody = v.object({
+  dataCollectionId: CollectionId,
+  referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+  referringItemId: ItemId,
+  newReferencedItemIds: v.pipe(v.array(ItemId), v.maxLength(MAX_REFERENCES_PER_CALL, `may hold at most ${MAX_REFERENCES_PER_CALL} IDs`)),
+});
+const IsReferencedBody = v.object({
+  dataCollectionId: CollectionId,
+  referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+  referringItemId: ItemId,
+  referencedItemId: ItemId,
+  consistentRead: ConsistentRead,
+});
+const QueryReferencedBody = v.object({
+  dataCollectionId: CollectionId,
+  referringItemId: v.optional(ItemId),
+  referringItemIds: v.optional(v.pipe(v.array(ItemId), v.maxLength(MAX_REFERRING_ITEMS, `may hold at most ${MAX_REFERRING_ITEMS} IDs`))),
+  referringItemFieldName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
+  order: v.optional(v.picklist(['ASC', 'DESC'])),
+  paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+  cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
+  returnTotalCount: v.optional(v.boolean()),
+  fields: Fields,
+  consistentRead: ConsistentRead,
+});
 const WriteBody = v.object({ dataCollectionId: CollectionId, dataItem: DataItem, condition: Condition });
 const RemoveBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, condition: Condition });
 const CountBody = v.object({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()), consistentRead: ConsistentRead });
@@ -96,16 +146,43 @@ const BulkRemoveBody = v.object({
 
 const Role = v.picklist(ROLES);
 const Permissions = v.object({ read: Role, insert: Role, update: Role, remove: Role });
-const Field = v.object({ key: v.pipe(v.string(), v.minLength(1)), displayName: v.optional(v.string()), type: v.picklist(FIELD_TYPES) });
+const MetaCollectionId = v.optional(v.pipe(v.string(), v.maxLength(256)));
+const FieldKey = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FIELD_KEY_LENGTH));
+const Field = v.object({
+  key: FieldKey,
+  displayName: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(1000)))),
+  type: v.picklist(FIELD_TYPES),
+  typeMetadata: v.optional(
+    v.object({
+      reference: v.optional(v.object({ referencedCollectionId: MetaCollectionId })),
+      multiReference: v.optional(
+        v.object({
+          referencedCollectionId: MetaCollectionId,
+          referencingFieldKey: v.optional(v.pipe(v.string(), v.maxLength(MAX_FIELD_KEY_LENGTH))),
+          referencingDisplayName: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+        }),
+      ),
+    }),
+  ),
+  required: v.optional(v.nullable(v.boolean())),
+  description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(16000)))),
+  systemField: v.optional(v.boolean()),
+});
+type FieldInput = v.InferOutput<typeof Field>;
+const Revision = v.union([v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number')), v.pipe(v.number(), v.safeInteger())]);
 const CollectionBody = v.object({
   collection: v.object({
     id: CollectionId,
     displayName: v.optional(v.string()),
     permissions: v.optional(Permissions),
-    fields: v.optional(v.pipe(v.array(Field), v.maxLength(MAX_COLLECTION_FIELDS, `may hold at most ${MAX_COLLECTION_FIELDS} fields`))),
-    revision: v.optional(v.union([v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number')), v.pipe(v.number(), v.safeInteger())])),
+    fields: v.optional(v.pipe(v.array(Field), v.maxLength(MAX_COLLECTION_FIELDS + SYSTEM_FIELDS.length, `may hold at most ${MAX_COLLECTION_FIELDS} fields`))),
+    revision: v.optional(Revision),
   }),
 });
+/** Update Data Collection: Wix requires the current revision ("For an update operation to succeed, you must specify the latest revision number"). */
+const UpdateCollectionBody = v.object({ collection: v.object({ ...CollectionBody.entries.collection.entries, revision: Revision }) });
+const FieldBody = v.object({ dataCollectionId: CollectionId, field: Field });
+const DeleteFieldBody = v.object({ dataCollectionId: CollectionId, fieldKey: FieldKey });
 
 function decodeSegment(segment: string): string {
   try {
@@ -121,8 +198,32 @@ function itemWithId(dataItem: { id?: string | undefined; data: unknown }): unkno
   return { _id: dataItem.id, ...(dataItem.data as Record<string, unknown>) };
 }
 
-const toFields = (fields: { key: string; displayName?: string | undefined; type: CollectionField['type'] }[] | undefined): CollectionField[] | undefined =>
-  fields?.map((f) => ({ key: f.key, displayName: f.displayName ?? f.key, type: f.type }));
+/** A request's field as the store takes it (the store checks keys and reference metadata). */
+function toField(f: FieldInput): CollectionField {
+  const field: CollectionField = { key: f.key, displayName: f.displayName ?? f.key, type: f.type };
+  const ref = f.typeMetadata?.reference;
+  const multi = f.typeMetadata?.multiReference;
+  if (f.type === 'REFERENCE' && ref) field.typeMetadata = { reference: { referencedCollectionId: ref.referencedCollectionId ?? '' } };
+  if (f.type === 'MULTI_REFERENCE' && multi) {
+    field.typeMetadata = {
+      multiReference: {
+        referencedCollectionId: multi.referencedCollectionId ?? '',
+        referencingFieldKey: multi.referencingFieldKey ?? '',
+        referencingDisplayName: multi.referencingDisplayName ?? '',
+      },
+    };
+  }
+  if (f.required) field.required = true;
+  if (typeof f.description === 'string') field.description = f.description;
+  return field;
+}
+
+/**
+ * The declared fields of a create or update: the system fields a client sends back (Get → Update round trip sends
+ * them, `systemField: true`) are Wix's own and are dropped; any other field keeps its place.
+ */
+const toFields = (fields: FieldInput[] | undefined): CollectionField[] | undefined =>
+  fields?.filter((f) => !f.systemField && !SYSTEM_FIELDS.some((s) => s.key === f.key)).map(toField);
 
 /** A request body as a record (anything else becomes `{}`, and the route's schema then names what is missing). */
 const recordOf = (body: unknown): Record<string, unknown> =>
@@ -187,6 +288,7 @@ export function bodyWithUrlFields(ctx: RequestContext, fields: readonly UrlField
 
 export function registerDataRoutes(router: Router, services: PlatformServices): void {
   const { collections } = services;
+  const references = new ReferenceService(services.db, collections);
   // Item operations run the site's data hooks (backend/data.js) around them when the platform has them (velo/data-hooks.ts).
   const items = services.data ?? services.items;
   // Reads without consistentRead may run on a lagging snapshot when eventual consistency is on (read-replica.ts).
@@ -200,10 +302,14 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
 
   const query = async (ctx: RequestContext) => {
     const body = parseBody(QueryBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));
-    if (body.includeReferences?.length) {
-      throw new WixApiError(501, 'includeReferences is not supported by the local platform yet.', { code: 'UNIMPLEMENTED' });
-    }
-    return reader(body.consistentRead).query(await ctx.caller(), body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+    const caller = await ctx.caller();
+    const includes = body.includeReferences ?? [];
+    if (includes.length === 0) return reader(body.consistentRead).query(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+    // The include list is checked before the query runs; the referenced items are read from the primary.
+    references.validateIncludes(caller, body.dataCollectionId, includes);
+    const result = await reader(body.consistentRead).query(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+    references.include(caller, body.dataCollectionId, result.dataItems, includes, body.query?.fields);
+    return result;
   };
   // `query` is registered before `:dataItemId`, so GET /items/query is never read as an item ID.
   on('GET', '/items/query', query);
@@ -213,7 +319,12 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     // The item ID is read from the query (the SDK does not encode the path); the path is the fallback.
     const raw = recordOf(bodyWithUrlFields(ctx, ['dataCollectionId', 'dataItemId', 'fields']));
     const body = parseBody(GetBody, { ...raw, dataItemId: idFromPath(ctx, own(raw, 'dataItemId'), 'dataItemId') });
-    return { dataItem: await reader(body.consistentRead).get(await ctx.caller(), body.dataCollectionId, body.dataItemId, body.fields) };
+    const caller = await ctx.caller();
+    const includes = body.includeReferences ?? [];
+    references.validateIncludes(caller, body.dataCollectionId, includes);
+    const dataItem = await reader(body.consistentRead).get(caller, body.dataCollectionId, body.dataItemId, body.fields);
+    references.include(caller, body.dataCollectionId, [dataItem], includes, body.fields);
+    return { dataItem };
   };
   // `*` because the SDK does not encode the ID in the path: "a/b" arrives as two segments.
   on('GET', '/items/*dataItemId', get);
@@ -308,17 +419,59 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     return items.bulkRemove(await ctx.caller(), body.dataCollectionId, body.dataItemIds);
   });
 
-  for (const path of [
-    '/items/is-referenced',
-    '/bulk/items/insert-references',
-    '/bulk/items/remove-references',
-    '/items/replace-references',
-    '/items/query-referenced',
-  ]) {
-    on('POST', path, () => {
-      throw new WixApiError(501, `${path} is not supported by the local platform yet.`, { code: 'UNIMPLEMENTED' });
-    });
-  }
+  // References (references.ts). Wix runs no data hooks for them ("Calling insertReference() does not trigger any hooks").
+  const referenceResults = (refs: readonly v.InferOutput<typeof ReferenceSchema>[]) => ({
+    results: refs.map((dataItemReference, originalIndex) => ({ dataItemReference, itemMetadata: { originalIndex, success: true } })),
+    bulkActionMetadata: { totalSuccesses: refs.length, totalFailures: 0, undetailedFailures: 0 },
+  });
+  on('POST', '/bulk/items/insert-references', async (ctx) => {
+    const body = parseBody(ReferencesBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    references.insertReferences(await ctx.caller(), body.dataCollectionId, body.dataItemReferences);
+    return referenceResults(body.dataItemReferences);
+  });
+  on('POST', '/bulk/items/remove-references', async (ctx) => {
+    const body = parseBody(ReferencesBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    references.removeReferences(await ctx.caller(), body.dataCollectionId, body.dataItemReferences);
+    return referenceResults(body.dataItemReferences);
+  });
+  // The single-reference forms the REST reference lists (deprecated in the SDK).
+  on('POST', '/items/insert-reference', async (ctx) => {
+    const body = parseBody(OneReferenceBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    references.insertReferences(await ctx.caller(), body.dataCollectionId, [body.dataItemReference]);
+    return { dataItemReference: body.dataItemReference };
+  });
+  on('POST', '/items/remove-reference', async (ctx) => {
+    const body = parseBody(OneReferenceBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    references.removeReferences(await ctx.caller(), body.dataCollectionId, [body.dataItemReference]);
+    return { dataItemReference: body.dataItemReference };
+  });
+  on('POST', '/items/replace-references', async (ctx) => {
+    const body = parseBody(ReplaceReferencesBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    references.replaceReferences(await ctx.caller(), body.dataCollectionId, body.referringItemFieldName, body.referringItemId, body.newReferencedItemIds);
+    return {
+      dataItemReferences: body.newReferencedItemIds.map((referencedItemId) => ({
+        referringItemFieldName: body.referringItemFieldName,
+        referringItemId: body.referringItemId,
+        referencedItemId,
+      })),
+    };
+  });
+  onRead('/items/is-referenced', async (ctx) => {
+    const body = parseBody(IsReferencedBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    return {
+      isReferenced: references.isReferenced(
+        await ctx.caller(),
+        body.dataCollectionId,
+        body.referringItemFieldName,
+        body.referringItemId,
+        body.referencedItemId,
+      ),
+    };
+  });
+  onRead('/items/query-referenced', async (ctx) => {
+    const body = parseBody(QueryReferencedBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));
+    return references.queryReferenced(await ctx.caller(), body);
+  });
 
   // Data Collections v2: admins and API keys only.
   const manage = async (ctx: RequestContext, write: boolean) => {
@@ -353,7 +506,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   });
   const update = async (ctx: RequestContext) => {
     const siteId = await manage(ctx, true);
-    const { collection } = parseBody(CollectionBody, ctx.body);
+    const { collection } = parseBody(UpdateCollectionBody, ctx.body);
     return {
       collection: toWireCollection(
         collections.update({
@@ -362,12 +515,27 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
           displayName: collection.displayName,
           permissions: collection.permissions,
           fields: toFields(collection.fields),
-          revision: collection.revision === undefined ? undefined : Number(collection.revision),
+          revision: Number(collection.revision),
         }),
       ),
     };
   };
   on('PUT', '/collections', update);
+  on('POST', '/collections/create-field', async (ctx) => {
+    const siteId = await manage(ctx, true);
+    const body = parseBody(FieldBody, ctx.body);
+    return { dataCollection: toWireCollection(collections.createField(body.dataCollectionId, siteId, toField(body.field))) };
+  });
+  on('POST', '/collections/update-field', async (ctx) => {
+    const siteId = await manage(ctx, true);
+    const body = parseBody(FieldBody, ctx.body);
+    return { dataCollection: toWireCollection(collections.updateField(body.dataCollectionId, siteId, toField(body.field))) };
+  });
+  on('POST', '/collections/delete-field', async (ctx) => {
+    const siteId = await manage(ctx, true);
+    const body = parseBody(DeleteFieldBody, bodyWithUrlFields(ctx, ['dataCollectionId']));
+    return { dataCollection: toWireCollection(collections.deleteField(body.dataCollectionId, siteId, body.fieldKey)) };
+  });
   on('DELETE', '/collections/:dataCollectionId', async (ctx) => {
     const siteId = await manage(ctx, true);
     collections.delete(decodeSegment(ctx.params['dataCollectionId']!), siteId);

@@ -59,6 +59,21 @@ CREATE TABLE IF NOT EXISTS collections (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   indexes TEXT NOT NULL DEFAULT '[]');
+-- Multi-reference fields (Wix keeps them apart from the item): one row per reference, in the order they were
+-- made (seq), keyed by the referring collection's item table and field. target_table is the referenced
+-- collection's item table, so removing an item or a collection drops the rows on either side.
+CREATE TABLE IF NOT EXISTS item_references (
+  seq INTEGER PRIMARY KEY,
+  source_table TEXT NOT NULL,
+  field TEXT NOT NULL,
+  referring_id TEXT NOT NULL,
+  target_table TEXT NOT NULL,
+  referenced_id TEXT NOT NULL,
+  UNIQUE (source_table, field, referring_id, referenced_id));
+CREATE INDEX IF NOT EXISTS item_references_forward ON item_references(source_table, field, referring_id, seq);
+CREATE INDEX IF NOT EXISTS item_references_reverse ON item_references(source_table, field, referenced_id, seq);
+CREATE INDEX IF NOT EXISTS item_references_target ON item_references(target_table, referenced_id);
+CREATE INDEX IF NOT EXISTS item_references_referring ON item_references(source_table, referring_id);
 `;
 
 /** Opens the platform database. ':memory:' for tests, a file path otherwise. */
