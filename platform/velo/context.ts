@@ -13,6 +13,8 @@ export interface VeloRuntimeServices {
    * or, elevated, the site's admin rights with the caller as the subject (so `_owner` stays the caller).
    */
   accessToken?(caller: Caller, elevated: boolean): Promise<string>;
+  /** The custom member roles (their names) a member has; none when absent (the testing kit's fixtures give them). */
+  memberRoles?(memberId: string): readonly string[];
 }
 
 /** One backend call: who triggered it, whether it runs elevated, and what it may reach. */

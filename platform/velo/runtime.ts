@@ -28,6 +28,8 @@ export interface VeloOptions {
   timeoutMs?: number;
   /** Wall time of one data hook (data.js) before the operation fails with WDE0078; 5 s by default. */
   hookTimeoutMs?: number;
+  /** The custom member roles (names) of a member, for `currentMember.getRoles()`; none by default. */
+  memberRoles?: (memberId: string) => readonly string[];
 }
 
 const MODULE_NAME = /^[a-z0-9][a-z0-9-]{0,63}(\.web)?$/;
@@ -102,6 +104,7 @@ export function registerVeloRoutes(
       const role = elevated ? 'owner' : caller.kind === 'member' || caller.kind === 'owner' ? caller.kind : 'visitor';
       return (await services.tokens.issueAccess(role, caller.id, services.clientId)).token;
     },
+    ...(options.memberRoles ? { memberRoles: options.memberRoles } : {}),
   };
   installAmbientWixContext();
   services.data?.attach({
@@ -172,8 +175,11 @@ export function registerVeloRoutes(
     const [name = '', ...path] = (ctx.params['rest'] ?? '').split('/');
     if (!FUNCTION_NAME.test(name)) throw errors.notFound('No such HTTP function.');
     const mod = await loadChecked('http-functions');
+    // An OPTIONS request (a CORS preflight) goes to the site's own options_<name>, as on Wix; `use_` answers the others.
     // safe-lookup: mod is an ES module namespace (null prototype); name passed FUNCTION_NAME
-    const handler = (mod[`${ctx.method.toLowerCase()}_${name}`] ?? mod[`use_${name}`]) as ((req: WixHttpFunctionRequest) => unknown) | undefined;
+    const exact = mod[`${ctx.method.toLowerCase()}_${name}`];
+    // safe-lookup: as above
+    const handler = (exact ?? (ctx.method === 'OPTIONS' ? undefined : mod[`use_${name}`])) as ((req: WixHttpFunctionRequest) => unknown) | undefined;
     if (typeof handler !== 'function') throw errors.notFound(`No HTTP function ${ctx.method} ${name}.`);
     // A direct call is an anonymous visitor unless it carries a session token (reference §4.3).
     const caller: Caller = ctx.headers['authorization'] ? await ctx.caller() : { kind: 'visitor', id: randomUUID() };
@@ -195,9 +201,17 @@ export function registerVeloRoutes(
       throw new WixApiError(500, 'An HTTP function must return ok(), response() or another wix-http-functions response.', { code: 'WEB_METHOD_FAILED' });
     const isText = typeof result.body === 'string';
     const bodyText = result.body === undefined ? '' : isText ? (result.body as string) : JSON.stringify(result.body);
-    return new RawResponse(result.status, bodyText, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...result.headers });
+    // Header names are case-insensitive: the function's own (any case) replace the host's defaults, never doubling them.
+    const own: Record<string, string> = {};
+    for (const [key, value] of Object.entries(result.headers ?? {}).slice(0, 100)) {
+      // safe-lookup: the site's own header names, lowercased into a fresh object and written with defineProperty
+      if (typeof value === 'string' || typeof value === 'number') Object.defineProperty(own, key.toLowerCase(), { value: String(value), enumerable: true });
+    }
+    const status = Number.isInteger(result.status) && result.status >= 200 && result.status <= 599 ? result.status : 500;
+    const bodyOut = status === 204 || status === 304 ? '' : bodyText;
+    return new RawResponse(status, bodyOut, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...own });
   };
   for (const prefix of ['/_functions', '/_functions-dev']) {
-    for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) router.add(method, `${prefix}/*rest`, httpFunction);
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) router.add(method, `${prefix}/*rest`, httpFunction);
   }
 }

@@ -20,6 +20,11 @@ export interface MemberRole {
 
 const ADMIN_ROLE: MemberRole = { _id: 'admin', name: 'Admin', description: 'The site owner, or a collaborator with admin permissions.' };
 
+/** A stable id for a custom role, from its name (Wix gives roles GUIDs; the name is what site code compares). */
+function roleId(name: string): string {
+  return `role-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
+
 /** Local `wix-members-backend`: in the backend, getMember() throws when no member is logged in (reference §3.2). */
 export const currentMember = {
   async getMember(_options?: { fieldsets?: string[] }): Promise<CurrentMember> {
@@ -38,13 +43,15 @@ export const currentMember = {
     };
   },
   /**
-   * The member's roles, rejected when nobody is logged in. As documented: a member's own roles (the platform has
-   * no custom member roles, so none), and for the site owner those plus a role named "Admin".
+   * The member's roles, rejected when nobody is logged in. As documented: a member's own roles (the custom roles
+   * the runtime knows of, e.g. from the testing kit's fixtures; none otherwise), and for the site owner those plus
+   * a role named "Admin".
    */
   async getRoles(): Promise<MemberRole[]> {
     await currentMember.getMember();
     const call = currentCall('wix-members-backend currentMember.getRoles()');
-    return call.caller.kind === 'owner' ? [{ ...ADMIN_ROLE }] : [];
+    const own = (call.runtime.memberRoles?.(call.caller.id) ?? []).map((name) => ({ _id: roleId(name), name, description: '' }));
+    return call.caller.kind === 'owner' ? [...own, { ...ADMIN_ROLE }] : own;
   },
 };
 
