@@ -193,7 +193,7 @@ export function parseFixtures(input: unknown, source = 'fixtures'): Fixtures {
     owner: m.owner ?? false,
     roles: [...new Set(m.roles ?? [])],
   }));
-  return { collections, members, secrets, apiKeys: doc.apiKeys ?? [] };
+  return { collections, members, secrets, apiKeys: (doc.apiKeys ?? []) as Fixtures['apiKeys'] };
 }
 
 function merge(into: Fixtures, next: Fixtures, source: string): void {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createClient } from '@wix/sdk';
 import { items } from '@wix/data';
+import type { PlatformHandle } from '../http/handler.ts';
 import { inProcessDispatch, runWithinPlatform, WIX_API_HOSTS, type WixApiDispatch } from '../http/node-routing.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { ApiKeyPermission } from '../identity/directory.ts';
@@ -163,7 +164,7 @@ export async function startSiteKit(options: SiteKitOptions): Promise<SiteKit> {
     const found = p.services.directory.findMemberByEmail(m.email);
     if (found) rolesById.set(found.id, m.roles);
   }
-  const dispatch: WixApiDispatch = inProcessDispatch((req, res, next) => p.handle(req, res, next));
+  const dispatch: WixApiDispatch = inProcessDispatch(p.handle as unknown as PlatformHandle);
   const send = (input: string | URL, init?: RequestInit) => {
     const url = typeof input === 'string' && input.startsWith('/') ? `${WIX_HOST}${input}` : input;
     return dispatch(new Request(url, init));
@@ -211,13 +212,14 @@ export async function startSiteKit(options: SiteKitOptions): Promise<SiteKit> {
     let headersPromise: Promise<Record<string, string>> | undefined;
     const siteCaller = (): Caller => {
       if (caller) return caller;
-      if (spec.kind === 'visitor') caller = { kind: 'visitor', id: spec.id ?? randomUUID() };
+      let made: Caller;
+      if (spec.kind === 'visitor') made = { kind: 'visitor', id: spec.id ?? randomUUID() };
       else if (spec.kind === 'member') {
         const m = memberByName(spec.name);
-        caller = { kind: m.role, id: m.id };
-      } else if (spec.kind === 'owner') caller = { kind: 'owner', id: p.owner.id };
+        made = { kind: m.role, id: m.id };
+      } else if (spec.kind === 'owner') made = { kind: 'owner', id: p.owner.id };
       else throw new Error(`A backend call is made for a site visitor, member or owner, not for ${spec.kind === 'apiKey' ? 'an API key' : 'an app'}.`);
-      return caller;
+      return (caller = made);
     };
     const headers = () =>
       (headersPromise ??= (async (): Promise<Record<string, string>> => {
