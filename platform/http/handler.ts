@@ -258,7 +258,7 @@ export function createHandler(services: PlatformServices, router: Router, option
         fail(new WixApiError(415, 'The control routes accept application/json bodies only.', { code: 'UNSUPPORTED_MEDIA_TYPE' }));
         return;
       }
-    } else if (method === 'OPTIONS') {
+    } else if (method === 'OPTIONS' && !path.startsWith('/_functions')) {
       return send(res, 204, '', cors);
     }
 
