@@ -274,11 +274,16 @@ export async function startSiteKit(options: SiteKitOptions): Promise<SiteKit> {
       },
       get data(): WixData {
         if (data) return data;
-        if (isSite) return (data = bind(wixData, within));
+        if (isSite) return (data = Object.fromEntries(Object.entries(wixData).map(([k, f]) => [k, bind(f, within)])) as WixData);
+        // The SDK reads `Authorization` as its own strategies write it (ApiKeyStrategy: Authorization + wix-site-id).
+        const sdkHeaders = async (): Promise<Record<string, string>> => {
+          const h = await headers();
+          return { Authorization: h['authorization'] ?? '', ...(h['wix-site-id'] ? { 'wix-site-id': h['wix-site-id'] } : {}) };
+        };
         const client = createClient({
           modules: { items },
-          auth: { getAuthHeaders: async () => ({ headers: await headers() }) },
-          fetch: (input, init) => send(input as string, init),
+          auth: { getAuthHeaders: async () => ({ headers: await sdkHeaders() }) },
+          fetch: (input, init) => dispatch(new Request(input, init)),
         });
         return (data = client.items as unknown as WixData);
       },
