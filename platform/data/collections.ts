@@ -1,6 +1,6 @@
 import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import { getMeta, setMeta, type Db } from '../storage/database.ts';
-import { jsonPath, sortExpr } from './filter.ts';
+import { fieldTypesOf, jsonPath, sortExpr, type FieldTypes } from './filter.ts';
 
 export const ROLES = ['ANYONE', 'SITE_MEMBER', 'SITE_MEMBER_AUTHOR', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -101,7 +101,7 @@ export interface Collection {
   updatedDate: string;
   /** Internal: the SQLite table holding the items. Never sent to clients. */
   table: string;
-  fieldTypes: ReadonlyMap<string, string>;
+  fieldTypes: FieldTypes;
   /** The collection's Wix Data indexes (Indexes API), in creation order. */
   indexes: readonly DataIndex[];
 }
@@ -155,7 +155,7 @@ function fromRow(row: CollectionRow): Collection {
     createdDate: row.created_at,
     updatedDate: row.updated_at,
     table: row.table_name,
-    fieldTypes: new Map(fields.map((f) => [f.key, f.type])),
+    fieldTypes: fieldTypesOf(fields, row.table_name),
     indexes: JSON.parse(row.indexes) as DataIndex[],
   };
 }

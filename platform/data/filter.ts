@@ -24,8 +24,29 @@ export interface SqlFragment {
   params: unknown[];
 }
 
-/** Field key → declared Wix field type (TEXT, NUMBER, ARRAY_STRING, ...). */
-export type FieldTypes = ReadonlyMap<string, string>;
+/**
+ * Field key → declared Wix field type (TEXT, NUMBER, ARRAY_STRING, ...). A collection's map also carries its item
+ * table (`itemTable`), so a filter on a MULTI_REFERENCE field (kept apart from the item) can reach its rows.
+ */
+export type FieldTypes = ReadonlyMap<string, string> & { readonly itemTable?: string };
+
+/** A collection's field types with its item table attached (see FieldTypes). */
+export function fieldTypesOf(fields: readonly { key: string; type: string }[], itemTable: string): FieldTypes {
+  return Object.assign(new Map(fields.map((f) => [f.key, f.type])), { itemTable });
+}
+
+/**
+ * `$hasSome` / `$hasAll` on a multi-reference (Wix: "Has at least one of" / "Has all of" the referenced IDs): the item
+ * is one whose reference rows hold the IDs.
+ */
+function referencedAny(fieldName: string, itemTable: string, ids: Operand[]): SqlFragment {
+  const values = ids.map((o) => (o.type === 'string' ? o.value : undefined));
+  if (values.some((x) => x === undefined)) throw filterError(`a multi-reference filter on "${fieldName}" takes item IDs (strings).`);
+  return {
+    sql: '(id IN (SELECT referring_id FROM item_references WHERE source_table = ? AND field = ? AND referenced_id IN (SELECT value FROM json_each(?))))',
+    params: [itemTable, fieldName, JSON.stringify(values)],
+  };
+}
 
 const ARRAY_TYPES = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MULTI_REFERENCE', 'MEDIA_GALLERY']);
 const SCALAR_TYPES = new Set([
@@ -272,6 +293,7 @@ function spend(budget: Budget, n: number): void {
 
 function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes, budget: Budget): SqlFragment {
   const field = fieldExpr(fieldName, fieldTypes);
+  const multiTable = fieldTypes.get(fieldName) === 'MULTI_REFERENCE' ? fieldTypes.itemTable : undefined;
   // Implicit equality: a scalar, null (isEmpty) or {$date}.
   if (!isPlainObject(spec) || isDateObject(spec)) {
     spend(budget, 1);
@@ -295,11 +317,13 @@ function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes
         return compare(field, op, arg);
       case '$in':
       case '$hasSome':
+        if (multiTable !== undefined) return referencedAny(fieldName, multiTable, listOperands(arg, op));
         return equalsAny(field, listOperands(arg, op));
       case '$hasAll': {
         const operands = listOperands(arg, op);
         if (operands.length === 0) return { sql: '1', params: [] };
         spend(budget, operands.length - 1);
+        if (multiTable !== undefined) return and(operands.map((o) => referencedAny(fieldName, multiTable, [o])));
         return and(operands.map((o) => equalsAny(field, [o])));
       }
       case '$contains':

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { WixApiError } from '../errors.ts';
 import type { RequestContext, Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { StatementCache } from '../storage/database.ts';
@@ -18,6 +17,7 @@ import {
 import { DATA_PREFIXES } from './routes.ts';
 import { registerQueryFunctions } from './query-sql.ts';
 import { SearchIndexes, SearchService } from './search.ts';
+import { MAX_INCLUDES, ReferenceService } from './references.ts';
 
 /**
  * Data Items v2 read routes beyond query: aggregate, the aggregation pipeline and search, under both data
@@ -87,7 +87,12 @@ const SearchBody = v.object({
       cursorPaging: CursorPaging,
     }),
   ),
-  includeReferences: v.optional(v.array(v.unknown())),
+  includeReferences: v.optional(
+    v.pipe(
+      v.array(v.object({ field: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)), limit: v.optional(v.number()) })),
+      v.maxLength(MAX_INCLUDES, `may name at most ${MAX_INCLUDES} fields`),
+    ),
+  ),
 });
 
 export function registerQueryRoutes(router: Router, services: PlatformServices): void {
@@ -97,6 +102,7 @@ export function registerQueryRoutes(router: Router, services: PlatformServices):
   const indexes = new SearchIndexes(services.db);
   indexes.sweep();
   const searches = new SearchService(services.collections, statements, indexes);
+  const references = new ReferenceService(services.db, services.collections);
   const onRead = (pattern: string, handler: (ctx: RequestContext) => unknown) =>
     router.addUnder(DATA_PREFIXES, 'POST', pattern, handler, { maxBodyBytes: MAX_READ_BODY_BYTES });
 
@@ -130,11 +136,11 @@ export function registerQueryRoutes(router: Router, services: PlatformServices):
 
   onRead('/items/search', async (ctx) => {
     const body = parseBody(SearchBody, ctx.body);
-    if (body.includeReferences?.length) {
-      throw new WixApiError(501, 'includeReferences is not supported by the local platform yet.', { code: 'UNIMPLEMENTED' });
-    }
+    const caller = await ctx.caller();
+    const includes = body.includeReferences ?? [];
+    references.validateIncludes(caller, body.dataCollectionId, includes);
     const search = body.search ?? {};
-    return searches.search(await ctx.caller(), body.dataCollectionId, {
+    const result = searches.search(caller, body.dataCollectionId, {
       filter: search.filter,
       sort: search.sort,
       fields: search.fields,
@@ -142,5 +148,7 @@ export function registerQueryRoutes(router: Router, services: PlatformServices):
       paging: search.paging && { limit: search.paging.limit ?? undefined, offset: search.paging.offset ?? undefined },
       cursorPaging: search.cursorPaging && { limit: search.cursorPaging.limit ?? undefined, cursor: search.cursorPaging.cursor ?? undefined },
     });
+    references.include(caller, body.dataCollectionId, result.dataItems, includes, search.fields ?? undefined);
+    return result;
   });
 }

@@ -243,6 +243,43 @@ describe('reference methods through @wix/data', () => {
   });
 });
 
+describe('filters on reference fields', () => {
+  before(async () => {
+    await admin.items.save('Movies', { _id: 'f1', title: 'Solaris' });
+    await admin.items.save('Movies', { _id: 'f2', title: 'Stalker' });
+    await admin.items.replaceReferences('Movies', 'actors', 'f1', ['p10', 'p11']);
+    await admin.items.replaceReferences('Movies', 'actors', 'f2', ['p11', 'p12']);
+  });
+
+  it('hasSome and hasAll on a multi-reference match by referenced IDs (docs: "Has at least one of" / "Has all of")', async () => {
+    const ids = async (q: Awaited<ReturnType<ReturnType<Admin['items']['query']>['find']>>) => q.items.map((i) => i._id).sort();
+    assert.deepEqual(await ids(await admin.items.query('Movies').hasSome('actors', ['p10']).find()), ['f1']);
+    assert.deepEqual(await ids(await admin.items.query('Movies').hasSome('actors', ['p10', 'p12']).find()), ['f1', 'f2']);
+    assert.deepEqual(await ids(await admin.items.query('Movies').hasAll('actors', ['p11', 'p12']).find()), ['f2']);
+    assert.equal(await admin.items.query('Movies').hasSome('actors', ['p11']).count(), 2);
+    const r = await rest('/items/query', { dataCollectionId: 'Movies', query: { filter: { actors: { $hasSome: [{ not: 'an id' }] } } } });
+    assert.equal(r.status, 400, r.text);
+  });
+
+  it('eq and sort on a single reference work on the stored ID', async () => {
+    const byAuthor = await admin.items.query('Books').eq('author', 'a1').find();
+    assert.ok(byAuthor.items.every((b) => (b as Item)['author'] === 'a1'));
+    const sorted = await admin.items.query('Books').isNotEmpty('author').descending('author').find();
+    const authors = sorted.items.map((b) => (b as Item)['author'] as string);
+    assert.deepEqual(authors, [...authors].sort().reverse());
+  });
+
+  it('search() includes referenced items too', async () => {
+    const r = await rest('/items/search', {
+      dataCollectionId: 'Books',
+      search: { search: { expression: 'Kindred' } },
+      includeReferences: [{ field: 'author' }],
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json?.['dataItems'][0].data.author.name, 'Octavia E. Butler');
+  });
+});
+
 describe('permissions', () => {
   before(async () => {
     await admin.items.save('Movies', { _id: 'm2', title: 'Heat' });
