@@ -147,6 +147,7 @@ const Schema = v.strictObject({
 function revive(item: Record<string, unknown>, where: string): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(item).map(([key, value]) => {
+      if (RESERVED.has(key)) throw new FixtureError(`${where}: "${key}" is a reserved name, not a field key`);
       const date = typeof value === 'object' && value !== null && Object.keys(value).length === 1 ? (value as { $date?: unknown }).$date : undefined;
       if (date === undefined || !Object.hasOwn(value as object, '$date')) return [key, value];
       const parsed = typeof date === 'string' ? new Date(date) : new Date(NaN);
@@ -158,6 +159,8 @@ function revive(item: Record<string, unknown>, where: string): Record<string, un
 
 /** Validates one parsed fixture document; `source` names it in errors. */
 export function parseFixtures(input: unknown, source = 'fixtures'): Fixtures {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new FixtureError(`${source}: must be a JSON object ({ collections, members, secrets, apiKeys })`);
   const result = v.safeParse(Schema, input);
   if (!result.success) {
     const issue = result.issues[0];
