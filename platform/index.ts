@@ -36,6 +36,7 @@ import { registerOAuthRoutes } from './oauth/routes.ts';
 import { AppAuthorizationServer, type OAuthAuditEntry } from './oauth/server.ts';
 import { SecretsVault } from './velo/secrets-vault.ts';
 import { createSeedApi, type Seed, type SeedApi } from './seeding.ts';
+import { createDashboard } from './dashboard/server.ts';
 
 export type { FaultRule } from './faults/faults.ts';
 export type { RequestLogEntry } from './http/request-log.ts';
@@ -58,6 +59,9 @@ export { routeOwnOrigin, routeWixApisTo } from './http/node-routing.ts';
 export { redact } from './http/redact.ts';
 export { wixLocalPlatform, type WixLocalPlatformOptions } from './vite.ts';
 export { startTestPlatform, type TestPlatform } from './testing.ts';
+/** The local dashboard (served at `/` and `/_dashboard/`): its API header and session cookie, and its usage monitor. */
+export { DASHBOARD_HEADER, SESSION_COOKIE } from './dashboard/server.ts';
+export { UsageMonitor, routeOf, type MonitorSettings } from './dashboard/monitor.ts';
 /**
  * The layers below the HTTP surface, for benchmarks and tools that time them in-process (`platform.services`
  * holds the running instances). Not a stable API: they follow the platform's inside.
@@ -203,7 +207,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     'base64url',
   );
 
-  const directory = new Directory(db);
+  const directory = new Directory(db, () => clock.now());
   directory.ensureSite({ id: siteId, accountId, name: options.siteName ?? 'Local site' });
   const clients = new ClientRegistry(db);
   clients.ensure({
@@ -312,6 +316,8 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     collections: collections.list().map((c) => ({ id: c.id, displayName: c.displayName, permissions: c.permissions })),
   }));
   const limits = { ...HOST_LIMITS, ...options.limits };
+  // The local dashboard (platform/dashboard): `/_dashboard/*`, and `/` on the standalone platform.
+  const dashboard = createDashboard({ services, log, secrets, owner: ownerMember, sites, siteName: options.siteName ?? 'Local site', controlSecret });
   handle = createHandler(services, router, {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxUrlBytes: limits.maxUrlBytes,
@@ -323,6 +329,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     dataQuotas,
     onError: options.onError ?? ((m) => console.error(m)),
   });
+  handle = dashboard.wrap(handle, options.onError ?? ((m) => console.error(m)));
 
   return {
     siteId,

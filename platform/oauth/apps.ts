@@ -178,6 +178,28 @@ export class AppRegistry {
     return rows.map((row) => ({ ...toGrant(row), appName: row.app_name }));
   }
 
+  /** Registered apps, oldest first, at most `max` (the dashboard's list). */
+  listApps(max: number): (OAuthApp & { createdAt: string })[] {
+    const rows = this.db
+      .prepare('SELECT client_id, name, redirect_uris, scopes, created_at FROM oauth_apps ORDER BY created_at, client_id LIMIT ?')
+      .all(Math.max(0, Math.floor(max))) as { client_id: string; name: string; redirect_uris: string; scopes: string; created_at: string }[];
+    return rows.map((row) => ({
+      clientId: row.client_id,
+      name: row.name,
+      redirectUris: JSON.parse(row.redirect_uris) as string[],
+      scopes: JSON.parse(row.scopes) as Scope[],
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** Grants not revoked, newest first, at most `max` (the dashboard lists them per member and app). */
+  activeGrants(max: number): Grant[] {
+    const rows = this.db
+      .prepare('SELECT * FROM oauth_grants WHERE revoked_at IS NULL ORDER BY created_at DESC, id LIMIT ?')
+      .all(Math.max(0, Math.floor(max))) as GrantRow[];
+    return rows.map(toGrant);
+  }
+
   revokeGrant(id: string): boolean {
     return (
       this.db.prepare('UPDATE oauth_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date(this.now()).toISOString(), id).changes > 0

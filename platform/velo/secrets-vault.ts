@@ -33,9 +33,18 @@ export class SecretsVault {
     }
   }
 
+  /** When each secret was last read (ms since the epoch), for the dashboard: names and times, never values. */
+  readonly lastReads = new Map<string, number>();
+
   read(name: string): string | undefined {
     this.reads++;
+    if (this.has(name)) this.lastReads.set(name, Date.now());
     return this.fromEnv.get(name) ?? this.stored.get(name);
+  }
+
+  /** Whether the value comes from a WIX_SECRET_<NAME> environment variable (which wins over the file). */
+  fromEnvironment(name: string): boolean {
+    return this.fromEnv.has(name);
   }
 
   has(name: string): boolean {

@@ -1,0 +1,279 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import * as v from 'valibot';
+import { errors, WixApiError } from '../errors.ts';
+import {
+  controlSecretMatches,
+  CONTROL_SECRET_HEADER,
+  internalErrorBody,
+  type PlatformHandle,
+  type PlatformRequest,
+  type PlatformResponse,
+} from '../http/handler.ts';
+import { redact } from '../http/redact.ts';
+import { RawResponse } from '../http/router.ts';
+import { authGuard, Throttled } from '../identity/throttle.ts';
+import { parseBody } from '../validation.ts';
+import { createDashboardApi, type DashboardDeps } from './api.ts';
+import { DashboardAssets } from './assets.ts';
+import { UsageMonitor } from './monitor.ts';
+
+/** Where the dashboard lives: its page, its modules and its JSON API. The standalone platform also serves it at `/`. */
+export const DASHBOARD_PREFIX = '/_dashboard';
+/** The header every dashboard API call carries: a custom header, so a cross-origin page cannot send it without a preflight (never granted). */
+export const DASHBOARD_HEADER = 'x-wix-local-dashboard';
+/** The owner's dashboard session (HttpOnly, Secure, SameSite=Strict, host-only). */
+export const SESSION_COOKIE = '__Host-wix-local-dashboard';
+
+export const DASHBOARD_SESSION_LIMITS = {
+  /** Open dashboard sessions at once (the oldest is dropped). */
+  sessions: 32,
+  /** Session lifetime (real time: moving the platform clock does not sign the owner out). */
+  ttlMs: 12 * 3600_000,
+  /** Largest dashboard API body. */
+  bodyBytes: 16 * 1024,
+} as const;
+
+const SignIn = v.union([
+  v.strictObject({ email: v.pipe(v.string(), v.maxLength(320)), password: v.pipe(v.string(), v.maxLength(1000)) }),
+  v.strictObject({ controlSecret: v.pipe(v.string(), v.maxLength(512)) }),
+]);
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  // safe-lookup: name is a header name literal at every call site
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function cookieValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  for (const part of (header(headers, 'cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const sha = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/** Headers on every dashboard answer: nothing cached, nothing framed, nothing shared with another origin. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/**
+ * Why a request is not the dashboard's own, or undefined: a browser says where a request comes from in
+ * Sec-Fetch-Site (and Origin); only the dashboard's own pages (same-origin) and a typed-in URL (none) are let in.
+ * Tools without those headers (curl, tests) are let through to the credential check.
+ */
+export function crossSiteProblem(headers: IncomingHttpHeaders, ownOrigin: string, allowNavigation: boolean): string | undefined {
+  const site = header(headers, 'sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && !(allowNavigation && site === 'none')) {
+    return `The dashboard is only served to its own pages (Sec-Fetch-Site: ${site.slice(0, 20)}). Open ${ownOrigin}/ directly.`;
+  }
+  const origin = header(headers, 'origin');
+  if (origin !== undefined && origin !== ownOrigin) return `The dashboard is only served to its own origin, not ${origin.slice(0, 100)}.`;
+  return undefined;
+}
+
+/**
+ * The local dashboard (issue 17): the page at `/` (standalone platform) and `/_dashboard/`, its ES modules, and
+ * its JSON API at `/_dashboard/api/*`, for the site owner only (an owner sign-in or the run's control secret).
+ */
+export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { controlSecret: string }) {
+  const monitor = new UsageMonitor(() => deps.services.clock.now());
+  deps.log.annotate((entry) => monitor.observe(entry));
+  const api = createDashboardApi({ ...deps, monitor });
+  const assets = new DashboardAssets();
+  const sessions = new Map<string, { ownerId: string; expires: number }>();
+  const guard = authGuard(deps.services.directory, deps.services.clock);
+
+  const session = (headers: IncomingHttpHeaders) => {
+    const token = cookieValue(headers, SESSION_COOKIE);
+    if (!token || token.length > 100) return undefined;
+    const found = sessions.get(sha(token));
+    if (!found || found.expires <= Date.now()) return undefined;
+    return found;
+  };
+  const openSession = (ownerId: string): string => {
+    const token = randomBytes(32).toString('base64url');
+    for (const [key, s] of sessions) if (s.expires <= Date.now()) sessions.delete(key);
+    sessions.set(sha(token), { ownerId, expires: Date.now() + DASHBOARD_SESSION_LIMITS.ttlMs });
+    while (sessions.size > DASHBOARD_SESSION_LIMITS.sessions) sessions.delete(sessions.keys().next().value!);
+    return `${SESSION_COOKIE}=${token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${DASHBOARD_SESSION_LIMITS.ttlMs / 1000}`;
+  };
+  const hasControlSecret = (headers: IncomingHttpHeaders) => {
+    const given = header(headers, CONTROL_SECRET_HEADER);
+    return typeof given === 'string' && given.length > 0 && controlSecretMatches(given, deps.controlSecret);
+  };
+
+  function readBody(req: PlatformRequest): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const limit = DASHBOARD_SESSION_LIMITS.bodyBytes;
+      if (Number(req.headers['content-length'] ?? '0') > limit) {
+        req.resume();
+        reject(errors.payloadTooLarge(limit));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          req.removeAllListeners('data');
+          req.resume();
+          reject(errors.payloadTooLarge(limit));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+  }
+
+  async function serveApi(req: PlatformRequest, method: string, path: string, query: URLSearchParams, ownOrigin: string): Promise<RawResponse> {
+    const headers = req.headers;
+    const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+      new RawResponse(status, JSON.stringify(body), { 'content-type': 'application/json', ...extra });
+    const problem = crossSiteProblem(headers, ownOrigin, false);
+    if (problem) {
+      req.resume();
+      throw errors.forbidden(problem);
+    }
+    const viaSecret = hasControlSecret(headers);
+    // CSRF: a page of another origin can neither send this header without a preflight (never answered) nor read the answer.
+    if (!viaSecret && header(headers, DASHBOARD_HEADER) !== '1') {
+      req.resume();
+      throw errors.forbidden(`Dashboard API calls carry the ${DASHBOARD_HEADER}: 1 header.`);
+    }
+    if (method !== 'GET' && method !== 'DELETE' && !/^application\/json\s*(;|$)/i.test(header(headers, 'content-type') ?? '')) {
+      req.resume();
+      throw new WixApiError(415, 'The dashboard API accepts application/json bodies only.', { code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+    let body: unknown = {};
+    if (method === 'GET' || method === 'DELETE') req.resume();
+    else {
+      const text = await readBody(req);
+      if (text.length) {
+        try {
+          body = JSON.parse(text) as unknown;
+        } catch {
+          throw errors.badRequest('The request body is not valid JSON.', 'INVALID_ARGUMENT');
+        }
+      }
+    }
+
+    if (path === `${DASHBOARD_PREFIX}/api/session`) {
+      if (method === 'GET') {
+        const open = viaSecret || session(headers) !== undefined;
+        return json(200, open ? { signedIn: true, owner: { id: deps.owner.id, email: deps.owner.email } } : { signedIn: false });
+      }
+      if (method === 'DELETE') {
+        const token = cookieValue(headers, SESSION_COOKIE);
+        if (token) sessions.delete(sha(token));
+        return json(200, {}, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0` });
+      }
+      if (method === 'POST') {
+        const input = parseBody(SignIn, body);
+        if ('controlSecret' in input) {
+          if (!controlSecretMatches(input.controlSecret, deps.controlSecret)) throw errors.unauthenticated("That is not this run's control secret.");
+        } else {
+          let member;
+          try {
+            member = await guard.attempt({ kind: 'password', account: input.email.toLowerCase(), client: req.socket?.remoteAddress }, () =>
+              deps.services.directory.authenticate(input.email, input.password),
+            );
+          } catch (error) {
+            if (error instanceof Throttled) throw error.toWixError();
+            throw error;
+          }
+          if (!member) throw errors.unauthenticated('Wrong email or password.');
+          if (member.role !== 'owner') throw errors.forbidden('The dashboard is for the site owner only.');
+        }
+        return json(200, { signedIn: true, owner: { id: deps.owner.id, email: deps.owner.email } }, { 'set-cookie': openSession(deps.owner.id) });
+      }
+      throw new WixApiError(405, `${method} is not allowed on ${path}.`, { code: 'METHOD_NOT_ALLOWED' });
+    }
+
+    if (!viaSecret && !session(headers)) throw errors.unauthenticated('Sign in to the dashboard as the site owner (or send the control secret).');
+    const match = api.match(method, path);
+    if (match === undefined) throw errors.notFound(`No dashboard API at ${method} ${path.slice(0, 200)}.`);
+    if (match === 'method-not-allowed') throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
+    const owner = { kind: 'owner' as const, id: deps.owner.id };
+    const result = await match.handler({
+      method,
+      path,
+      query,
+      headers,
+      body,
+      params: match.params,
+      origin: ownOrigin,
+      remoteAddress: req.socket?.remoteAddress,
+      caller: () => Promise.resolve(owner),
+    });
+    return json(200, result ?? {});
+  }
+
+  async function serve(req: PlatformRequest, res: PlatformResponse, path: string, search: string, onError?: (message: string) => void): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const ownOrigin = `https://${header(req.headers, 'host') ?? 'localhost'}`;
+    let answer: RawResponse;
+    try {
+      if (path.startsWith(`${DASHBOARD_PREFIX}/api/`)) {
+        answer = await serveApi(req, method, path, new URLSearchParams(search), ownOrigin);
+      } else {
+        req.resume();
+        if (method !== 'GET' && method !== 'HEAD')
+          throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
+        const problem = crossSiteProblem(req.headers, ownOrigin, true);
+        if (problem) answer = assets.refusedPage(problem);
+        else answer = await assets.serve(path);
+      }
+    } catch (error) {
+      if (error instanceof WixApiError) answer = new RawResponse(error.status, JSON.stringify(error.toBody()), { 'content-type': 'application/json' });
+      else {
+        const id = randomBytes(8).toString('hex');
+        try {
+          onError?.(redact(`[wix-local] dashboard ${method} ${path.slice(0, 200)} failed (${id}): ${(error as Error)?.stack ?? String(error)}`));
+        } catch {
+          // A throwing logger does not take the request with it.
+        }
+        answer = new RawResponse(500, JSON.stringify(internalErrorBody(id)), { 'content-type': 'application/json' });
+      }
+    }
+    if (res.headersSent) return;
+    const body = method === 'HEAD' ? '' : answer.body;
+    res.writeHead(answer.status, { ...SECURITY_HEADERS, ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(body);
+  }
+
+  return {
+    monitor,
+    /**
+     * Puts the dashboard in front of the platform's handler: `/_dashboard/*` always, `/` when nothing else serves
+     * it (no `next`: the standalone platform). Everything else goes on to the platform unchanged.
+     */
+    wrap(inner: PlatformHandle, onError?: (message: string) => void): PlatformHandle {
+      return async (req, res, next) => {
+        const target = req.url ?? '/';
+        const q = target.indexOf('?');
+        const path = q === -1 ? target : target.slice(0, q);
+        const mine = path === '/' ? !next : path === DASHBOARD_PREFIX || path.startsWith(`${DASHBOARD_PREFIX}/`);
+        if (!mine) return inner(req, res, next);
+        try {
+          await serve(req, res, path, q === -1 ? '' : target.slice(q + 1), onError);
+        } catch {
+          // serve() answers every failure itself; a socket that is gone needs nothing more.
+          res.destroy?.();
+        }
+      };
+    },
+  };
+}
+
+export type Dashboard = ReturnType<typeof createDashboard>;
