@@ -8,7 +8,7 @@ import { resolveCaller, type Caller } from '../identity/callers.ts';
 import type { PlatformServices } from '../services.ts';
 import { HOST_LIMITS } from './limits.ts';
 import { redact } from './redact.ts';
-import type { RequestLog } from './request-log.ts';
+import { callerFields, type RequestLog } from './request-log.ts';
 import { RawResponse, type RequestContext, type Router } from './router.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = HOST_LIMITS.maxBodyBytes;
@@ -373,6 +373,7 @@ export function createHandler(services: PlatformServices, router: Router, option
           ...(grant ? { grant } : {}),
           ...(faultNote ? { fault: faultNote } : {}),
           ...(warnings.length ? { warnings } : {}),
+          ...callerFields(caller, req.headers['user-agent'], req.socket?.remoteAddress),
         });
       }
     }
