@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type {} from 'vitest';
 import type { ViteUserConfig } from 'vitest/config';
 import { VELO_MODULE_FILES } from '../velo/module-resolution.ts';
 import { loadFixtures } from './fixtures.ts';
