@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { CollectionField, CollectionPermissions } from './data/collections.ts';
+import { MAX_REFERENCES_PER_CALL, ReferenceService } from './data/references.ts';
 import type { ApiKeyPermission, Directory, Member } from './identity/directory.ts';
 import type { AppRegistry, Scope } from './oauth/apps.ts';
 import type { PlatformServices } from './services.ts';
@@ -38,6 +39,8 @@ export interface SeedApi {
    * stores them (`{ $date }`). Throws when an item is refused (a seed is code: its data must be valid).
    */
   insertItems(collectionId: string, items: readonly Record<string, unknown>[], options?: { siteId?: string }): void;
+  /** Adds multi-reference rows as the site owner: `[referringItemId, referencedItemId]` pairs of the collection's `field`. */
+  insertReferences(collectionId: string, field: string, pairs: readonly (readonly [string, string])[], options?: { siteId?: string }): void;
   findMember(email: string): Member | undefined;
   /** The member with this email, created when missing (a fixed `id` keeps links stable across databases). */
   ensureMember(input: { email: string; password: string; nickname?: string; id?: string; role?: 'member' | 'owner' }): Member;
@@ -96,6 +99,16 @@ export function createSeedApi(context: {
         }
         const failed = result.results.find((r) => !r.itemMetadata.success);
         if (failed) throw new Error(`seed: an item for ${collectionId} was refused: ${JSON.stringify(failed.itemMetadata.error)}`);
+      }
+    },
+    insertReferences: (collectionId, field, pairs, options = {}) => {
+      const caller = { kind: 'owner' as const, id: owner.id, ...(options.siteId ? { siteId: options.siteId } : {}) };
+      const references = new ReferenceService(db, collections);
+      for (let i = 0; i < pairs.length; i += MAX_REFERENCES_PER_CALL) {
+        const refs = pairs
+          .slice(i, i + MAX_REFERENCES_PER_CALL)
+          .map(([referringItemId, referencedItemId]) => ({ referringItemFieldName: field, referringItemId, referencedItemId }));
+        references.insertReferences(caller, collectionId, refs);
       }
     },
     findMember: (email) => {

@@ -19,7 +19,17 @@ import { seedDemo } from './northwind.ts';
 import { seedSecondSite } from './second-site.ts';
 import { seedVeloBackend } from './velo-backend.ts';
 
-export { DEMO_COLLECTIONS, DEMO_MEMBER, DEMO_OWNER, PRODUCT_FIELDS, SECOND_MEMBER, seedDemo, toWireData } from './northwind.ts';
+export {
+  DEMO_COLLECTIONS,
+  DEMO_MEMBER,
+  DEMO_OWNER,
+  PRODUCT_FIELDS,
+  PRODUCT_REFERENCE_FIELDS,
+  SECOND_MEMBER,
+  seedDemo,
+  slugId,
+  toWireData,
+} from './northwind.ts';
 export { adminOrders, benchmarkProducts, catalogueProducts, memberNotes, type SeedItem } from './demo-data.ts';
 export { SECOND_SITE_NAME, seedSecondSite } from './second-site.ts';
 export { BACKEND_COLLECTIONS, BACKEND_SECRETS, seedVeloBackend } from './velo-backend.ts';

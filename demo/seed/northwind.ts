@@ -12,7 +12,98 @@ export const DEMO_COLLECTIONS = {
   orders: 'Orders',
   feedback: 'Feedback',
   productLikes: 'ProductLikes',
+  brands: 'Brands',
+  tags: 'Tags',
+  suppliers: 'Suppliers',
 } as const;
+
+/**
+ * The catalogue's references (issue 12), declared apart from PRODUCT_FIELDS so that a collection made with those
+ * alone needs no Brands/Tags/Suppliers collections: `brandRef` (REFERENCE → Brands, public), `tagRefs`
+ * (MULTI_REFERENCE ↔ Tags, public; Tags sees it as `products`) and `supplier` (REFERENCE → Suppliers, admin only, so
+ * a visitor's include leaves it the ID). The TEXT `brand` and ARRAY_STRING `tags` stay for filters and search.
+ */
+export const PRODUCT_REFERENCE_FIELDS: CollectionField[] = [
+  { key: 'brandRef', displayName: 'Brand (reference)', type: 'REFERENCE', typeMetadata: { reference: { referencedCollectionId: 'Brands' } } },
+  {
+    key: 'tagRefs',
+    displayName: 'Tags (references)',
+    type: 'MULTI_REFERENCE',
+    typeMetadata: { multiReference: { referencedCollectionId: 'Tags', referencingFieldKey: 'products', referencingDisplayName: 'Products' } },
+  },
+  { key: 'supplier', displayName: 'Supplier', type: 'REFERENCE', typeMetadata: { reference: { referencedCollectionId: 'Suppliers' } } },
+];
+
+/** A stable item ID from a display name: `Kite & Crag` → `kite-crag`. */
+export const slugId = (prefix: string, name: string): string =>
+  `${prefix}-${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
+
+const SUPPLIERS = ['Alder Textiles', 'Basalt Works', 'Cirrus Supply'] as const;
+
+/** The catalogue with its references: each product's brand and one of the suppliers, by ID. */
+function productsWithReferences(count: number): SeedItem[] {
+  return catalogueProducts(count).map((p, i) => ({
+    ...p,
+    brandRef: slugId('brand', String(p['brand'])),
+    supplier: slugId('supplier', SUPPLIERS[i % SUPPLIERS.length]!),
+  }));
+}
+
+/** The collections the catalogue references, with their items (made before Products: a reference names a collection that exists). */
+function seedReferencedCollections(api: SeedApi, products: readonly SeedItem[]): void {
+  const brands = [...new Set(products.map((p) => String(p['brand'])))].sort();
+  const tags = [...new Set(products.flatMap((p) => (Array.isArray(p['tags']) ? (p['tags'] as string[]) : [])))].sort();
+  api.createCollection({
+    id: DEMO_COLLECTIONS.brands,
+    displayName: 'Brands',
+    permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    fields: [
+      { key: 'title', displayName: 'Name', type: 'TEXT' },
+      { key: 'slug', displayName: 'Slug', type: 'TEXT' },
+    ],
+  });
+  api.createCollection({
+    id: DEMO_COLLECTIONS.tags,
+    displayName: 'Tags',
+    permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    fields: [{ key: 'title', displayName: 'Tag', type: 'TEXT' }],
+  });
+  api.createCollection({
+    id: DEMO_COLLECTIONS.suppliers,
+    displayName: 'Suppliers (admin only)',
+    permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+    fields: [
+      { key: 'title', displayName: 'Supplier', type: 'TEXT' },
+      { key: 'contactEmail', displayName: 'Contact', type: 'TEXT' },
+    ],
+  });
+  api.insertItems(
+    DEMO_COLLECTIONS.brands,
+    brands.map((title) => ({ _id: slugId('brand', title), title, slug: slugId('brand', title).slice(6) })),
+  );
+  api.insertItems(
+    DEMO_COLLECTIONS.tags,
+    tags.map((title) => ({ _id: slugId('tag', title), title })),
+  );
+  const suppliers = SUPPLIERS.map((title) => ({
+    _id: slugId('supplier', title),
+    title,
+    contactEmail: `orders@${slugId('', title).slice(1)}.example`,
+  }));
+  api.insertItems(DEMO_COLLECTIONS.suppliers, suppliers);
+}
+
+/** Each product references the Tags items of its `tags` (a multi-reference, kept apart from the item). */
+function seedTagReferences(api: SeedApi, products: readonly SeedItem[]): void {
+  api.insertReferences(
+    DEMO_COLLECTIONS.products,
+    'tagRefs',
+    products.flatMap((p) => (Array.isArray(p['tags']) ? (p['tags'] as string[]).map((t) => [p._id, slugId('tag', t)] as const) : [])),
+  );
+}
 
 /**
  * `Feedback`: what the gallery's public form writes. Anyone may insert; only the owner may read. Added to an
@@ -81,11 +172,13 @@ export function seedDemo(api: SeedApi): { created: boolean } {
   const river = api.ensureMember({ ...SECOND_MEMBER, id: 'b7e2a1c4-0000-4000-8000-0000000071e2' });
 
   api.transaction(() => {
+    const products = productsWithReferences(400);
+    seedReferencedCollections(api, products);
     api.createCollection({
       id: DEMO_COLLECTIONS.products,
       displayName: 'Product catalogue',
       permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
-      fields: PRODUCT_FIELDS,
+      fields: [...PRODUCT_FIELDS, ...PRODUCT_REFERENCE_FIELDS],
     });
     api.createCollection({
       id: DEMO_COLLECTIONS.notes,
@@ -116,8 +209,8 @@ export function seedDemo(api: SeedApi): { created: boolean } {
         { key: 'shippingCountry', displayName: 'Country', type: 'TEXT' },
       ],
     });
-    const products = catalogueProducts(400);
     api.insertItems(DEMO_COLLECTIONS.products, products);
+    seedTagReferences(api, products);
     api.insertItems(DEMO_COLLECTIONS.notes, memberNotes(60, [member.id, river.id]));
     // A few orders belong to the demo members, so "my orders" has something to show.
     const orders = adminOrders(
