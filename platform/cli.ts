@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTROL_SECRET_ENV, CONTROL_SECRET_HEADER, DEFAULT_OWNER, HOST_LIMITS, startPlatform, type Seed } from './index.ts';
+import { fixtureSeed, loadFixtures } from './testing/fixtures.ts';
 
 /**
  * The demo's seed ships with the repository, not with the package: `--seed demo` is an alias for this module, and
@@ -11,7 +14,8 @@ import { CONTROL_SECRET_ENV, CONTROL_SECRET_HEADER, DEFAULT_OWNER, HOST_LIMITS, 
 const DEMO_SEED = fileURLToPath(new URL('../demo/seed/index.ts', import.meta.url));
 const DEMO_AVAILABLE = existsSync(DEMO_SEED);
 
-const USAGE = `Usage: wix-local [options]        (in this repository: npm run platform -- [options])
+const USAGE = `Usage: wix-local [options]                  (in this repository: npm run platform -- [options])
+       wix-local --ci [options] [-- COMMAND [ARGS...]]
 
 Starts the local Wix platform on HTTPS (self-signed certificate in .wix-local/tls/).
 
@@ -34,20 +38,39 @@ Options:
                       (default velo-backend in the working directory)
   --control-secret S  the secret /_platform/* requests must send in ${CONTROL_SECRET_HEADER} (at least 16
                       printable characters; default $${CONTROL_SECRET_ENV}, else a random one for each start)
-  --json              print { url, siteId, apiKey, clientId, accountId, controlSecret, sites } as one JSON line
-                      and nothing else
+  --fixtures PATH     a JSON fixture file or folder of the testing kit (collections with fields, permissions and
+                      items, members with roles, secrets, API keys), validated before anything is written; seeded
+                      after --seed
+  --json              print { ready, url, siteId, apiKey, clientId, accountId, controlSecret, sites } as one JSON
+                      line and nothing else
+  --ci                for CI and scripts: implies --json (the readiness line is the first line on stdout), the
+                      database defaults to :memory:, nothing is read from stdin and no TTY is needed; errors go
+                      to stderr. With "-- COMMAND ARGS", COMMAND runs once the platform is ready, with
+                      WIX_LOCAL_URL, WIX_LOCAL_SITE_ID, WIX_LOCAL_API_KEY, WIX_LOCAL_CLIENT_ID and
+                      ${CONTROL_SECRET_ENV} in its environment (and NODE_EXTRA_CA_CERTS naming the platform's
+                      certificate, unless already set); the platform stops when it exits
+  --timeout SECONDS   with --ci: stop after this long (1..86400) and exit 124
   -h, --help          print this help and exit
 
-Exit codes: 0 after Ctrl+C or SIGTERM, 1 if the platform cannot start, 2 on a bad flag.`;
+Exit codes: 0 after Ctrl+C or SIGTERM (or when COMMAND succeeded), 1 if the platform cannot start, 2 on a bad
+flag or invalid fixtures, COMMAND's own exit code (128 + signal number when a signal ended it), 124 when
+--timeout ran out, 127 when COMMAND cannot be started.`;
 
 function fail(message: string): never {
   console.error(`wix-local: ${message}\n\n${USAGE}`);
   process.exit(2);
 }
 
+// Everything after the first "--" is the command of --ci mode, never a flag of ours.
+const argv = process.argv.slice(2);
+const separator = argv.indexOf('--');
+const ownArgs = separator === -1 ? argv : argv.slice(0, separator);
+const command = separator === -1 ? [] : argv.slice(separator + 1);
+
 let args;
 try {
   args = parseArgs({
+    args: ownArgs,
     options: {
       port: { type: 'string', default: '8443' },
       host: { type: 'string' },
@@ -57,6 +80,9 @@ try {
       json: { type: 'boolean', default: false },
       'control-secret': { type: 'string' },
       backend: { type: 'string' },
+      fixtures: { type: 'string' },
+      ci: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -69,6 +95,14 @@ if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
+const ci = args.ci;
+if (command.length && !ci) fail('a command after "--" needs --ci');
+if (separator !== -1 && !command.length) fail('"--" must be followed by a command');
+if (args.timeout !== undefined && !ci) fail('--timeout needs --ci');
+const timeoutSeconds = args.timeout === undefined ? undefined : Number(args.timeout);
+if (timeoutSeconds !== undefined && (!/^\d+$/.test(args.timeout!) || timeoutSeconds < 1 || timeoutSeconds > 86_400))
+  fail(`--timeout must be 1..86400 seconds, not "${args.timeout}"`);
+const json = args.json || ci;
 const port = Number(args.port);
 if (!/^\d+$/.test(args.port) || !Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, not "${args.port}"`);
 if (args.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(args.host)) fail(`--host must be an address or a host name, not "${args.host}"`);
@@ -107,15 +141,24 @@ async function loadSeed(name: string): Promise<{ seed: Seed | 'none'; module?: R
 }
 
 const { seed, module: seedModule } = await loadSeed(args.seed);
+let fixturesSeed: Seed | undefined;
+if (args.fixtures !== undefined) {
+  try {
+    fixturesSeed = fixtureSeed(loadFixtures(args.fixtures));
+  } catch (error) {
+    fail(`--fixtures: ${(error as Error).message}`);
+  }
+}
+const seeds: Seed[] = [...(seed === 'none' ? [] : [seed]), ...(fixturesSeed ? [fixturesSeed] : [])];
 const demo = args.seed === 'demo' ? (seedModule as unknown as DemoNames) : undefined;
 
 let platform;
 try {
   platform = await startPlatform({
     port,
-    seed,
+    seed: seeds.length ? seeds : 'none',
     ...(args.host ? { host: args.host } : {}),
-    ...(args.db ? { db: args.db } : {}),
+    ...(args.db ? { db: args.db } : ci ? { db: ':memory:' } : {}),
     ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     ...(controlSecret ? { controlSecret } : {}),
     ...(backendDir ? { velo: { backendDir } } : {}),
@@ -128,6 +171,7 @@ try {
 const sites = Object.fromEntries([...platform.sites].map(([key, site]) => [key, site.id]));
 const secondSiteId = platform.sites.get('site2')?.id;
 const summary = {
+  ready: true,
   url: platform.url,
   siteId: platform.siteId,
   apiKey: platform.apiKey,
@@ -138,7 +182,7 @@ const summary = {
   // The demo's second site under its earlier name, for scripts that read it.
   ...(secondSiteId ? { secondSiteId } : {}),
 };
-if (args.json) {
+if (json) {
   console.log(JSON.stringify(summary));
 } else {
   const siteLines = [...platform.sites.values()].map((site) => `\n  site        ${site.id}   (${site.name}, same account: wix-site-id)`).join('');
@@ -156,9 +200,51 @@ Limits: URL ${HOST_LIMITS.maxUrlBytes} B, headers ${HOST_LIMITS.maxHeaderBytes} 
 The certificate is self-signed (${args['data-dir'] ?? '.wix-local'}/tls/cert.pem). Ctrl+C stops the platform.`);
 }
 
-const stop = async () => {
+let stopping = false;
+const stop = async (code = 0) => {
+  if (stopping) return;
+  stopping = true;
   await platform.close();
-  process.exit(0);
+  process.exit(code);
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+
+if (timeoutSeconds !== undefined) {
+  setTimeout(() => {
+    console.error(`wix-local: --timeout ${timeoutSeconds} s ran out; stopping.`);
+    void stop(124);
+  }, timeoutSeconds * 1000).unref();
+}
+
+const caFile = resolve(args['data-dir'] ?? '.wix-local', 'tls', 'cert.pem');
+if (command.length) {
+  const [file, ...rest] = command as [string, ...string[]];
+  const child = spawn(file, rest, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      WIX_LOCAL_URL: platform.url,
+      WIX_LOCAL_SITE_ID: platform.siteId,
+      WIX_LOCAL_API_KEY: platform.apiKey,
+      WIX_LOCAL_CLIENT_ID: platform.clientId,
+      [CONTROL_SECRET_ENV]: platform.controlSecret,
+      // Node commands trust the platform's self-signed certificate (unless the caller chose their own CA file).
+      ...(!process.env['NODE_EXTRA_CA_CERTS'] && existsSync(caFile) ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
+    },
+  });
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  // A signal for wix-local goes to the command first; wix-local stops when the command has.
+  for (const signal of signals) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('error', (error) => {
+    console.error(`wix-local: the command "${file}" did not start: ${error.message}`);
+    void stop(127);
+  });
+  child.on('exit', (code, signal) => {
+    const { signals: numbers } = os.constants;
+    void stop(code ?? (signal ? 128 + (numbers[signal] ?? 0) : 1));
+  });
+}
