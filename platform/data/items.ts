@@ -551,7 +551,17 @@ export class ItemsService {
     if (access === 'own' && existing.owner !== caller.id) throw errors.permissionDenied('update', collection.id);
     this.checkCondition(caller, collection, id, condition);
     const data = JSON.parse(existing.data) as Record<string, unknown>;
-    applyModifications(data, mods);
+    // A multi-reference is not stored in the item (insertReference and its kin write it), so a patch leaves it alone.
+    const skipped = mods.filter((m) => collection.fieldTypes.get(m.segments[0]!) === 'MULTI_REFERENCE');
+    applyModifications(data, skipped.length ? mods.filter((m) => !skipped.includes(m)) : mods);
+    // A single reference set to the referenced item is stored as its ID, as on insert.
+    for (const key of new Set(mods.map((m) => m.segments[0]!))) {
+      const value = own(data, key);
+      if (collection.fieldTypes.get(key) === 'REFERENCE' && value !== null && typeof value === 'object' && typeof own(value, '_id') === 'string') {
+        // safe-lookup: key is a declared REFERENCE field present in the parsed item (an own property, set by JSON.parse or the patch)
+        data[key] = own(value, '_id');
+      }
+    }
     const json = JSON.stringify(data);
     const size = Buffer.byteLength(json);
     if (size > MAX_ITEM_BYTES) {
@@ -563,7 +573,11 @@ export class ItemsService {
     this.run(collection, `UPDATE ${collection.table} SET updated_at = ?, data = jsonb(?) WHERE id = ?`, now, json, id);
     // The top-level fields the patch touched, checked against the schema like a whole item is.
     const touched = new Set(mods.map((m) => m.segments[0]!));
-    const mismatches = [...touched].flatMap((key) => schemaMismatch(collection, key, own(data, key)) ?? []);
+    const mismatches = [...touched].flatMap((key) =>
+      collection.fieldTypes.get(key) === 'MULTI_REFERENCE'
+        ? [`field ${JSON.stringify(key.slice(0, 80))} is a multi-reference; a patch does not change it (use insertReference or replaceReferences), as on Wix`]
+        : (schemaMismatch(collection, key, own(data, key)) ?? []),
+    );
     reportMismatches(collection, id, mismatches);
     return { id, owner: existing.owner, created_at: existing.created_at, updated_at: now, data: json };
   }

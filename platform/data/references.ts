@@ -82,6 +82,17 @@ export class ReferenceService {
     this.statements = new StatementCache(db, 64);
   }
 
+  /**
+   * The referenced items a reader may see, by ID, as wire data (each parsed once per request, however many items
+   * of the page reference it; the same object then sits in each, which serializes the same).
+   */
+  private visibleData(caller: Caller, collection: Collection, access: Access, ids: readonly string[]): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    if (access === 'none') return out;
+    for (const [id, row] of this.rowsById(collection, ids)) if (ReferenceService.visible(access, caller, row)) out.set(id, toWire(collection, row).data);
+    return out;
+  }
+
   /** Rows of `collection` by ID, in one statement (the ID list travels as one JSON parameter). */
   private rowsById(collection: Collection, ids: readonly string[]): Map<string, ItemRow> {
     const out = new Map<string, ItemRow>();
@@ -155,11 +166,11 @@ export class ReferenceService {
         const value = own(item.data, field);
         if (typeof value === 'string') ids.add(value);
       }
-      const rows = this.rowsById(target, [...ids]);
+      const found = this.visibleData(caller, target, access, [...ids]);
       for (const item of items) {
         const value = own(item.data, field);
-        const row = typeof value === 'string' ? rows.get(value) : undefined;
-        if (row && ReferenceService.visible(access, caller, row)) put(item.data, field, toWire(target, row).data);
+        const data = typeof value === 'string' ? found.get(value) : undefined;
+        if (data) put(item.data, field, data);
       }
     }
     const projected = fields && fields.length > 0 ? new Set(fields) : undefined;
@@ -184,12 +195,12 @@ export class ReferenceService {
         byItem.set(a, list);
       }
       const access = this.readAccess(caller, relation.referenced);
-      const targets = access === 'none' ? new Map<string, ItemRow>() : this.rowsById(relation.referenced, [...new Set(rows.map((r) => r.b))]);
+      const found = this.visibleData(caller, relation.referenced, access, [...new Set(rows.map((r) => r.b))]);
       for (const item of items) {
         const list: Record<string, unknown>[] = [];
         for (const id of byItem.get(item.id) ?? []) {
-          const row = targets.get(id);
-          if (row && ReferenceService.visible(access, caller, row)) list.push(toWire(relation.referenced, row).data);
+          const data = found.get(id);
+          if (data) list.push(data);
         }
         put(item.data, field, list);
       }

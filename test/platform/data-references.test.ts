@@ -140,6 +140,21 @@ describe('storage and reading', () => {
   });
 });
 
+describe('patch on reference fields', () => {
+  it('setField on a single reference with the referenced item stores its ID; a multi-reference is left alone', async () => {
+    await admin.items.insert('Books', { _id: 'b-patch', title: 'Patched', author: 'a1' });
+    await admin.items.patch('Books', 'b-patch').setField('author', { _id: 'a2', name: 'copy' }).run();
+    assert.equal(((await admin.items.get('Books', 'b-patch')) as Item)['author'], 'a2');
+    await admin.items.insert('Movies', { _id: 'm-patch', title: 'Patched' });
+    await admin.items.patch('Movies', 'm-patch').setField('actors', ['p1']).setField('title', 'Still patched').run();
+    const movie = (await admin.items.get('Movies', 'm-patch')) as Item;
+    assert.equal(movie['title'], 'Still patched');
+    assert.equal('actors' in movie, false);
+    await admin.items.remove('Books', 'b-patch');
+    await admin.items.remove('Movies', 'm-patch');
+  });
+});
+
 describe('reference methods through @wix/data', () => {
   beforeEach(async () => {
     await admin.items.save('Movies', { _id: 'm1', title: 'Alien' });
