@@ -430,6 +430,62 @@ describe('hostile input', () => {
     assert.deepEqual(await rawRefs('m3'), []);
   });
 
+  it('property: any body on the reference routes is a 2xx or a typed 4xx in Wix error shape, never a 5xx', async () => {
+    const key = fc.constantFrom('actors', 'vaults', 'title', '__proto__', 'constructor', 'movies', '', 'x'.repeat(2000));
+    const value = fc.oneof(
+      fc.constantFrom('m3', 'p1', 'nobody', '__proto__', ''),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.constantFrom('p1', 'p2', 'nobody', 7), { maxLength: 4 }),
+      fc.dictionary(fc.constantFrom('__proto__', 'constructor', '_id', 'field'), fc.constantFrom('p1', 'actors', 1)),
+    );
+    const ref = fc.record({ referringItemFieldName: key, referringItemId: value, referencedItemId: value }, { requiredKeys: [] });
+    const body = fc.record(
+      {
+        dataCollectionId: fc.constantFrom('Movies', 'People', 'Nope', '__proto__'),
+        dataItemReferences: fc.oneof(fc.array(ref, { maxLength: 3 }), value),
+        referringItemFieldName: key,
+        referringItemId: value,
+        referringItemIds: fc.oneof(fc.array(value, { maxLength: 3 }), value),
+        referencedItemId: value,
+        newReferencedItemIds: fc.oneof(fc.array(value, { maxLength: 3 }), value),
+        order: fc.constantFrom('ASC', 'DESC', 'sideways'),
+        paging: fc.record(
+          { limit: fc.oneof(fc.integer({ min: -5, max: 2000 }), value), offset: fc.oneof(fc.integer({ min: -5, max: 10 }), value) },
+          { requiredKeys: [] },
+        ),
+        cursorPaging: fc.record(
+          { cursor: fc.oneof(fc.string(), fc.constant('eyJjIjoiTW92aWVzIn0')), limit: fc.integer({ min: 0, max: 5 }) },
+          { requiredKeys: [] },
+        ),
+        includeReferences: fc.oneof(
+          fc.array(fc.record({ field: key, limit: fc.oneof(fc.integer({ min: -1, max: 2000 }), value) }, { requiredKeys: [] }), { maxLength: 3 }),
+          value,
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const path = fc.constantFrom(
+      '/bulk/items/insert-references',
+      '/bulk/items/remove-references',
+      '/items/replace-references',
+      '/items/is-referenced',
+      '/items/query-referenced',
+      '/items/query',
+      '/items/insert-reference',
+    );
+    await fc.assert(
+      fc.asyncProperty(path, body, fc.constantFrom('admin', 'visitor'), async (where, payload, who) => {
+        const headers = who === 'admin' ? adminHeaders(p) : {};
+        const r = await rest(where, payload, headers);
+        assert.ok(r.status < 500, `${where} ${JSON.stringify(payload).slice(0, 300)} → ${r.status} ${r.text.slice(0, 200)}`);
+        if (r.status >= 400) assert.equal(typeof r.json?.['message'], 'string', r.text.slice(0, 200));
+      }),
+      { numRuns: 150 },
+    );
+    assert.equal(({} as Record<string, unknown>)['field'], undefined);
+  });
+
   it('property: any sequence of insert/remove/replace leaves exactly the references a model predicts, in order', async () => {
     const id: fc.Arbitrary<string> = fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5');
     const op = fc.oneof(
