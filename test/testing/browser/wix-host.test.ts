@@ -5,9 +5,9 @@
  * seoMarkup captured.
  */
 import { expect } from '@open-wc/testing';
-import { mountWixElement, sharedToken, wixAttributeValue, SEO_MARKUP_MAX_BYTES, type MountedElement } from '../../platform/testing/wix-host-fixture.ts';
-import '../../demo/example-site/custom-elements/book-badge.js';
-import { anonymousToken } from '../elements/helpers.ts';
+import { mountWixElement, sharedToken, wixAttributeValue, SEO_MARKUP_MAX_BYTES, type MountedElement } from '../../../platform/testing/wix-host-fixture.ts';
+import '../../../demo/example-site/custom-elements/book-badge.js';
+import { anonymousToken } from '../../elements/helpers.ts';
 
 type Badge = HTMLElement & { status: string; book: unknown };
 const mounted: MountedElement[] = [];
