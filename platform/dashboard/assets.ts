@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Local Wix dashboard</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/_dashboard/theme.css">
 <script type="importmap">${IMPORT_MAP}</script>
 <script type="module" src="/_dashboard/ui/app.${FROM_SOURCE ? 'ts' : 'js'}"></script>
@@ -79,6 +81,23 @@ const PAGE = `<!doctype html>
 </body>
 </html>
 `;
+
+/**
+ * The installed folder of a package. Node resolves its entry with the "node" condition (Lit's node/ builds), so
+ * the folder is found by walking up to the package.json that names it; the browser builds sit at its root.
+ */
+function packageRoot(specifier: string): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve(specifier)));
+  for (let i = 0; i < 6; i++) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === specifier) return dir;
+    } catch {
+      // no package.json here: one level up
+    }
+    dir = dirname(dir);
+  }
+  throw new Error(`The ${specifier} package was not found.`);
+}
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -144,7 +163,7 @@ export class DashboardAssets {
   private roots(): Map<string, string> {
     if (!this.vendorRoots) {
       this.vendorRoots = new Map();
-      for (const [segment, { specifier }] of VENDOR_PACKAGES) this.vendorRoots.set(segment, dirname(fileURLToPath(import.meta.resolve(specifier))));
+      for (const [segment, { specifier }] of VENDOR_PACKAGES) this.vendorRoots.set(segment, packageRoot(specifier));
     }
     return this.vendorRoots;
   }

@@ -75,7 +75,7 @@ export class WlMembersView extends ListView<{ members: MemberRow[] }> {
     const members = this.data?.members ?? [];
     return html`<h2>Members</h2>
       ${this.messages()}
-      <div class="scroll card">
+      <div class="scroll card" tabindex="0">
         <table>
           <thead>
             <tr>
@@ -173,7 +173,7 @@ export class WlKeysView extends ListView<{ keys: KeyRow[]; permissions: string[]
           </div>`
           : nothing
       }
-      <div class="scroll card">
+      <div class="scroll card" tabindex="0">
         <table>
           <thead>
             <tr>
@@ -264,7 +264,7 @@ export class WlAppsView extends ListView<{ apps: AppRow[] }> {
             <ul>
               ${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}
             </ul>
-            <div class="scroll">
+            <div class="scroll" tabindex="0">
               <table>
                 <caption class="sr-only">
                   Active grants of ${app.name}
@@ -321,7 +321,7 @@ export class WlSecretsView extends ListView<{ secrets: { name: string; source: s
     return html`<h2>Secrets</h2>
       <p class="muted">Names and when the backend last read them. Values are never shown; you can set a new one.</p>
       ${this.messages()}
-      <div class="scroll card">
+      <div class="scroll card" tabindex="0">
         <table>
           <thead>
             <tr>

@@ -49,7 +49,6 @@ export class WlDashboard extends LitElement {
         gap: var(--_space);
         padding: var(--_space) calc(var(--_space) * 2);
         border-bottom: 1px solid var(--_border);
-        background: var(--_surface);
       }
       header h1 {
         font-size: 1.1rem;

@@ -190,7 +190,7 @@ export class WlDataView extends LitElement {
     this.filter = undefined;
     this.editing = undefined;
     this.notice = '';
-    void this.query();
+    void this.query().then(() => this.renderRoot.querySelector('#browser-title')?.scrollIntoView({ block: 'start' }));
   }
 
   private sortBy(field: string): void {
@@ -335,7 +335,7 @@ export class WlDataView extends LitElement {
               : `${this.total === 0 ? 0 : this.offset + 1}–${this.offset + this.items.length} of ${this.total} items`
         }
       </p>
-      <div class="scroll">
+      <div class="scroll" tabindex="0">
         <table>
           <thead>
             <tr>
@@ -412,7 +412,7 @@ export class WlDataView extends LitElement {
           html`<section class="card" aria-label="Site ${site.name}">
             <h3>${site.name} ${site.primary ? html`<span class="badge">this platform’s site</span>` : nothing}</h3>
             <p class="muted mono">${site.id}</p>
-            <div class="scroll">
+            <div class="scroll" tabindex="0">
               <table>
                 <thead>
                   <tr>

@@ -50,8 +50,13 @@ export class WlUsageView extends Polling {
     css`
       svg {
         width: 100%;
-        height: auto;
+        height: 12rem;
         display: block;
+      }
+      .axis {
+        display: flex;
+        justify-content: space-between;
+        font-size: 0.8rem;
       }
       .legend {
         display: flex;
@@ -70,6 +75,7 @@ export class WlUsageView extends Polling {
       .swatch svg {
         width: 0.8rem;
         height: 0.8rem;
+        display: inline;
       }
       .rates {
         display: flex;
@@ -108,20 +114,21 @@ export class WlUsageView extends Polling {
     const max = Math.max(1, ...usage.minutes.map((m) => Object.values(m.series).reduce((s, n) => s + n, 0)));
     const bar = W / usage.minutes.length;
     const colour = (name: string) => COLOURS[Math.min(names.indexOf(name), COLOURS.length - 1)]!;
-    return html`<svg viewBox="0 0 ${W} ${H + 20}" role="img" aria-label="Requests per minute over the last hour, by ${usage.dimension}">
+    return html`<p class="muted axis"><span>${max} requests/min</span></p>
+      <svg viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="Requests per minute over the last hour, by ${usage.dimension}">
         ${svg`<line x1="0" y1=${H} x2=${W} y2=${H} stroke="currentColor" stroke-opacity="0.3"></line>`}
         ${usage.minutes.map((m, i) => {
           let y = H;
           return names.map((name) => {
             const n = Object.hasOwn(m.series, name) ? m.series[name]! : 0;
             if (!n) return nothing;
-            const h = (n / max) * (H - 10);
+            const h = (n / max) * (H - 4);
             y -= h;
             return svg`<rect x=${i * bar + 1} y=${y} width=${Math.max(1, bar - 2)} height=${h} fill=${colour(name)}><title>${m.minute.slice(11, 16)} ${name}: ${n}</title></rect>`;
           });
         })}
-        ${svg`<text x="0" y=${H + 15} font-size="11" fill="currentColor">-60 min</text><text x=${W} y=${H + 15} font-size="11" fill="currentColor" text-anchor="end">now</text><text x="0" y="10" font-size="11" fill="currentColor">${max}/min</text>`}
       </svg>
+      <p class="muted axis"><span>60 min ago</span><span>now</span></p>
       <div class="legend">
         ${names.map(
           (name) =>
@@ -180,7 +187,7 @@ export class WlUsageView extends Polling {
                 </ul>`
             }
             <h3>Top ${u.dimension === 'kind' ? 'caller kinds' : u.dimension === 'key' ? 'API keys' : u.dimension === 'app' ? 'apps' : 'routes'} this hour</h3>
-            <div class="scroll card">
+            <div class="scroll card" tabindex="0">
               <table>
                 <thead>
                   <tr>
@@ -287,7 +294,7 @@ export class WlRequestsView extends Polling {
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <p class="muted" role="status">${this.entries.length} requests shown (live)</p>
-      <div class="scroll card">
+      <div class="scroll card" tabindex="0">
         <table>
           <thead>
             <tr>
@@ -365,7 +372,7 @@ export class WlFaultsView extends Polling {
     return html`<h2>Faults</h2>
       <p class="muted">Faults are injected with the control routes (<code>POST /_platform/faults</code>) or the test kit; here you see them work.</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      <div class="scroll card">
+      <div class="scroll card" tabindex="0">
         <table>
           <thead>
             <tr>

@@ -50,9 +50,14 @@ export const shared = css`
     background: var(--_background);
     min-width: 0;
   }
+  .card > h3:first-child {
+    margin-top: 0;
+  }
   .scroll {
     overflow-x: auto;
     max-width: 100%;
+    /* Contains the absolutely positioned screen-reader labels, so they cannot widen the page. */
+    position: relative;
   }
   table {
     border-collapse: collapse;
