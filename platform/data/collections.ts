@@ -298,7 +298,7 @@ export class CollectionStore {
         code: 'WDE0074',
       });
     }
-    const fields = input.fields ? this.checkFields(input.id, input.siteId, input.fields) : current.fields;
+    const fields = input.fields ? this.checkFields(input.id, input.siteId, input.fields, current) : current.fields;
     const now = new Date(this.now()).toISOString();
     this.db.transaction(() => {
       this.db
@@ -358,7 +358,7 @@ export class CollectionStore {
    * MULTI_REFERENCE field names its referenced collection (which exists on the site, or is this collection), and a
    * multi-reference gets its referencing field key and display name when the request leaves them out.
    */
-  private checkFields(collectionId: string, siteId: string | undefined, fields: readonly CollectionField[]): CollectionField[] {
+  private checkFields(collectionId: string, siteId: string | undefined, fields: readonly CollectionField[], current?: Collection): CollectionField[] {
     const violations: FieldViolation[] = [];
     const seen = new Set<string>();
     const out: CollectionField[] = [];
@@ -391,7 +391,10 @@ export class CollectionStore {
           violations.push({ field: path, description: `is required for a ${f.type} field`, violatedRule: 'REQUIRED' });
           return undefined;
         }
-        if (target !== collectionId && !this.get(target, siteId)) {
+        // A field that already named this collection keeps doing so when it has since been deleted (its rows are gone).
+        const kept = current?.fields.find((c) => c.key === f.key && c.type === f.type);
+        const keptTarget = kept?.typeMetadata?.reference?.referencedCollectionId ?? kept?.typeMetadata?.multiReference?.referencedCollectionId;
+        if (target !== collectionId && target !== keptTarget && !this.get(target, siteId)) {
           violations.push({ field: path, description: `names the ${target.slice(0, 80)} collection, which does not exist`, violatedRule: 'NOT_FOUND' });
           return undefined;
         }

@@ -148,6 +148,14 @@ export function normalizeItem(raw: unknown, collection: Collection, violations: 
     // safe-lookup: out.data is a null-prototype object, so key (any request key) is an own property
     out.data[key] = normalized;
   }
+  // A field the schema marks required but the item leaves out is stored anyway (Wix does not enforce the schema on
+  // writes through the API), and the developer is told, like a type mismatch.
+  for (const f of collection.fields) {
+    const present = own(out.data, f.key);
+    if (f.required && f.type !== 'MULTI_REFERENCE' && (present === undefined || present === null)) {
+      (out.mismatches ??= []).push(`required field ${quoteName(f.key)} is missing; stored anyway, as Wix does`);
+    }
+  }
   const size = Buffer.byteLength(JSON.stringify(out.data));
   if (size > MAX_ITEM_BYTES) {
     violations.push({ field: prefix, description: `is ${size} bytes; an item may be at most ${MAX_ITEM_BYTES} bytes`, violatedRule: 'MAX_SIZE' });

@@ -135,6 +135,8 @@ export class ReferenceService {
         continue;
       }
       const relation = this.collections.relation(collection, inc.field, caller.siteId);
+      // A multi-reference whose referenced collection was deleted has no rows left: nothing to include.
+      if (!relation && declared?.type === 'MULTI_REFERENCE') continue;
       if (!relation) throw errors.badRequest(`${quoteName(inc.field)} is not a reference field of the ${collection.id} collection.`, 'WDE0020');
       const previous = multi.get(inc.field);
       multi.set(inc.field, { relation, limit: Math.max(limit, previous?.limit ?? 0) });

@@ -156,6 +156,55 @@ describe('single-field methods', () => {
   });
 });
 
+describe('deleting a referenced collection', () => {
+  it('drops its reference rows; include on the referring collection then resolves nothing and fails nothing', async () => {
+    await admin.collections.createDataCollection({ _id: 'Crew', displayName: 'Crew', fields: [], permissions: ANYONE_READS } as never);
+    await admin.collections.createDataCollectionField('Films', {
+      field: { key: 'crew', type: 'MULTI_REFERENCE', typeMetadata: { multiReference: { referencedCollectionId: 'Crew' } } },
+    } as never);
+    await admin.collections.createDataCollectionField('Films', {
+      field: { key: 'lead', type: 'REFERENCE', typeMetadata: { reference: { referencedCollectionId: 'Crew' } } },
+    } as never);
+    await admin.items.insert('Crew', { _id: 'c1' });
+    await admin.items.save('Films', { _id: 'f2', title: 'Crewed', lead: 'c1' });
+    await admin.items.insertReference('Films', 'crew', 'f2', 'c1');
+    await admin.collections.deleteDataCollection('Crew');
+    const film = (await admin.items.query('Films').eq('_id', 'f2').include('crew', 'lead').find()).items[0] as Record<string, unknown>;
+    assert.equal(film['lead'], 'c1');
+    assert.equal('crew' in film, false);
+    const rows = await rest('/items/query-referenced', { dataCollectionId: 'Films', referringItemId: 'f2', referringItemFieldName: 'crew' });
+    assert.equal(rows.status, 400, rows.text);
+  });
+});
+
+describe('schema warnings (Wix stores the item anyway)', () => {
+  it('a required field left out, and a multi-reference value sent with the item, are stored as Wix does and named in the request log', async () => {
+    await admin.collections.createDataCollection({
+      _id: 'Strict',
+      displayName: 'Strict',
+      permissions: ANYONE_READS,
+      fields: [
+        { key: 'title', type: 'TEXT', required: true },
+        { key: 'cast', type: 'MULTI_REFERENCE', typeMetadata: { multiReference: { referencedCollectionId: 'Actors' } } },
+      ],
+    } as never);
+    const seq = p.log.since(0).at(-1)?.seq ?? 0;
+    const item = (await admin.items.insert('Strict', { _id: 's1', cast: ['x1'] })) as Record<string, unknown>;
+    assert.equal(item['_id'], 's1');
+    assert.equal('cast' in item, false);
+    const entry = p.log.since(seq).find((e) => e.path.endsWith('/items'))!;
+    const warnings = entry.warnings ?? [];
+    assert.ok(
+      warnings.some((w) => w.includes('required field "title"')),
+      JSON.stringify(warnings),
+    );
+    assert.ok(
+      warnings.some((w) => w.includes('"cast" is a multi-reference')),
+      JSON.stringify(warnings),
+    );
+  });
+});
+
 describe('hostile input', () => {
   it('wrong types, huge field lists, prototype keys and overlong keys are 400s; the collection does not change', async () => {
     const revision = (await admin.collections.getDataCollection('Films')).revision;
