@@ -19,6 +19,7 @@ import { runSizeBenchmarks } from './sizes.ts';
 import { runSecurityBenchmarks } from './security.ts';
 import { runIndexBenchmarks } from './platform-indexes.ts';
 import { runReferenceBenchmarks } from './platform-references.ts';
+import { runDashboardBenchmarks } from './dashboard.ts';
 import { runTestingKitBenchmarks } from './testing-kit.ts';
 import { renderReport, replaceSection, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
 
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
 /** `npm run bench -- --only sizes`: the bundle-size section alone, printed (BENCHMARKS.md is left as it is). */
 async function only(section: string): Promise<void> {
   if (section === 'references') return void process.stdout.write(await runReferenceBenchmarks()); // issue 12: printed; BENCHMARKS.md is the lead's
+  if (section === 'dashboard') return void process.stdout.write(await runDashboardBenchmarks()); // issue 17: printed; BENCHMARKS.md is the lead's
   if (section === 'testing-kit') return void process.stdout.write(await runTestingKitBenchmarks()); // issue 18: printed; BENCHMARKS.md is the lead's
   if (section === 'indexes') {
     // The Wix-index vs expression-index section alone (issue 11), written into BENCHMARKS.md in place of its previous version.

@@ -232,7 +232,7 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
           throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
         const problem = crossSiteProblem(req.headers, ownOrigin, true);
         if (problem) answer = assets.refusedPage(problem);
-        else answer = await assets.serve(path);
+        else answer = await assets.serve(path, session(req.headers) ? deps.owner.email : undefined);
       }
     } catch (error) {
       if (error instanceof WixApiError) answer = new RawResponse(error.status, JSON.stringify(error.toBody()), { 'content-type': 'application/json' });
