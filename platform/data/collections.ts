@@ -1,6 +1,7 @@
 import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import { getMeta, setMeta, type Db } from '../storage/database.ts';
 import { fieldTypesOf, jsonPath, sortExpr, type FieldTypes } from './filter.ts';
+import { MAX_COLLECTION_FIELDS } from './limits.ts';
 
 export const ROLES = ['ANYONE', 'SITE_MEMBER', 'SITE_MEMBER_AUTHOR', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -359,6 +360,9 @@ export class CollectionStore {
    * multi-reference gets its referencing field key and display name when the request leaves them out.
    */
   private checkFields(collectionId: string, siteId: string | undefined, fields: readonly CollectionField[], current?: Collection): CollectionField[] {
+    if (fields.length > MAX_COLLECTION_FIELDS) {
+      throw errors.badRequest(`'fields' has ${fields.length} entries; a collection may declare at most ${MAX_COLLECTION_FIELDS} fields.`, 'WDE0080');
+    }
     const violations: FieldViolation[] = [];
     const seen = new Set<string>();
     const out: CollectionField[] = [];
