@@ -13,6 +13,12 @@ import { dataWarning, quoteName } from './warnings.ts';
 export const DEFAULT_INCLUDE_LIMIT = 50;
 /** The largest per-item limit an include may ask for (Wix documents none; the largest query page, 1000). */
 export const MAX_INCLUDE_LIMIT = 1000;
+/**
+ * Referenced items one include may bring in, over the whole page: items × limit (1,000 × the default 50 fits; a
+ * page of 1,000 with a limit of 1,000 per item does not). The platform's bound, so one request cannot read
+ * millions of rows; above it the include is a 400 naming the limit.
+ */
+export const MAX_INCLUDED_REFERENCES = 50_000;
 /** Fields one request may include (Wix: `includeReferences` @maxSize 100). */
 export const MAX_INCLUDES = 100;
 /** References in one insert/remove-references call, and IDs in one replace (Wix's bulk limit, 1000). */
@@ -179,6 +185,12 @@ export class ReferenceService {
     let partial = false;
     for (const [field, { relation, limit }] of multi) {
       if (projected && !projected.has(field)) continue;
+      if (items.length * limit > MAX_INCLUDED_REFERENCES) {
+        throw errors.badRequest(
+          `Including ${quoteName(field)} for ${items.length} items at up to ${limit} each may bring in more than ${MAX_INCLUDED_REFERENCES} referenced items; ask for a smaller page or a lower include limit.`,
+          'WDE0080',
+        );
+      }
       const { near, far } = sides(relation);
       const rows = this.statements
         .get(

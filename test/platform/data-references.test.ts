@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { MAX_INCLUDED_REFERENCES } from '../../platform/data/references.ts';
 import { adminHeaders, apiKeyClient, errorCode, memberClient, rawCall, startTestPlatform, visitorClient, type TestPlatform } from './helpers.ts';
 
 type Admin = ReturnType<typeof apiKeyClient>;
@@ -428,6 +429,26 @@ describe('hostile input', () => {
       assert.equal(r.status, 400, `${JSON.stringify(includeReferences).slice(0, 80)}: ${r.text.slice(0, 200)}`);
     }
     assert.deepEqual(await rawRefs('m3'), []);
+  });
+
+  it('a page of 1000 with an include limit of 1000 is refused (it could bring in a million items); 1000 × 50 is served', async () => {
+    await admin.items.bulkSave(
+      'Movies',
+      Array.from({ length: 1000 }, (_, i) => ({ _id: `bulk-${i}`, title: `Bulk ${i}` })),
+    );
+    const refused = await rest('/items/query', {
+      dataCollectionId: 'Movies',
+      query: { paging: { limit: 1000 } },
+      includeReferences: [{ field: 'actors', limit: 1000 }],
+    });
+    assert.equal(refused.status, 400, refused.text.slice(0, 200));
+    assert.match(refused.json?.['message'], new RegExp(String(MAX_INCLUDED_REFERENCES)));
+    const served = await rest('/items/query', { dataCollectionId: 'Movies', query: { paging: { limit: 1000 } }, includeReferences: [{ field: 'actors' }] });
+    assert.equal(served.status, 200, served.text.slice(0, 200));
+    await admin.items.bulkRemove(
+      'Movies',
+      Array.from({ length: 1000 }, (_, i) => `bulk-${i}`),
+    );
   });
 
   it('property: any body on the reference routes is a 2xx or a typed 4xx in Wix error shape, never a 5xx', async () => {
