@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { items } from '@wix/data';
+import { auth } from '../../platform/velo/modules/wix-essentials.ts';
 import { apiKey, app, member, owner, startSiteKit, visitor, WebMethodError, type SiteKit } from '../../platform/testing/index.ts';
 
 const SITE = fileURLToPath(new URL('../../demo/example-site/', import.meta.url));
@@ -102,6 +104,19 @@ describe('data as each caller', () => {
     await assert.rejects(kit.as(visitor()).data.query('AuditLog').find(), /permission|WDE0027/i);
     const audit = await kit.as(visitor()).data.query('AuditLog').find({ suppressAuth: true });
     assert.equal(audit.items.length, 0);
+  });
+
+  it("run(): site code called directly runs as the caller, and auth.elevate() gives it the site's rights, as on Wix", async () => {
+    const ben = kit.as(member('ben'));
+    await assert.rejects(
+      ben.run(() => items.query('AuditLog').find()),
+      /permission|WDE0027/i,
+    );
+    const elevated = await ben.run(() => auth.elevate(items.query)('AuditLog').find());
+    assert.deepEqual(elevated.items, []);
+    // An item inserted elevated is still owned by the caller (the subject stays ben).
+    const inserted = await ben.run(() => auth.elevate(items.insert)('AuditLog', { action: 'manual' }));
+    assert.equal(inserted._owner, kit.platform.services.directory.findMemberByEmail('ben@example.com')!.id);
   });
 
   it('an API key reads and writes with the @wix/data SDK; a read-only key cannot write', async () => {
