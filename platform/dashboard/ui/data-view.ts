@@ -24,6 +24,13 @@ function show(value: unknown): string {
   return String(value).slice(0, 200);
 }
 
+/** An ISO instant as the value of a datetime-local input, in the browser's time zone (to the second). */
+function localDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+}
+
 /** What a typed-in filter value means for a field of this type. */
 function typed(type: string | undefined, raw: string): unknown {
   if (type === 'NUMBER') return Number(raw);
@@ -217,6 +224,8 @@ export class WlDataView extends LitElement {
         const input = form.elements.namedItem(field.key) as HTMLInputElement | HTMLTextAreaElement | null;
         if (!input) continue;
         const raw = input.value;
+        // Only what the owner changed is written: an untouched field keeps its stored value exactly (no round trip through an input).
+        if ((field.type === 'BOOLEAN' ? String((input as HTMLInputElement).checked) : raw) === input.dataset['initial']) continue;
         let value: unknown;
         if (field.type === 'BOOLEAN') value = (input as HTMLInputElement).checked;
         else if (field.type === 'NUMBER') value = raw === '' ? null : Number(raw);
@@ -249,12 +258,13 @@ export class WlDataView extends LitElement {
     const label = `${field.displayName} (${field.type})`;
     switch (field.type) {
       case 'BOOLEAN':
-        return html`<label class="inline" for=${id}><input id=${id} name=${field.key} type="checkbox" .checked=${value === true} /> ${label}</label>`;
+        return html`<label class="inline" for=${id}><input id=${id} name=${field.key} type="checkbox" .checked=${value === true} data-initial=${String(value === true)} /> ${label}</label>`;
       case 'NUMBER':
-        return html`<label for=${id}>${label}<input id=${id} name=${field.key} type="number" step="any" .value=${value == null ? '' : String(value)} /></label>`;
+        return html`<label for=${id}>${label}<input id=${id} name=${field.key} type="number" step="any" .value=${value == null ? '' : String(value)} data-initial=${value == null ? '' : String(value)} /></label>`;
       case 'DATETIME': {
         const iso = typeof value === 'object' && value && '$date' in value ? String((value as { $date: string }).$date) : '';
-        return html`<label for=${id}>${label}<input id=${id} name=${field.key} type="datetime-local" .value=${iso ? iso.slice(0, 16) : ''} /></label>`;
+        const local = iso ? localDateTime(iso) : '';
+        return html`<label for=${id}>${label}<input id=${id} name=${field.key} type="datetime-local" step="1" .value=${local} data-initial=${local} /></label>`;
       }
       case 'TEXT':
       case 'URL':
@@ -262,9 +272,9 @@ export class WlDataView extends LitElement {
       case 'IMAGE':
       case 'DATE':
       case 'TIME':
-        return html`<label for=${id}>${label}<input id=${id} name=${field.key} type=${field.type === 'DATE' ? 'date' : field.type === 'TIME' ? 'time' : 'text'} .value=${value == null ? '' : String(value)} /></label>`;
+        return html`<label for=${id}>${label}<input id=${id} name=${field.key} type=${field.type === 'DATE' ? 'date' : field.type === 'TIME' ? 'time' : 'text'} .value=${value == null ? '' : String(value)} data-initial=${value == null ? '' : String(value)} /></label>`;
       default:
-        return html`<label for=${id}>${label}<textarea id=${id} name=${field.key} data-json="true" .value=${value === undefined ? '' : JSON.stringify(value, null, 1)}></textarea></label>`;
+        return html`<label for=${id}>${label}<textarea id=${id} name=${field.key} data-json="true" .value=${value === undefined ? '' : JSON.stringify(value, null, 1)} data-initial=${value === undefined ? '' : JSON.stringify(value, null, 1)}></textarea></label>`;
     }
   }
 

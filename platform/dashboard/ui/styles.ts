@@ -76,7 +76,9 @@ export const shared = css`
     font-weight: 600;
   }
   td.wrap {
-    overflow-wrap: anywhere;
+    /* break-word (not anywhere): long values wrap, but a column never gets narrower than its words; the table scrolls instead. */
+    overflow-wrap: break-word;
+    min-width: 6rem;
     max-width: 24rem;
   }
   code,
