@@ -222,6 +222,40 @@ describe('API keys from the dashboard', () => {
   });
 });
 
+describe('the whole dashboard API against arbitrary requests', () => {
+  it('answers every method, path and body with a typed status, never a 500, and the process keeps serving (property)', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('keys', 'members', 'secrets', 'apps', 'grants', 'usage', 'requests', 'faults', 'monitor', 'act-as', 'overview', 'session', 'rotate'),
+      fc.constantFrom('__proto__', 'constructor', 'prototype', '..', '%2e%2e', 'toString'),
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
+    );
+    const body = fc.oneof(fc.anything({ maxDepth: 3 }), fc.constant(undefined));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        body,
+        async (method, parts, b) => {
+          const answer = await dash(`/${parts.join('/')}`, {
+            method,
+            ...(method === 'GET' || method === 'DELETE' ? {} : { rawBody: JSON.stringify(b) ?? '' }),
+          });
+          assert.ok(
+            [200, 400, 401, 403, 404, 405, 409, 413, 415].includes(answer.status),
+            `${method} /${parts.join('/')}: ${answer.status} ${answer.text.slice(0, 200)}`,
+          );
+          if (answer.status >= 400) assert.ok(answer.json['message'], answer.text.slice(0, 200));
+        },
+      ),
+      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 150) },
+    );
+    assert.equal((await dash('/overview')).status, 200);
+    assert.equal(Object.getPrototypeOf({}), Object.prototype);
+    // Whatever a random body may have set, the spike test below starts from the defaults.
+    assert.equal((await dash('/monitor', { method: 'PUT', body: { spikeMultiple: 5, spikeMinRequests: 30, baselineMinutes: 10 } })).status, 200);
+  });
+});
+
 describe('OAuth apps and grants', () => {
   it('lists the apps with their redirect URIs and scopes and each member’s grant; revoking one stops its tokens', async () => {
     const app = p.oauthApps.register({
