@@ -181,6 +181,10 @@ const CollectionBody = v.object({
 });
 /** Update Data Collection: Wix requires the current revision ("For an update operation to succeed, you must specify the latest revision number"). */
 const UpdateCollectionBody = v.object({ collection: v.object({ ...CollectionBody.entries.collection.entries, revision: Revision }) });
+/** Patch Data Collection: only the properties sent change; `revision`, when sent, must be the current one. */
+const PatchCollectionBody = v.object({
+  dataCollection: v.object({ ...CollectionBody.entries.collection.entries, id: v.optional(CollectionId) }),
+});
 const FieldBody = v.object({ dataCollectionId: CollectionId, field: Field });
 const DeleteFieldBody = v.object({ dataCollectionId: CollectionId, fieldKey: FieldKey });
 
@@ -521,6 +525,24 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     };
   };
   on('PUT', '/collections', update);
+  on('PATCH', '/collections/:dataCollectionId', async (ctx) => {
+    const siteId = await manage(ctx, true);
+    const id = decodeSegment(ctx.params['dataCollectionId']!);
+    const { dataCollection: patch } = parseBody(PatchCollectionBody, ctx.body);
+    if (patch.id !== undefined && patch.id !== id) throw errors.badRequest('The collection ID in the path and in the body differ.', 'WDE0080');
+    return {
+      dataCollection: toWireCollection(
+        collections.update({
+          siteId,
+          id,
+          displayName: patch.displayName,
+          permissions: patch.permissions,
+          fields: toFields(patch.fields),
+          revision: patch.revision === undefined ? undefined : Number(patch.revision),
+        }),
+      ),
+    };
+  });
   on('POST', '/collections/create-field', async (ctx) => {
     const siteId = await manage(ctx, true);
     const body = parseBody(FieldBody, ctx.body);

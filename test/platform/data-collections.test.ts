@@ -107,6 +107,22 @@ describe('revision', () => {
   });
 });
 
+describe('patch', () => {
+  it('patchDataCollection changes only what it sends, and the revision moves on', async () => {
+    const before = await admin.collections.getDataCollection('Films');
+    const patched = await admin.collections.patchDataCollection('Films', { displayName: 'Films (patched)' } as never);
+    assert.equal(patched.dataCollection!.displayName, 'Films (patched)');
+    assert.deepEqual(patched.dataCollection!.permissions, before.permissions);
+    assert.deepEqual(
+      patched.dataCollection!.fields!.map((f) => f.key),
+      before.fields!.map((f) => f.key),
+    );
+    assert.equal(Number(patched.dataCollection!.revision), Number(before.revision) + 1);
+    const other = await rest('/collections/Films', { dataCollection: { id: 'Actors', displayName: 'x' } }, 'PATCH');
+    assert.equal(other.status, 400, other.text);
+  });
+});
+
 describe('single-field methods', () => {
   it('createDataCollectionField adds a MULTI_REFERENCE field with its metadata; update and delete change one field', async () => {
     const before = await admin.collections.getDataCollection('Films');
