@@ -64,8 +64,9 @@ export function wixVitestPreset(options: WixVitestOptions): ViteUserConfig {
     test: {
       setupFiles: [here(`./vitest-setup${EXTENSION}`)],
       provide: { wixSiteKit: config },
-      // The kit runs inside Vitest's module graph (installed or not), so site code and tests share one copy of it.
-      server: { deps: { inline: [/wix-session-elements[\\/]dist[\\/]platform[\\/](testing|velo)[\\/]/] } },
+      // The kit runs inside Vitest's module graph when installed too: its setup file imports the site's backend
+      // through Vitest (so the aliases apply); the platform and the Velo modules stay plain Node modules, one copy.
+      server: { deps: { inline: [/wix-session-elements[\\/]dist[\\/]platform[\\/]testing[\\/]/] } },
       environment: 'node',
     },
   };
