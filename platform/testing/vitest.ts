@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {} from 'vitest';
 import type { ViteUserConfig } from 'vitest/config';
@@ -32,6 +32,18 @@ const EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** The official packages a site's backend may import without having installed them (the platform ships them). */
+const PLATFORM_PACKAGES = ['@wix/data', '@wix/sdk', '@wix/members'];
+
+/** The folder of `name` in the first node_modules up from `from`, if any. */
+function packageDir(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /**
  * The Vitest preset of the testing kit, one line in a site repository's `vitest.config`:
  *
@@ -56,6 +68,13 @@ export function wixVitestPreset(options: WixVitestOptions): ViteUserConfig {
   const alias = [
     ...[...VELO_MODULE_FILES].map(([name, file]) => ({ find: new RegExp(`^${escape(name)}$`), replacement: here(`../velo/modules/${file}${EXTENSION}`) })),
     { find: /^backend\//, replacement: `${backend}/` },
+    // `@wix/data` & co. are the real packages (their calls reach the platform): the site's own when it installed
+    // them, else the platform's, as the runtime resolves them.
+    ...PLATFORM_PACKAGES.flatMap((name) => {
+      if (packageDir(name, root)) return [];
+      const own = packageDir(name, here('.'));
+      return own ? [{ find: new RegExp(`^${escape(name)}$`), replacement: own }] : [];
+    }),
   ];
   const config: WixSiteKitConfig = { backend, ...(fixtures ? { fixtures } : {}) };
   return {
