@@ -221,7 +221,8 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
 
   async function serve(req: PlatformRequest, res: PlatformResponse, path: string, search: string, onError?: (message: string) => void): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const ownOrigin = `https://${header(req.headers, 'host') ?? 'localhost'}`;
+    // HTTP/2 (Vite's HTTPS dev server) sends :authority instead of Host.
+    const ownOrigin = `https://${header(req.headers, 'host') ?? header(req.headers, ':authority') ?? 'localhost'}`;
     let answer: RawResponse;
     try {
       if (path.startsWith(`${DASHBOARD_PREFIX}/api/`)) {
