@@ -133,6 +133,16 @@ describe('storage and reading', () => {
     assert.equal(got['author'].name, 'Ursula K. Le Guin');
   });
 
+  it("the SDK's direct query form (what the data elements call) takes includeReferences in its options", async () => {
+    const answer = await admin.items.query(
+      'Books',
+      { filter: { _id: { $eq: 'b1' } }, paging: { limit: 5, offset: 0 } } as never,
+      { returnTotalCount: true, includeReferences: [{ field: 'author' }] } as never,
+    );
+    const book = (answer as unknown as { items: Item[] }).items[0]!;
+    assert.equal(book['author'].name, 'Ursula K. Le Guin');
+  });
+
   it('a multi-reference value sent with an item is not stored with it, and is absent without include', async () => {
     await admin.items.insert('Movies', { _id: 'm1', title: 'Alien', actors: ['p1', 'p2'] });
     const m1 = (await admin.items.get('Movies', 'm1')) as Item;
