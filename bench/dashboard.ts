@@ -3,8 +3,10 @@
  *
  * A standalone platform (the demo seed plus `Bench10k`, 10,000 catalogue items) serves the dashboard at its root
  * from source, as `npm run platform` does. Chromium opens it signed in (the session cookie set beforehand) and we
- * time, from navigation start:
- * - first view: the Data view showing every site's collections with their item counts (Bench10k at 10000);
+ * time:
+ * - first view: from navigation start to the animation frame that shows every site's collections with their item
+ *   counts (Bench10k at 10000), measured in the page (performance.now(), checked every frame); the wall clock from
+ *   Playwright's goto is reported next to it;
  * - first page: "Browse" on Bench10k until its first 25 rows and "of 10000 items" are on screen (a Data API query).
  * The first load after the start is reported apart (it includes transpiling the UI modules once); then warm loads,
  * each in a fresh browser context (no HTTP cache: the dashboard answers `no-store`). Target: first view < 1 s.
@@ -19,6 +21,12 @@ import { ms, progress, summarize } from './lib.ts';
 const SIZE = 10_000;
 const RUNS = 12;
 const TARGET_MS = 1_000;
+/** Evaluated in the page every animation frame: the time since navigation start once Bench10k's count is shown. */
+const RENDERED = `(() => {
+  const view = document.querySelector('wl-dashboard')?.shadowRoot?.querySelector('wl-data-view')?.shadowRoot;
+  const cell = view?.querySelector('tr[data-collection="Bench10k"] td:nth-child(2)');
+  return cell && cell.textContent.trim() === '${SIZE}' ? performance.now() : false;
+})()`;
 
 export async function runDashboardBenchmarks(): Promise<string> {
   const h = await startDashboard();
@@ -45,8 +53,10 @@ export async function runDashboardBenchmarks(): Promise<string> {
     if (signIn.status() !== 200 || !cookie) throw new Error(`dashboard sign-in answered ${signIn.status()}`);
 
     const firstView: number[] = [];
+    const wallView: number[] = [];
     const firstPage: number[] = [];
     let coldView = 0;
+    let coldWall = 0;
     let coldPage = 0;
     for (let run = 0; run <= RUNS; run++) {
       const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
@@ -54,23 +64,28 @@ export async function runDashboardBenchmarks(): Promise<string> {
       const page = await context.newPage();
       const t0 = performance.now();
       await page.goto(`${h.platform.url}/#data`);
-      await page.locator('tr[data-collection="Bench10k"] td:nth-child(2)', { hasText: String(SIZE) }).waitFor();
+      // In the page: ms from navigation start to the frame that shows Bench10k's count (checked every animation frame).
+      const inPage = await page.waitForFunction(RENDERED, undefined, { polling: 'raf' });
+      const view = (await inPage.jsonValue()) as number;
       const t1 = performance.now();
       await page.getByRole('button', { name: /^Browse Bench 10k/ }).click();
       await page.getByText(`of ${SIZE} items`).waitFor();
       await page.locator('tbody tr[data-item]').nth(24).waitFor();
       const t2 = performance.now();
       if (run === 0) {
-        coldView = t1 - t0;
+        coldView = view;
+        coldWall = t1 - t0;
         coldPage = t2 - t0;
-        progress(`dashboard: cold first view ${ms(coldView)}, first page ${ms(coldPage)}`);
+        progress(`dashboard: cold first view ${ms(view)} in the page (${ms(coldWall)} from goto), first page ${ms(coldPage)}`);
       } else {
-        firstView.push(t1 - t0);
+        firstView.push(view);
+        wallView.push(t1 - t0);
         firstPage.push(t2 - t0);
       }
       await context.close();
     }
     const view = summarize(firstView);
+    const wall = summarize(wallView);
     const pageLoad = summarize(firstPage);
     const pass = view.p95 < TARGET_MS;
     const [l1, l5] = loadavg();
@@ -84,8 +99,9 @@ export async function runDashboardBenchmarks(): Promise<string> {
       '',
       '| what | cold | p50 | p95 | max | target |',
       '|---|---|---|---|---|---|',
-      `| first view (every collection with its item count) | ${ms(coldView)} | ${ms(view.p50)} | ${ms(view.p95)} | ${ms(view.max)} | < ${ms(TARGET_MS)} (${pass ? 'PASS' : 'FAIL'}) |`,
-      `| first page of Bench10k (25 rows, total 10000, via the Data API) | ${ms(coldPage)} | ${ms(pageLoad.p50)} | ${ms(pageLoad.p95)} | ${ms(pageLoad.max)} | — |`,
+      `| first view rendered (navigation start → every collection with its item count on screen, measured in the page) | ${ms(coldView)} | ${ms(view.p50)} | ${ms(view.p95)} | ${ms(view.max)} | < ${ms(TARGET_MS)} (${pass ? 'PASS' : 'FAIL'}) |`,
+      `| the same, wall clock from Playwright's goto (adds page creation and the driver's round trips) | ${ms(coldWall)} | ${ms(wall.p50)} | ${ms(wall.p95)} | ${ms(wall.max)} | — |`,
+      `| first page of Bench10k (click Browse → 25 rows and "of 10000 items", wall clock from goto) | ${ms(coldPage)} | ${ms(pageLoad.p50)} | ${ms(pageLoad.p95)} | ${ms(pageLoad.max)} | — |`,
       '',
     ].join('\n');
   } finally {
