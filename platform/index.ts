@@ -60,7 +60,7 @@ export { redact } from './http/redact.ts';
 export { wixLocalPlatform, type WixLocalPlatformOptions } from './vite.ts';
 export { startTestPlatform, type TestPlatform } from './testing.ts';
 /** The local dashboard (served at `/` and `/_dashboard/`): its API header and session cookie, and its usage monitor. */
-export { DASHBOARD_HEADER, SESSION_COOKIE } from './dashboard/server.ts';
+export { DASHBOARD_HEADER, hostProblem, SESSION_COOKIE } from './dashboard/server.ts';
 export { UsageMonitor, routeOf, type MonitorSettings } from './dashboard/monitor.ts';
 /**
  * The layers below the HTTP surface, for benchmarks and tools that time them in-process (`platform.services`

@@ -236,7 +236,7 @@ export class UsageMonitor {
       denialRate: total ? denials / total : 0,
       series: ranked.slice(0, 20).map(([name, count]) => ({ name, count })),
       minutes,
-      flags: this.flagList.slice(-50),
+      flags: this.flagList.filter((f) => Date.parse(f.time) >= first * 60_000).slice(-50),
       settings: this.settings,
     };
   }

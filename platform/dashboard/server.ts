@@ -65,6 +65,24 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+const WIX_API_HOSTS = ['www.wixapis.com', 'edge.wixapis.com'];
+
+/**
+ * Why the Host is not one the dashboard answers to, or undefined. Only loopback names and IP literals: a page of a
+ * domain that an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin with itself, not with the platform,
+ * and its Host names that domain, so it is refused before anything else (it could otherwise try the default owner
+ * password, which every local platform shares).
+ */
+export function hostProblem(host: string | undefined): string | undefined {
+  if (host === undefined) return undefined;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  // www/edge.wixapis.com reach the platform only through this process's own routing (routeWixApisTo, as in tests).
+  const loopbackName = name === 'localhost' || name.endsWith('.localhost') || WIX_API_HOSTS.includes(name);
+  const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
+  const ipv6 = /^\[[0-9a-fA-F:.]+\]$/.test(name);
+  return loopbackName || ipv4 || ipv6 ? undefined : `The dashboard answers on localhost or an IP address, not on ${name.slice(0, 100)}.`;
+}
+
 /**
  * Why a request is not the dashboard's own, or undefined: a browser says where a request comes from in
  * Sec-Fetch-Site (and Origin); only the dashboard's own pages (same-origin) and a typed-in URL (none) are let in.
@@ -225,6 +243,11 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     const ownOrigin = `https://${header(req.headers, 'host') ?? header(req.headers, ':authority') ?? 'localhost'}`;
     let answer: RawResponse;
     try {
+      const misdirected = hostProblem(header(req.headers, 'host') ?? header(req.headers, ':authority'));
+      if (misdirected) {
+        req.resume();
+        throw new WixApiError(421, misdirected, { code: 'MISDIRECTED_REQUEST' });
+      }
       if (path.startsWith(`${DASHBOARD_PREFIX}/api/`)) {
         answer = await serveApi(req, method, path, new URLSearchParams(search), ownOrigin);
       } else {

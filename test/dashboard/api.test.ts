@@ -6,10 +6,11 @@
  * the real Data API's permissions. Keys and tokens are exercised through the official @wix/sdk + @wix/data.
  */
 import assert from 'node:assert/strict';
+import { request as httpsRequest } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
-import { CONTROL_SECRET_HEADER, DASHBOARD_HEADER, routeOf, SESSION_COOKIE, UsageMonitor } from '../../platform/index.ts';
+import { CONTROL_SECRET_HEADER, DASHBOARD_HEADER, hostProblem, routeOf, SESSION_COOKIE, UsageMonitor } from '../../platform/index.ts';
 import { apiKeyClient, memberClient, startTestPlatform, tokenClient, type TestPlatform } from '../platform/helpers.ts';
 import { browserAuthorize, exchangeCode, ORIGIN } from '../platform/oauth-helpers.ts';
 
@@ -112,6 +113,43 @@ describe('dashboard access: the owner only, never cross-site', () => {
     const preflight = await fetch(`${ORIGIN}/_dashboard/api/keys`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
     assert.notEqual(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('answers only on loopback names and IP addresses (no DNS rebinding), before any credential is looked at', async () => {
+    // fetch will not send another Host: a raw HTTPS request to the platform's socket, as a rebound browser would make it.
+    const raw = (path: string, host: string, body?: string) =>
+      new Promise<{ status: number; cookie: string | string[] | undefined }>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port: p.port,
+            path,
+            method: body ? 'POST' : 'GET',
+            ca: p.ca,
+            servername: 'localhost',
+            headers: { host, ...(body ? { 'content-type': 'application/json', [DASHBOARD_HEADER]: '1' } : {}) },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie'] });
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    assert.equal((await raw('/_dashboard/', `localhost:${p.port}`)).status, 200);
+    for (const host of ['evil.example', 'evil.example:443', 'localhost.evil.example', '127.0.0.1.nip.io']) {
+      assert.equal((await raw('/_dashboard/', host)).status, 421, host);
+      const signIn = await raw('/_dashboard/api/session', host, JSON.stringify({ email: DEMO_OWNER.email, password: DEMO_OWNER.password }));
+      assert.equal(signIn.status, 421, host);
+      assert.equal(signIn.cookie, undefined);
+    }
+    assert.equal(hostProblem('localhost:8443'), undefined);
+    assert.equal(hostProblem('app.localhost'), undefined);
+    assert.equal(hostProblem('127.0.0.1:5173'), undefined);
+    assert.equal(hostProblem('[::1]:5173'), undefined);
+    assert.equal(hostProblem('192.168.1.20'), undefined);
+    assert.ok(hostProblem('example.com'));
   });
 
   it('serves the page with a strict CSP to a typed-in URL and refuses it when another site links or frames it', async () => {
