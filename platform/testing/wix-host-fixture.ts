@@ -225,3 +225,89 @@ export function mountWixElement<E extends HTMLElement = HTMLElement>(tag: string
     },
   };
 }
+
+/** Cookies Wix keeps for itself on a site (session, security): frontend code can neither read nor write them. */
+export const WIX_INTERNAL_COOKIES: readonly string[] = [
+  'svSession',
+  'hs',
+  'XSRF-TOKEN',
+  'server-session-bind',
+  'client-session-bind',
+  'wixSession',
+  'wixSession2',
+  'bSession',
+];
+/** Paths of Wix's internal access-token services, which the secured fetch refuses. */
+export const WIX_INTERNAL_TOKEN_PATHS: readonly string[] = ['/_api/v1/access-tokens', '/_api/v2/dynamicmodel'];
+
+/**
+ * The frontend restrictions Wix documents for all code on a site's pages ("About Frontend Security"), as far as a
+ * browser page can emulate them; returns a function that lifts them (call it in afterEach):
+ * - `window.fetch` and `XMLHttpRequest` cannot be replaced: assigning them has no effect;
+ * - requests to Wix's internal access-token services are refused;
+ * - `document.cookie` neither shows nor changes Wix's internal cookies (silently, no error);
+ * - `window.open` of a same-origin page returns an empty object instead of the window (here no window opens);
+ * - setting an iframe's `srcdoc` throws.
+ */
+export function applyWixFrontendRestrictions(): () => void {
+  const undo: (() => void)[] = [];
+  const lock = <T extends object>(target: T, key: string, value: unknown) => {
+    const before = Object.getOwnPropertyDescriptor(target, key);
+    Object.defineProperty(target, key, { configurable: true, enumerable: true, get: () => value, set: () => {} });
+    undo.push(() => (before ? Object.defineProperty(target, key, before) : delete (target as Record<string, unknown>)[key]));
+  };
+
+  const nativeFetch = window.fetch.bind(window);
+  const internal = (input: RequestInfo | URL) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    return url.origin === location.origin && WIX_INTERNAL_TOKEN_PATHS.some((p) => url.pathname.startsWith(p));
+  };
+  const securedFetch = (input: RequestInfo | URL, init?: RequestInit) =>
+    internal(input) ? Promise.reject(new TypeError('Blocked: frontend code cannot call Wix access-token services.')) : nativeFetch(input, init);
+  lock(window, 'fetch', securedFetch);
+  lock(window, 'XMLHttpRequest', window.XMLHttpRequest);
+
+  const cookieDescriptor = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+  const isInternal = (pair: string) => WIX_INTERNAL_COOKIES.includes(pair.split('=')[0]!.trim());
+  Object.defineProperty(document, 'cookie', {
+    configurable: true,
+    get: () =>
+      (cookieDescriptor.get!.call(document) as string)
+        .split('; ')
+        .filter((pair) => pair && !isInternal(pair))
+        .join('; '),
+    set: (value: string) => {
+      if (!isInternal(String(value))) cookieDescriptor.set!.call(document, value);
+    },
+  });
+  undo.push(() => delete (document as unknown as Record<string, unknown>)['cookie']);
+
+  const nativeOpen = window.open.bind(window);
+  // Same origin: the empty object Wix returns (the harness opens no window, so a test leaves no popup behind).
+  lock(window, 'open', (url?: string | URL, target?: string, features?: string) =>
+    url !== undefined && new URL(String(url), location.href).origin === location.origin ? {} : nativeOpen(url, target, features),
+  );
+
+  const srcdoc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'srcdoc')!;
+  Object.defineProperty(HTMLIFrameElement.prototype, 'srcdoc', {
+    configurable: true,
+    get: srcdoc.get!,
+    set: () => {
+      throw new DOMException('Setting srcdoc on an iframe is blocked on Wix sites.', 'SecurityError');
+    },
+  });
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (this: Element, name: string, value: string) {
+    if (this instanceof HTMLIFrameElement && name.toLowerCase() === 'srcdoc')
+      throw new DOMException('Setting srcdoc on an iframe is blocked on Wix sites.', 'SecurityError');
+    return setAttribute.call(this, name, value);
+  };
+  undo.push(() => {
+    Object.defineProperty(HTMLIFrameElement.prototype, 'srcdoc', srcdoc);
+    Element.prototype.setAttribute = setAttribute;
+  });
+
+  return () => {
+    for (const step of undo.reverse()) step();
+  };
+}

@@ -5,7 +5,14 @@
  * seoMarkup captured.
  */
 import { expect } from '@open-wc/testing';
-import { mountWixElement, sharedToken, wixAttributeValue, SEO_MARKUP_MAX_BYTES, type MountedElement } from '../../../platform/testing/wix-host-fixture.ts';
+import {
+  applyWixFrontendRestrictions,
+  mountWixElement,
+  sharedToken,
+  wixAttributeValue,
+  SEO_MARKUP_MAX_BYTES,
+  type MountedElement,
+} from '../../../platform/testing/wix-host-fixture.ts';
 import '../../../demo/example-site/custom-elements/book-badge.js';
 import { anonymousToken } from '../../elements/helpers.ts';
 
@@ -97,5 +104,59 @@ describe('Wix host harness: book-badge', () => {
     expect(() => (m.$w.seoMarkup = 'x'.repeat(SEO_MARKUP_MAX_BYTES + 1))).to.throw(RangeError);
     expect(() => (m.$w.seoMarkup = 5 as unknown as string)).to.throw(TypeError);
     expect(m.seoMarkup).to.equal('<h2>Dune</h2>');
+  });
+});
+
+describe('Wix frontend restrictions (About Frontend Security), emulated', () => {
+  let lift: (() => void) | undefined;
+  afterEach(() => {
+    lift?.();
+    lift = undefined;
+    document.cookie = 'svSession=; max-age=0';
+    document.cookie = 'mine=; max-age=0';
+  });
+
+  it('fetch and XMLHttpRequest cannot be replaced; Wix token services are refused; other requests go through', async () => {
+    lift = applyWixFrontendRestrictions();
+    const secured = window.fetch;
+    window.fetch = (() => Promise.resolve(new Response('hijacked'))) as typeof fetch;
+    expect(window.fetch).to.equal(secured);
+    const xhr = window.XMLHttpRequest;
+    (window as { XMLHttpRequest: unknown }).XMLHttpRequest = function Fake() {};
+    expect(window.XMLHttpRequest).to.equal(xhr);
+    let refused: unknown;
+    await fetch('/_api/v1/access-tokens').catch((e: unknown) => (refused = e));
+    expect(refused).to.be.instanceOf(TypeError);
+    expect(await anonymousToken()).to.be.a('string');
+  });
+
+  it("document.cookie neither shows nor changes Wix's internal cookies, silently; the site's own still work", () => {
+    document.cookie = 'svSession=before';
+    lift = applyWixFrontendRestrictions();
+    expect(document.cookie).not.to.contain('svSession');
+    document.cookie = 'svSession=stolen';
+    document.cookie = 'mine=1';
+    expect(document.cookie).to.contain('mine=1');
+    lift();
+    lift = undefined;
+    expect(document.cookie).to.contain('svSession=before');
+  });
+
+  it('window.open of a same-origin page gives an empty object; an iframe srcdoc throws', () => {
+    lift = applyWixFrontendRestrictions();
+    expect(window.open('/somewhere')).to.deep.equal({});
+    const frame = document.createElement('iframe');
+    expect(() => (frame.srcdoc = '<script>parent.x = 1</script>')).to.throw(DOMException);
+    expect(() => frame.setAttribute('srcdoc', '<p>x</p>')).to.throw(DOMException);
+    frame.setAttribute('title', 'fine');
+    expect(frame.title).to.equal('fine');
+  });
+
+  it('the example element works under the restrictions, with a late token', async () => {
+    lift = applyWixFrontendRestrictions();
+    const m = mount({ token: 'late', lateMs: 0, getter: anonymousToken });
+    const ready = m.nextEvent('badge-ready');
+    m.injectToken();
+    expect(((await ready).detail as { total: number }).total).to.be.greaterThan(0);
   });
 });
