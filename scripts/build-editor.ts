@@ -41,6 +41,9 @@ function buildSecrets(): string[] {
   return secrets;
 }
 
+/** Lightning CSS browser targets (major << 16 | minor << 8) of the editor bundles' CSS. */
+export const CSS_TARGETS = { chrome: 123 << 16, firefox: 120 << 16, safari: (17 << 16) | (5 << 8) };
+
 /** The settings every editor build shares (and the bundle-size benchmark's baseline): production Lit, minified ES2022, source maps, the leak guard. */
 export function editorConfig(secrets: string[], outDir: string, lib: LibraryOptions, output: Record<string, unknown>): InlineConfig {
   return {
@@ -52,11 +55,11 @@ export function editorConfig(secrets: string[], outDir: string, lib: LibraryOpti
       leakGuard({ secrets }),
       minifyLitCss(),
       // Lit's own minifier for the whitespace in html`` (and css``) templates, which the JS minifier leaves alone.
-      // CSS targets Chromium 123+ so that light-dark() and color-mix() are kept as written.
-      minifyHtmlLiterals({
-        failOnError: true,
-        options: { minifyOptions: { minifyCSS: { targets: { chrome: 123 << 16, firefox: 120 << 16, safari: 17 << 16 } } } },
-      }) as never,
+      // CSS targets browsers that have light-dark() and color-mix() (Chromium 123, Firefox 120, Safari 17.5), so both are
+      // kept as written: for an older target Lightning CSS rewrites light-dark(a, b) into
+      // `var(--lightningcss-light, a) var(--lightningcss-dark, b)`, which needs helper variables the elements never set,
+      // and every colour token with a light-dark() default (accent, on-accent, error, success) became invalid.
+      minifyHtmlLiterals({ failOnError: true, options: { minifyOptions: { minifyCSS: { targets: CSS_TARGETS } } } }) as never,
     ],
     build: {
       outDir,

@@ -1,10 +1,12 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../core/action-bridge.ts';
-import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
+import { SessionError, asSessionError, type SessionErrorKind } from '../core/errors.ts';
 import { WixElement } from '../core/element.ts';
 import { postHttpFunction } from '../core/http-function.ts';
 import type { Session } from '../core/session.ts';
-import { themeStyles } from '../core/theme.ts';
+import { themeAccent } from '../core/theme-accent.ts';
+import { themeBase } from '../core/theme-base.ts';
+import { themePanel } from '../core/theme-panel.ts';
 import { accentButtonStyles } from '../core/button.styles.ts';
 import { backendActionStyles } from './backend-action.styles.ts';
 
@@ -111,7 +113,7 @@ const invalid = (message: string) => new SessionError('validation', message);
  * @cssprop --wse-space - Gaps.
  */
 export class WixBackendAction extends WixElement<BackendActionEvents> {
-  static override styles = [themeStyles, accentButtonStyles, backendActionStyles];
+  static override styles = [themeBase, themeAccent, themePanel, accentButtonStyles, backendActionStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size). `input` has its own
   // accessor (an attribute holding JSON, or any object set from script), so Lit does not observe it.
   static override properties: PropertyDeclarations = {
@@ -188,22 +190,14 @@ export class WixBackendAction extends WixElement<BackendActionEvents> {
     const action = this.action;
     // A problem with action or input is shown until it is fixed; a call from script hears about it again.
     if (!this.#check() && this.#problem) this.#emitError(action, this.#problem);
-    if (this.#problem) {
-      if (this.#view === 'confirming') this.#focus = 'button';
-      this.#view = 'idle';
-      return this.requestUpdate();
-    }
-    const body = this.#body();
-    const input = JSON.parse(body) as Record<string, unknown>;
-    if (!this.emit('wix-action-start', { action, input }, true)) {
-      if (this.#view === 'confirming') this.#focus = 'button';
-      this.#view = 'idle';
-      return this.requestUpdate();
-    }
+    // It goes ahead unless there is a problem or a wix-action-start listener cancelled it; either way the confirm step ends.
+    const body = this.#problem ? '' : this.#body();
+    const go = !this.#problem && this.emit('wix-action-start', { action, input: JSON.parse(body) as Record<string, unknown> }, true);
     if (this.#view === 'confirming') this.#focus = 'button';
-    this.#view = 'running';
-    this.#failure = undefined;
+    this.#view = go ? 'running' : 'idle';
     this.requestUpdate();
+    if (!go) return;
+    this.#failure = undefined;
     try {
       if (!this.hasTransport && (this.#notConnected || !(await new Promise<boolean>((resolve) => this.#waiting.push(resolve))))) {
         throw new SessionError('not-connected', 'Not connected: this button needs a Wix site session or page code to run.');
@@ -296,13 +290,13 @@ export class WixBackendAction extends WixElement<BackendActionEvents> {
       return answer;
     }
     // A refusal (403, 404, 400, 413) carries an envelope whose message says why; other failures only a status.
-    const { kind } = toSessionError(0, status);
+    const { kind } = asSessionError(0, status);
     const refusal = isEnvelope(answer) && !answer.ok ? answer : undefined;
     throw new SessionError(kind, refusal?.message, { status, ...(refusal ? { code: refusal.code } : {}) });
   }
 
   #fail(action: string, error: unknown): void {
-    const typed = toSessionError(error);
+    const typed = asSessionError(error);
     if (typed.kind === 'not-connected') this.#notConnected = true;
     else {
       this.#failure = typed;

@@ -31,9 +31,7 @@ export class BridgeClient extends PendingReplies<QueryResult> implements DataCli
       this.send({ op: 'query', collection, request, options } satisfies Omit<BridgeRequest, 'id'>),
   };
 
-  protected override parse(json: string): unknown {
-    return JSON.parse(json, reviveDates);
-  }
+  protected override reviver = reviveDates;
 
   /** A page of items, each with a string `_id`, and its paging metadata. */
   protected valid(data: unknown): data is QueryResult {

@@ -18,7 +18,7 @@ export class SessionError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
 
-  constructor(kind: SessionErrorKind, message?: string, options: { status?: number; code?: string; cause?: unknown } = {}) {
+  constructor(kind: SessionErrorKind, message?: string, options: { status?: number | undefined; code?: string | undefined; cause?: unknown } = {}) {
     super(message ?? MESSAGES[kind], options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SessionError';
     this.kind = kind;
@@ -32,32 +32,51 @@ export class SessionError extends Error {
   }
 }
 
-/** Wix codes (and the bare HTTP statuses the SDK uses when a body has none) by kind. */
-const CODE_KINDS: [SessionErrorKind, RegExp][] = [
-  ['unauthenticated', /^(UNAUTHENTICATED|401)$/],
-  ['forbidden', /^(PERMISSION_DENIED|WDE0027|403)$/],
-  ['not-found', /^(NOT_FOUND|WDE0025|WDE0073|404)$/],
-  ['rate-limited', /^(RESOURCE_EXHAUSTED|WDE0014|429)$/],
-  ['validation', /^(INVALID_ARGUMENT|WDE00(70|75|77|80)|WDE0109|4\d\d)$/],
-  ['server', /^5\d\d$/],
-];
+const KINDS = ['unauthenticated', 'forbidden', 'not-found', 'rate-limited', 'validation', 'server'] as const;
 
-const kindOf = (code: string): SessionErrorKind | undefined => CODE_KINDS.find(([, pattern]) => pattern.test(code))?.[0];
+/** One alternative per kind of KINDS, in that order: the first group that matches names the kind. */
+const kindBy =
+  (pattern: RegExp) =>
+  (code: unknown): SessionErrorKind | undefined =>
+    KINDS[
+      pattern
+        .exec(String(code))
+        ?.slice(1)
+        .findIndex((group) => group) ?? -1
+    ];
+
+/** The kind an HTTP status stands for (undefined for anything else, `undefined` included). */
+export const kindOfStatus = /* @__PURE__ */ kindBy(/^(?:(401)|(403)|(404)|(429)|(4\d\d)|(5\d\d))$/);
+
+/** The kind a Wix error code stands for (Data's WDE codes, the gRPC-style names), or a bare HTTP status the SDK uses as a code when a body has none. */
+export const kindOfCode = (code: unknown): SessionErrorKind | undefined => kindOfWixCode(code) || kindOfStatus(code);
+const kindOfWixCode = /* @__PURE__ */ kindBy(
+  /^(?:(UNAUTHENTICATED)|(PERMISSION_DENIED|WDE0027)|(NOT_FOUND|WDE0025|WDE0073)|(RESOURCE_EXHAUSTED|WDE0014)|(INVALID_ARGUMENT|WDE00(?:70|75|77|80)|WDE0109))$/,
+);
 
 /**
- * Maps whatever the SDK or fetch threw into a SessionError. The SDK keeps the Wix code in
- * `details.applicationError.code` (a number for synthetic errors) and turns validation into `validationError`.
+ * Maps what fetch, a getter or an element's own code threw into a SessionError: a SessionError as it is; `kind`
+ * (by default the kind of `status`, the HTTP status when the caller knows it) with `code`; a failed or aborted
+ * fetch as a network error; a body that is not JSON as a malformed answer; anything else as a server error.
  */
-export function toSessionError(error: unknown, lastStatus?: number): SessionError {
+export function asSessionError(error: unknown, status?: number, code?: string, kind = kindOfStatus(status)): SessionError {
   if (error instanceof SessionError) return error;
-  const e = error as { name?: string; message?: string; details?: { applicationError?: { code?: unknown; description?: string }; validationError?: unknown } };
-  const rawCode = e?.details?.applicationError?.code;
-  const code = rawCode === undefined ? undefined : String(rawCode);
-  const message = typeof e?.message === 'string' ? e.message : undefined;
-  if (e?.details?.validationError || e?.name === 'WixDataValidationError') return new SessionError('validation', message, { code, cause: error });
-  const kind = (code && kindOf(code)) || (lastStatus !== undefined ? kindOf(String(lastStatus)) : undefined);
-  if (kind) return new SessionError(kind, message, { ...(code ? { code } : {}), ...(lastStatus ? { status: lastStatus } : {}), cause: error });
-  if (/^(Type|Abort|Timeout)Error$/.test(e?.name ?? '')) return new SessionError('network', undefined, { cause: error });
-  if (e?.name === 'SyntaxError') return new SessionError('server', 'The site answered with a malformed response.', { cause: error });
-  return new SessionError('server', message, { ...(code ? { code } : {}), cause: error });
+  const e = error as { name?: unknown; message?: unknown } | null | undefined;
+  const message = typeof e?.message == 'string' ? e.message : undefined;
+  if (kind) return new SessionError(kind, message, { code, status, cause: error });
+  if (/^(Type|Abort|Timeout)Error$/.test(e?.name as string)) return new SessionError('network', undefined, { cause: error });
+  return new SessionError('server', e?.name == 'SyntaxError' ? 'The site answered with a malformed response.' : message, { code, cause: error });
+}
+
+/**
+ * asSessionError for the official SDK's errors too: the SDK keeps the Wix code in `details.applicationError.code` (a
+ * number for synthetic errors) and turns validation into `validationError`. A separate function, so that the
+ * elements that never see an SDK error (the gate, the action and OAuth buttons) do not carry it.
+ */
+export function toSessionError(error: unknown, status?: number): SessionError {
+  const e = error as { name?: unknown; message?: unknown; details?: { applicationError?: { code?: unknown }; validationError?: unknown } } | null | undefined;
+  const raw = e?.details?.applicationError?.code;
+  const code = raw === undefined ? undefined : String(raw);
+  const kind = e?.details?.validationError || e?.name == 'WixDataValidationError' ? 'validation' : kindOfCode(code) || kindOfStatus(status);
+  return asSessionError(error, status, code, kind);
 }

@@ -59,10 +59,8 @@ export abstract class PendingReplies<T> {
   /** Whether a successful reply's `data` has the shape this bridge promises (it may throw: then it has not). */
   protected abstract valid(data: unknown): data is T;
 
-  /** Parses a reply's JSON (a bridge may revive values). */
-  protected parse(json: string): unknown {
-    return JSON.parse(json);
-  }
+  /** The reviver a reply's JSON is parsed with (a bridge may revive values: bridge.ts's dates). */
+  protected reviver: Parameters<typeof JSON.parse>[1];
 
   /** Sends one request (`id` is added first, so that an oversize reply can still be matched) and waits for its reply. */
   protected send(request: object): Promise<T> {
@@ -89,7 +87,7 @@ export abstract class PendingReplies<T> {
     try {
       // An oversize reply is refused unparsed, as malformed; a missing one throws a TypeError, malformed too.
       if (json!.length > this.maxReplySize) throw 0;
-      reply = this.parse(json!) as RawReply;
+      reply = JSON.parse(json!, this.reviver) as RawReply;
       // A missing field throws a TypeError here, which is a malformed reply too. A kind is known exactly when
       // SessionError has a message of its own for it ("constructor" finds Object's function, not a message).
       const { ok, data, error: failure } = reply;

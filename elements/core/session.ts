@@ -1,4 +1,4 @@
-import { SessionError, toSessionError } from './errors.ts';
+import { SessionError, asSessionError } from './errors.ts';
 import { readExpiryMs } from './token.ts';
 
 /** What the Wix host hands an element: a function that returns the current access token. */
@@ -120,7 +120,7 @@ export class Session extends EventTarget {
         return value;
       })
       .catch((error: unknown) => {
-        const typed = toSessionError(error);
+        const typed = asSessionError(error);
         // A getter failure is never turned into an anonymous session: it is reported as it is.
         throw typed.kind === 'network' ? typed : new SessionError('unauthenticated', undefined, { cause: error });
       })

@@ -3,7 +3,9 @@ import { ActionBridge, envelopeKind } from '../core/action-bridge.ts';
 import { createInsertClient, type InsertClient } from '../core/client.ts';
 import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
 import { WixElement } from '../core/element.ts';
-import { themeStyles } from '../core/theme.ts';
+import { themeAccent } from '../core/theme-accent.ts';
+import { themeBase } from '../core/theme-base.ts';
+import { themePanel } from '../core/theme-panel.ts';
 import { dataFormStyles } from './data-form.styles.ts';
 import { parseFields, problemOf, resetControl, slottedEntries, valueOf, type Control, type Entry, type FieldSpec, type Problem } from './fields.ts';
 
@@ -148,7 +150,7 @@ let errorIds = 0;
  */
 export class WixDataForm extends WixElement<DataFormEvents> {
   static formAssociated = true;
-  static override styles = [themeStyles, dataFormStyles];
+  static override styles = [themeBase, themeAccent, themePanel, dataFormStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size).
   static override properties: PropertyDeclarations = {
     collection: {},

@@ -3,7 +3,9 @@ import { idle, LatestTask } from '../core/latest-task.ts';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { dataListStyles } from './data-list.styles.ts';
-import { themeStyles } from '../core/theme.ts';
+import { themeAccent } from '../core/theme-accent.ts';
+import { themeBase } from '../core/theme-base.ts';
+import { themePanel } from '../core/theme-panel.ts';
 import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from '../core/grammar.ts';
 
 export type DataItem = Record<string, unknown> & { _id: string };
@@ -78,7 +80,7 @@ export interface DataListEvents {
  * @cssprop --wse-space - Gap between items.
  */
 export class WixDataList extends SessionElement<DataListEvents> {
-  static override styles = [themeStyles, dataListStyles];
+  static override styles = [themeBase, themeAccent, themePanel, dataListStyles];
   static override properties: PropertyDeclarations = {
     collection: { reflect: true },
     fields: {},

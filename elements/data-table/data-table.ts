@@ -4,7 +4,9 @@ import { patchVirtualizer } from './virtualizer-patch.ts';
 import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
-import { themeStyles } from '../core/theme.ts';
+import { themeAccent } from '../core/theme-accent.ts';
+import { themeBase } from '../core/theme-base.ts';
+import { themePanel } from '../core/theme-panel.ts';
 import type { DataErrorDetail } from '../data-list/data-list.ts';
 import { checkPageSize, parseFilter } from '../core/grammar.ts';
 import {
@@ -130,7 +132,7 @@ export interface DataTableEvents {
  * @cssprop --wse-space - Base spacing.
  */
 export class WixDataTable extends SessionElement<DataTableEvents> {
-  static override styles = [themeStyles, dataTableStyles];
+  static override styles = [themeBase, themeAccent, themePanel, dataTableStyles];
   static override properties: PropertyDeclarations = {
     collection: { reflect: true },
     columns: {},

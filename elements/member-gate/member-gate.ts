@@ -1,11 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind } from '../core/action-bridge.ts';
 import { WixElement } from '../core/element.ts';
-import { SessionError, toSessionError } from '../core/errors.ts';
+import { SessionError, asSessionError } from '../core/errors.ts';
 import { apiBase, inEditor } from '../core/host.ts';
 import type { Session } from '../core/session.ts';
 import { memberGateStyles } from './member-gate.styles.ts';
-import { themeStyles } from '../core/theme.ts';
+import { themeBase } from '../core/theme-base.ts';
 
 /**
  * What the gate shows. `visitor`, `member`, `owner`: the identity the platform (or page code) vouched for.
@@ -84,7 +84,7 @@ const malformed = () => new SessionError('server', 'The site answered with a mal
  * @cssprop --wse-radius - Corner radius of the Editor placeholder.
  */
 export class WixMemberGate extends WixElement<MemberGateEvents> {
-  static override styles = [themeStyles, memberGateStyles];
+  static override styles = [themeBase, memberGateStyles];
   // The state is a private field, not a property: nothing set from outside (attribute or property) can choose the slot.
 
   #view: MemberGateState = 'checking';
@@ -140,7 +140,7 @@ export class WixMemberGate extends WixElement<MemberGateEvents> {
       if (run === this.#run) this.#set(identity);
     } catch (error) {
       if (run === this.#run) {
-        this.#failure = toSessionError(error);
+        this.#failure = asSessionError(error);
         this.#set('error');
       }
     }
@@ -164,7 +164,7 @@ export class WixMemberGate extends WixElement<MemberGateEvents> {
         cache: 'no-store',
       });
       const { status } = response;
-      if (status !== 200) throw new SessionError(toSessionError(0, status).kind, undefined, { status });
+      if (status !== 200) throw new SessionError(asSessionError(0, status).kind, undefined, { status });
       const info = (await response.json().catch(() => undefined)) as { active?: unknown; subjectType?: unknown } | null | undefined;
       if (info?.active === false) return undefined;
       const identity = SUBJECT_TYPES.get(info?.subjectType);

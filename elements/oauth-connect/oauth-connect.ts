@@ -1,11 +1,12 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../core/action-bridge.ts';
 import { postHttpFunction } from '../core/http-function.ts';
-import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
+import { SessionError, asSessionError, type SessionErrorKind } from '../core/errors.ts';
 import { WixElement } from '../core/element.ts';
 import type { Session } from '../core/session.ts';
 import { oauthConnectStyles } from './oauth-connect.styles.ts';
-import { themeStyles } from '../core/theme.ts';
+import { themeAccent } from '../core/theme-accent.ts';
+import { themeBase } from '../core/theme-base.ts';
 import { accentButtonStyles } from '../core/button.styles.ts';
 
 /** What the element shows. `no-session`: neither a token nor page code after `connect-timeout`. */
@@ -127,7 +128,7 @@ function authorizeUrlOf(answer: unknown): string {
  * @cssprop --wse-radius - Corner radius.
  */
 export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
-  static override styles = [themeStyles, accentButtonStyles, oauthConnectStyles];
+  static override styles = [themeBase, themeAccent, accentButtonStyles, oauthConnectStyles];
   // Static declarations rather than decorators, as in the other elements (bundle size).
   static override properties: PropertyDeclarations = {
     siteName: { attribute: 'site-name' },
@@ -156,12 +157,12 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   protected readonly bridge = new ActionBridge(this);
   /** Only the latest run may change the state: a slower, older answer never overwrites a newer one. */
-  private run = 0;
-  private popup: Window | null = null;
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
-  private beforeConnect: OAuthConnectState = 'not-connected';
-  private redirectChecked = false;
-  private hadFocus = false;
+  #run = 0;
+  #popup: Window | null = null;
+  #pollTimer: ReturnType<typeof setInterval> | undefined;
+  #beforeConnect: OAuthConnectState = 'not-connected';
+  #redirectChecked = false;
+  #hadFocus = false;
 
   /** The current state (read-only). */
   get state(): OAuthConnectState {
@@ -180,27 +181,27 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.popup) {
-      this.unwatch();
-      this.view = this.beforeConnect;
+    if (this.#popup) {
+      this.#unwatch();
+      this.view = this.#beforeConnect;
     }
   }
 
   /** Checks the connection again. */
   async reload(): Promise<void> {
     if (!this.hasTransport) return;
-    const run = ++this.run;
+    const run = ++this.#run;
     this.view = 'checking';
     this.busy = false;
     this.previewTitles = this.previewError = undefined;
     try {
-      const connection = readConnection(await this.call('connectionStatus'));
-      if (run !== this.run) return;
+      const connection = readConnection(await this.#call('connectionStatus'));
+      if (run !== this.#run) return;
       this.connection = connection;
       this.view = connection.status;
-      if (connection.status === 'connected' && this.previewCollection) await this.loadPreview(run);
+      if (connection.status === 'connected' && this.previewCollection) await this.#loadPreview(run);
     } catch (error) {
-      if (run === this.run) this.fail(error);
+      if (run === this.#run) this.#fail(error);
     }
   }
 
@@ -209,36 +210,36 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
    * (redirect mode) and comes back with `?oauth=connected` or `?oauth=<error>`.
    */
   async connect(): Promise<void> {
-    if (!this.hasTransport || this.busy || this.popup) return;
+    if (!this.hasTransport || this.busy || this.#popup) return;
     const previous = this.view;
-    const run = ++this.run;
+    const run = ++this.#run;
     this.busy = true;
     try {
-      const popupUrl = authorizeUrlOf(await this.call('startConnect', { mode: 'popup' }));
-      if (run !== this.run) return;
+      const popupUrl = authorizeUrlOf(await this.#call('startConnect', { mode: 'popup' }));
+      if (run !== this.#run) return;
       const popup = window.open(popupUrl, POPUP_NAME, POPUP_FEATURES);
-      if (popup) return this.watch(popup, previous);
-      const redirectUrl = authorizeUrlOf(await this.call('startConnect', { mode: 'redirect' }));
-      if (run !== this.run) return;
+      if (popup) return this.#watch(popup, previous);
+      const redirectUrl = authorizeUrlOf(await this.#call('startConnect', { mode: 'redirect' }));
+      if (run !== this.#run) return;
       this.view = 'connecting';
       this.navigate(redirectUrl);
     } catch (error) {
-      if (run === this.run) this.fail(error);
+      if (run === this.#run) this.#fail(error);
     } finally {
-      if (run === this.run) this.busy = false;
+      if (run === this.#run) this.busy = false;
     }
   }
 
   /** Revokes the connection (at the authorization server, through the backend), then checks again. */
   async disconnect(): Promise<void> {
     if (!this.hasTransport || this.busy) return;
-    const run = ++this.run;
+    const run = ++this.#run;
     this.busy = true;
     try {
-      await this.call('disconnect');
-      if (run === this.run) await this.reload();
+      await this.#call('disconnect');
+      if (run === this.#run) await this.reload();
     } catch (error) {
-      if (run === this.run) this.fail(error);
+      if (run === this.#run) this.#fail(error);
     }
   }
 
@@ -248,8 +249,8 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   }
 
   /** Runs an action on the backend and unwraps its envelope; a failure envelope throws a typed error. */
-  private async call(action: string, input: unknown = {}): Promise<unknown> {
-    const envelope = this.session ? await this.post(this.session, action, input) : await this.bridge.call(action, input);
+  async #call(action: string, input: unknown = {}): Promise<unknown> {
+    const envelope = this.session ? await this.#post(this.session, action, input) : await this.bridge.call(action, input);
     if (envelope.ok) return envelope.data;
     throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
   }
@@ -259,102 +260,102 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
    * answer to startConnect sets the HttpOnly cookie that binds this browser to the connect (the callback requires
    * it), so that one call stores same-origin cookies; the others send and store none.
    */
-  private async post(session: Session, action: string, input: unknown): Promise<ActionEnvelope> {
+  async #post(session: Session, action: string, input: unknown): Promise<ActionEnvelope> {
     const credentials = action === 'startConnect' ? 'same-origin' : 'omit';
     const response = await postHttpFunction(session, `oauth/${action}`, JSON.stringify(input), this.apiBaseUrl, credentials);
     const { status } = response;
-    if (status !== 200) throw new SessionError(toSessionError(0, status).kind, undefined, { status });
+    if (status !== 200) throw new SessionError(asSessionError(0, status).kind, undefined, { status });
     const envelope: unknown = await response.json().catch(() => undefined);
     if (!isEnvelope(envelope)) throw malformed();
     return envelope;
   }
 
-  private async loadPreview(run: number): Promise<void> {
+  async #loadPreview(run: number): Promise<void> {
     try {
-      const data = (await this.call('callConnected', { collection: this.previewCollection, limit: PREVIEW_LIMIT })) as Answer;
+      const data = (await this.#call('callConnected', { collection: this.previewCollection, limit: PREVIEW_LIMIT })) as Answer;
       if (!Array.isArray(data?.items)) throw malformed();
-      if (run === this.run) this.previewTitles = data.items.slice(0, PREVIEW_LIMIT).map((item: { title?: unknown } | null) => String(item?.title ?? ''));
+      if (run === this.#run) this.previewTitles = data.items.slice(0, PREVIEW_LIMIT).map((item: { title?: unknown } | null) => String(item?.title ?? ''));
     } catch (error) {
-      if (run !== this.run) return;
-      const typed = toSessionError(error);
+      if (run !== this.#run) return;
+      const typed = asSessionError(error);
       this.previewError = typed.message;
-      this.emitError(typed);
+      this.#emitError(typed);
     }
   }
 
-  private watch(popup: Window, previous: OAuthConnectState): void {
-    this.popup = popup;
-    this.beforeConnect = previous;
+  #watch(popup: Window, previous: OAuthConnectState): void {
+    this.#popup = popup;
+    this.#beforeConnect = previous;
     this.view = 'connecting';
-    window.addEventListener('message', this.onMessage);
+    window.addEventListener('message', this.#onMessage);
     // Closed without a message (the member gave up): back to where it was.
-    this.pollTimer = setInterval(() => {
+    this.#pollTimer = setInterval(() => {
       if (!popup.closed) return;
-      this.unwatch();
-      if (this.view === 'connecting') this.view = this.beforeConnect;
+      this.#unwatch();
+      if (this.view === 'connecting') this.view = this.#beforeConnect;
     }, 500);
   }
 
-  private unwatch(): void {
-    clearInterval(this.pollTimer);
-    window.removeEventListener('message', this.onMessage);
-    this.popup = null;
+  #unwatch(): void {
+    clearInterval(this.#pollTimer);
+    window.removeEventListener('message', this.#onMessage);
+    this.#popup = null;
   }
 
   /** Only the callback page in our popup, posting to this exact origin, may say how the connection went. */
-  private readonly onMessage = (event: MessageEvent): void => {
+  readonly #onMessage = (event: MessageEvent): void => {
     const { data } = event;
-    if (!this.popup || event.origin !== location.origin || event.source !== this.popup || data?.type !== MESSAGE_TYPE) return;
-    this.unwatch();
+    if (!this.#popup || event.origin !== location.origin || event.source !== this.#popup || data?.type !== MESSAGE_TYPE) return;
+    this.#unwatch();
     if (data.ok === true) void this.reload();
     else {
-      this.run++;
-      this.fail(callbackError(data.error));
+      this.#run++;
+      this.#fail(callbackError(data.error));
     }
   };
 
-  private cancel(): void {
-    const popup = this.popup;
-    this.unwatch();
+  #cancel(): void {
+    const popup = this.#popup;
+    this.#unwatch();
     try {
       popup?.close();
     } catch {
       // already gone
     }
-    this.view = this.beforeConnect;
+    this.view = this.#beforeConnect;
   }
 
   /** The first load on a transport: after a redirect-mode connect, `?oauth=` says how it went. */
-  private begin(): void {
-    if (!this.redirectChecked) {
-      this.redirectChecked = true;
+  #begin(): void {
+    if (!this.#redirectChecked) {
+      this.#redirectChecked = true;
       const result = new URLSearchParams(location.search).get('oauth');
       if (result !== null && result !== 'connected') {
-        this.run++;
-        return this.fail(callbackError(result));
+        this.#run++;
+        return this.#fail(callbackError(result));
       }
     }
     void this.reload();
   }
 
-  private fail(error: unknown): void {
-    const typed = toSessionError(error);
+  #fail(error: unknown): void {
+    const typed = asSessionError(error);
     this.failure = typed;
     this.busy = false;
     this.view = 'error';
-    this.emitError(typed);
+    this.#emitError(typed);
   }
 
-  private emitError({ kind, message, code }: SessionError): void {
+  #emitError({ kind, message, code }: SessionError): void {
     this.emit('wix-oauth-error', { kind, message, ...(code ? { code } : {}) });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    this.hadFocus = !!this.shadowRoot?.activeElement;
-    if (changed.has('transportVersion') && this.hasTransport) this.begin();
+    this.#hadFocus = !!this.shadowRoot?.activeElement;
+    if (changed.has('transportVersion') && this.hasTransport) this.#begin();
     else if (changed.has('previewCollection') && this.view === 'connected' && !this.busy) {
       this.previewTitles = this.previewError = undefined;
-      if (this.previewCollection) void this.loadPreview(++this.run);
+      if (this.previewCollection) void this.#loadPreview(++this.#run);
     }
   }
 
@@ -362,22 +363,22 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     if (changed.has('view')) this.emit('wix-oauth-change', { status: this.view });
     // A re-render removed the focused button: keep focus in the element, on the next thing to do (or the box).
     const active = this.shadowRoot!.activeElement;
-    if (this.hadFocus && (!active || active.matches('.state')))
+    if (this.#hadFocus && (!active || active.matches('.state')))
       (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state'))?.focus();
   }
 
-  private button(name: string, label: string, onClick: () => void): TemplateResult {
+  #button(name: string, label: string, onClick: () => void): TemplateResult {
     return html`<button part="button ${name}" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.busy || onClick()}>${label}</button>`;
   }
 
   // One box for every state, so that the live region stays in place and its changes are announced.
-  private box(tone: 'info' | 'ok' | 'warning' | 'error', title: string, body: unknown = nothing, actions: unknown = nothing): TemplateResult {
+  #box(tone: 'info' | 'ok' | 'warning' | 'error', title: string, body: unknown = nothing, actions: unknown = nothing): TemplateResult {
     return html`<div part="state" class="state ${tone}" role=${tone === 'error' ? 'alert' : 'status'} tabindex="-1" aria-busy=${this.view === 'checking' || this.busy ? 'true' : 'false'}>
       <strong part="title">${title}</strong>${body}${actions === nothing ? nothing : html`<div part="actions" class="actions">${actions}</div>`}
     </div>`;
   }
 
-  private renderConnected(connection: OAuthConnection): TemplateResult {
+  #renderConnected(connection: OAuthConnection): TemplateResult {
     const words = (connection.scopes ?? []).map((scope) => SCOPE_WORDS.get(scope) ?? scope);
     const since = new Date(connection.connectedAt ?? NaN);
     const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
@@ -398,36 +399,36 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
             : html`<ul part="preview" aria-label=${`Items from ${this.previewCollection}`}>
                 ${this.previewTitles.map((title) => html`<li part="preview-item">${title || '(untitled)'}</li>`)}
               </ul>`;
-    return this.box(
+    return this.#box(
       'ok',
       `Connected to ${this.siteName || connection.siteId || 'a Wix site'}`,
       html`${words.length ? html`<p part="scopes">It can ${words.join(' and ')}.</p>` : nothing}${date ? html`<p part="since">Since ${date}.</p>` : nothing}${preview}`,
-      this.button('disconnect', 'Disconnect', () => void this.disconnect()),
+      this.#button('disconnect', 'Disconnect', () => void this.disconnect()),
     );
   }
 
   protected override render(): TemplateResult {
-    const connect = (label: string) => this.button('connect', label, () => void this.connect());
+    const connect = (label: string) => this.#button('connect', label, () => void this.connect());
     switch (this.view) {
       case 'editor':
-        return this.box('info', 'Wix site connection', html`<p>Members connect their account to a Wix site here.</p>`);
+        return this.#box('info', 'Wix site connection', html`<p>Members connect their account to a Wix site here.</p>`);
       case 'no-session':
-        return this.box('info', 'No site session', html`<p>It needs a Wix site session.</p>`);
+        return this.#box('info', 'No site session', html`<p>It needs a Wix site session.</p>`);
       case 'not-connected':
-        return this.box('info', 'Not connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
+        return this.#box('info', 'Not connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
       case 'connecting':
-        return this.popup
-          ? this.box(
+        return this.#popup
+          ? this.#box(
               'info',
               'Connecting…',
               html`<p>Finish in the window that opened.</p>`,
-              this.button('cancel', 'Cancel', () => this.cancel()),
+              this.#button('cancel', 'Cancel', () => this.#cancel()),
             )
-          : this.box('info', 'Connecting…', html`<p>Taking you to Wix…</p>`);
+          : this.#box('info', 'Connecting…', html`<p>Taking you to Wix…</p>`);
       case 'connected':
-        return this.renderConnected(this.connection!);
+        return this.#renderConnected(this.connection!);
       case 'revoked':
-        return this.box('warning', 'The connection was revoked', html`<p>Connect again to use your Wix site here.</p>`, connect('Connect again'));
+        return this.#box('warning', 'The connection was revoked', html`<p>Connect again to use your Wix site here.</p>`, connect('Connect again'));
       case 'error': {
         const { kind, message, code } = this.failure ?? new SessionError('server');
         const title =
@@ -440,15 +441,15 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
                 : kind === 'network'
                   ? 'Could not reach the site'
                   : 'Something went wrong';
-        return this.box(
+        return this.#box(
           'error',
           title,
           html`<p>${message}</p>`,
-          this.button('retry', 'Try again', () => void this.reload()),
+          this.#button('retry', 'Try again', () => void this.reload()),
         );
       }
       default:
-        return this.box('info', 'Checking the connection…');
+        return this.#box('info', 'Checking the connection…');
     }
   }
 }

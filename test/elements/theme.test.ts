@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { CSSResultGroup, CSSResultOrNative } from 'lit';
-import { themeStyles } from '../../elements/core/theme.ts';
+import { themeAccent, themeBase, themePanel, themeStyles } from '../../elements/core/theme.ts';
 import { THEME_TOKENS } from '../../elements/core/theme-tokens.ts';
 import { WixDataList } from '../../elements/data-list/define.ts';
 import { WixDataTable } from '../../elements/data-table/define.ts';
@@ -31,9 +31,13 @@ const declares = (css: string) => new Set([...css.matchAll(/(--_[\w-]+)\s*:/g)].
 const tokens = new Set(Object.keys(THEME_TOKENS));
 const aliasOf = new Map<string, string>(Object.entries(THEME_TOKENS).map(([token, { alias }]) => [alias, token]));
 const themeCss = cssText(themeStyles);
+const THEME_PARTS: unknown[] = [themeBase, themeAccent, themePanel];
 
-/** The element's own styles, without the shared theme block. */
-const ownCss = (tag: string) => cssText(ELEMENTS[tag]!.styles).replace(themeCss, '');
+/** The theme parts an element includes (in its styles, in order). */
+const partsOf = (tag: string) => [ELEMENTS[tag]!.styles].flat(Infinity as 1).filter((s) => THEME_PARTS.includes(s));
+
+/** The element's own styles, without the shared theme parts. */
+const ownCss = (tag: string) => cssText([ELEMENTS[tag]!.styles].flat(Infinity as 1).filter((s) => !THEME_PARTS.includes(s)) as CSSResultGroup);
 
 describe('theme tokens', () => {
   it('the theme block declares exactly the listed tokens, each with its alias and default', () => {
@@ -43,10 +47,29 @@ describe('theme tokens', () => {
     );
   });
 
-  it('every element includes the shared theme block first', () => {
+  it('the whole block is the three parts, each declaring its own tokens (no token in two parts)', () => {
+    expect(themeStyles).to.deep.equal([themeBase, themeAccent, themePanel]);
+    const declared = [themeBase, themeAccent, themePanel].map((part) => [...declares(cssText(part))]);
+    expect(declared.flat().length).to.equal(new Set(declared.flat()).size);
+    expect(declared.flat().sort()).to.deep.equal([...aliasOf.keys()].sort());
+  });
+
+  it('every element includes the base part first, and each theme part at most once', () => {
     for (const [tag, element] of Object.entries(ELEMENTS)) {
       const group = [element.styles].flat(Infinity as 1);
-      expect(group[0], tag).to.equal(themeStyles);
+      expect(group[0], tag).to.equal(themeBase);
+      expect(new Set(partsOf(tag)).size, tag).to.equal(partsOf(tag).length);
+    }
+  });
+
+  it('every alias an element reads is declared by a theme part it includes (or by its own styles)', () => {
+    for (const tag of Object.keys(ELEMENTS)) {
+      const declared = new Set(partsOf(tag).flatMap((part) => [...declares(cssText(part as CSSResultGroup))]));
+      const css = ownCss(tag);
+      const local = declares(css);
+      // The base part's own rules (the placeholder box) read aliases too.
+      for (const alias of [...reads(css, '--_'), ...reads(cssText(themeBase), '--_')])
+        expect(declared.has(alias) || local.has(alias), `${tag} reads ${alias}, which none of its theme parts declares`).to.equal(true);
     }
   });
 
