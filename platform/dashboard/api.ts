@@ -5,7 +5,7 @@ import { errors, WixApiError } from '../errors.ts';
 import type { RequestLog, RequestLogEntry } from '../http/request-log.ts';
 import { Router } from '../http/router.ts';
 import { API_KEY_PERMISSIONS, MAX_API_KEY_NAME, MAX_API_KEYS, MAX_ROTATION_GRACE_MS, type Member } from '../identity/directory.ts';
-import { hashPassword } from '../identity/passwords.ts';
+import { HashPoolBusy, hashPassword } from '../identity/passwords.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import type { SecretsVault } from '../velo/secrets-vault.ts';
@@ -155,7 +155,11 @@ export function createDashboardApi(deps: DashboardDeps): Router {
     if (directory.findMemberByEmail(body.email)) throw new WixApiError(409, 'A member with this email already exists.', { code: 'ALREADY_EXISTS' });
     if (directory.countMembers() >= DASHBOARD_LIMITS.members) throw errors.badRequest(`A local site has at most ${DASHBOARD_LIMITS.members} members.`, 'LIMIT');
     // Hashed off the event loop (the bounded pool), then stored.
-    const passwordHash = await hashPassword(body.password);
+    const passwordHash = await hashPassword(body.password).catch((error: unknown) => {
+      if (error instanceof HashPoolBusy)
+        throw new WixApiError(429, 'Too many password hashes are in progress; try again in a moment.', { code: 'TOO_MANY_REQUESTS' });
+      throw error;
+    });
     const member = directory.createMember({
       email: body.email,
       password: '',

@@ -268,6 +268,9 @@ describe('the whole dashboard API against arbitrary requests', () => {
       fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
     );
     const body = fc.oneof(fc.anything({ maxDepth: 3 }), fc.constant(undefined));
+    // A session of its own: a random DELETE /session may sign it out (then the answers are typed 401s), not the suite's.
+    const own = await dash('/session', { method: 'POST', body: { controlSecret: p.controlSecret }, cookie: '' });
+    const fuzzCookie = (own.headers.get('set-cookie') ?? '').split(';')[0]!;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
@@ -276,6 +279,7 @@ describe('the whole dashboard API against arbitrary requests', () => {
         async (method, parts, b) => {
           const answer = await dash(`/${parts.join('/')}`, {
             method,
+            cookie: fuzzCookie,
             ...(method === 'GET' || method === 'DELETE' ? {} : { rawBody: JSON.stringify(b) ?? '' }),
           });
           assert.ok(
