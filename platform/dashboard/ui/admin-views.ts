@@ -310,9 +310,10 @@ export class WlSecretsView extends ListView<{ secrets: { name: string; source: s
     const { form, data } = formValues(event);
     void this.act(async () => {
       const name = String(data.get('name') ?? '');
-      await dash(`/secrets/${encodeURIComponent(name)}`, { method: 'PUT', body: { value: String(data.get('value') ?? '') } });
+      const set = await dash<{ source: string }>(`/secrets/${encodeURIComponent(name)}`, { method: 'PUT', body: { value: String(data.get('value') ?? '') } });
       form.reset();
-      return `Set ${name}.`;
+      // A WIX_SECRET_<NAME> environment variable wins over the file (secrets-vault.ts): say so rather than pretend.
+      return set.source === 'environment' ? `Set ${name} in the file; the WIX_SECRET_${name} environment variable still wins.` : `Set ${name}.`;
     });
   }
 
