@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { items } from '@wix/data';
 import { auth } from '../../platform/velo/modules/wix-essentials.ts';
 import { apiKey, app, member, owner, startSiteKit, visitor, WebMethodError, type SiteKit } from '../../platform/testing/index.ts';
+import { badRequest, created, forbidden, notFound, ok, response, serverError } from '../../platform/velo/modules/wix-http-functions.ts';
 
 const SITE = fileURLToPath(new URL('../../demo/example-site/', import.meta.url));
 let kit: SiteKit;
@@ -181,6 +182,30 @@ describe('HTTP functions as Wix routes them', () => {
     assert.equal(made.status, 201);
     assert.equal(((await made.json()) as { slug: string }).slug, 'parable-of-the-sower');
     assert.equal((await kit.fetch('/_functions/books', { method: 'DELETE' })).status, 403);
+  });
+
+  it('the response helpers have their documented fixed statuses: a status in the options is ignored; response() takes it', () => {
+    const fixed = [ok, created, badRequest, forbidden, notFound, serverError].map((helper) => helper({ status: 299, body: 'x' }).status);
+    assert.deepEqual(fixed, [200, 201, 400, 403, 404, 500]);
+    assert.equal(response({ status: 418 }).status, 418);
+    assert.equal(response({}).status, 200);
+    assert.deepEqual(ok({ headers: { 'Content-Type': 'text/csv' } }).headers, { 'Content-Type': 'text/csv' });
+  });
+
+  it('put_: a partner renames a book (request.path, request.body.json(), wix-data with suppressAuth)', async () => {
+    const put = (id: string, headers: Record<string, string>) =>
+      kit.fetch(`/_functions/book/${id}`, { method: 'PUT', headers, body: JSON.stringify({ title: 'Dune Messiah' }) });
+    assert.equal((await put('b1', {})).status, 403);
+    assert.equal((await put('nope', { 'x-partner-token': 'partner-token-1' })).status, 404);
+    const renamed = await put('b1', { 'x-partner-token': 'partner-token-1' });
+    assert.equal(renamed.status, 200);
+    assert.deepEqual(await renamed.json(), { _id: 'b1', title: 'Dune Messiah', slug: 'dune-messiah' });
+  });
+
+  it("the site's own headers (any letter case) replace the host's defaults: one value each", async () => {
+    const r = await kit.fetch('/_functions/books');
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    assert.equal(r.headers.get('access-control-allow-origin'), 'https://partner.example', 'one value, not the host default joined to it');
   });
 
   it('a method the site does not export is a 404', async () => {

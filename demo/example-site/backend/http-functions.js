@@ -36,6 +36,17 @@ export async function post_books(request) {
   return created({ headers: cors, body: { _id: book._id, slug: book.slug } });
 }
 
+/** PUT /_functions/book/<id> with the partner token and { title } → ok() with the renamed book. */
+export async function put_book(request) {
+  if (request.headers['x-partner-token'] !== 'partner-token-1') return forbidden({ body: { message: 'Unknown partner.' } });
+  const [id] = request.path;
+  const book = await wixData.get('Books', id ?? '', { suppressAuth: true });
+  if (!book) return notFound({ body: { message: `No book ${id}` } });
+  const { title } = await request.body.json();
+  const saved = await wixData.update('Books', { ...book, title }, { suppressAuth: true });
+  return ok({ body: { _id: saved._id, title: saved.title, slug: saved.slug } });
+}
+
 /** The CORS preflight of /_functions/books, answered by the site itself, as Wix routes it. */
 export function options_books() {
   return response({
