@@ -267,11 +267,18 @@ export function loadFixtures(path: string): Fixtures {
   return all;
 }
 
-/** The seed that writes validated fixtures: collections, then their items (in one transaction), members, secrets, keys. */
+/**
+ * The seed that writes validated fixtures: collections, then their items (in one transaction), members, secrets, keys.
+ * Idempotent like every seed: a collection that exists already is left as it is, items included.
+ */
 export function fixtureSeed(fixtures: Fixtures): Seed {
   return (api) => {
     api.transaction(() => {
+      // Seeds run at every start: on a database that already has a collection, its fixture items are not added again.
+      const created = new Set<string>();
       for (const c of fixtures.collections) {
+        if (api.hasCollection(c.id)) continue;
+        created.add(c.id);
         api.createCollection({
           id: c.id,
           ...(c.displayName ? { displayName: c.displayName } : {}),
@@ -302,7 +309,7 @@ export function fixtureSeed(fixtures: Fixtures): Seed {
             : {}),
         });
       }
-      for (const c of fixtures.collections) if (c.items.length) api.insertItems(c.id, c.items);
+      for (const c of fixtures.collections) if (created.has(c.id) && c.items.length) api.insertItems(c.id, c.items);
       for (const m of fixtures.members) api.ensureMember({ email: m.email, password: m.password, nickname: m.nickname, role: m.owner ? 'owner' : 'member' });
     });
     for (const [key, value] of fixtures.secrets) api.setSecret(key, value);

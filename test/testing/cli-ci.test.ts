@@ -103,3 +103,13 @@ describe('wix-local --ci', () => {
     }
   });
 });
+
+describe('wix-local --fixtures on a database file', () => {
+  it('seeds once: a second start on the same file finds the fixtures and adds nothing twice', async () => {
+    const db = join(dataDir, 'site.db');
+    for (let start = 0; start < 2; start++) {
+      const cli = runCli(['--ci', '--db', db, '--fixtures', join(SITE, 'fixtures'), '--', 'true']);
+      assert.equal(await cli.exited, 0, cli.err());
+    }
+  });
+});
