@@ -19,7 +19,7 @@ import { startDashboard } from '../test/dashboard/harness.ts';
 import { ms, progress, summarize } from './lib.ts';
 
 const SIZE = 10_000;
-const RUNS = 12;
+const RUNS = 30;
 const TARGET_MS = 1_000;
 /** Evaluated in the page every animation frame: the time since navigation start once Bench10k's count is shown. */
 const RENDERED = `(() => {

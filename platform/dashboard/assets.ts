@@ -64,8 +64,8 @@ export function themeCss(): string {
   return `:root {\n  color-scheme: light dark;\n${lines.join('\n')}\n}\nhtml, body { margin: 0; font-family: var(--wse-font, system-ui, sans-serif); }\n`;
 }
 
-/** Every module the first view needs, preloaded from the page so the browser fetches them at once, not import by import. */
-const UI_MODULES = ['app', 'api', 'styles', 'data-view', 'admin-views', 'monitor-views'];
+/** Every module the first view needs, preloaded from the page so the browser fetches them at once, not import by import (the other views load on demand). */
+const UI_MODULES = ['app', 'api', 'styles', 'data-view'];
 const VENDOR_PRELOADS = [
   'lit/index.js',
   'lit-html/lit-html.js',

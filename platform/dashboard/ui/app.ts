@@ -2,18 +2,22 @@ import { css, html, LitElement, nothing } from 'lit';
 import { ApiError, dash } from './api.ts';
 import { shared } from './styles.ts';
 import './data-view.ts';
-import './admin-views.ts';
-import './monitor-views.ts';
+
+/** The first view (data) comes with the page; the others load when first shown. */
+const LOADERS = {
+  admin: () => import('./admin-views.ts'),
+  monitor: () => import('./monitor-views.ts'),
+};
 
 const VIEWS = [
-  { id: 'data', label: 'Data' },
-  { id: 'members', label: 'Members' },
-  { id: 'keys', label: 'API keys' },
-  { id: 'apps', label: 'OAuth apps' },
-  { id: 'secrets', label: 'Secrets' },
-  { id: 'usage', label: 'Usage' },
-  { id: 'requests', label: 'Requests' },
-  { id: 'faults', label: 'Faults' },
+  { id: 'data', label: 'Data', module: undefined },
+  { id: 'members', label: 'Members', module: 'admin' },
+  { id: 'keys', label: 'API keys', module: 'admin' },
+  { id: 'apps', label: 'OAuth apps', module: 'admin' },
+  { id: 'secrets', label: 'Secrets', module: 'admin' },
+  { id: 'usage', label: 'Usage', module: 'monitor' },
+  { id: 'requests', label: 'Requests', module: 'monitor' },
+  { id: 'faults', label: 'Faults', module: 'monitor' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -164,6 +168,9 @@ export class WlDashboard extends LitElement {
   }
 
   private renderView() {
+    const module = VIEWS.find((v) => v.id === this.view)?.module;
+    // The element upgrades when its module has loaded; a failed load shows as an error, not a blank view.
+    if (module) LOADERS[module]().catch((error: unknown) => (this.error = `The ${this.view} view did not load: ${(error as Error).message}`));
     switch (this.view) {
       case 'data':
         return html`<wl-data-view></wl-data-view>`;
@@ -217,7 +224,7 @@ export class WlDashboard extends LitElement {
           ${VIEWS.map((v) => html`<li><a href="#${v.id}" aria-current=${this.view === v.id ? 'page' : 'false'}>${v.label}</a></li>`)}
         </ul>
       </nav>
-      <main>${this.renderView()}</main>`;
+      <main>${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}${this.renderView()}</main>`;
   }
 }
 
