@@ -1,12 +1,28 @@
 export { Session, sessionFor, type TokenGetter, type SessionOptions, type SessionStats } from './core/session.ts';
-export { SessionError, toSessionError, type SessionErrorKind } from './core/errors.ts';
+export { SessionError, toSessionError, asSessionError, kindOfCode, kindOfStatus, type SessionErrorKind } from './core/errors.ts';
 export { createSessionClient, fetchWithRenewal, type SessionClient } from './core/client.ts';
 export { SessionElement, type ConnectionState } from './core/session-element.ts';
 export { WixElement, define } from './core/element.ts';
 export { apiBaseUrlFrom, embedsApi, type WixEmbedsApi } from './core/host.ts';
 export { WixDataList } from './data-list/data-list.ts';
 export { BridgeClient } from './core/bridge.ts';
-export type { DataClient, QueryRequest, QueryOptions, QueryResult } from './core/client.ts';
+export {
+  createQueryClient,
+  createInsertClient,
+  dataContext,
+  queryItems,
+  getItem,
+  insertItem,
+  patchItem,
+  type DataClient,
+  type DataContext,
+  type DataItem,
+  type FieldModification,
+  type IncludeReference,
+  type QueryRequest,
+  type QueryOptions,
+  type QueryResult,
+} from './core/data-client.ts';
 export { bindElements } from './velo/page.ts';
 export { WixOAuthConnect } from './oauth-connect/oauth-connect.ts';
 export { ActionBridge } from './core/action-bridge.ts';

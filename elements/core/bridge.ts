@@ -3,7 +3,7 @@
  * data (the ids, timeout, size limit and malformed replies are pending-replies.ts's). Page code queries with its own
  * automatic session (or a web method) and sends only data.
  */
-import type { DataClient, QueryOptions, QueryRequest, QueryResult } from './client.ts';
+import { reviveDates, type DataClient, type QueryOptions, type QueryRequest, type QueryResult } from './data-client.ts';
 import { PendingReplies, type BridgeError, type BridgeOptions } from './pending-replies.ts';
 
 export { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT, type BridgeError } from './pending-replies.ts';
@@ -20,9 +20,6 @@ export interface BridgeRequest {
 export type BridgeReply = { id: string; ok: true; data: QueryResult } | { id: string; ok: false; error: BridgeError };
 
 export type BridgeClientOptions = BridgeOptions;
-
-/** Turns `{ "$date": ISO }` back into a Date, at any depth, as the SDK does. */
-const reviveDates = (_key: string, value: { $date?: unknown } | null) => (typeof value?.$date == 'string' ? new Date(value.$date) : value);
 
 /** A DataClient that asks page code instead of calling Wix: same `items.query` shape as the SDK client. */
 export class BridgeClient extends PendingReplies<QueryResult> implements DataClient {

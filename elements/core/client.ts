@@ -45,40 +45,13 @@ export function createClientWith<M extends Parameters<typeof createClient>[0]['m
   });
 }
 
-/** The official SDK client, with all of @wix/data items, authenticated by the shared session. */
+/**
+ * The official SDK client, with all of @wix/data items, authenticated by the shared session: for a page's own code
+ * that wants the whole SDK. The elements do not use it (they carry the light client, data-client.ts).
+ */
 export const createSessionClient = (session: Session, options: SessionClientOptions = {}) => createClientWith(session, { items }, options);
 
-/** A client for the data elements' queries: `items.query` only. */
-export const createQueryClient = (session: Session, options: SessionClientOptions = {}): DataClient =>
-  createClientWith(session, { items: { query: items.query } }, options);
-
-/** A client for wix-data-form: `items.insert` only. */
-export const createInsertClient = (session: Session, options: SessionClientOptions = {}) =>
-  createClientWith(session, { items: { insert: items.insert } }, options);
-
 export type SessionClient = ReturnType<typeof createSessionClient>;
-export type InsertClient = ReturnType<typeof createInsertClient>;
 
-/** A query as the elements build it: the JSON-safe subset of @wix/data's `WixDataQueryRequest`. */
-export interface QueryRequest {
-  filter?: Record<string, unknown> | undefined;
-  sort?: { fieldName: string; order: 'ASC' | 'DESC' }[];
-  paging?: { limit: number; offset: number };
-}
-
-export interface QueryOptions {
-  returnTotalCount?: boolean;
-}
-
-export interface QueryResult {
-  items: (Record<string, unknown> & { _id: string })[];
-  pagingMetadata: { total?: number | null; count?: number | null; offset?: number | null };
-}
-
-/**
- * The part of the SDK client the elements use. The SDK client and the page-code bridge (BridgeClient) both
- * satisfy it, so an element does not care which host it lives in.
- */
-export interface DataClient {
-  items: { query(collection: string, request: QueryRequest, options?: QueryOptions): Promise<QueryResult> };
-}
+// The elements' own data calls go through the light client (data-client.ts); its types stay importable from here.
+export type { DataClient, QueryOptions, QueryRequest, QueryResult } from './data-client.ts';

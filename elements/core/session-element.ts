@@ -1,6 +1,6 @@
 import { type PropertyDeclarations } from 'lit';
 import { BridgeClient } from './bridge.ts';
-import { createQueryClient, type DataClient } from './client.ts';
+import { createQueryClient, type DataClient } from './data-client.ts';
 import { WixElement } from './element.ts';
 import type { Session } from './session.ts';
 
@@ -11,8 +11,8 @@ const clients = new WeakMap<Session, DataClient>();
 
 /**
  * Base of the Wix Data elements (wix-data-list, wix-data-table): the session wiring of WixElement (element.ts), plus
- * a `client` to query with: the official SDK client built on the shared session, or the page-code bridge
- * (bridge.ts) on a Velo site. One SDK client per session, shared by every data element on the page.
+ * a `client` to query with: the light Data client (data-client.ts) on the shared session, or the page-code bridge
+ * (bridge.ts) on a Velo site. One client per session, shared by every data element on the page.
  */
 export class SessionElement<E extends object = object> extends WixElement<E> {
   // Lit merges these with WixElement's (connect-timeout, api-base-url).
@@ -32,7 +32,7 @@ export class SessionElement<E extends object = object> extends WixElement<E> {
     let client: DataClient | undefined = this.bridge;
     if (session) {
       client = clients.get(session);
-      if (!client) clients.set(session, (client = createQueryClient(session, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {})));
+      if (!client) clients.set(session, (client = createQueryClient(session, { apiBaseUrl: this.apiBaseUrl })));
     }
     this.client = client;
     this.connection = 'connected';

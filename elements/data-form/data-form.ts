@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ActionBridge, envelopeKind } from '../core/action-bridge.ts';
-import { createInsertClient, type InsertClient } from '../core/client.ts';
-import { SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
+import { createInsertClient, type InsertClient } from '../core/data-client.ts';
+import { kindOfCode, SessionError, toSessionError, type SessionErrorKind } from '../core/errors.ts';
 import { WixElement } from '../core/element.ts';
 import { themeAccent } from '../core/theme-accent.ts';
 import { themeBase } from '../core/theme-base.ts';
@@ -60,10 +60,10 @@ const FAILURES: Partial<Record<SessionErrorKind, string>> = {
   'not-found': 'This form’s collection does not exist.',
 };
 
-/** Over the page-code bridge only an envelope's code travels: read Wix codes (WDE0027…) as the SDK path does. */
-const kindOfCode = (code: string): SessionErrorKind => {
+/** Over the page-code bridge only an envelope's code travels: read Wix codes (WDE0027…) as the data client does. */
+const kindOfEnvelopeCode = (code: string): SessionErrorKind => {
   const kind = envelopeKind(code);
-  return kind === 'server' ? toSessionError({ details: { applicationError: { code } } }).kind : kind;
+  return kind === 'server' ? (kindOfCode(code) ?? kind) : kind;
 };
 
 let errorIds = 0;
@@ -345,12 +345,12 @@ export class WixDataForm extends WixElement<DataFormEvents> {
   }
 
   #sdk(): InsertClient {
-    return (this.#client ??= createInsertClient(this.session!, this.apiBaseUrl ? { apiBaseUrl: this.apiBaseUrl } : {}));
+    return (this.#client ??= createInsertClient(this.session!, { apiBaseUrl: this.apiBaseUrl }));
   }
 
   async #viaPageCode(item: FormItem): Promise<Record<string, unknown>> {
     const envelope = await this.bridge.call('insert', { collection: this.collection, item });
-    if (!envelope.ok) throw new SessionError(kindOfCode(envelope.code), envelope.message, { code: envelope.code });
+    if (!envelope.ok) throw new SessionError(kindOfEnvelopeCode(envelope.code), envelope.message, { code: envelope.code });
     const data = envelope.data as Record<string, unknown> | null;
     return data instanceof Object && typeof data['_id'] === 'string' ? data : item;
   }

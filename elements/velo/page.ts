@@ -16,7 +16,7 @@
  */
 import { BRIDGE_ATTRIBUTE, BRIDGE_REPLY_ATTRIBUTE, BRIDGE_REQUEST_EVENT, type BridgeError, type BridgeReply, type BridgeRequest } from '../core/bridge.ts';
 import { envelopeKind, type ActionEnvelope, type ActionReply, type ActionRequest } from '../core/action-bridge.ts';
-import type { QueryOptions, QueryRequest, QueryResult } from '../core/client.ts';
+import type { QueryOptions, QueryRequest, QueryResult } from '../core/data-client.ts';
 import { toSessionError } from '../core/errors.ts';
 import { redact } from '../core/redact.ts';
 
