@@ -49,7 +49,7 @@ export interface PlatformRequest extends Readable {
 export interface PlatformResponse {
   readonly headersSent: boolean;
   writeHead(status: number, headers: Record<string, string | number>): unknown;
-  end(body?: string): unknown;
+  end(body?: string | Uint8Array): unknown;
   destroy?(error?: Error): unknown;
 }
 
@@ -140,8 +140,10 @@ function parseBodyBuffer(raw: Buffer, contentType: string | undefined, path: str
 
 function send(res: PlatformResponse, status: number, body: string, headers: Record<string, string>): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+  // Encoded once: measuring the string and then writing it would convert a page of items to UTF-8 twice.
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { 'content-length': bytes.length, ...headers });
+  res.end(bytes);
 }
 
 /** Percent signs not followed by two hex digits: decodeURIComponent would throw on them further in. */

@@ -103,7 +103,7 @@ class CollectedResponse implements PlatformResponse {
   headersSent = false;
   status = 500;
   headers = new Headers();
-  body = '';
+  body: string | Uint8Array = '';
   private done!: () => void;
   readonly finished = new Promise<void>((r) => (this.done = r));
   writeHead(status: number, headers: Record<string, string | number>): this {
@@ -112,7 +112,7 @@ class CollectedResponse implements PlatformResponse {
     for (const [k, v] of Object.entries(headers)) this.headers.set(k, String(v));
     return this;
   }
-  end(body = ''): this {
+  end(body: string | Uint8Array = ''): this {
     this.body = body;
     this.done();
     return this;
@@ -144,7 +144,8 @@ export function inProcessSend(handle: PlatformHandle): Send {
     const res = new CollectedResponse();
     await handle(req, res);
     await res.finished;
-    const payload = res.status === 204 || res.status === 304 ? null : res.body;
+    // The handler writes UTF-8 bytes (a Buffer over a plain ArrayBuffer), which Response takes as they are.
+    const payload = res.status === 204 || res.status === 304 ? null : (res.body as string | Uint8Array<ArrayBuffer>);
     return new Response(payload, { status: res.status, headers: res.headers });
   };
 }

@@ -298,8 +298,8 @@ function collect(): PlatformResponse & { status: number; body: string; headers: 
       this.headers = headers;
       (this as { headersSent: boolean }).headersSent = true;
     },
-    end(body = '') {
-      this.body = body;
+    end(body: string | Uint8Array = '') {
+      this.body = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     },
     destroy() {},
   };
