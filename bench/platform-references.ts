@@ -9,7 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { benchmarkProducts } from '../demo/seed/index.ts';
-import { ReferenceService } from '../platform/data/references.ts';
+import { ReferenceService } from '../platform/index.ts';
 import { DEFAULT_LOOP, describeMachine, ms, progress, ratio, summarize, thousands, timePairLoop, untimed, type Summary } from './lib.ts';
 import { PRODUCT_FIELDS, startBenchPlatform, toWireData, type BenchPlatform } from './platform-query.ts';
 

@@ -67,6 +67,7 @@ export { UsageMonitor, routeOf, type MonitorSettings } from './dashboard/monitor
  * holds the running instances). Not a stable API: they follow the platform's inside.
  */
 export { ItemsService, type QueryInput } from './data/items.ts';
+export { ReferenceService } from './data/references.ts';
 export { StatementCache, type Db } from './storage/database.ts';
 export { veloCalls } from './velo/context.ts';
 export type { PlatformServices } from './services.ts';
