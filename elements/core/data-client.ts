@@ -75,12 +75,12 @@ export function dataItemsUrl(host: string): string {
   return `https://${host}${domain == WIX_API_HOST ? '/wix-data' : domain == 'cloud-data.wix-code.com' ? '' : '/_api/cloud-data'}/v2/items`;
 }
 
-/** JSON with every valid Date as `{"$date": ISO}`, as @wix/data encodes requests (an invalid Date is what JSON makes of it: null). */
+/** JSON with every Date as `{"$date": ISO}`, as @wix/data encodes requests (an invalid Date becomes `{}`, as there). */
 export const encodeDates = (value: unknown): string =>
   JSON.stringify(value, function (this: Record<string, unknown>, key: string, json: unknown) {
     // safe-lookup: `this` is the object JSON.stringify is walking and `key` one of its own keys.
     const raw = this[key];
-    return raw instanceof Date && !isNaN(+raw) ? { $date: json } : json;
+    return raw instanceof Date ? (isNaN(+raw) ? {} : { $date: json }) : json;
   });
 
 /** A `{"$date": "<date>"}` object becomes a Date, at any depth, exactly when @wix/data's decoder would turn it into one. */
@@ -150,16 +150,21 @@ type WixAnswer = {
 } | null;
 
 /**
- * The SessionError for a non-200 answer, with the message @wix/data's error would carry: an application error's
- * `description`; for a validation error the body's message and one `field: description` line per violation (at most
- * 100); none (the kind's plain words) when the body says nothing.
+ * The SessionError for a non-200 answer, with the code and message @wix/data's error would carry: an application
+ * error's code and `description`; for a validation error the body's message and one `field: description` line per
+ * violation (at most 100); when the body says neither, the status as the code (as the SDK does) and the kind's plain
+ * words as the message (the SDK's is empty).
  */
 function wixError(answer: WixAnswer | undefined, status: number): SessionError {
-  const details = answer instanceof Object && answer.details instanceof Object ? answer.details : undefined;
-  const violations = details?.validationError?.fieldViolations;
-  const message = details?.applicationError
-    ? details.applicationError.description
-    : details?.validationError
+  const given = answer instanceof Object ? answer.details : undefined;
+  const details =
+    given instanceof Object && (given.applicationError instanceof Object || given.validationError instanceof Object)
+      ? given
+      : { applicationError: { code: status } };
+  const violations = details.validationError?.fieldViolations;
+  const message = details.applicationError
+    ? details.applicationError.description || undefined
+    : details.validationError
       ? [
           answer!.message,
           ...(Array.isArray(violations) ? violations.slice(0, 100) : []).map(
