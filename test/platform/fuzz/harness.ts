@@ -3,7 +3,7 @@
  * clients that send exactly what they are given, and the invariants every case is checked against:
  *
  * - the answer is a 2xx or a typed 4xx (Wix error shape, or the RFC 6749 / HTML shapes where Wix uses them);
- *   never a 5xx (501 UNIMPLEMENTED for the documented unimplemented routes excepted), never a dropped connection;
+ *   never a 5xx (no route answers 501 any more: issue 12 served the last ones), never a dropped connection;
  * - nothing escaped the handler (no unhandled rejection or uncaught exception: in `wix-local` either ends the process),
  *   and a normal visitor query still answers 200;
  * - Object.prototype, Array.prototype, Function.prototype and String.prototype have the same own property names;
@@ -384,12 +384,11 @@ export function isWixError(body: any): boolean {
   return Boolean(validation && Array.isArray(validation.fieldViolations) && validation.fieldViolations.length > 0);
 }
 
-/** 2xx/3xx, or a typed 4xx; never a 5xx (except the documented 501 UNIMPLEMENTED) and never a dropped connection. */
+/** 2xx/3xx, or a typed 4xx; never a 5xx and never a dropped connection. */
 export function assertTypedAnswer(path: string, answer: Answer, what: string): void {
   assert.equal(answer.dropped, undefined, `${what}: the connection was dropped: ${answer.dropped}`);
   if (answer.parserRefusal) return;
   const body = parse(answer.text);
-  if (answer.status === 501 && body?.details?.applicationError?.code === 'UNIMPLEMENTED') return;
   assert.ok(answer.status >= 200 && answer.status < 500, `${what}: answered ${answer.status}: ${truncate(answer.text, 300)}`);
   if (answer.status >= 400 && answer.head) {
     assert.match(String(answer.headers['content-type'] ?? ''), /application\/json/, `${what}: HEAD refused without a JSON error type`);
