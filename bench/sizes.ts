@@ -1,6 +1,9 @@
 /**
  * Bundle sizes per element, against the bare official SDK path built with the same settings:
- * - self-contained: `dist/editor/<tag>.js` (Lit and the SDK inlined), target ≤ 1.15× the bare path (gzip);
+ * - self-contained: `dist/editor/<tag>.js` (Lit and what the element needs inlined), targets (issue 15, gzip):
+ *   wix-data-list ≤ 0.5× the bare path, every element ≤ 0.8×;
+ * - what each self-contained bundle is made of: bytes per source module, read from its source map
+ *   (bench/module-costs.ts, in the manner of source-map-explorer);
  * - shared-chunk build: what each element adds on a page that already loads the common chunks (Lit, the SDK,
  *   elements/core), target ≤ 8 KB gzip.
  * gzip at level 9, each file on its own (as a server sends them).
@@ -20,8 +23,13 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { buildEditorBundles, buildSharedBundles, closure, editorConfig, type SharedBuild, type SharedGroup } from '../scripts/build-editor.ts';
 import { progress } from './lib.ts';
+import { moduleCosts, type ModuleCost } from './module-costs.ts';
 
-export const SELF_CONTAINED_TARGET = 1.15;
+/** Every element's self-contained bundle, as a multiple of the bare official path (gzip). */
+export const SELF_CONTAINED_TARGET = 0.8;
+/** wix-data-list's self-contained bundle, as a multiple of the bare official path (gzip): the data element closest to it. */
+export const LIST_TARGET = 0.5;
+const targetOf = (tag: string) => (tag === 'wix-data-list' ? LIST_TARGET : SELF_CONTAINED_TARGET);
 export const SHARED_ADDED_TARGET_BYTES = 8 * 1024;
 /** The elements before issue 14's refactor (WixElement, shared core): the self-contained bundles must not grow past it. */
 export const BASELINE_COMMIT = '9ffa6c4';
@@ -36,6 +44,8 @@ export interface Size {
 export interface ElementSize {
   tag: string;
   selfContained: Size;
+  /** The self-contained bundle's bytes by source module (largest first). */
+  modules: ModuleCost[];
   /** Entry plus the chunks it needs that the common chunks do not provide. */
   sharedAdded: Size;
   sharedAddedFiles: string[];
@@ -101,6 +111,7 @@ export async function measureSizes(): Promise<SizeResults> {
         return {
           tag,
           selfContained: sizeOf(file),
+          modules: moduleCosts(file),
           sharedAdded: sum(added.map(sizeOf)),
           sharedAddedFiles: added.map((f) => relative(join(out, 'shared'), f)),
           sharedAlone: sum(needs.map(sizeOf)),
@@ -184,7 +195,7 @@ export function renderGrowth(g: Growth): string {
   return [
     '#### Does not grow (same run, baseline commit)',
     '',
-    `Same run, same build settings (this checkout's \`scripts/build-editor.ts\`, which is unchanged since the baseline apart from the tag pattern): ` +
+    `Same run, same build settings (this checkout's \`scripts/build-editor.ts\`, which is unchanged since the baseline apart from the tag pattern and the CSS target, Safari 17.5, which keeps \`light-dark()\` as written): ` +
       `each element's self-contained bundle built from ${g.baselineCommit} (before issue 14's refactor, in a temporary git worktree) and from ${g.currentCommit}. ` +
       'Bytes; gzip at level 9. Target: now ≤ baseline (gzip).',
     '',
@@ -205,7 +216,8 @@ export function renderSizes(r: SizeResults): string {
   const selfRows = r.elements.map((e) => {
     const ratioRaw = e.selfContained.raw / r.bare.raw;
     const ratioGzip = e.selfContained.gzip / r.bare.gzip;
-    return `| \`${e.tag}.js\` | ${kb(e.selfContained.raw)} | ${kb(e.selfContained.gzip)} | ${ratioRaw.toFixed(3)}× | ${ratioGzip.toFixed(3)}× | **${ratioGzip <= SELF_CONTAINED_TARGET ? 'PASS' : 'FAIL'}** |`;
+    const target = targetOf(e.tag);
+    return `| \`${e.tag}.js\` | ${kb(e.selfContained.raw)} | ${kb(e.selfContained.gzip)} | ${ratioRaw.toFixed(3)}× | ${ratioGzip.toFixed(3)}× | ≤ ${target}× | **${ratioGzip <= target ? 'PASS' : 'FAIL'}** |`;
   });
   const sharedRows = r.elements.map((e) => {
     const files = e.sharedAddedFiles.map((f) => `\`${unhashed(f)}\``).join(' + ');
@@ -221,7 +233,7 @@ export function renderSizes(r: SizeResults): string {
       : c.contents.map((f) => `\`${f}\``).join(', ') || 'bundler runtime';
   };
   const commonRows = r.common.map((c) => `| \`${unhashed(c.file)}\` | ${c.group} | ${contents(c)} | ${kb(c.size.raw)} | ${kb(c.size.gzip)} |`);
-  const allSelf = r.elements.every((e) => e.selfContained.gzip / r.bare.gzip <= SELF_CONTAINED_TARGET);
+  const allSelf = r.elements.every((e) => e.selfContained.gzip / r.bare.gzip <= targetOf(e.tag));
   const allShared = r.elements.every((e) => e.sharedAdded.gzip <= SHARED_ADDED_TARGET_BYTES);
   const worstSelf = Math.max(...r.elements.map((e) => e.selfContained.gzip / r.bare.gzip));
   const worstShared = Math.max(...r.elements.map((e) => e.sharedAdded.gzip));
@@ -232,10 +244,11 @@ export function renderSizes(r: SizeResults): string {
       'The baseline is the bare official SDK path, built with the same settings: a trivial Lit element plus `createClient` + `site.host()`/`site.auth()` + `items.query().find()` ' +
       '(`bench/fixtures/bare-official.ts`). gzip at level 9, each file on its own.',
     '',
-    `**Self-contained** (\`dist/editor/<tag>.js\`, Lit and the SDK inlined; the file the Wix Editor loads). Bare official path: ${kb(r.bare.raw)} raw, ${kb(r.bare.gzip)} gzip. Target: each ≤ ${SELF_CONTAINED_TARGET}× the bare path (gzip).`,
+    `**Self-contained** (\`dist/editor/<tag>.js\`, Lit and everything the element needs inlined; the file the Wix Editor loads). Bare official path: ${kb(r.bare.raw)} raw, ${kb(r.bare.gzip)} gzip. ` +
+      `Targets (gzip, issue 15): \`wix-data-list\` ≤ ${LIST_TARGET}× the bare path, every element ≤ ${SELF_CONTAINED_TARGET}×.`,
     '',
-    '| bundle | raw | gzip | ratio raw | ratio gzip | ≤ 1.15× |',
-    '| :--- | ---: | ---: | ---: | ---: | :---: |',
+    '| bundle | raw | gzip | ratio raw | ratio gzip | target | passes |',
+    '| :--- | ---: | ---: | ---: | ---: | ---: | :---: |',
     ...selfRows,
     '',
     `**Shared-chunk build** (\`dist/editor/shared/\`). *Added gzip per element* = the gzip sizes, summed, of the files that element loads beyond the common chunks: ` +
@@ -247,15 +260,52 @@ export function renderSizes(r: SizeResults): string {
     '| :--- | :--- | ---: | ---: | ---: | :---: |',
     ...sharedRows,
     '',
-    `Common chunks: ${kb(r.commonTotal.raw)} raw, ${kb(r.commonTotal.gzip)} gzip in all (core is split by which elements use it, so an element that makes no Data calls does not load the SDK).`,
+    `Common chunks: ${kb(r.commonTotal.raw)} raw, ${kb(r.commonTotal.gzip)} gzip in all (core is split by which elements use it, so an element that makes no Data calls does not load the data client).`,
     '',
     '| common chunk | group | contents | raw | gzip |',
     '| :--- | :--- | :--- | ---: | ---: |',
     ...commonRows,
     '',
-    `Self-contained target: **${allSelf ? 'PASS' : 'FAIL'}** (largest ${worstSelf.toFixed(3)}×). Shared-build target: **${allShared ? 'PASS' : 'FAIL'}** (largest added ${kb(worstShared)} gzip).`,
+    `Self-contained targets: **${allSelf ? 'PASS' : 'FAIL'}** (largest ${worstSelf.toFixed(3)}×). Shared-build target: **${allShared ? 'PASS' : 'FAIL'}** (largest added ${kb(worstShared)} gzip).`,
     '',
+    renderModules(r),
     ...(r.growth ? [renderGrowth(r.growth)] : []),
+  ].join('\n');
+}
+
+/** The largest modules of a bundle shown one per row; the rest are summed in one row. */
+const MODULE_ROWS = 12;
+
+/** Per element, what its self-contained bundle is made of (source-map-explorer style). */
+export function renderModules(r: SizeResults): string {
+  const sections = r.elements.map((e) => {
+    const shown = e.modules.slice(0, MODULE_ROWS);
+    const rest = e.modules.slice(MODULE_ROWS);
+    const row = (name: string, m: { raw: number; gzipShare: number; gzipMarginal: number }) =>
+      `| ${name} | ${m.raw} | ${((m.raw / e.selfContained.raw) * 100).toFixed(1)}% | ${m.gzipShare} | ${m.gzipMarginal} |`;
+    const restSum = rest.reduce((a, m) => ({ raw: a.raw + m.raw, gzipShare: a.gzipShare + m.gzipShare, gzipMarginal: a.gzipMarginal + m.gzipMarginal }), {
+      raw: 0,
+      gzipShare: 0,
+      gzipMarginal: 0,
+    });
+    return [
+      `**\`${e.tag}.js\`** (${e.selfContained.raw} bytes raw, ${e.selfContained.gzip} gzip)`,
+      '',
+      '| module | raw bytes | share | gzip (share) | gzip (marginal) |',
+      '| :--- | ---: | ---: | ---: | ---: |',
+      ...shown.map((m) => row(`\`${m.module}\``, m)),
+      ...(rest.length ? [row(`${rest.length} more`, restSum)] : []),
+      '',
+    ].join('\n');
+  });
+  return [
+    '#### What each bundle is made of',
+    '',
+    "Bytes of each self-contained bundle by source module, read from the bundle's source map (every mapped segment counts for the module it comes from; " +
+      "`(unmapped)` is the bundler's glue). Packages are grouped by name. gzip does not split by module, so two estimates: *share* is the module's share of the raw " +
+      "bytes applied to the bundle's gzip size, *marginal* what the gzip size drops by when the module's bytes are cut out (text repeated elsewhere costs little).",
+    '',
+    ...sections,
   ].join('\n');
 }
 
