@@ -5,11 +5,12 @@
  * - `import 'wix-session-elements'` registers no tag, and `wix-session-elements/data-list` registers its own;
  * - page code using `bindElements` from `wix-session-elements/velo` type-checks, and a wrong binding does not;
  * - `npx wix-local --help` lists the flags; `npx wix-local --port 0 --db :memory: --seed none --json` serves
- *   `/_platform/info` to the control secret only, and runs a TypeScript web method that imports `wix-web-module`.
+ *   `/_platform/info` to the control secret only, and runs a TypeScript web method that imports `wix-web-module`;
+ * - `wix-session-elements/testing` runs the example site's backend, unmodified, as a visitor and as a member.
  * The install reads npm's cache first (--prefer-offline); the registry is only asked for what the cache lacks.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -221,6 +222,28 @@ list.setAttribute('collection', 'Products');
   it('npx wix-local --help exits 0 and lists its flags', async () => {
     const { stdout } = await inProject('npx', ['--no-install', 'wix-local', '--help']);
     for (const flag of ['--port', '--db', '--seed', '--control-secret', '--json']) assert.ok(stdout.includes(flag), `--help lists ${flag}`);
+  });
+
+  it("the testing kit from the installed package runs the example site's unmodified backend as a visitor and as a member", async () => {
+    cpSync(join(REPO, 'demo/example-site/backend'), join(project, 'kit/backend'), { recursive: true });
+    cpSync(join(REPO, 'demo/example-site/fixtures'), join(project, 'kit/fixtures'), { recursive: true });
+    const outcome = await nodeEval(`
+      import { startSiteKit, visitor, member } from 'wix-session-elements/testing';
+      const kit = await startSiteKit({ backend: 'kit/backend', fixtures: 'kit/fixtures' });
+      try {
+        const count = await kit.as(visitor()).call('backend/books.web', 'countBooks');
+        const refused = await kit.as(visitor()).call('backend/books.web', 'addBook', 'Dune').then(() => 'allowed', (e) => e.status);
+        const added = await kit.as(member('ana')).call('backend/books.web', 'addBook', 'Consumer Book');
+        const after = await kit.as(visitor()).call('backend/books.web', 'countBooks');
+        console.log(JSON.stringify({ count, refused, added: typeof added?._id === 'string', after }));
+      } finally {
+        await kit.stop();
+      }
+    `);
+    assert.equal(typeof outcome['count'], 'number');
+    assert.equal(outcome['refused'], 403, 'a visitor may not call a SiteMember web method');
+    assert.equal(outcome['added'], true);
+    assert.equal(outcome['after'], (outcome['count'] as number) + 1);
   });
 
   it('npx wix-local starts the platform: control routes need the secret, a TypeScript web method imports wix-web-module', async () => {
