@@ -25,6 +25,24 @@ export interface ActiveFault extends FaultRule {
   hits: number;
 }
 
+/** What the matching rules do to one request, together. */
+export interface AppliedFaults {
+  /** The rules that applied, in the order they were added. */
+  rules: ActiveFault[];
+  /** The sum of their latencies (at most MAX_TOTAL_LATENCY_MS). */
+  latencyMs?: number;
+  /** The answer of the first rule that answers: a status ... */
+  status?: number;
+  /** ... or a malformed body. */
+  malformedBody?: boolean;
+}
+
+/** One rule's latency is at most 60 s; together they are too, so a pile of rules cannot stall a request longer. */
+export const MAX_TOTAL_LATENCY_MS = 60_000;
+
+/** At most this many faults are active at once (each request is matched against all of them). */
+export const MAX_ACTIVE_FAULTS = 100;
+
 /** Longest accepted fault path. */
 export const MAX_FAULT_PATH_LENGTH = 512;
 
@@ -102,6 +120,7 @@ export class FaultInjector {
       const problem = faultPathProblem(rule.path);
       if (problem) throw new RangeError(problem);
     }
+    if (this.rules.length >= MAX_ACTIVE_FAULTS) throw new RangeError(`At most ${MAX_ACTIVE_FAULTS} faults are active at once; remove some first.`);
     const active: ActiveFault = { ...rule, id: randomUUID(), hits: 0 };
     this.rules.push(active);
     return active;
@@ -121,17 +140,37 @@ export class FaultInjector {
     return this.rules;
   }
 
-  /** Finds the first rule for this request and counts the hit (rules with `times` wear out). */
-  take(method: string, path: string): ActiveFault | undefined {
-    const rule = this.rules.find((r) => {
-      if (r.method && r.method.toUpperCase() !== method) return false;
-      if (!r.path) return true;
-      return faultPathMatches(r.path, path);
-    });
-    if (!rule) return undefined;
-    rule.hits++;
-    if (rule.times !== undefined && rule.hits >= rule.times) this.remove(rule.id);
-    return rule;
+  /**
+   * Applies every rule that matches this request, in the order they were added, and counts their hits (rules with
+   * `times` wear out). Latencies add up; the first matching rule that answers (a status or a malformed body) answers,
+   * and a later answering rule is not used for this request, so it does not count a hit. So "latency 800 ms" and
+   * "next query: 429" both apply to the next query, and then the latency goes on alone.
+   */
+  take(method: string, path: string): AppliedFaults | undefined {
+    let latencyMs = 0;
+    let answer: ActiveFault | undefined;
+    const applied: ActiveFault[] = [];
+    for (const rule of this.rules) {
+      if (rule.method && rule.method.toUpperCase() !== method) continue;
+      if (rule.path && !faultPathMatches(rule.path, path)) continue;
+      const answers = rule.status !== undefined || rule.malformedBody === true;
+      if (answers) {
+        if (answer) continue; // a rule applies whole or not at all: this one waits for the next request
+        answer = rule;
+      }
+      latencyMs += rule.latencyMs ?? 0;
+      applied.push(rule);
+    }
+    if (applied.length === 0) return undefined;
+    for (const rule of applied) {
+      rule.hits++;
+      if (rule.times !== undefined && rule.hits >= rule.times) this.remove(rule.id);
+    }
+    return {
+      rules: applied,
+      ...(latencyMs > 0 ? { latencyMs: Math.min(latencyMs, MAX_TOTAL_LATENCY_MS) } : {}),
+      ...(answer?.status !== undefined ? { status: answer.status } : answer?.malformedBody ? { malformedBody: true } : {}),
+    };
   }
 
   static bodyFor(status: number): Record<string, unknown> {
