@@ -5,7 +5,8 @@
  * (expression indexes) and, as the baseline measured in the same run, with no declared fields.
  * Progress goes to stderr. Runs in a few minutes on a 2-core machine.
  * `npm run bench -- --only sizes` prints the bundle-size section alone (seconds; BENCHMARKS.md is not written).
- * `npm run bench -- --only security` runs the security benchmark alone and replaces its section in BENCHMARKS.md.
+ * `npm run bench -- --only NAME` (security, indexes, references, dashboard, testing-kit) runs one section alone and
+ * replaces that section in BENCHMARKS.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CollectionField } from '../platform/index.ts';
@@ -229,37 +230,34 @@ async function main(): Promise<void> {
   const elementsReport = await runElementBenchmarks();
   const veloReport = await runVeloBenchmarks();
   const oauthReport = await runOAuthBenchmarks();
-  const securityReport = await runSecurityBenchmarks();
-  writeFileSync(
-    OUTPUT,
-    `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport.trimEnd()}\n\n${securityReport}`,
-  );
+  writeFileSync(OUTPUT, `${platformReport.trimEnd()}\n\n${elementsReport.trimEnd()}\n\n${veloReport.trimEnd()}\n\n${oauthReport.trimEnd()}\n`);
   progress(`wrote ${OUTPUT.pathname}`);
+  // Then each section that also runs alone, in its own place at the end.
+  for (const [name, run] of SECTIONS) await writeSection(name, run);
 }
 
-/** `npm run bench -- --only sizes`: the bundle-size section alone, printed (BENCHMARKS.md is left as it is). */
+/** Sections that also run alone (`--only NAME`), each replacing its own `## ` section of BENCHMARKS.md. */
+const SECTIONS: ReadonlyMap<string, () => Promise<string>> = new Map([
+  ['security', runSecurityBenchmarks],
+  ['indexes', runIndexBenchmarks], // issue 11
+  ['references', runReferenceBenchmarks], // issue 12
+  ['dashboard', runDashboardBenchmarks], // issue 17
+  ['testing-kit', runTestingKitBenchmarks], // issue 18
+]);
+
+async function writeSection(name: string, run: () => Promise<string>): Promise<string> {
+  const report = await run();
+  writeFileSync(OUTPUT, replaceSection(readFileSync(OUTPUT, 'utf8'), report));
+  progress(`wrote the ${name} section of ${OUTPUT.pathname}`);
+  return report;
+}
+
+/** `npm run bench -- --only NAME`: one section alone; `sizes` is printed only (BENCHMARKS.md is left as it is). */
 async function only(section: string): Promise<void> {
-  if (section === 'references') return void process.stdout.write(await runReferenceBenchmarks()); // issue 12: printed; BENCHMARKS.md is the lead's
-  if (section === 'dashboard') return void process.stdout.write(await runDashboardBenchmarks()); // issue 17: printed; BENCHMARKS.md is the lead's
-  if (section === 'testing-kit') return void process.stdout.write(await runTestingKitBenchmarks()); // issue 18: printed; BENCHMARKS.md is the lead's
-  if (section === 'indexes') {
-    // The Wix-index vs expression-index section alone (issue 11), written into BENCHMARKS.md in place of its previous version.
-    const report = await runIndexBenchmarks();
-    writeFileSync(OUTPUT, replaceSection(readFileSync(OUTPUT, 'utf8'), report));
-    process.stdout.write(report);
-    progress(`wrote the indexes section of ${OUTPUT.pathname}`);
-    return;
-  }
-  if (section === 'security') {
-    // The security section alone, written into BENCHMARKS.md in place of its previous version.
-    const report = await runSecurityBenchmarks();
-    writeFileSync(OUTPUT, replaceSection(readFileSync(OUTPUT, 'utf8'), report));
-    process.stdout.write(report);
-    progress(`wrote the security section of ${OUTPUT.pathname}`);
-    return;
-  }
-  if (section !== 'sizes') throw new Error(`--only ${section}: the sections that run alone are: sizes, security, indexes`);
-  process.stdout.write(await runSizeBenchmarks());
+  if (section === 'sizes') return void process.stdout.write(await runSizeBenchmarks());
+  const run = SECTIONS.get(section);
+  if (!run) throw new Error(`--only ${section}: the sections that run alone are: sizes, ${[...SECTIONS.keys()].join(', ')}`);
+  process.stdout.write(await writeSection(section, run));
 }
 
 const onlyAt = process.argv.indexOf('--only');
