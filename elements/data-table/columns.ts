@@ -140,6 +140,9 @@ function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
   return found;
 }
 
+/** A whole number with the locale's grouping (the status line's count), with a cached formatter. */
+export const formatCount = (n: number, locale: string | undefined): string => formatter(`${locale}|count`, () => new Intl.NumberFormat(locale)).format(n);
+
 export interface FormatOptions {
   locale: string | undefined;
   currency: string;

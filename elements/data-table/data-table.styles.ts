@@ -39,7 +39,10 @@ export const dataTableStyles = css`
   .body { flex: 1 1 auto; overflow: auto; position: relative; min-height: 0; }
   :host([paging='pages']) .body { overflow: visible; }
   .row { display: grid; box-sizing: border-box; width: 100%; min-height: 2.5rem; align-items: center; }
-  .body .row { border-bottom: 1px solid var(--_border); }
+  /* Body rows have one fixed height (the virtualizer's layout places them by it, nothing is measured while scrolling),
+     and each row's layout and paint stay inside it. The scroller's size does not depend on its rows. */
+  .body .row { border-bottom: 1px solid var(--_border); height: 2.5rem; overflow: hidden; contain: strict; }
+  :host(:not([paging='pages'])) .body { contain: strict; }
   .row[aria-selected='true'] { background: var(--_surface); box-shadow: inset 3px 0 0 var(--_accent); }
   .cell { padding: 0.4rem 0.75rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
   .header .cell { font-weight: 600; }

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { patchVirtualizer } from './virtualizer-patch.ts';
+import { fixedRows } from './fixed-rows-layout.ts';
 import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
@@ -9,6 +10,7 @@ import { themeBase } from '../core/theme-base.ts';
 import { themePanel } from '../core/theme-panel.ts';
 import type { DataErrorDetail } from '../data-list/data-list.ts';
 import { checkPageSize, parseFilter } from '../core/grammar.ts';
+
 import {
   allOf,
   cellKind,
@@ -24,10 +26,14 @@ import {
   searchFilter,
   type ColumnSpec,
   type FilterChip,
+  formatCount,
 } from './columns.ts';
 import { PageLoader, type Row } from './page-loader.ts';
 import { GridKeyboard } from './grid-keyboard.ts';
 import { dataTableStyles } from './data-table.styles.ts';
+
+/** A body row's height before the first one is measured: the stylesheet's 2.5rem at the default 16px. */
+const DEFAULT_ROW_HEIGHT = 40;
 
 export type { Row as DataTableRow };
 
@@ -200,7 +206,14 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #virtualizerPatched = false;
   /** Row templates drawn since the last host update; only rows with data (a pending row changes when it lands). */
   readonly #rowCache = new Map<number, TemplateResult>();
+  /** The height of a body row in px, read once from the first rows drawn (#readRowHeight). */
+  #rowHeight: number | undefined;
+  #rowHeightPending = false;
+  /** The virtualizer's layout: fixed-height rows (a new object only when the row height is read). */
+  #layout = fixedRows({ rowHeight: DEFAULT_ROW_HEIGHT });
   #scrollLeft = 0;
+  /** The animation frame that will sync the header's horizontal scroll (0: none pending). */
+  #headSync = 0;
   #indices: number[] = [];
   #announcedQuery = -1;
   #query = 0;
@@ -251,6 +264,24 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: unknown }>('[part~="body"]')?.[virtualizerRef],
       );
     }
+  }
+
+  /**
+   * Every body row has one height (the stylesheet's, or a page's `::part(row)` rule): read once, in the animation
+   * frame after the virtualizer first drew rows, never on the scroll path. The virtualizer's layout places rows by it.
+   */
+  #readRowHeight(): void {
+    if (this.#rowHeight !== undefined || this.#rowHeightPending) return;
+    this.#rowHeightPending = true;
+    requestAnimationFrame(() => {
+      this.#rowHeightPending = false;
+      const height = this.renderRoot.querySelector<HTMLElement>('.body [data-row]')?.getBoundingClientRect().height;
+      if (!height) return;
+      this.#rowHeight = height;
+      if (height === DEFAULT_ROW_HEIGHT) return;
+      this.#layout = fixedRows({ rowHeight: height });
+      this.requestUpdate();
+    });
   }
 
   /** Clears the selection (no events). */
@@ -396,17 +427,28 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   }
 
   /** Keeps the header over its columns when the body scrolls sideways; vertical scrolling costs nothing here. */
+  /**
+   * The header follows the body's horizontal scroll. Reading `scrollLeft` in the scroll event would force a layout
+   * there, right after the virtualizer has added rows, and the frame would lay out twice; so it is read once per
+   * frame, in an animation frame (where the frame's layout is about to happen anyway).
+   */
   #onBodyScroll = (event: Event): void => {
-    const left = (event.target as HTMLElement).scrollLeft;
-    if (left === this.#scrollLeft) return;
-    this.#scrollLeft = left;
-    const head = this.renderRoot.querySelector<HTMLElement>('.head');
-    if (head) head.scrollLeft = left;
+    if (this.#headSync) return;
+    const body = event.target as HTMLElement;
+    this.#headSync = requestAnimationFrame(() => {
+      this.#headSync = 0;
+      const left = body.scrollLeft;
+      if (left === this.#scrollLeft) return;
+      this.#scrollLeft = left;
+      const head = this.renderRoot.querySelector<HTMLElement>('.head');
+      if (head) head.scrollLeft = left;
+    });
   };
 
   /** The rows the virtualizer has in the DOM (with its overscan): a page landing elsewhere needs no render. */
   #onRange = (event: RangeChangedEvent): void => {
     this.#rendered = { first: event.first, last: event.last };
+    this.#readRowHeight();
   };
 
   #onVisibility(event: VisibilityChangedEvent): void {
@@ -545,7 +587,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     const total = loader.total ?? 0;
     const size = this.#config?.pageSize ?? 50;
     const pageCount = Math.max(1, Math.ceil(total / size));
-    const count = new Intl.NumberFormat(this.#locale).format(total);
+    const count = formatCount(total, this.#locale);
     const summary = `${count} ${total === 1 ? 'item' : 'items'}`;
     const selected = this.selection === 'none' ? '' : ` · ${this.#selected.size} selected`;
     if (this.paging === 'pages') {
@@ -596,7 +638,13 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     const rows =
       this.paging === 'pages'
         ? html`${this.#indices.slice(this.page * size, (this.page + 1) * size).map(this.#renderRow)}`
-        : virtualize({ items: this.#indices, renderItem: this.#renderRow, keyFunction: (index: number) => index, scroller: true });
+        : virtualize({
+            items: this.#indices,
+            renderItem: this.#renderRow,
+            keyFunction: (index: number) => index,
+            scroller: true,
+            layout: this.#layout,
+          });
     return html`${toolbar}
       <div
         part="grid"
