@@ -17,11 +17,9 @@ const pageItems = createSessionClient(new Session(session), { apiBaseUrl: locati
 const $w = createDollarW();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** A denial is a rejected web-method call (403), exactly as on Wix. */
+/** A denial is a rejected web-method call (403), exactly as on Wix; its message is for the visitor (no backend path). */
 const explain = (error: unknown) =>
-  error instanceof WebMethodError && error.status === 403
-    ? 'Denied: this action needs a permission your session does not have.'
-    : `Failed: ${(error as Error).message}`;
+  error instanceof WebMethodError && error.status === 403 ? `Denied: ${error.message}` : `Failed: ${(error as Error).message}`;
 
 $w.onReady(() => {
   bindElements($w, {
@@ -44,6 +42,8 @@ $w.onReady(() => {
       const answer = await updateOrderStatus({ orderId: selectedOrder, status: $<HTMLSelectElement>('newStatus').value });
       result.className = answer.ok ? 'ok' : 'denied';
       result.textContent = answer.ok ? `Order ${answer.data.orderNumber} is now ${answer.data.status}.` : answer.message;
+      // The list shows the new status too: page code answering `ready` again makes the element load again.
+      if (answer.ok) $('adminOrders').setAttribute('bridge', 'ready');
     } catch (error) {
       result.className = 'denied';
       result.textContent = explain(error);

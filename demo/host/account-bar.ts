@@ -10,6 +10,7 @@ export function bindAccountBar(host: DemoWixHost): void {
     $('#logout').hidden = !signedIn;
   };
   host.addEventListener('identity-change', showIdentity);
+  showIdentity();
   $<HTMLFormElement>('#login').addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);

@@ -5,6 +5,11 @@
  *
  * The SDK's token endpoints are hard-coded to https://www.wixapis.com and use the global fetch, so this host
  * routes those two hosts to the page's own origin, where the local platform is mounted.
+ *
+ * A signed-in member stays signed in across reloads, as on a Wix site. Wix's guide for the SDK's OAuthStrategy says
+ * to store the tokens (local storage or a cookie) and pass them back to resume the session; this host keeps less:
+ * only the member's refresh token, in a first-party cookie (Secure, SameSite=Strict, 30 days), rewritten whenever
+ * the platform rotates it. Access tokens stay in memory only, and elements never see either (design: Storage).
  */
 import { createClient, OAuthStrategy } from '@wix/sdk';
 
@@ -22,6 +27,33 @@ export function routeWixApisToPage(origin = location.origin): void {
 
 export type Identity = { kind: 'visitor' } | { kind: 'member'; email: string };
 
+/** The cookie that keeps a member's refresh token between page loads. */
+export const SESSION_COOKIE = 'wix-demo-member-session';
+const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+/** A refresh token is an opaque string; anything else in the cookie is ignored. */
+const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9._~+/=-]{16,4096}$/;
+
+function readSessionCookie(): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name !== SESSION_COOKIE) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined;
+    }
+    return REFRESH_TOKEN_SHAPE.test(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+function writeSessionCookie(refreshToken: string | undefined): void {
+  document.cookie = refreshToken
+    ? `${SESSION_COOKIE}=${encodeURIComponent(refreshToken)}; Path=/; Max-Age=${SESSION_MAX_AGE_S}; Secure; SameSite=Strict`
+    : `${SESSION_COOKIE}=; Path=/; Max-Age=0; Secure; SameSite=Strict`;
+}
+
 type TokenGetter = () => Promise<string>;
 interface TokenReceiver extends Element {
   accessTokenListener?: (getter: TokenGetter) => void;
@@ -32,6 +64,8 @@ export class DemoWixHost extends EventTarget {
   readonly client;
   identity: Identity = { kind: 'visitor' };
   private getter: TokenGetter;
+  /** Settles once a kept session has been resumed (or found missing); token getters wait for it. */
+  private ready: Promise<void> = Promise.resolve();
 
   constructor(readonly clientId: string) {
     super();
@@ -53,9 +87,9 @@ export class DemoWixHost extends EventTarget {
    */
   private makeGetter(): TokenGetter {
     let lastHanded: string | undefined;
-    return async () => {
-      const { headers } = await this.client.auth.getAuthHeaders();
-      let token = headers.Authorization;
+    let inflight: Promise<string> | undefined;
+    const get = async () => {
+      let token = await this.authHeader();
       if (token && token === lastHanded) {
         const tokens = this.client.auth.getTokens();
         const renewed = await this.client.auth.renewToken(tokens.refreshToken);
@@ -64,8 +98,29 @@ export class DemoWixHost extends EventTarget {
       }
       if (!token) throw new Error('The host has no session.');
       lastHanded = token;
+      this.keep();
       return token;
     };
+    // Single-flight: elements asking at once (two 401s after an expiry) share one answer and one renewal.
+    return () =>
+      (inflight ??= get().finally(() => {
+        inflight = undefined;
+      }));
+  }
+
+  private pendingHeader: Promise<string | undefined> | undefined;
+  /**
+   * The SDK's current Authorization header, one request at a time: the SDK's OAuthStrategy starts a new visitor
+   * session for each concurrent call before it has one (two visitor tokens, and the elements holding the other).
+   */
+  private authHeader(): Promise<string | undefined> {
+    this.pendingHeader ??= this.ready
+      .then(() => this.client.auth.getAuthHeaders())
+      .then(({ headers }) => headers.Authorization)
+      .finally(() => {
+        this.pendingHeader = undefined;
+      });
+    return this.pendingHeader;
   }
 
   private inject(el: Element): void {
@@ -97,9 +152,46 @@ export class DemoWixHost extends EventTarget {
 
   /** The page's own session token, for page code (the Velo section): Wix's automatic session. */
   async token(): Promise<string> {
-    const { headers } = await this.client.auth.getAuthHeaders();
-    if (!headers.Authorization) throw new Error('The host has no session.');
-    return headers.Authorization;
+    const header = await this.authHeader();
+    if (!header) throw new Error('The host has no session.');
+    this.keep();
+    return header;
+  }
+
+  /**
+   * Resumes the member session kept in the cookie, if any: renews it with the refresh token (the platform rotates
+   * it) and asks the Members API who it is. A refused or unknown token ends the kept session; the page stays a
+   * visitor's. Call it once, right after the constructor; token getters wait until it is done.
+   */
+  restore(): Promise<void> {
+    const kept = readSessionCookie();
+    if (!kept) return this.ready;
+    this.ready = (async () => {
+      try {
+        const tokens = await this.client.auth.renewToken({ value: kept, role: 'member' });
+        // The Members API's getMyMember, on the site's own /_api path (the dev server mounts /_api/, not /members/).
+        const me = await fetch('/_api/members/v1/members/my?fieldsets=FULL', { headers: { authorization: tokens.accessToken.value } });
+        const body = (await me.json()) as { member?: { loginEmail?: unknown } };
+        const email = body.member?.loginEmail;
+        if (!me.ok || typeof email !== 'string') throw new Error('not a member');
+        this.client.auth.setTokens(tokens);
+        this.identity = { kind: 'member', email };
+        writeSessionCookie(tokens.refreshToken.value);
+      } catch {
+        writeSessionCookie(undefined);
+        this.identity = { kind: 'visitor' };
+      }
+    })();
+    return this.ready.then(() => {
+      if (this.identity.kind === 'member') this.dispatchEvent(new Event('identity-change'));
+    });
+  }
+
+  /** Rewrites the kept refresh token when the SDK has renewed (and so rotated) it. */
+  private keep(): void {
+    if (this.identity.kind !== 'member') return;
+    const refresh = this.client.auth.getTokens().refreshToken?.value;
+    if (refresh && refresh !== readSessionCookie()) writeSessionCookie(refresh);
   }
 
   /** Member login through the SDK's direct-login flow (login, then authorize in a hidden iframe, then PKCE). */
@@ -109,10 +201,12 @@ export class DemoWixHost extends EventTarget {
     const tokens = await this.client.auth.getMemberTokensForDirectLogin(result.data.sessionToken);
     this.client.auth.setTokens(tokens);
     this.identity = { kind: 'member', email };
+    writeSessionCookie(tokens.refreshToken.value);
     this.changed();
   }
 
   logout(): void {
+    writeSessionCookie(undefined);
     this.client.auth.setTokens({ accessToken: { value: '', expiresAt: 0 }, refreshToken: { value: '', role: 'none' as never } });
     this.identity = { kind: 'visitor' };
     this.changed();

@@ -17,10 +17,22 @@ export class WebMethodError extends Error {
     message: string,
     readonly status: number,
     readonly details: unknown,
+    /** The platform's own message, for the developer (the console, the request log): it may name backend paths. */
+    readonly developerMessage = message,
   ) {
     super(message);
     this.name = 'WebMethodError';
   }
+}
+
+/**
+ * What a visitor reads when a web method's permission refuses them: the same words as the site's HTTP actions
+ * (velo-backend/site-actions.ts), never the backend path the runtime names ("data-admin.web/updateOrderStatus").
+ */
+export function denialMessage(developerMessage: string): string {
+  if (/\bSiteMember\b/.test(developerMessage)) return 'Sign in as a site member to do this.';
+  if (/\bAdmin\b/.test(developerMessage)) return 'Only the site’s admins can do this.';
+  return 'You are not allowed to do this.';
 }
 
 export async function callWebMethod(module: string, method: string, args: unknown[]): Promise<unknown> {
@@ -31,6 +43,10 @@ export async function callWebMethod(module: string, method: string, args: unknow
     body: JSON.stringify({ args }),
   });
   const body = (await response.json().catch(() => ({}))) as { result?: unknown; message?: string; details?: unknown };
-  if (!response.ok) throw new WebMethodError(body.message || `The web method answered ${response.status}.`, response.status, body.details ?? {});
+  if (!response.ok) {
+    const message = typeof body.message === 'string' && body.message ? body.message.slice(0, 500) : `The web method answered ${response.status}.`;
+    const shown = response.status === 403 ? denialMessage(message) : message;
+    throw new WebMethodError(shown, response.status, body.details ?? {}, message);
+  }
   return body.result;
 }
