@@ -27,7 +27,7 @@ if (mode === 'velo') {
   main.append(make('specimen'));
   await bindPageCode(name);
 } else {
-  const names: SpecimenName[] = ['table', 'form', 'gate', 'action', 'list'];
+  const names: SpecimenName[] = ['table', 'form', 'gate', 'action', 'list', 'oauth'];
   for (const name of names) {
     const el = SPECIMENS[name](`${name}-${mode}`);
     el.setAttribute('connect-timeout', '300');
@@ -44,6 +44,7 @@ async function bindPageCode(name: SpecimenName): Promise<void> {
   // `import { items } from '@wix/data'` in page code: Wix Data as the current visitor or member.
   const pageItems = createSessionClient(new Session(session), { apiBaseUrl: location.host }).items;
   const backend = await import('backend/data-admin.web');
+  const oauth = await import('backend/oauth.web');
   const $w = createDollarW();
   // Stand-in for wix-members-frontend's currentMember: who the page session belongs to.
   const identity = async () => {
@@ -67,6 +68,14 @@ async function bindPageCode(name: SpecimenName): Promise<void> {
     gate: { actions: { identity } },
     action: { actions: { categoryCounts: backend.categoryCounts } },
     adminAction: { actions: { updateOrderStatus: backend.updateOrderStatus } },
+    oauth: {
+      actions: {
+        connectionStatus: oauth.connectionStatus,
+        startConnect: oauth.startConnect,
+        disconnect: oauth.disconnect,
+        callConnected: oauth.callConnected,
+      },
+    },
   } as const;
   $w.onReady(() => bindElements($w, { '#specimen': bindings[name] as never }));
 }

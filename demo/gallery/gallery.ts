@@ -3,6 +3,7 @@
 import type { WixDataTable } from '../../elements/data-table/data-table.ts';
 import { DemoWixHost, routeWixApisToPage } from '../host/wix-host.ts';
 import { bindAccountBar } from '../host/account-bar.ts';
+import { fitFrameToContent, followTheme } from '../host/frames.ts';
 import { controlFetch, platformClientId } from '../velo-page/control-client.ts';
 import { SPECIMENS, type SpecimenName } from './specimens.ts';
 
@@ -10,10 +11,9 @@ const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.qu
 
 routeWixApisToPage();
 const host = new DemoWixHost(await platformClientId());
+await host.restore(); // a member who signed in before this reload is still signed in, as on a Wix site
 // The Velo frames take their page session from the host, as page code on a Wix site would.
 (window as unknown as { demoHost: DemoWixHost }).demoHost = host;
-
-const FRAME_HEIGHTS: Partial<Record<SpecimenName, string>> = { table: '33rem', form: '30rem', memberForm: '22rem', list: '17rem' };
 
 for (const section of document.querySelectorAll<HTMLElement>('.specimen')) {
   const name = section.dataset['specimen'] as SpecimenName;
@@ -24,15 +24,19 @@ for (const section of document.querySelectorAll<HTMLElement>('.specimen')) {
   const velo = document.createElement('div');
   const frame = Object.assign(document.createElement('iframe'), { title: `${name} on a Velo site`, className: 'velo-frame' });
   frame.dataset['src'] = `./frame.html?mode=velo&specimen=${name}`;
-  frame.style.height = FRAME_HEIGHTS[name] ?? '12rem';
   velo.append(Object.assign(document.createElement('h3'), { textContent: 'Velo site (page code, no token in the page)' }), frame);
   columns.append(widget, velo);
   section.append(columns);
 }
 
 // Frames start only now: their page code looks for demoHost when it starts. A sign-in or out reloads them.
+// Each frame is as tall as its content and follows the dark theme.
 const frames = [...document.querySelectorAll<HTMLIFrameElement>('iframe[data-src]')];
-for (const frame of frames) frame.src = frame.dataset['src']!;
+for (const frame of frames) {
+  fitFrameToContent(frame);
+  followTheme(frame);
+  frame.src = frame.dataset['src']!;
+}
 host.addEventListener('identity-change', () => {
   for (const frame of frames) if (frame.classList.contains('velo-frame')) frame.contentWindow?.location.reload();
 });

@@ -5,8 +5,9 @@ import '../../elements/data-list/define.ts';
 import '../../elements/data-form/define.ts';
 import '../../elements/member-gate/define.ts';
 import '../../elements/backend-action/define.ts';
+import '../../elements/oauth-connect/define.ts';
 
-export type SpecimenName = 'table' | 'list' | 'form' | 'memberForm' | 'gate' | 'action' | 'adminAction';
+export type SpecimenName = 'table' | 'list' | 'form' | 'memberForm' | 'gate' | 'action' | 'adminAction' | 'oauth';
 
 function element(tag: string, attributes: Record<string, string>, children: [slot: string, text: string][] = []): HTMLElement {
   const el = document.createElement(tag);
@@ -78,4 +79,5 @@ export const SPECIMENS: Record<SpecimenName, (id: string) => HTMLElement> = {
       confirm: 'Mark order 1 as shipped? The customer is told.',
       'success-text': 'Order 1 is shipped.',
     }),
+  oauth: (id) => element('wix-oauth-connect', { id, 'site-name': 'Northwind HQ', 'preview-collection': 'Stores' }),
 };

@@ -11,11 +11,13 @@ export function fitFrameToContent(frame: HTMLIFrameElement, minPx = 96): void {
     const fit = () => {
       const style = doc.defaultView?.getComputedStyle(doc.body);
       const margins = style ? parseFloat(style.marginTop) + parseFloat(style.marginBottom) : 0;
-      const height = Math.ceil(doc.body.getBoundingClientRect().height + margins);
+      // The body's box, or what overflows it (scrollHeight counts a child drawn past the body's bottom).
+      const height = Math.ceil(Math.max(doc.body.getBoundingClientRect().height, doc.body.scrollHeight) + margins);
       frame.style.height = `${Math.max(minPx, height)}px`;
     };
     observer = new ResizeObserver(fit);
     observer.observe(doc.body);
+    for (const child of doc.body.children) observer.observe(child);
     fit();
   };
   frame.addEventListener('load', attach);

@@ -143,6 +143,11 @@ describe('the element gallery', () => {
     await veloAdmin.getByRole('button', { name: 'Mark order 1 as shipped' }).click();
     await veloAdmin.getByRole('button', { name: 'Confirm' }).click();
     await velo(page, 'adminAction').locator('#specimen[state=error]').waitFor({ state: 'attached' });
+    // The refusal is in the visitor's words: no backend path ("data-admin.web/updateOrderStatus") in either host.
+    for (const refused of [admin, veloAdmin]) {
+      const text = await refused.evaluate((el) => el.shadowRoot?.textContent ?? '');
+      assert.doesNotMatch(text, /\.web\/|data-admin|requires the \w+ permission/, text);
+    }
     await page.context().close();
   });
 
@@ -190,6 +195,94 @@ describe('the element gallery', () => {
     );
     assert.doesNotMatch(html, /OauthNG|JWS\.|eyJ[\w-]+\./);
     for (const secret of Object.values(demo.secrets())) assert.ok(!html.includes(secret), 'a secret reached the gallery');
+    await page.context().close();
+  });
+
+  it('shows every element, <wix-oauth-connect> too, in both hosts: a visitor is asked to sign in, a member may connect', async () => {
+    const page = await openGallery();
+    const widget = page.locator('#oauth-widget');
+    const inVelo = velo(page, 'oauth').locator('#specimen');
+    assert.equal(await widget.evaluate((el) => el.localName), 'wix-oauth-connect');
+    assert.equal(await inVelo.evaluate((el) => el.localName), 'wix-oauth-connect');
+    await signIn(page, 'member@example.com', 'demo-member-pass');
+    await widget.getByText('Not connected').waitFor();
+    await inVelo.getByText('Not connected').waitFor();
+    await widget.getByRole('button', { name: /^Connect/ }).waitFor();
+    await inVelo.getByRole('button', { name: /^Connect/ }).waitFor();
+    const bare = page.frameLocator('iframe[src*="mode=bare"]');
+    await bare.locator('wix-oauth-connect').waitFor({ state: 'attached' });
+    await page.context().close();
+  });
+
+  it('no page scrolls sideways at any width from 360 px up (one column under 2 × 22rem), signed out or in', async () => {
+    const page = await demo.open('/gallery/', { width: 1280, height: 900 });
+    await page.locator('#table-widget').getByText('400 items').waitFor();
+    for (const signedIn of [false, true]) {
+      if (signedIn) await signIn(page, 'member@example.com', 'demo-member-pass');
+      for (const width of [360, 390, 414, 600, 768, 1024, 1280, 1440]) {
+        await page.setViewportSize({ width, height: 900 });
+        const { scroll, client } = await page.evaluate(
+          () =>
+            new Promise<{ scroll: number; client: number }>((resolve) =>
+              requestAnimationFrame(() => resolve({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })),
+            ),
+        );
+        assert.ok(scroll <= client, `${signedIn ? 'signed in' : 'signed out'} at ${width} px the gallery is ${scroll} px wide`);
+      }
+    }
+    await page.context().close();
+  });
+
+  it('every frame is as tall as its content (nothing cut, no empty band), also after sign-in', async () => {
+    const page = await openGallery();
+    await velo(page, 'table').locator('#specimen').getByText('400 items').waitFor();
+    const check = async (when: string) => {
+      // Let the frames settle (their content loads, then the observer sets the height).
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('iframe')].every((f) => f.contentDocument?.readyState === 'complete' && f.contentDocument.body.children.length > 0),
+      );
+      await page.waitForTimeout(500);
+      const frames = await page.evaluate(() =>
+        [...document.querySelectorAll('iframe')].map((f) => {
+          const doc = f.contentDocument!;
+          const style = getComputedStyle(doc.body);
+          const content = doc.body.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+          return {
+            src: f.getAttribute('src'),
+            frame: f.clientHeight,
+            content,
+            scroll: doc.documentElement.scrollHeight,
+            client: doc.documentElement.clientHeight,
+          };
+        }),
+      );
+      assert.ok(frames.length >= 9, `${frames.length} frames`);
+      for (const f of frames) {
+        assert.ok(f.scroll <= f.client + 1, `${when}: ${f.src} cuts its content (${f.scroll} px in ${f.client} px)`);
+        assert.ok(f.frame - f.content <= 2 || f.content < 96, `${when}: ${f.src} leaves ${Math.round(f.frame - f.content)} px empty`);
+      }
+    };
+    await check('signed out');
+    await signIn(page, 'member@example.com', 'demo-member-pass');
+    await velo(page, 'gate').locator('#specimen[state=member]').waitFor({ state: 'attached' });
+    await check('signed in');
+    await page.context().close();
+  });
+
+  it('the dark theme reaches the Velo frames (no white frame in dark mode)', async () => {
+    const page = await openGallery();
+    await velo(page, 'table').locator('#specimen').getByText('400 items').waitFor();
+    const backgrounds = () =>
+      page.evaluate(() => [...document.querySelectorAll('iframe')].map((f) => getComputedStyle(f.contentDocument!.body).backgroundColor));
+    assert.ok((await backgrounds()).every((b) => b === 'rgb(255, 255, 255)'));
+    await page.getByLabel(/Dark theme/).check();
+    assert.deepEqual(new Set(await backgrounds()), new Set(['rgb(21, 25, 31)']));
+    // A frame that loads again (a sign-in reloads the Velo frames) keeps the theme.
+    await signIn(page, 'member@example.com', 'demo-member-pass');
+    await velo(page, 'gate').locator('#specimen[state=member]').waitFor({ state: 'attached' });
+    assert.deepEqual(new Set(await backgrounds()), new Set(['rgb(21, 25, 31)']));
+    await page.getByLabel(/Dark theme/).uncheck();
+    assert.ok((await backgrounds()).every((b) => b === 'rgb(255, 255, 255)'));
     await page.context().close();
   });
 });
