@@ -1,4 +1,7 @@
-/** The demo as `npm run dev` serves it (same vite config, platform mounted), with Chromium, for end-to-end tests. */
+/**
+ * The demo as `npm run dev` serves it (same vite config, platform mounted), with Chromium, for end-to-end tests.
+ * `startDemo({ chromium: false })` serves it alone, for a test that drives another engine (gallery-firefox.test.ts).
+ */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +33,7 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemo(): Promise<DemoServer> {
+export async function startDemo(options: { chromium?: boolean } = {}): Promise<DemoServer> {
   // A scratch data directory: an e2e run never touches the developer's .wix-local database.
   const dataDir = mkdtempSync(join(tmpdir(), 'wix-e2e-'));
   process.env['WIX_LOCAL_DATA_DIR'] = dataDir;
@@ -39,7 +42,8 @@ export async function startDemo(): Promise<DemoServer> {
   const server: ViteDevServer = await createServer({ configFile: 'vite.config.ts', server: { port: 0, strictPort: false }, logLevel: 'silent' });
   await server.listen();
   const baseUrl = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
-  const browser = await chromium.launch({ ...(CHROME ? { executablePath: CHROME } : {}), args: ARGS });
+  const browser =
+    options.chromium === false ? (undefined as unknown as Browser) : await chromium.launch({ ...(CHROME ? { executablePath: CHROME } : {}), args: ARGS });
   return {
     baseUrl,
     browser,
@@ -53,7 +57,7 @@ export async function startDemo(): Promise<DemoServer> {
     },
     secrets: () => JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>,
     async close() {
-      await browser.close();
+      await browser?.close();
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
