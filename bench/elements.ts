@@ -19,6 +19,7 @@ import { ensureTls, routeWixApisTo } from '../platform/index.ts';
 import { createPlatform, startPlatform } from '../demo/seed/index.ts';
 import { Session } from '../elements/core/session.ts';
 import { createSessionClient } from '../elements/core/client.ts';
+import { createQueryClient } from '../elements/core/data-client.ts';
 import { buildEditorBundles } from '../scripts/build-editor.ts';
 import { progress, summarize } from './lib.ts';
 import { runSizeBenchmarks } from './sizes.ts';
@@ -26,7 +27,7 @@ import { renderTableScroll, tableScroll } from './table-scroll.ts';
 
 const CONCURRENT = 50;
 
-async function tokenAcquisitions() {
+export async function tokenAcquisitions() {
   const platform = await startPlatform({ db: ':memory:', seed: 'demo', onError: () => {} });
   const undo = routeWixApisTo(platform);
   const tokenRequests = (since: number) => platform.log.since(since).filter((e) => e.path === '/oauth2/token').length;
@@ -45,8 +46,14 @@ async function tokenAcquisitions() {
       });
       return ((await r.json()) as { access_token: string }).access_token;
     };
+    // The elements' own path (issue 15): the light data client on a Session, with the same query as the others.
+    const light = createQueryClient(new Session(anonymous));
+    const lightBuilder = {
+      items: { query: (c: string) => ({ limit: (n: number) => ({ find: () => light.items.query(c, { paging: { limit: n, offset: 0 } }) }) }) },
+    };
     const rows = [
-      await run('wix-session-elements Session', createSessionClient(new Session(anonymous))),
+      await run('wix-session-elements: the light data client on a Session (what the elements use)', lightBuilder),
+      await run('wix-session-elements: Session under the official SDK client (createSessionClient)', createSessionClient(new Session(anonymous))),
       await run('@wix/sdk SiteSessionAuth', createClient({ modules: { items }, auth: SiteSessionAuth({ clientId: platform.clientId }) })),
       await run('@wix/sdk OAuthStrategy', createClient({ modules: { items }, auth: OAuthStrategy({ clientId: platform.clientId }) })),
     ];
@@ -80,7 +87,7 @@ window.measure = () => new Promise((resolve) => {
 });
 </script></body></html>`;
 
-async function firstPaint(runs = 15) {
+export async function firstPaint(runs = 15) {
   const dataDir = resolve('.wix-local');
   const tls = await ensureTls(dataDir);
   const platform = createPlatform({ db: ':memory:', seed: 'demo', dataDir, onError: () => {} });
@@ -160,7 +167,7 @@ export async function runElementBenchmarks(): Promise<string> {
     '| :--- | ---: |',
     ...tokens.map((t) => `| ${t.name} | ${t.tokenRequests} |`),
     '',
-    `Target 1 against their ${CONCURRENT}: **${ours === 1 ? 'PASS' : 'FAIL'}** (ours ${ours}; SiteSessionAuth ${tokens[1]!.tokenRequests}, OAuthStrategy ${tokens[2]!.tokenRequests}).`,
+    `Target 1 against their ${CONCURRENT}: **${ours === 1 && tokens[1]!.tokenRequests === 1 ? 'PASS' : 'FAIL'}** (the light client ${ours}, the official client on our Session ${tokens[1]!.tokenRequests}; SiteSessionAuth ${tokens[2]!.tokenRequests}, OAuthStrategy ${tokens[3]!.tokenRequests}).`,
     '',
     '### Time to first data paint',
     '',
@@ -170,7 +177,7 @@ export async function runElementBenchmarks(): Promise<string> {
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${paint.summary.n} | ${paint.summary.p50.toFixed(1)} ms | ${paint.summary.p95.toFixed(1)} ms | ${paint.summary.min.toFixed(1)} ms | ${paint.summary.max.toFixed(1)} ms | ${paint.minRoundTrips === paint.roundTrips ? paint.roundTrips : `${paint.minRoundTrips}–${paint.roundTrips}`} |`,
     '',
-    `Round trips target 2 (token, then query) and no more: **${paint.roundTrips <= 2 ? 'PASS' : 'FAIL'}**. With 2 × 50 ms of injected latency the floor is 100 ms; the rest is the handler, JSON, the SDK and rendering.`,
+    `Round trips target 2 (token, then query) and no more: **${paint.roundTrips <= 2 ? 'PASS' : 'FAIL'}**. With 2 × 50 ms of injected latency the floor is 100 ms; the rest is the handler, JSON, the data client and rendering.`,
     '',
     scrolling,
   ];
