@@ -233,13 +233,15 @@ export function renderTableScroll({ rows, plainFirstFrameMs }: Awaited<ReturnTyp
   const plainSteady = find(1, 'plain', 'fast');
   const totalPages = TABLE_ROWS / PAGE_SIZE;
   const ms = (n: number | undefined) => (n === undefined ? '' : `${n.toFixed(0)} ms`);
+  /** How much faster the table's first frame was than the baseline's (or slower). */
+  const speed = (plain = 0, table = 1) => (plain >= table ? `${(plain / table).toFixed(1)}× faster` : `${(table / plain).toFixed(1)}× slower`);
   const slow = THROTTLING.map((rate) => {
     const [tf, tk, pf, pk] = [find(rate, 'table', 'fast'), find(rate, 'table', 'flick'), find(rate, 'plain', 'fast'), find(rate, 'plain', 'flick')];
     const pass = tf.longFrames <= pf.longFrames && tk.longFrames <= pk.longFrames;
     return {
       rate,
       pass,
-      text: `${rate}×: fast scroll ${tf.longFrames} of ${tf.frames} (plain ${pf.longFrames} of ${pf.frames}), flick ${tk.longFrames} of ${tk.frames} (plain ${pk.longFrames} of ${pk.frames}); first frame ${ms(tf.firstFrameMs)} against ${ms(pf.firstFrameMs)} (${((pf.firstFrameMs ?? 0) / (tf.firstFrameMs ?? 1)).toFixed(1)}× faster)`,
+      text: `${rate}×: fast scroll ${tf.longFrames} of ${tf.frames} (plain ${pf.longFrames} of ${pf.frames}), flick ${tk.longFrames} of ${tk.frames} (plain ${pk.longFrames} of ${pk.frames}); first frame ${ms(tf.firstFrameMs)} against ${ms(pf.firstFrameMs)} (${speed(pf.firstFrameMs, tf.firstFrameMs)})`,
     };
   });
   return [
