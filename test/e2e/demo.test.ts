@@ -260,6 +260,16 @@ describe('the demo host (issue 16)', () => {
               requestAnimationFrame(() => resolve({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })),
             ),
         );
+        // Nor does any frame (the Velo sections): their documents fit their width too.
+        const frames = await page.evaluate(() =>
+          [...document.querySelectorAll('iframe')].map((f) => ({
+            src: f.getAttribute('src'),
+            scroll: f.contentDocument?.documentElement.scrollWidth ?? 0,
+            client: f.contentDocument?.documentElement.clientWidth ?? 0,
+          })),
+        );
+        for (const f of frames)
+          assert.ok(f.scroll <= f.client, `${signedIn ? 'signed in' : 'signed out'} at ${width} px ${f.src} is ${f.scroll} px in ${f.client} px`);
         assert.ok(scroll <= client, `${signedIn ? 'signed in' : 'signed out'} at ${width} px the page is ${scroll} px wide`);
       }
     }
