@@ -11,6 +11,8 @@ export const dataTableStyles = css`
   .state { padding: 1rem; border: 1px dashed var(--_border); border-radius: var(--_radius); color: var(--_muted); }
   .state strong { color: var(--_text); }
   .error, .state.error, .state.error strong { color: var(--_error); border-color: currentColor; }
+  /* On the page's background, not the engine's default button grey (WebKit's made the error text too faint). */
+  .state button { background: none; border: 1px solid currentColor; border-radius: var(--_radius); padding: 0.2rem 0.7rem; }
   .toolbar { display: flex; flex-wrap: wrap; gap: var(--_space); align-items: center; }
   input[type='search'] {
     font: inherit;
