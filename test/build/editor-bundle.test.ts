@@ -123,14 +123,15 @@ describe('editor bundles', () => {
     }
   });
 
-  it("puts Lit, the SDK and elements/core in shared chunks, and no element in another element's files", () => {
+  it("puts Lit and elements/core in shared chunks (no SDK: issue 15), and no element in another element's files", () => {
     const groups = (group: string) => shared.chunks.filter((c) => c.group === group);
     assert.equal(groups('lit').length, 1, 'one Lit chunk');
-    assert.equal(groups('sdk').length, 1, 'one SDK chunk');
+    // Issue 15: the elements call Data Items through their light client, so no chunk carries @wix/sdk or @wix/data.
+    assert.equal(groups('sdk').length, 0, 'no SDK chunk');
+    assert.ok(!shared.chunks.some((c) => c.contents.some((p) => p.startsWith('@wix/'))), 'no @wix package in any chunk');
     assert.ok(groups('core').length >= 1, 'elements/core in chunks');
     const lit = groups('lit')[0]!.file;
-    const sdk = groups('sdk')[0]!.file;
-    assert.ok(groups('lit')[0]!.contents.includes('lit-html') && groups('sdk')[0]!.contents.includes('@wix/sdk'));
+    assert.ok(groups('lit')[0]!.contents.includes('lit-html'));
     for (const c of groups('core'))
       assert.ok(
         c.contents.every((f) => f.startsWith('elements/core/')),
@@ -144,9 +145,10 @@ describe('editor bundles', () => {
       const others = elementEntries().filter((e) => e.tag !== tag);
       for (const other of others) assert.ok(!defines(code, other.tag), `${tag} does not load ${other.tag}`);
     }
-    // An element that makes no Data calls does not load the SDK through elements/core.
+    // An element that makes no Data calls does not load the data client through elements/core.
     const gate = shared.entries['wix-member-gate'];
-    if (gate) assert.ok(!closure(shared, gate).includes(sdk), 'wix-member-gate does not load the SDK chunk');
+    if (gate)
+      assert.ok(!closure(shared, gate).some((f) => readFileSync(f, 'utf8').includes('/_api/cloud-data')), 'wix-member-gate does not load the data client');
   });
 });
 
