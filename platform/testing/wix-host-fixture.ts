@@ -254,6 +254,7 @@ export function applyWixFrontendRestrictions(): () => void {
   const lock = <T extends object>(target: T, key: string, value: unknown) => {
     const before = Object.getOwnPropertyDescriptor(target, key);
     Object.defineProperty(target, key, { configurable: true, enumerable: true, get: () => value, set: () => {} });
+    // safe-lookup: key is one of this function's own literal property names (fetch, XMLHttpRequest, cookie …), never a request's
     undo.push(() => (before ? Object.defineProperty(target, key, before) : delete (target as Record<string, unknown>)[key]));
   };
 

@@ -163,8 +163,9 @@ describe('<wix-data-list>', () => {
     await sendKeys({ press: 'Enter' });
     expect((await keyed).detail.item['n']).to.equal(3);
     const spaced = oneEvent(el, 'wix-item-select');
-    await sendKeys({ press: 'Shift+Tab' });
-    await sendKeys({ press: 'Space' });
+    // Focus moved by the test: the 'Shift+Tab' chord is Playwright's syntax only, and WebDriver sends no held keys.
+    items[1]!.focus();
+    await sendKeys({ press: ' ' }); // the character, which every engine's driver knows (Firefox's does not know 'Space')
     expect((await spaced).detail.item['n']).to.equal(2);
   });
 
