@@ -22,6 +22,8 @@ import { runIndexBenchmarks } from './platform-indexes.ts';
 import { runReferenceBenchmarks } from './platform-references.ts';
 import { runDashboardBenchmarks } from './dashboard.ts';
 import { runTestingKitBenchmarks } from './testing-kit.ts';
+import { renderTableScroll, tableScroll } from './table-scroll.ts';
+import { runBrowserEngineBenchmarks } from './browser-engines.ts';
 import { renderReport, replaceSection, type BulkBuild, type InsertLoop, type QueryMeasurement, type Results, type WhatIf } from './report.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -243,6 +245,7 @@ const SECTIONS: ReadonlyMap<string, () => Promise<string>> = new Map([
   ['references', runReferenceBenchmarks], // issue 12
   ['dashboard', runDashboardBenchmarks], // issue 17
   ['testing-kit', runTestingKitBenchmarks], // issue 18
+  ['browser-engines', runBrowserEngineBenchmarks], // issue 16
 ]);
 
 async function writeSection(name: string, run: () => Promise<string>): Promise<string> {
@@ -255,8 +258,9 @@ async function writeSection(name: string, run: () => Promise<string>): Promise<s
 /** `npm run bench -- --only NAME`: one section alone; `sizes` is printed only (BENCHMARKS.md is left as it is). */
 async function only(section: string): Promise<void> {
   if (section === 'sizes') return void process.stdout.write(await runSizeBenchmarks());
+  if (section === 'table-scroll') return void process.stdout.write(renderTableScroll(await tableScroll())); // about 8 minutes; printed only
   const run = SECTIONS.get(section);
-  if (!run) throw new Error(`--only ${section}: the sections that run alone are: sizes, ${[...SECTIONS.keys()].join(', ')}`);
+  if (!run) throw new Error(`--only ${section}: the sections that run alone are: sizes, table-scroll, ${[...SECTIONS.keys()].join(', ')}`);
   process.stdout.write(await writeSection(section, run));
 }
 
