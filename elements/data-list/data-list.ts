@@ -6,7 +6,13 @@ import { dataListStyles } from './data-list.styles.ts';
 import { themeAccent } from '../core/theme-accent.ts';
 import { themeBase } from '../core/theme-base.ts';
 import { themePanel } from '../core/theme-panel.ts';
-import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from '../core/grammar.ts';
+import { checkField, checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from '../core/grammar.ts';
+
+/** An included referenced item (it has an `_id`) shows its title; any other object keeps the grammar's JSON. */
+const referencedTitle = (value: object): string => {
+  const item = value as Record<string, unknown>;
+  return typeof item['_id'] === 'string' ? String(item['title'] ?? item['name'] ?? item['_id']) : JSON.stringify(value);
+};
 
 export type DataItem = Record<string, unknown> & { _id: string };
 
@@ -54,6 +60,7 @@ export interface DataListEvents {
  * @attr sort - Sort order: `price:desc, title`.
  * @attr page-size - Items per page, 1 to 100 (default 10).
  * @attr filter - Wix filter JSON, e.g. `{"category":"Tents"}`. A bad value shows an error state.
+ * @attr include - Reference fields to return whole, e.g. `brandRef, tagRefs`: the list shows the referenced items' titles (a reference Wix does not include, for instance one the visitor may not read, shows its ID).
  * @attr empty-text - What to say when nothing matches.
  *
  * @fires wix-data-loaded - A page was loaded. Detail: `{ collection, items, totalCount, page, pageCount }`.
@@ -87,6 +94,7 @@ export class WixDataList extends SessionElement<DataListEvents> {
     sort: {},
     pageSize: { type: Number, attribute: 'page-size' },
     filter: {},
+    include: {},
     emptyText: { attribute: 'empty-text' },
     page: { state: true },
     selectedId: { state: true },
@@ -97,23 +105,29 @@ export class WixDataList extends SessionElement<DataListEvents> {
   sort = '';
   pageSize = 10;
   filter = '';
+  include = '';
   emptyText = 'Nothing to show yet.';
   /** Zero-based page index. */
   page = 0;
   private selectedId: string | undefined;
 
   private readonly data = new LatestTask(this, {
-    task: async ([client, collection, fields, sort, pageSize, filter, page]) => {
+    task: async ([client, collection, fields, sort, pageSize, filter, page, include]) => {
       if (!client) return idle;
       if (!collection) throw new SessionError('validation', 'Set the collection attribute.');
       const fieldSpecs = parseFields(fields);
       const limit = checkPageSize(pageSize);
+      const includeReferences = include
+        .split(',')
+        .map((field) => field.trim())
+        .filter(Boolean)
+        .map((field) => ({ field: checkField(field, 'include') }));
       let response;
       try {
         response = await client.items.query(
           collection,
           { filter: parseFilter(filter), sort: parseSort(sort), paging: { limit, offset: page * limit } },
-          { returnTotalCount: true },
+          { returnTotalCount: true, ...(includeReferences.length ? { includeReferences } : {}) },
         );
       } catch (error) {
         throw toSessionError(error);
@@ -125,7 +139,7 @@ export class WixDataList extends SessionElement<DataListEvents> {
       };
       return result;
     },
-    args: () => [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.sessionVersion] as const,
+    args: () => [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.include, this.sessionVersion] as const,
     onComplete: (result) => {
       this.emit('wix-data-loaded', {
         collection: this.collection,
@@ -171,7 +185,7 @@ export class WixDataList extends SessionElement<DataListEvents> {
             <button part="item" class="item" type="button" aria-pressed=${this.selectedId === item._id ? 'true' : 'false'} @click=${() => this.select(item, index)}>
               ${result.fields.map(
                 (f) =>
-                  html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value">${formatValue(readField(item, f.key), locale)}</span></span>`,
+                  html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value">${formatValue(readField(item, f.key), locale, referencedTitle)}</span></span>`,
               )}
             </button>
           </li>`,

@@ -23,6 +23,9 @@ export interface FilterChip {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value);
 const TYPES = new Set<string>(COLUMN_TYPES);
 
+/** A referenced item's title (or name, or ID); a reference Wix did not include is its ID already. */
+const referenceTitle = (value: unknown): string => (isObject(value) ? String(value['title'] ?? value['name'] ?? value['_id'] ?? '—') : String(value));
+
 /**
  * `columns="title:Product, price:Price:currency, createdDate:Added:date, photo::image"`: field, optional label,
  * optional type. Images and references are not sortable; `sortable` (a field list) narrows the rest.
@@ -176,8 +179,9 @@ export function formatCell(value: unknown, type: ColumnType, { locale, currency 
     case 'boolean':
       return value === true ? 'Yes' : value === false ? 'No' : String(value);
     case 'reference':
-      if (isObject(value)) return String(value['title'] ?? value['name'] ?? value['_id'] ?? '—');
-      return String(value);
+      // Included: the referenced item (single) or items (multi); not included or not readable: the ID.
+      if (Array.isArray(value)) return value.length ? value.map(referenceTitle).join(', ') : '—';
+      return referenceTitle(value);
     case 'text':
     case 'url':
     case 'image':

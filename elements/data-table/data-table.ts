@@ -65,6 +65,8 @@ interface Config {
   filter: Record<string, unknown> | undefined;
   chips: FilterChip[];
   searchFields: string[];
+  /** Reference fields Wix returns whole (`includeReferences`). */
+  include: string[];
   pageSize: number;
 }
 
@@ -91,7 +93,7 @@ export interface DataTableEvents {
  * @tag wix-data-table
  *
  * @attr collection - ID of the collection to read, e.g. `Products`.
- * @attr columns - Columns to show, in order: `field:Label:type`, comma-separated, e.g. `title:Product, price:Price:currency, added:Added:date, photo:Photo:image`. Types: auto (default), text, number, currency, percent, date, datetime, boolean, image, url, reference.
+ * @attr columns - Columns to show, in order: `field:Label:type`, comma-separated, e.g. `title:Product, price:Price:currency, added:Added:date, photo:Photo:image`. Types: auto (default), text, number, currency, percent, date, datetime, boolean, image, url, reference (a referenced item's title; a multi-reference as a list; list the field in `include` so that Wix returns the items, else the ID shows).
  * @attr sortable - Fields that may be sorted by (default: every column except image and reference columns).
  * @attr sort - Initial sort, `field:asc` or `field:desc`.
  * @attr filter - A Wix filter JSON object that always applies, e.g. `{"inStock":true}`.
@@ -103,6 +105,7 @@ export interface DataTableEvents {
  * @attr selection - `none` (default), `single` or `multiple`.
  * @attr locale - BCP 47 locale for numbers and dates (default: the nearest `lang`, else the browser's).
  * @attr currency - ISO 4217 code for `currency` columns (default USD).
+ * @attr include - Reference fields to return whole, e.g. `brandRef, tagRefs` (Data Items `includeReferences`): `reference` columns then show the referenced titles. A reference the visitor may not read stays its ID.
  * @attr label - Accessible name of the grid (default: the collection ID).
  * @attr empty-text - What to say when nothing matches.
  * @attr connect-timeout - Milliseconds to wait for the host's session before showing "not connected" (default 1500).
@@ -147,6 +150,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     filter: {},
     filters: {},
     searchFields: { attribute: 'search-fields' },
+    include: {},
     searchDelay: { type: Number, attribute: 'search-delay' },
     pageSize: { type: Number, attribute: 'page-size' },
     paging: { reflect: true },
@@ -165,6 +169,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   filter = '';
   filters = '';
   searchFields = '';
+  include = '';
   searchDelay = 300;
   pageSize = 50;
   paging: 'scroll' | 'pages' = 'scroll';
@@ -298,7 +303,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Anything that reaches a host update (data, selection, focus, attributes) may change how rows look.
     this.#rowCache.clear();
-    const configKeys = ['columns', 'sortable', 'sort', 'filter', 'filters', 'searchFields', 'pageSize'] as const;
+    const configKeys = ['columns', 'sortable', 'sort', 'filter', 'filters', 'searchFields', 'include', 'pageSize'] as const;
     if (configKeys.some((key) => changed.has(key)) || !this.#config) this.#parseConfig(changed.has('sort'), changed.has('filters'));
     // SessionElement bumps sessionVersion (and sets connection) whenever the client or the identity changes.
     const queryKeys = ['collection', 'sessionVersion', 'connection', 'paging'] as const;
@@ -316,6 +321,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         filter: parseFilter(this.filter),
         chips: parseChips(this.filters),
         searchFields: parseFieldList(this.searchFields, 'search-fields'),
+        include: parseFieldList(this.include, 'include'),
         pageSize,
       };
       this.#configError = undefined;
@@ -346,12 +352,13 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     }
     const sort = this.#currentSort;
     const filter = allOf([config.filter, chipsFilter(config.chips, this.#activeChips), searchFilter(this.#sentSearch, config.searchFields)]);
+    const includeReferences = config.include.map((field) => ({ field }));
     this.#loader.reset(async (offset, limit, withTotal) => {
       try {
         const answer = await client.items.query(
           collection,
           { filter, sort: sort ? [{ fieldName: sort.field, order: sort.order }] : [], paging: { limit, offset } },
-          { returnTotalCount: withTotal },
+          { returnTotalCount: withTotal, ...(includeReferences.length ? { includeReferences } : {}) },
         );
         return { items: answer.items, total: answer.pagingMetadata?.total };
       } catch (error) {

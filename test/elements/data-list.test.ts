@@ -47,6 +47,47 @@ describe('<wix-data-list>', () => {
     expect(shadowText(el)).to.contain('Page 1 of 5 · 23 items');
   });
 
+  it("with include, shows the referenced items' titles, and without it the IDs Wix returns", async () => {
+    const token = await anonymousToken();
+    // What Wix answers a visitor for the same page (the demo catalogue: brandRef → Brands, tagRefs ↔ Tags).
+    const wix = async (includeReferences?: { field: string }[]) => {
+      const answer = await fetch(QUERY_PATH, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          dataCollectionId: 'Products',
+          query: { sort: [{ fieldName: 'title', order: 'ASC' }], paging: { limit: 3 } },
+          includeReferences,
+        }),
+      });
+      return ((await answer.json()) as { dataItems: { data: Record<string, unknown> }[] }).dataItems.map(({ data }) => data);
+    };
+    const loaded = async (template: ReturnType<typeof html>) => {
+      const el = await fixture<WixDataList>(template);
+      const done = oneEvent(el, 'wix-data-loaded');
+      el.accessTokenListener(countingGetter().getter);
+      await done;
+      await el.updateComplete;
+      return el;
+    };
+    const titles = (value: unknown) => (Array.isArray(value) ? value : [value]).map((v) => String((v as { title: string }).title)).join(', ');
+
+    const included = await wix([{ field: 'brandRef' }, { field: 'tagRefs' }]);
+    const withInclude = await loaded(
+      html`<wix-data-list api-base-url=${host} collection="Products" fields="title:Name, brandRef:Brand, tagRefs:Tags" include="brandRef, tagRefs" sort="title" page-size="3"></wix-data-list>`,
+    );
+    expect(itemTexts(withInclude)).to.deep.equal(
+      included.map((item) => `Name ${String(item['title'])} Brand ${titles(item['brandRef'])} Tags ${titles(item['tagRefs'])}`),
+    );
+
+    const plain = await wix();
+    expect(plain.every((item) => typeof item['brandRef'] === 'string' && !('tagRefs' in item))).to.equal(true);
+    const withoutInclude = await loaded(
+      html`<wix-data-list api-base-url=${host} collection="Products" fields="title:Name, brandRef:Brand" sort="title" page-size="3"></wix-data-list>`,
+    );
+    expect(itemTexts(withoutInclude)).to.deep.equal(plain.map((item) => `Name ${String(item['title'])} Brand ${String(item['brandRef'])}`));
+  });
+
   it('pages forward and back', async () => {
     const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" fields="n" sort="n" page-size="10"></wix-data-list>`);
     await oneEvent(el, 'wix-data-loaded');

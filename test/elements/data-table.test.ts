@@ -381,6 +381,39 @@ describe('<wix-data-table>', () => {
     expect(column(el, 0)[0]).to.equal('Item 00001');
   });
 
+  it('with include, reference columns show the referenced titles: single, multi, and the ID of one the visitor may not read', async () => {
+    // What Wix answers a visitor for the same page with the same include (the demo catalogue: brandRef → Brands,
+    // tagRefs ↔ Tags, supplier → the admin-only Suppliers).
+    const includeReferences = [{ field: 'brandRef' }, { field: 'tagRefs' }, { field: 'supplier' }];
+    const answer = await fetch(QUERY_PATH, {
+      method: 'POST',
+      headers: { authorization: await anonymousToken(), 'content-type': 'application/json' },
+      body: JSON.stringify({ dataCollectionId: 'Products', query: { sort: [{ fieldName: 'title', order: 'ASC' }], paging: { limit: 5 } }, includeReferences }),
+    });
+    const expected = ((await answer.json()) as { dataItems: { data: Record<string, unknown> }[] }).dataItems.map(({ data }) => data);
+    expect(expected.length).to.equal(5);
+    const el = await fixture<WixDataTable>(
+      html`<wix-data-table
+        api-base-url=${location.host}
+        style="height: 420px"
+        collection="Products"
+        columns="title:Title, brandRef:Brand:reference, tagRefs:Tags:reference, supplier:Supplier:reference"
+        include="brandRef, tagRefs, supplier"
+        sort="title"
+        paging="pages"
+        page-size="5"
+      ></wix-data-table>`,
+    );
+    await connected(el);
+    await drawn(el);
+    const title = (item: unknown) => String((item as { title: string }).title);
+    expect(column(el, 1)).to.deep.equal(expected.map((item) => title(item['brandRef'])));
+    expect(column(el, 2)).to.deep.equal(expected.map((item) => (item['tagRefs'] as unknown[]).map(title).join(', ')));
+    // The visitor may not read Suppliers: Wix leaves the reference as the ID, and the table shows it as it came.
+    expect(column(el, 3)).to.deep.equal(expected.map((item) => String(item['supplier'])));
+    expect(column(el, 3).every((id) => id.length > 0 && !id.includes('[object'))).to.equal(true);
+  });
+
   it('shows "Access denied" for a collection the visitor may not read, and explains a bad attribute', async () => {
     const el = await fixture<WixDataTable>(html`<wix-data-table api-base-url=${location.host} collection="Orders" columns="title"></wix-data-table>`);
     const failed = oneEvent(el, 'wix-data-error');
