@@ -54,7 +54,7 @@ const testRunnerHtml = (testFramework) =>
   `<!doctype html><html><head><meta name="wix-local-control-secret" content="${escapeAttr(platform.controlSecret)}"></head><body><script type="module" src="${testFramework}"></script></body></html>`;
 
 const config = {
-  files: ['test/elements/**/*.test.ts', 'test/engines/**/*.test.ts'],
+  files: ['test/elements/**/*.test.ts', 'test/engines/**/*.test.ts', 'test/testing/browser/**/*.test.ts'],
   nodeResolve: true,
   http2: true,
   protocol: 'https:',
