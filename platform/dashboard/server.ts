@@ -8,6 +8,7 @@ import {
   internalErrorBody,
   type PlatformHandle,
   type PlatformRequest,
+  readBody,
   type PlatformResponse,
 } from '../http/handler.ts';
 import { redact } from '../http/redact.ts';
@@ -129,30 +130,8 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     return typeof given === 'string' && given.length > 0 && controlSecretMatches(given, deps.controlSecret);
   };
 
-  function readBody(req: PlatformRequest): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const limit = DASHBOARD_SESSION_LIMITS.bodyBytes;
-      if (Number(req.headers['content-length'] ?? '0') > limit) {
-        req.resume();
-        reject(errors.payloadTooLarge(limit));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          req.removeAllListeners('data');
-          req.resume();
-          reject(errors.payloadTooLarge(limit));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
-  }
+  const readText = (req: PlatformRequest): Promise<string> =>
+    readBody(req, DASHBOARD_SESSION_LIMITS.bodyBytes, () => errors.payloadTooLarge(DASHBOARD_SESSION_LIMITS.bodyBytes)).then((body) => body.toString('utf8'));
 
   async function serveApi(req: PlatformRequest, method: string, path: string, query: URLSearchParams, ownOrigin: string): Promise<RawResponse> {
     const headers = req.headers;
@@ -176,7 +155,7 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     let body: unknown = {};
     if (method === 'GET' || method === 'DELETE') req.resume();
     else {
-      const text = await readBody(req);
+      const text = await readText(req);
       if (text.length) {
         try {
           body = JSON.parse(text) as unknown;

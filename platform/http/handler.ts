@@ -78,12 +78,13 @@ export interface HandlerOptions {
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: PlatformRequest, limit: number): Promise<Buffer> {
+/** A request's body, refused (with `tooLarge()`) as soon as its declared or received size passes `limit`. */
+export function readBody(req: PlatformRequest, limit: number, tooLarge: () => Error = () => new BodyTooLarge()): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
       req.resume();
-      reject(new BodyTooLarge());
+      reject(tooLarge());
       return;
     }
     const chunks: Buffer[] = [];
@@ -93,7 +94,7 @@ function readBody(req: PlatformRequest, limit: number): Promise<Buffer> {
       if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new BodyTooLarge());
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);

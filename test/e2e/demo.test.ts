@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { startDemo, type DemoServer } from './serve-demo.ts';
+import { assertNoSidewaysScroll, startDemo, type DemoServer } from './serve-demo.ts';
 
 let demo: DemoServer;
 before(async () => {
@@ -253,24 +253,7 @@ describe('the demo host (issue 16)', () => {
         await page.locator('#log tbody tr td', { hasText: 'member' }).first().waitFor();
       }
       for (const width of [360, 390, 414, 600, 768, 900, 1024, 1280, 1440]) {
-        await page.setViewportSize({ width, height: 900 });
-        const { scroll, client } = await page.evaluate(
-          () =>
-            new Promise<{ scroll: number; client: number }>((resolve) =>
-              requestAnimationFrame(() => resolve({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })),
-            ),
-        );
-        // Nor does any frame (the Velo sections): their documents fit their width too.
-        const frames = await page.evaluate(() =>
-          [...document.querySelectorAll('iframe')].map((f) => ({
-            src: f.getAttribute('src'),
-            scroll: f.contentDocument?.documentElement.scrollWidth ?? 0,
-            client: f.contentDocument?.documentElement.clientWidth ?? 0,
-          })),
-        );
-        for (const f of frames)
-          assert.ok(f.scroll <= f.client, `${signedIn ? 'signed in' : 'signed out'} at ${width} px ${f.src} is ${f.scroll} px in ${f.client} px`);
-        assert.ok(scroll <= client, `${signedIn ? 'signed in' : 'signed out'} at ${width} px the page is ${scroll} px wide`);
+        await assertNoSidewaysScroll(page, width, signedIn ? 'signed in' : 'signed out');
       }
     }
     const cut = await page

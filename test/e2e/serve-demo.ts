@@ -2,6 +2,7 @@
  * The demo as `npm run dev` serves it (same vite config, platform mounted), with Chromium, for end-to-end tests.
  * `startDemo({ chromium: false })` serves it alone, for a test that drives another engine (gallery-firefox.test.ts).
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,4 +63,28 @@ export async function startDemo(options: { chromium?: boolean } = {}): Promise<D
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Fails when the page, or any same-origin frame in it, is wider than its viewport at `width` px (sideways scroll).
+ * Measured after a frame, so a layout the resize started has landed.
+ */
+export async function assertNoSidewaysScroll(page: Page, width: number, what: string): Promise<void> {
+  await page.setViewportSize({ width, height: 900 });
+  const { scroll, client } = await page.evaluate(
+    () =>
+      new Promise<{ scroll: number; client: number }>((resolve) =>
+        requestAnimationFrame(() => resolve({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })),
+      ),
+  );
+  // Nor does any frame (the Velo sections): their documents fit their width too.
+  const frames = await page.evaluate(() =>
+    [...document.querySelectorAll('iframe')].map((f) => ({
+      src: f.getAttribute('src'),
+      scroll: f.contentDocument?.documentElement.scrollWidth ?? 0,
+      client: f.contentDocument?.documentElement.clientWidth ?? 0,
+    })),
+  );
+  for (const f of frames) assert.ok(f.scroll <= f.client, `${what} at ${width} px ${f.src} is ${f.scroll} px in ${f.client} px`);
+  assert.ok(scroll <= client, `${what} at ${width} px the page is ${scroll} px wide`);
 }
