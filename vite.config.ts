@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
 import { CONTROL_SECRET_HEADER, ensureTls, wixLocalPlatform } from './platform/index.ts';
 import { DEMO_MEMBER, DEMO_OWNER, DEMO_SITE_NAME, demoSeed } from './demo/seed/index.ts';
+import { memberSessions } from './demo/server/member-sessions.ts';
 
 /** The Velo module names the backend imports, resolved to the local platform's implementations (as tsconfig paths do for Node). */
 const VELO_ALIASES = Object.fromEntries(
@@ -92,7 +93,7 @@ export default defineConfig(async () => {
     preview: { https: { cert: tls.cert, key: tls.key } },
     envPrefix: 'VITE_',
     resolve: { alias: VELO_ALIASES },
-    plugins: [rememberServer(), localWixPlatform(), veloWebMethodProxies(() => devServer)],
+    plugins: [rememberServer(), memberSessions(), localWixPlatform(), veloWebMethodProxies(() => devServer)],
     build: { outDir: '../dist/demo', emptyOutDir: true },
   };
 });

@@ -19,5 +19,5 @@ export function bindAccountBar(host: DemoWixHost): void {
       $('#login-error').textContent = error.message;
     });
   });
-  $('#logout').addEventListener('click', () => host.logout());
+  $('#logout').addEventListener('click', () => void host.logout());
 }

@@ -6,10 +6,9 @@
  * The SDK's token endpoints are hard-coded to https://www.wixapis.com and use the global fetch, so this host
  * routes those two hosts to the page's own origin, where the local platform is mounted.
  *
- * A signed-in member stays signed in across reloads, as on a Wix site. Wix's guide for the SDK's OAuthStrategy says
- * to store the tokens (local storage or a cookie) and pass them back to resume the session; this host keeps less:
- * only the member's refresh token, in a first-party cookie (Secure, SameSite=Strict, 30 days), rewritten whenever
- * the platform rotates it. Access tokens stay in memory only, and elements never see either (design: Storage).
+ * A signed-in member stays signed in across reloads, as on a Wix site, whose server keeps the session behind an
+ * HttpOnly cookie: here the dev server keeps the member's refresh token (demo/server/member-sessions.ts) and the
+ * page asks for it on load. Tokens live in this page's memory only, and elements never see either (design: Storage).
  */
 import { createClient, OAuthStrategy } from '@wix/sdk';
 
@@ -27,31 +26,31 @@ export function routeWixApisToPage(origin = location.origin): void {
 
 export type Identity = { kind: 'visitor' } | { kind: 'member'; email: string };
 
-/** The cookie that keeps a member's refresh token between page loads. */
-export const SESSION_COOKIE = 'wix-demo-member-session';
-const SESSION_MAX_AGE_S = 30 * 24 * 3600;
-/** A refresh token is an opaque string; anything else in the cookie is ignored. */
-const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9._~+/=-]{16,4096}$/;
+/**
+ * The member session the site's server keeps for this browser (demo/server/member-sessions.ts): the refresh token
+ * is handed over after sign-in and each rotation, and asked back on load. The browser holds only an HttpOnly cookie
+ * naming the session; no token goes into a cookie or web storage (design: Storage).
+ */
+const SESSION_PATH = '/_demo/session';
 
-function readSessionCookie(): string | undefined {
-  for (const part of document.cookie.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name !== SESSION_COOKIE) continue;
-    let value: string;
-    try {
-      value = decodeURIComponent(rest.join('='));
-    } catch {
-      return undefined;
-    }
-    return REFRESH_TOKEN_SHAPE.test(value) ? value : undefined;
-  }
-  return undefined;
+async function keptRefreshToken(): Promise<string | undefined> {
+  const answer = await fetch(`${SESSION_PATH}/resume`, { method: 'POST', credentials: 'same-origin' });
+  if (answer.status !== 200) return undefined;
+  const body = (await answer.json()) as { refreshToken?: unknown };
+  return typeof body.refreshToken === 'string' ? body.refreshToken : undefined;
 }
 
-function writeSessionCookie(refreshToken: string | undefined): void {
-  document.cookie = refreshToken
-    ? `${SESSION_COOKIE}=${encodeURIComponent(refreshToken)}; Path=/; Max-Age=${SESSION_MAX_AGE_S}; Secure; SameSite=Strict`
-    : `${SESSION_COOKIE}=; Path=/; Max-Age=0; Secure; SameSite=Strict`;
+function keepOnServer(refreshToken: string | undefined): Promise<unknown> {
+  const request = refreshToken
+    ? fetch(SESSION_PATH, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      })
+    : fetch(SESSION_PATH, { method: 'DELETE', credentials: 'same-origin' });
+  // Keeping the session is a convenience: a failure leaves this page signed in and the next load a visitor's.
+  return request.catch(() => undefined);
 }
 
 type TokenGetter = () => Promise<string>;
@@ -164,9 +163,9 @@ export class DemoWixHost extends EventTarget {
    * visitor's. Call it once, right after the constructor; token getters wait until it is done.
    */
   restore(): Promise<void> {
-    const kept = readSessionCookie();
-    if (!kept) return this.ready;
     this.ready = (async () => {
+      const kept = await keptRefreshToken().catch(() => undefined);
+      if (!kept) return;
       try {
         const tokens = await this.client.auth.renewToken({ value: kept, role: 'member' });
         // The Members API's getMyMember, on the site's own /_api path (the dev server mounts /_api/, not /members/).
@@ -176,9 +175,9 @@ export class DemoWixHost extends EventTarget {
         if (!me.ok || typeof email !== 'string') throw new Error('not a member');
         this.client.auth.setTokens(tokens);
         this.identity = { kind: 'member', email };
-        writeSessionCookie(tokens.refreshToken.value);
+        await this.keepSession(tokens.refreshToken.value);
       } catch {
-        writeSessionCookie(undefined);
+        await this.keepSession(undefined);
         this.identity = { kind: 'visitor' };
       }
     })();
@@ -187,11 +186,19 @@ export class DemoWixHost extends EventTarget {
     });
   }
 
-  /** Rewrites the kept refresh token when the SDK has renewed (and so rotated) it. */
+  /** The refresh token the server keeps for this browser, as last handed over. */
+  private keptToken: string | undefined;
+
+  private keepSession(refreshToken: string | undefined): Promise<unknown> {
+    this.keptToken = refreshToken;
+    return keepOnServer(refreshToken);
+  }
+
+  /** Hands the server the new refresh token when the SDK has renewed (and so rotated) it. */
   private keep(): void {
     if (this.identity.kind !== 'member') return;
     const refresh = this.client.auth.getTokens().refreshToken?.value;
-    if (refresh && refresh !== readSessionCookie()) writeSessionCookie(refresh);
+    if (refresh && refresh !== this.keptToken) void this.keepSession(refresh);
   }
 
   /** Member login through the SDK's direct-login flow (login, then authorize in a hidden iframe, then PKCE). */
@@ -201,12 +208,12 @@ export class DemoWixHost extends EventTarget {
     const tokens = await this.client.auth.getMemberTokensForDirectLogin(result.data.sessionToken);
     this.client.auth.setTokens(tokens);
     this.identity = { kind: 'member', email };
-    writeSessionCookie(tokens.refreshToken.value);
+    await this.keepSession(tokens.refreshToken.value);
     this.changed();
   }
 
-  logout(): void {
-    writeSessionCookie(undefined);
+  async logout(): Promise<void> {
+    await this.keepSession(undefined);
     this.client.auth.setTokens({ accessToken: { value: '', expiresAt: 0 }, refreshToken: { value: '', role: 'none' as never } });
     this.identity = { kind: 'visitor' };
     this.changed();

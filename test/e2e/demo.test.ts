@@ -148,14 +148,14 @@ describe('the demo page', () => {
 });
 
 describe('the demo host (issue 16)', () => {
-  const SESSION_COOKIE = 'wix-demo-member-session';
+  const SESSION_COOKIE = '__Host-wix-demo-session';
   const keptSession = async (page: Page) => (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
   async function signInMember(page: Page) {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Signed in as member@example.com').waitFor();
   }
 
-  it('a signed-in member stays signed in across reloads (only the refresh token is kept, in a Secure SameSite=Strict cookie); signing out forgets it', async () => {
+  it('a signed-in member stays signed in across reloads (the server keeps the session; the browser only an HttpOnly cookie naming it, never a token); signing out forgets it', async () => {
     const page = await openDemo();
     await itemsOf(page, 'catalogue').first().waitFor();
     assert.equal(await keptSession(page), undefined, 'a visitor keeps nothing');
@@ -164,9 +164,10 @@ describe('the demo host (issue 16)', () => {
     const kept = await keptSession(page);
     assert.ok(kept, 'the member session is kept');
     assert.equal(kept.secure, true);
+    assert.equal(kept.httpOnly, true, 'script cannot read the session cookie');
     assert.equal(kept.sameSite, 'Strict');
-    const claims = JSON.parse(Buffer.from(decodeURIComponent(kept.value).split('.')[2] ?? '', 'base64url').toString()) as { kind?: string };
-    assert.equal(claims.kind, 'refresh', 'only the refresh token is kept, never an access token');
+    assert.match(kept.value, /^[A-Za-z0-9_-]{43}$/, 'the cookie names the session; it holds no token');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie is visible to script');
 
     await page.reload();
     await page.getByText('Signed in as member@example.com').waitFor();
@@ -191,11 +192,11 @@ describe('the demo host (issue 16)', () => {
     await page.context().close();
   });
 
-  it('a kept session the platform refuses (forged or spent) leaves a visitor, and is forgotten', async () => {
+  it('a session cookie the server does not know (forged or expired) leaves a visitor, and is forgotten', async () => {
     const page = await openDemo();
     await itemsOf(page, 'catalogue').first().waitFor();
-    for (const value of ['A'.repeat(40), '%E0%A4%A', '__proto__', `JWS.${'x'.repeat(3000)}`]) {
-      await page.context().addCookies([{ name: SESSION_COOKIE, value, url: `${demo.baseUrl}/`, secure: true, sameSite: 'Strict' }]);
+    for (const value of ['A'.repeat(43), '%E0%A4%A', '__proto__', `JWS.${'x'.repeat(3000)}`]) {
+      await page.context().addCookies([{ name: SESSION_COOKIE, value, url: `${demo.baseUrl}/`, secure: true, httpOnly: true, sameSite: 'Strict' }]);
       await page.reload();
       await page.getByText('Browsing as a visitor').waitFor();
       await itemsOf(page, 'catalogue').first().waitFor();
