@@ -28,14 +28,25 @@ export const SPECIMENS: Record<SpecimenName, (id: string) => HTMLElement> = {
       id,
       collection: 'Products',
       label: 'Product catalogue',
-      columns: 'title:Product, brand:Brand, category:Category, price:Price:currency, rating:Rating:number, inStock:In stock:boolean, releaseDate:Released:date',
+      // tagRefs is a multi-reference (issue 12): included, so its cells show the tags' titles.
+      columns:
+        'title:Product, brand:Brand, category:Category, price:Price:currency, rating:Rating:number, inStock:In stock:boolean, releaseDate:Released:date, tagRefs:Tags:reference',
+      include: 'tagRefs',
       sort: 'price:desc',
       'search-fields': 'title, brand',
       filters: JSON.stringify([...CATEGORY_CHIPS, { label: 'In stock', filter: { inStock: true }, group: 'stock' }]),
       selection: 'multiple',
       'page-size': '50',
     }),
-  list: (id) => element('wix-data-list', { id, collection: 'Products', fields: 'title:Product, price:Price (USD)', sort: 'rating:desc', 'page-size': '3' }),
+  list: (id) =>
+    element('wix-data-list', {
+      id,
+      collection: 'Products',
+      fields: 'title:Product, brandRef:Brand, price:Price (USD)',
+      include: 'brandRef',
+      sort: 'rating:desc',
+      'page-size': '3',
+    }),
   form: (id) =>
     element('wix-data-form', {
       id,
