@@ -507,7 +507,9 @@ export function replaceSection(markdown: string, section: string): string {
   const lines = markdown.split('\n');
   const start = lines.findIndex((line) => line === heading);
   if (start < 0) return `${markdown.trimEnd()}\n\n${body}`;
-  let end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+  // The section ends at the next heading of its own level or higher (a `### ` section inside `## Elements` keeps its neighbours).
+  const level = /^#+/.exec(heading)?.[0].length ?? 2;
+  let end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line));
   if (end < 0) end = lines.length;
   const before = lines.slice(0, start).join('\n').trimEnd();
   const after = lines.slice(end).join('\n').trim();
