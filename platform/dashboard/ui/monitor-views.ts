@@ -1,15 +1,10 @@
 import { css, html, LitElement, nothing, svg } from 'lit';
 import { dash, when } from './api.ts';
 import { shared } from './styles.ts';
+// Types only (erased in the browser): the shapes the dashboard API answers with, from the modules that make them.
+import type { RequestLogEntry as LogEntry } from '../../http/request-log.ts';
+import type { MonitorFlag as Flag } from '../monitor.ts';
 
-interface Flag {
-  seq: number;
-  time: string;
-  kind: 'spike' | 'new-caller';
-  callerKind: string;
-  callerId: string;
-  detail: string;
-}
 interface Usage {
   dimension: string;
   total: number;
@@ -209,20 +204,6 @@ export class WlUsageView extends Polling {
           : html`<p class="muted" role="status">Loading…</p>`
       }`;
   }
-}
-
-interface LogEntry {
-  seq: number;
-  time: string;
-  method: string;
-  path: string;
-  status: number;
-  role: string;
-  durationMs: number;
-  callerId?: string;
-  fault?: string;
-  warnings?: string[];
-  flags?: string[];
 }
 
 /** The live request log: newest first, polled every 2 s, filtered on the server (role, status, path, flagged). */
