@@ -90,7 +90,27 @@ function readRequest(detail: Record<string, unknown>): BackendQueryArgs {
   if (filter !== undefined) picked.filter = filter;
   if (sort !== undefined) picked.sort = sort;
   if (paging !== undefined) picked.paging = paging;
-  return { collection, request: picked, options: options['returnTotalCount'] === true ? { returnTotalCount: true } : {} };
+  const picks: QueryOptions = options['returnTotalCount'] === true ? { returnTotalCount: true } : {};
+  const include = readIncludes(options['includeReferences']);
+  if (include) picks.includeReferences = include;
+  return { collection, request: picked, options: picks };
+}
+
+const INCLUDE_FIELD = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+const MAX_INCLUDES = 100;
+
+/** The element's `include` (Data Items' includeReferences), checked: field keys and whole limits 1–1000, nothing else. */
+function readIncludes(value: unknown): QueryOptions['includeReferences'] {
+  if (value === undefined) return undefined;
+  const bad = () => new ReplyError({ kind: 'validation', message: `includeReferences is a list of at most ${MAX_INCLUDES} { field, limit? }.` });
+  if (!Array.isArray(value) || value.length > MAX_INCLUDES) throw bad();
+  return value.map((entry: unknown) => {
+    if (!isRecord(entry) || typeof entry['field'] !== 'string' || !INCLUDE_FIELD.test(entry['field'])) throw bad();
+    const limit = entry['limit'];
+    if (limit === undefined) return { field: entry['field'] };
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw bad();
+    return { field: entry['field'], limit };
+  });
 }
 
 async function fromEnvelope(envelope: Promise<Envelope>): Promise<QueryResult> {

@@ -122,6 +122,20 @@ describe('page-code bridge: element side with page code', () => {
     ]);
   });
 
+  it("passes the element's include (includeReferences) on to page code, checked", async () => {
+    const calls: BackendQueryArgs[] = [];
+    const backend = {
+      query: async (args: BackendQueryArgs): Promise<Envelope> => (calls.push(args), { ok: true, data: { items: [], pagingMetadata: { total: 0 } } }),
+    };
+    const el = await fixture<WixDataList>(
+      html`<wix-data-list id="list" collection="Products" fields="brandRef" include="brandRef, tagRefs" page-size="3"></wix-data-list>`,
+    );
+    const loaded = oneEvent(el, 'wix-data-loaded');
+    bindElements(createDollarW(), { '#list': { backend } });
+    await loaded;
+    expect(calls[0]!.options).to.deep.equal({ returnTotalCount: true, includeReferences: [{ field: 'brandRef' }, { field: 'tagRefs' }] });
+  });
+
   it('shows "Access denied" for a backend envelope { ok: false, code: PERMISSION_DENIED }', async () => {
     const el = await fixture<WixDataList>(html`<wix-data-list id="list" collection="Orders"></wix-data-list>`);
     const failed = oneEvent(el, 'wix-data-error');
