@@ -101,6 +101,16 @@ describe('editor bundles', () => {
     }
   });
 
+  it("keeps the theme's light-dark() colours as written: the CSS target has it, so no helper variable nothing sets", () => {
+    // With too old a Safari target, Lightning CSS rewrote light-dark() into --lightningcss-light/dark variables that
+    // nothing defines, and the default accent and error colours were invalid in every bundle (issue 14).
+    for (const file of selfContained) {
+      const code = readFileSync(file, 'utf8');
+      assert.ok(code.includes('light-dark('), `${basename(file)} keeps light-dark()`);
+      assert.doesNotMatch(code, /--lightningcss-/, `${basename(file)} has no Lightning CSS fallback variables`);
+    }
+  });
+
   it('writes the shared build: one entry per element, chunks it imports by relative URL, no bare imports', () => {
     assert.deepEqual(
       Object.keys(shared.entries).sort(),
