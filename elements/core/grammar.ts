@@ -5,8 +5,11 @@
  *   list     := item ("," item)*              items are trimmed; empty items are skipped
  *   field    := [A-Za-z0-9_][A-Za-z0-9_.-]{0,99}
  *               a field key, dotted for a nested value ("address.city"; readField)
- *   fields   := list of  field [":" label]     wix-data-list `fields`; the label is the rest after the first colon
- *                                              (default: the key); no fields at all means "title:Title"
+ *   fields   := list of  field [":" label [":" format]]
+ *                                              wix-data-list `fields`; the label is the rest after the first colon
+ *                                              (default: the key), except a last ":" part that names a format
+ *                                              (format.ts: auto, text, number, id, currency, percent, date, datetime,
+ *                                              boolean, reference…; case-insensitive); no fields at all means "title:Title"
  *   columns  := list of  field [":" [label] [":" type]]
  *                                              wix-data-table `columns` (columns.ts adds the types); default "title:Title"
  *   sort     := list of  field [":" ("asc" | "desc")]
@@ -21,15 +24,18 @@
  *   The <attribute> attribute must be a JSON object.
  *   page-size is 1 to 100.
  *
- * Formatting (`formatValue`): null and undefined are "—"; dates `dateStyle: medium` and numbers with at most two
+ * Formatting: format.ts (`formatCell`) for the list and the SEO markup. `formatValue` (kept for the table's `auto`): null and undefined are "—"; dates `dateStyle: medium` and numbers with at most two
  * fraction digits, in the element's `lang` (Intl); booleans Yes and No; arrays item by item, comma-separated; objects
  * as JSON (the table shows a reference's title instead, columns.ts); anything else as text.
  */
 import { SessionError } from './errors.ts';
+import { formatNamed, type ValueFormat } from './format.ts';
 
 export interface FieldSpec {
   key: string;
   label: string;
+  /** How the values read (format.ts); `auto` unless the field names one. */
+  format: ValueFormat;
 }
 
 export interface SortSpec {
@@ -57,14 +63,22 @@ export const splitList = (value: string | null | undefined): string[] =>
 /** The trimmed parts of one item (`field:label:type`). */
 export const splitItem = (item: string): string[] => item.split(':').map((part) => part.trim());
 
-/** `fields="title:Product, price:Price, category"`: a key and an optional label after the first colon. */
+/**
+ * `fields="title:Product, price:Price (USD):currency, orderNumber:Order:id, category"`: a key, an optional label after
+ * the first colon, and an optional format as the last colon-separated part (only a format's name counts as one, so a
+ * label may hold colons: "Opens: 9:30").
+ */
 export function parseFields(value: string | null | undefined): FieldSpec[] {
   const items = splitList(value);
-  if (!items.length) return [{ key: 'title', label: 'Title' }];
+  if (!items.length) return [{ key: 'title', label: 'Title', format: 'auto' }];
   return items.map((item) => {
     const colon = item.indexOf(':');
     const key = checkField((colon < 0 ? item : item.slice(0, colon)).trim(), 'fields');
-    return { key, label: (colon < 0 ? '' : item.slice(colon + 1).trim()) || key };
+    let label = colon < 0 ? '' : item.slice(colon + 1);
+    const last = label.lastIndexOf(':');
+    const format = last < 0 ? undefined : formatNamed(label.slice(last + 1).trim());
+    if (format) label = label.slice(0, last);
+    return { key, label: label.trim() || key, format: format ?? 'auto' };
   });
 }
 

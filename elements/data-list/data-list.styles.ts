@@ -26,6 +26,10 @@ export const dataListStyles = css`
   .label { display: block; font-size: 0.75em; text-transform: uppercase; color: var(--_muted); }
   .value { display: block; overflow-wrap: anywhere; }
   nav { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-top: 0.75rem; font-size: 0.9em; color: var(--_muted); }
-  nav button { font: inherit; padding: 0.35rem 0.9rem; border-radius: var(--_radius); border: 1px solid; background: none; color: var(--_accent); cursor: pointer; }
+  .retry { display: block; margin-top: 0.5rem; }
+  .state:focus { outline: none; }
+  .state:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+  .value.number, .value.currency, .value.percent { font-variant-numeric: tabular-nums; }
+  nav button, .retry { font: inherit; padding: 0.35rem 0.9rem; border-radius: var(--_radius); border: 1px solid; background: none; color: var(--_accent); cursor: pointer; }
   nav button:disabled { color: var(--_muted); cursor: auto; }
 `;

@@ -1,4 +1,4 @@
-import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { idle, LatestTask } from '../core/latest-task.ts';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
@@ -6,13 +6,11 @@ import { dataListStyles } from './data-list.styles.ts';
 import { themeAccent } from '../core/theme-accent.ts';
 import { themeBase } from '../core/theme-base.ts';
 import { themePanel } from '../core/theme-panel.ts';
-import { checkField, checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField, type FieldSpec } from '../core/grammar.ts';
+import { checkField, checkPageSize, parseFields, parseFilter, parseSort, readField, type FieldSpec } from '../core/grammar.ts';
+import { formatCell, formatCount, type FormatOptions } from '../core/format.ts';
 
-/** An included referenced item (it has an `_id`) shows its title; any other object keeps the grammar's JSON. */
-const referencedTitle = (value: object): string => {
-  const item = value as Record<string, unknown>;
-  return typeof item['_id'] === 'string' ? String(item['title'] ?? item['name'] ?? item['_id']) : JSON.stringify(value);
-};
+/** Failures that may pass by themselves: the list offers "Try again". A refusal or a bad attribute would only fail again. */
+const RETRYABLE = new Set<SessionError['kind']>(['network', 'rate-limited', 'server']);
 
 export type DataItem = Record<string, unknown> & { _id: string };
 
@@ -56,12 +54,14 @@ export interface DataListEvents {
  * @tag wix-data-list
  *
  * @attr collection - ID of the collection to read, e.g. `Products`.
- * @attr fields - Fields to show, with labels: `title:Product, price:Price`.
+ * @attr fields - Fields to show, with labels and an optional format: `title:Product, price:Price (USD):currency, orderNumber:Order:id`. Formats (elements/core/format.ts, the table's column types): auto (default: numbers grouped with at most two decimals, dates, Yes/No, a referenced item's title), text, number, id (a number that is an identifier: never grouped), currency, percent, date, datetime, boolean, reference.
  * @attr sort - Sort order: `price:desc, title`.
  * @attr page-size - Items per page, 1 to 100 (default 10).
  * @attr filter - Wix filter JSON, e.g. `{"category":"Tents"}`. A bad value shows an error state.
  * @attr include - Reference fields to return whole, e.g. `brandRef, tagRefs`: the list shows the referenced items' titles (a reference Wix does not include, for instance one the visitor may not read, shows its ID).
  * @attr empty-text - What to say when nothing matches.
+ * @attr locale - BCP 47 locale for numbers and dates (default: the nearest `lang`, else the browser's).
+ * @attr currency - ISO 4217 code for `currency` fields (default USD).
  *
  * @fires wix-data-loaded - A page was loaded. Detail: `{ collection, items, totalCount, page, pageCount }`.
  * @fires wix-data-error - Loading failed. Detail: `{ kind, message, code?, status? }`; `kind` is one of network, unauthenticated, forbidden, not-found, validation, rate-limited, server, not-connected.
@@ -75,6 +75,7 @@ export interface DataListEvents {
  * @csspart previous - The previous-page button.
  * @csspart next - The next-page button.
  * @csspart state - The box shown for loading, empty, error, not-connected and editor states.
+ * @csspart retry - The "Try again" button of a failed load that may pass (network, rate-limited, server).
  *
  * @cssprop --wse-font - Font (default: the site font, inherited).
  * @cssprop --wse-color-text - Text colour.
@@ -96,8 +97,11 @@ export class WixDataList extends SessionElement<DataListEvents> {
     filter: {},
     include: {},
     emptyText: { attribute: 'empty-text' },
+    locale: {},
+    currency: {},
     page: { state: true },
     selectedId: { state: true },
+    attempt: { state: true },
   };
 
   collection = '';
@@ -107,9 +111,15 @@ export class WixDataList extends SessionElement<DataListEvents> {
   filter = '';
   include = '';
   emptyText = 'Nothing to show yet.';
+  locale = '';
+  currency = 'USD';
   /** Zero-based page index. */
   page = 0;
   private selectedId: string | undefined;
+  /** Bumps on "Try again": the same page is asked for once more. */
+  private attempt = 0;
+  /** Focus was on "Try again": where it goes once the retry has an answer. */
+  #refocus = false;
 
   private readonly data = new LatestTask(this, {
     task: async ([client, collection, fields, sort, pageSize, filter, page, include]) => {
@@ -139,7 +149,8 @@ export class WixDataList extends SessionElement<DataListEvents> {
       };
       return result;
     },
-    args: () => [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.include, this.sessionVersion] as const,
+    args: () =>
+      [this.client, this.collection, this.fields, this.sort, this.pageSize, this.filter, this.page, this.include, this.sessionVersion, this.attempt] as const,
     onComplete: (result) => {
       this.emit('wix-data-loaded', {
         collection: this.collection,
@@ -168,16 +179,41 @@ export class WixDataList extends SessionElement<DataListEvents> {
     this.emit('wix-item-select', { item, index });
   }
 
-  private stateBox(title: string, text: string, kind: 'info' | 'error' = 'info') {
-    return html`<div part="state" class="state ${kind}" role=${kind === 'error' ? 'alert' : 'status'}>
-      <strong>${title}</strong>${text}
+  private stateBox(title: string, text: string, kind: 'info' | 'error' = 'info', action: unknown = nothing) {
+    return html`<div part="state" class="state ${kind}" role=${kind === 'error' ? 'alert' : 'status'} tabindex="-1">
+      <strong>${title}</strong>${text}${action}
     </div>`;
+  }
+
+  private retry(): void {
+    this.#refocus = this.shadowRoot?.activeElement?.matches('[part~="retry"]') ?? false;
+    this.attempt++;
+  }
+
+  /** The locale and currency values are shown in; an unknown one falls back to the browser's locale and USD. */
+  private formatOptions(): FormatOptions {
+    const locale = this.locale || this.closest('[lang]')?.getAttribute('lang') || undefined;
+    try {
+      new Intl.NumberFormat(locale, { style: 'currency', currency: this.currency || 'USD' });
+      return { locale, currency: this.currency || 'USD' };
+    } catch {
+      return { locale: undefined, currency: 'USD' };
+    }
+  }
+
+  private renderPager(result: PageResult, busy: boolean, locale: string | undefined) {
+    const pageCount = this.pageCount(result);
+    return html`<nav part="pager" class="pager" aria-label="Pages">
+      <button part="previous" type="button" ?disabled=${this.page === 0 || busy} @click=${() => this.page--}>Previous</button>
+      <span aria-live="polite">Page ${formatCount(this.page + 1, locale)} of ${formatCount(pageCount, locale)} · ${formatCount(result.totalCount, locale)}
+        ${result.totalCount === 1 ? 'item' : 'items'}</span>
+      <button part="next" type="button" ?disabled=${this.page + 1 >= pageCount || busy} @click=${() => this.page++}>Next</button>
+    </nav>`;
   }
 
   private renderList(result: PageResult, busy: boolean) {
     if (result.items.length === 0) return this.stateBox('No items', this.emptyText);
-    const pageCount = this.pageCount(result);
-    const locale = this.closest('[lang]')?.getAttribute('lang') ?? undefined;
+    const format = this.formatOptions();
     return html`
       <ol part="list" aria-busy=${busy ? 'true' : 'false'} aria-label=${`${this.collection} items`}>
         ${result.items.map(
@@ -185,17 +221,13 @@ export class WixDataList extends SessionElement<DataListEvents> {
             <button part="item" class="item" type="button" aria-pressed=${this.selectedId === item._id ? 'true' : 'false'} @click=${() => this.select(item, index)}>
               ${result.fields.map(
                 (f) =>
-                  html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value">${formatValue(readField(item, f.key), locale, referencedTitle)}</span></span>`,
+                  html`<span><span part="label" class="label">${f.label}</span><span part="value" class="value ${f.format}">${formatCell(readField(item, f.key), f.format, format)}</span></span>`,
               )}
             </button>
           </li>`,
         )}
       </ol>
-      <nav part="pager" class="pager" aria-label="Pages">
-        <button part="previous" type="button" ?disabled=${this.page === 0 || busy} @click=${() => this.page--}>Previous</button>
-        <span aria-live="polite">Page ${this.page + 1} of ${pageCount} · ${result.totalCount} ${result.totalCount === 1 ? 'item' : 'items'}</span>
-        <button part="next" type="button" ?disabled=${this.page + 1 >= pageCount || busy} @click=${() => this.page++}>Next</button>
-      </nav>
+      ${this.renderPager(result, busy, format.locale)}
     `;
   }
 
@@ -211,11 +243,25 @@ export class WixDataList extends SessionElement<DataListEvents> {
     if (status === 'error') {
       const typed = toSessionError(error);
       const detail = typed.kind === 'validation' ? typed.message : typed.userMessage;
-      return this.stateBox(typed.kind === 'forbidden' ? 'Access denied' : 'Could not load', detail, 'error');
+      const retry = RETRYABLE.has(typed.kind)
+        ? html`<button part="retry" class="retry" type="button" @click=${() => this.retry()}>Try again</button>`
+        : nothing;
+      // The pager stays (the last page that loaded knows the page count), so a visitor can also go back.
+      return html`${this.stateBox(typed.kind === 'forbidden' ? 'Access denied' : 'Could not load', detail, 'error', retry)}${
+        value && value.items.length ? this.renderPager(value, false, this.formatOptions().locale) : nothing
+      }`;
     }
     // While a newer page loads, the last one stays visible (dimmed, aria-busy).
     if (value) return this.renderList(value, status === 'pending');
     return this.stateBox('Loading…', '');
+  }
+
+  protected override updated(): void {
+    const { status } = this.data;
+    if (!this.#refocus || status === 'pending') return;
+    this.#refocus = false;
+    // "Try again" had focus and is gone (or back): focus it again, or the first item, or the state box.
+    (this.renderRoot.querySelector<HTMLElement>('[part~="retry"], [part~="item"]') ?? this.renderRoot.querySelector<HTMLElement>('[part~="state"]'))?.focus();
   }
 }
 

@@ -30,7 +30,8 @@
  */
 import { SessionError } from '../core/errors.ts';
 import { cellKind, formatCell, imageSource, linkHref, parseColumns, readField, type ColumnSpec, type FormatOptions } from '../data-table/columns.ts';
-import { formatValue, parseFields } from '../core/grammar.ts';
+import { parseFields } from '../core/grammar.ts';
+import { formatCell as formatField } from '../core/format.ts';
 import { parseFields as parseFormFields } from '../data-form/fields.ts';
 
 export const SEO_ROW_LIMIT = 100;
@@ -58,10 +59,12 @@ export interface TableSeoOptions extends Limits {
 }
 
 export interface ListSeoOptions extends Limits {
-  /** The `<wix-data-list>`'s `fields` attribute as it is, e.g. `title:Product, price:Price`. */
+  /** The `<wix-data-list>`'s `fields` attribute as it is, e.g. `title:Product, price:Price:currency`. */
   fields: string;
   heading?: string;
   locale?: string;
+  /** ISO 4217 code for `currency` fields, as the element's `currency` (default USD). */
+  currency?: string;
 }
 
 export interface FormSeoOptions {
@@ -163,11 +166,11 @@ export function listSeoMarkup(items: readonly unknown[], options: ListSeoOptions
   const { rows, maxBytes } = check(items, options);
   if (typeof options.fields !== 'string') throw invalid('fields is the element\'s fields attribute text, e.g. "title:Product, price:Price".');
   const fields = parseFields(options.fields);
-  const { locale } = formatOptions(options.locale, 'USD');
+  const format = formatOptions(options.locale, options.currency ?? 'USD');
   const heading = optionalText(options.heading, 'heading');
   const open = `<section>${heading ? `<h2>${text(heading)}</h2>` : ''}<ol>`;
   const row = (item: Record<string, unknown>) =>
-    `<li><dl>${fields.map((f) => `<dt>${text(f.label)}</dt><dd>${text(formatValue(readField(item, f.key), locale))}</dd>`).join('')}</dl></li>`;
+    `<li><dl>${fields.map((f) => `<dt>${text(f.label)}</dt><dd>${text(formatField(readField(item, f.key), f.format, format))}</dd>`).join('')}</dl></li>`;
   return assemble(open, rows, row, '</ol></section>', maxBytes);
 }
 

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { define, WixElement } from '../../elements/core/element.ts';
 import { checkPageSize, formatValue, parseFields, parseFilter, parseSort, readField } from '../../elements/core/grammar.ts';
+import { FORMATS, formatCell, formatNamed } from '../../elements/core/format.ts';
 import { idle, LatestTask } from '../../elements/core/latest-task.ts';
 import { ActionBridge } from '../../elements/core/action-bridge.ts';
 import { Session } from '../../elements/core/session.ts';
@@ -204,11 +205,19 @@ describe('the attribute grammar (core/grammar.ts)', () => {
   });
 
   it('fields, sort and filter parse as documented', () => {
-    expect(parseFields('')).to.deep.equal([{ key: 'title', label: 'Title' }]);
+    expect(parseFields('')).to.deep.equal([{ key: 'title', label: 'Title', format: 'auto' }]);
     expect(parseFields(' title:Product , price, , a.b:Nested: label ')).to.deep.equal([
-      { key: 'title', label: 'Product' },
-      { key: 'price', label: 'price' },
-      { key: 'a.b', label: 'Nested: label' },
+      { key: 'title', label: 'Product', format: 'auto' },
+      { key: 'price', label: 'price', format: 'auto' },
+      { key: 'a.b', label: 'Nested: label', format: 'auto' },
+    ]);
+    // A last part that names a format is the format (case-insensitive); any other last part stays in the label.
+    expect(parseFields('price:Price (USD):Currency, orderNumber::id, n:Number, t:Opens: 9:30, c:Count: constructor')).to.deep.equal([
+      { key: 'price', label: 'Price (USD)', format: 'currency' },
+      { key: 'orderNumber', label: 'orderNumber', format: 'id' },
+      { key: 'n', label: 'Number', format: 'auto' },
+      { key: 't', label: 'Opens: 9:30', format: 'auto' },
+      { key: 'c', label: 'Count: constructor', format: 'auto' },
     ]);
     expect(parseSort('price:DESC, title')).to.deep.equal([
       { fieldName: 'price', order: 'DESC' },
@@ -239,6 +248,34 @@ describe('the attribute grammar (core/grammar.ts)', () => {
 
   it('property: formatValue never throws and always gives text, whatever the value', () => {
     fc.assert(fc.property(fc.anything(), (value) => typeof formatValue(value, 'en') === 'string'));
+  });
+
+  it('property: formatCell never throws and gives text for any value in any format; id never groups', () => {
+    fc.assert(
+      fc.property(
+        fc.anything(),
+        fc.constantFrom(...FORMATS),
+        (value, format) => typeof formatCell(value, format, { locale: 'en-US', currency: 'USD' }) === 'string',
+      ),
+    );
+    fc.assert(fc.property(fc.integer(), (n) => formatCell(n, 'id', { locale: 'en-US', currency: 'USD' }) === String(n)));
+    fc.assert(fc.property(fc.integer({ min: 1000, max: 1e9 }), (n) => formatCell(n, 'number', { locale: 'en-US', currency: 'USD' }).includes(',')));
+  });
+
+  it('formatCell: the documented examples', () => {
+    const en = { locale: 'en-US', currency: 'USD' };
+    expect(formatCell(502.5, 'currency', en)).to.equal('$502.50');
+    expect(formatCell(10250, 'id', en)).to.equal('10250');
+    expect(formatCell(10250.5, 'number', en)).to.equal('10,250.5');
+    expect(formatCell(10250, 'auto', en)).to.equal('10,250');
+    expect(formatCell(0.125, 'percent', en)).to.equal('12.5%');
+    expect(formatCell('', 'currency', en)).to.equal('—');
+    expect(formatCell('n/a', 'currency', en)).to.equal('n/a');
+    expect(formatCell([{ _id: 'b1', title: 'Acme' }, 'b2'], 'auto', en)).to.equal('Acme, b2');
+    expect(formatCell({ a: 1 }, 'auto', en)).to.equal('{"a":1}');
+    expect(formatNamed('CONSTRUCTOR')).to.equal(undefined);
+    expect(formatNamed('__proto__')).to.equal(undefined);
+    expect(formatNamed('Id')).to.equal('id');
   });
 });
 

@@ -275,6 +275,109 @@ describe('<wix-data-list>', () => {
     expect(shadowText(el)).to.contain('Too many requests');
   });
 
+  it('a retryable failure offers "Try again", which asks for the same page once more', async () => {
+    await addFault({ path: QUERY_PATH, status: 503, times: 1 });
+    const el = await fixture<WixDataList>(
+      html`<wix-data-list api-base-url=${host} collection="Numbers" fields="title" sort="n" page-size="5"></wix-data-list>`,
+    );
+    const failed = oneEvent(el, 'wix-data-error');
+    el.accessTokenListener(anonymousToken);
+    expect((await failed).detail.kind).to.equal('server');
+    await el.updateComplete;
+    const retry = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry"]')!;
+    expect(retry, 'a Try again button').to.exist;
+    expect(retry.textContent!.trim()).to.equal('Try again');
+    // Nothing loaded yet: no page count to show.
+    expect(el.shadowRoot!.querySelector('[part="pager"]')).to.equal(null);
+    const loaded = oneEvent(el, 'wix-data-loaded');
+    retry.focus();
+    await sendKeys({ press: 'Enter' });
+    expect((await loaded).detail.page).to.equal(0);
+    await el.updateComplete;
+    expect(itemTexts(el)[0]).to.equal('title Number 1');
+    // Focus was on the button that went away: it moves to the first item, not to the page.
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('item');
+  });
+
+  it('a 429 on the next page keeps the pager and the retry; Try again loads that page, Previous goes back', async () => {
+    const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" fields="n" sort="n" page-size="5"></wix-data-list>`);
+    await oneEvent(el, 'wix-data-loaded');
+    await el.updateComplete;
+    await addFault({ path: QUERY_PATH, status: 429, times: 1 });
+    const failed = oneEvent(el, 'wix-data-error');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="next"]')!.click();
+    expect((await failed).detail.kind).to.equal('rate-limited');
+    await el.updateComplete;
+    expect(shadowText(el)).to.contain('Too many requests');
+    expect(shadowText(el)).to.contain('Page 2 of 5 · 23 items');
+    expect(el.shadowRoot!.querySelector<HTMLButtonElement>('[part="previous"]')!.disabled).to.equal(false);
+    const loaded = oneEvent(el, 'wix-data-loaded');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry"]')!.click();
+    const { detail } = await loaded;
+    expect(detail.page).to.equal(1);
+    await el.updateComplete;
+    expect(itemTexts(el)[0]).to.equal('n 6');
+    expect(el.shadowRoot!.querySelector('[part="retry"]')).to.equal(null);
+
+    // And from a failed page, Previous goes back without a retry.
+    await addFault({ path: QUERY_PATH, status: 429, times: 1 });
+    const failedAgain = oneEvent(el, 'wix-data-error');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="next"]')!.click();
+    await failedAgain;
+    await el.updateComplete;
+    const back = oneEvent(el, 'wix-data-loaded');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="previous"]')!.click();
+    expect((await back).detail.page).to.equal(1);
+  });
+
+  it('offers no Try again where another try cannot help (a refusal, a bad attribute)', async () => {
+    const denied = await fixture<WixDataList>(html`<wix-data-list api-base-url=${host} collection="Orders"></wix-data-list>`);
+    const refused = oneEvent(denied, 'wix-data-error');
+    denied.accessTokenListener(countingGetter().getter);
+    await refused;
+    await denied.updateComplete;
+    expect(denied.shadowRoot!.querySelector('[part="retry"]')).to.equal(null);
+    const bad = await fixture<WixDataList>(html`<wix-data-list api-base-url=${host} collection="Numbers" filter="[1]"></wix-data-list>`);
+    const invalid = oneEvent(bad, 'wix-data-error');
+    bad.accessTokenListener(countingGetter().getter);
+    expect((await invalid).detail.kind).to.equal('validation');
+    await bad.updateComplete;
+    expect(bad.shadowRoot!.querySelector('[part="retry"]')).to.equal(null);
+  });
+
+  it('formats a field as the table does: currency, id (never grouped), number and auto', async () => {
+    const el = await listWith(
+      html`<wix-data-list
+        api-base-url=${host}
+        collection="Ledger"
+        fields="title:Item, amount:Price (USD):currency, invoiceNumber:Invoice:ID, invoiceNumber:Grouped, amount:Amount:number"
+        sort="title"
+      ></wix-data-list>`,
+    );
+    await oneEvent(el, 'wix-data-loaded');
+    await el.updateComplete;
+    expect(itemTexts(el)).to.deep.equal([
+      'Item Odd Price (USD) n/a Invoice INV-7 Grouped INV-7 Amount n/a',
+      'Item Stove Price (USD) $1,234.00 Invoice 10251 Grouped 10,251 Amount 1,234',
+      'Item Tent Price (USD) $502.50 Invoice 10250 Grouped 10,250 Amount 502.5',
+    ]);
+  });
+
+  it('formats in its locale and currency; a label may hold colons; an unknown currency falls back to USD', async () => {
+    const el = await listWith(
+      html`<wix-data-list api-base-url=${host} collection="Ledger" fields="amount:Preis: brutto:currency, title:Opens: 9:30" locale="de-DE" currency="EUR" filter='{"title":"Tent"}'></wix-data-list>`,
+    );
+    await oneEvent(el, 'wix-data-loaded');
+    await el.updateComplete;
+    expect(itemTexts(el)).to.deep.equal([
+      `Preis: brutto ${new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(502.5)} Opens: 9:30 Tent`,
+    ]);
+    expect(itemTexts(el)[0]).to.contain('502,50');
+    el.currency = 'not a currency';
+    await el.updateComplete;
+    expect(itemTexts(el)[0]).to.contain('$502.50');
+  });
+
   it('is accessible (axe)', async () => {
     const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" fields="title:Name, n:Value" page-size="4"></wix-data-list>`);
     await oneEvent(el, 'wix-data-loaded');
