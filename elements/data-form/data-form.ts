@@ -97,7 +97,10 @@ let errorIds = 0;
  * A submission cannot be stored twice: it carries an `_id` made once (`crypto.randomUUID()`) and kept for every
  * retry until it succeeds or the form is reset, and a "duplicate item" answer for that `_id` means an earlier
  * attempt got through, so it counts as success. While a submission is on its way the form ignores another.
- * After a failure the fields stay as they were sent (read-only) and "Try again" sends the same item.
+ * After a failure the fields stay as they were sent (read-only) and "Try again" sends the same item. After a
+ * refusal ("Permission denied", a session that ended), a change of identity (the visitor signs in: a new token
+ * injection, the session's `change`, or `bridge="ready"` set again) clears the message and sends the same item once
+ * more, as the new identity; if that is refused too, the message comes back (one try per change, never a loop).
  *
  * It is form-associated: inside a native `<form>` its value is the item (JSON under its `name`, or one entry per
  * field when it has no `name`), its validity is that of its fields, and the form's reset and disabled state
@@ -189,6 +192,8 @@ export class WixDataForm extends WixElement<DataFormEvents> {
   #announcedConfig: string | undefined;
   /** Only the latest submission may change the state (a reset abandons the one in flight). */
   #run = 0;
+  /** The last failure was a refusal of who the visitor is (forbidden, unauthenticated): a new identity retries it. */
+  #refused = false;
 
   #client: InsertClient | undefined;
   protected readonly bridge = new ActionBridge(this);
@@ -244,6 +249,13 @@ export class WixDataForm extends WixElement<DataFormEvents> {
     this.#client = undefined;
     if (this.#phase === 'connecting' || this.#phase === 'not-connected') this.#set('ready');
     if (this.#status.startsWith('Still connecting')) this.#say('');
+    // Refused as who the visitor was, and now the identity changed (a sign-in): the message no longer holds, so
+    // the held entry is sent once more as who they are now (its `_id` unchanged, so it is never stored twice).
+    if (this.#phase === 'error' && this.#refused && this.#attempt) {
+      this.#refused = false;
+      this.#say('');
+      void this.submit();
+    }
   }
 
   protected override onUnconnected(state: 'editor' | 'not-connected'): void {
@@ -357,6 +369,7 @@ export class WixDataForm extends WixElement<DataFormEvents> {
 
   #fail(error: SessionError): void {
     const { kind, code } = error;
+    this.#refused = kind === 'forbidden' || kind === 'unauthenticated';
     const fields = kind === 'validation' ? this.#serverFieldErrors(error) : [];
     let message: string;
     if (kind === 'validation') {

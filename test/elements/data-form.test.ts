@@ -537,9 +537,11 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
     expect(el.state).to.equal('error');
     expect(text($(el, '[role="alert"]'))).to.contain('Permission denied');
     current.token = await memberToken(); // the member signs in: the host injects again
-    el.accessTokenListener(getter);
     const succeeded = once(el, 'wix-form-success');
-    submitButton(el).click();
+    el.accessTokenListener(getter);
+    // The refusal is about the visitor who was: it goes at once, and the entry is sent again without a click.
+    await el.updateComplete;
+    expect(text(el.shadowRoot!)).not.to.contain('Permission denied');
     const { item } = (await succeeded).detail;
     const stored = await getItem(item['_id'] as string, 'FormMembers');
     const { subjectId } = await (
@@ -547,6 +549,41 @@ describe('<wix-data-form> submitting (site widget, official SDK client)', () => 
     ).json();
     expect(stored).to.include({ marker, _owner: subjectId });
     expect(await countMarked(marker, 'FormMembers')).to.equal(1);
+  });
+
+  it('a sign-in that does not help: the retry is refused again, once (no loop), and the message comes back', async () => {
+    const current = { token: await anonymousToken() };
+    const getter = async () => current.token;
+    const el = await form(html`<wix-data-form api-base-url=${host} collection="FormAdminOnly" fields=${FIELDS}></wix-data-form>`, getter);
+    await stateIs(el, 'ready');
+    const marker = mark(el);
+    fillValid(el);
+    const seq = await lastSeq();
+    expect(await el.submit()).to.equal(false);
+    const submits: unknown[] = [];
+    el.addEventListener('wix-form-submit', (event) => submits.push(event.detail.item['_id']));
+    current.token = await memberToken();
+    const refusedAgain = once(el, 'wix-form-error');
+    el.accessTokenListener(getter);
+    expect((await refusedAgain).detail.kind).to.equal('forbidden');
+    await stateIs(el, 'error');
+    expect(text($(el, '[role="alert"]'))).to.contain('Permission denied');
+    await sleep(300);
+    expect(submits, 'one automatic retry').to.have.length(1);
+    expect((await logSince(seq)).filter(isInsert)).to.have.length(2);
+    expect(await countMarked(marker, 'FormAdminOnly')).to.equal(0);
+    // A failure that is not a refusal (a 500) is not retried by a session change.
+    await addFault({ path: INSERT_PATH, status: 500, times: 1 });
+    const other = async () => current.token; // its own session: a change there is not one for the first form
+    const anon = await form(html`<wix-data-form api-base-url=${host} collection="FormMembers" fields=${FIELDS}></wix-data-form>`, other);
+    await stateIs(anon, 'ready');
+    fillValid(anon);
+    expect(await anon.submit()).to.equal(false);
+    const before = await lastSeq();
+    anon.accessTokenListener(other);
+    await sleep(300);
+    expect((await logSince(before)).filter(isInsert)).to.have.length(0);
+    expect(anon.state).to.equal('error');
   });
 
   it('network failure mid-submit: the request was stored but its answer lost; "Try again" does not store it twice', async () => {
