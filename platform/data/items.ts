@@ -58,6 +58,33 @@ export interface WireItem {
   data: Record<string, unknown>;
 }
 
+/** A query page's checked request: collection, paging, projection and the SQL fragments it runs with. */
+interface PagePlan {
+  collection: Collection;
+  filter: unknown;
+  sort: SortSpec[];
+  fields: string[];
+  offset: number;
+  limit: number;
+  cursorMode: boolean;
+  projection: Projection | undefined;
+  where: SqlFragment;
+  orderBy: string;
+}
+
+/**
+ * One wire item as JSON text, written by SQLite, and whether the stored item's first key starts with a digit (then
+ * the text path steps aside: see ItemsService.queryText). The first parameter is the collection ID, already quoted
+ * by JSON.stringify. The text is what `JSON.stringify(toWire(collection, row))` gives:
+ * `{"id":…,"dataCollectionId":…,"data":{"_id":…,"_owner":…,"_createdDate":{"$date":…},"_updatedDate":{"$date":…},…user}}`,
+ * `_owner` left out when the row has none, and the user's fields appended from the stored text without its braces.
+ */
+const ITEM_TEXT_SQL = `'{"id":' || json_quote(id) || ',"dataCollectionId":' || ? || ',"data":{"_id":' || json_quote(id)
+  || CASE WHEN owner IS NULL THEN '' ELSE ',"_owner":' || json_quote(owner) END
+  || ',"_createdDate":{"$date":' || json_quote(created_at) || '},"_updatedDate":{"$date":' || json_quote(updated_at) || '}'
+  || coalesce(nullif(',' || substr(json(data), 2), ',}'), '}') || '}' AS item,
+  substr(json(data), 3, 1) BETWEEN '0' AND '9' AS digitFirst`;
+
 /**
  * The wire item. Stored user keys (`__proto__`, `constructor` ...) are own properties: JSON.parse defines every
  * key as an own data property at every depth, and object spread defines (never assigns) them, so no `__proto__`
@@ -273,7 +300,8 @@ export class ItemsService {
       ItemRow | undefined;
   }
 
-  query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
+  /** A query page's checked parts: the same for the object path (`query`) and the text path (`queryText`). */
+  private pagePlan(caller: Caller, collectionId: string, input: QueryInput): PagePlan {
     const collection = this.collections.require(collectionId, caller.siteId);
     let filter = input.filter;
     let sort = input.sort ?? [];
@@ -300,13 +328,14 @@ export class ItemsService {
     checkSort(sort);
     const where = this.where(caller, collection, filter);
     const orderBy = orderByClause(sort, collection.fieldTypes);
-    const rows = this.statements
-      .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-      .all(...where.params, limit + 1, offset) as ItemRow[];
-    const hasNext = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const pagingMetadata: Record<string, unknown> = { count: page.length, hasNext };
-    if (cursorMode) {
+    return { collection, filter, sort, fields, offset, limit, cursorMode, projection, where, orderBy };
+  }
+
+  /** The page's pagingMetadata, in the order the object path has always sent its keys. */
+  private pagingMetadata(plan: PagePlan, count: number, hasNext: boolean, returnTotalCount: boolean): Record<string, unknown> {
+    const { filter, sort, fields, offset, limit } = plan;
+    const pagingMetadata: Record<string, unknown> = { count, hasNext };
+    if (plan.cursorMode) {
       pagingMetadata['cursors'] = {
         ...(hasNext ? { next: encodeCursor({ filter, sort, fields, offset: offset + limit }) } : {}),
         ...(offset > 0 ? { prev: encodeCursor({ filter, sort, fields, offset: Math.max(0, offset - limit) }) } : {}),
@@ -314,11 +343,64 @@ export class ItemsService {
     } else {
       pagingMetadata['offset'] = offset;
       if (returnTotalCount) {
-        pagingMetadata['total'] = this.countWhere(collection, where);
+        pagingMetadata['total'] = this.countWhere(plan.collection, plan.where);
         pagingMetadata['tooManyToCount'] = false;
       }
     }
+    return pagingMetadata;
+  }
+
+  query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
+    const plan = this.pagePlan(caller, collectionId, input);
+    const { collection, where, orderBy, limit, offset, projection } = plan;
+    const rows = this.statements
+      .get(`SELECT id, owner, created_at, updated_at, json(data) AS data FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+      .all(...where.params, limit + 1, offset) as ItemRow[];
+    const hasNext = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const pagingMetadata = this.pagingMetadata(plan, page.length, hasNext, returnTotalCount);
     return { dataItems: page.map((row) => toWire(collection, row, projection)), pagingMetadata };
+  }
+
+  /**
+   * The same answer as `JSON.stringify(this.query(...))`, byte for byte, built from the stored JSON text without
+   * parsing an item into objects and writing it out again (issue 11: a page of 50 made ~150 KB of short-lived
+   * objects and strings per request, and their scavenges were the end-to-end p95). SQLite writes each wire item as
+   * text (ITEM_TEXT_SQL); JavaScript joins the page with its pagingMetadata into one flat string.
+   *
+   * Returns undefined when this path cannot promise the object path's bytes, and the caller then runs `query`:
+   * - a projection (`fields`): the object path picks fields;
+   * - an item whose first stored key starts with a digit: JavaScript puts integer-like keys ("0", "42") before
+   *   `_id` when it spreads the item, so the object path orders them differently from the stored text.
+   * Everything else is the same bytes because the stored text is JavaScript's own: every write stores
+   * `JSON.stringify` of an object (insertRow, updateRow, patchRow; nothing edits `data` in SQL), so keys are in
+   * JavaScript's order at every depth, numbers and strings in JSON.stringify's spelling, and `json(data)` gives that
+   * text back unchanged (SQLite keeps a JSON number's and an escaped string's text as it was parsed). Strings that
+   * SQLite quotes itself (`_id`, `_owner`, the dates) are quoted as JSON.stringify does (json_quote); the property
+   * test in test/platform/data-raw-page.test.ts holds the two paths to the same bytes.
+   *
+   * Hooks, includeReferences and the read replica are the route's business: it only calls this when no hook and no
+   * include applies (the replica's service has this method too).
+   */
+  queryText(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean): string | undefined {
+    const plan = this.pagePlan(caller, collectionId, input);
+    if (plan.projection !== undefined) return undefined;
+    const { collection, where, orderBy, limit, offset } = plan;
+    const rows = this.statements
+      .get(`SELECT ${ITEM_TEXT_SQL} FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+      .raw(true)
+      .all(JSON.stringify(collection.id), ...where.params, limit + 1, offset) as [string, number][];
+    const hasNext = rows.length > limit;
+    const count = hasNext ? limit : rows.length;
+    const parts: string[] = new Array<string>(count + 2);
+    parts[0] = '{"dataItems":[';
+    for (let i = 0; i < count; i++) {
+      const row = rows[i]!;
+      if (row[1] === 1) return undefined;
+      parts[i + 1] = i === 0 ? row[0] : `,${row[0]}`;
+    }
+    parts[count + 1] = `],"pagingMetadata":${JSON.stringify(this.pagingMetadata(plan, count, hasNext, returnTotalCount))}}`;
+    return parts.join('');
   }
 
   private countWhere(collection: Collection, where: SqlFragment): number {

@@ -1,16 +1,19 @@
 import * as v from 'valibot';
 import { errors } from '../errors.ts';
-import type { RequestContext, Router } from '../http/router.ts';
+import { RawResponse, type RequestContext, type Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody } from '../validation.ts';
 import { FIELD_TYPES, MAX_FIELD_KEY_LENGTH, ROLES, SYSTEM_FIELDS, toWireCollection, type CollectionField } from './collections.ts';
-import { MAX_BULK } from './items.ts';
+import { ItemsService, MAX_BULK } from './items.ts';
 import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_CURSOR_LENGTH, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
 import { own } from './item-data.ts';
 import { PATCH_ACTIONS } from './patch.ts';
 import { withDataWarnings } from './warnings.ts';
 import { MAX_INCLUDES, MAX_REFERENCES_PER_CALL, MAX_REFERRING_ITEMS, ReferenceService } from './references.ts';
 import { canManageCollections } from './permissions.ts';
+
+/** The content type of a JSON answer the route writes itself (the host's own JSON answers carry the same). */
+const JSON_BODY = { 'content-type': 'application/json' } as const;
 
 /** Data is served under both prefixes the SDK resolves to (reference §1). */
 export const DATA_PREFIXES = ['/_api/cloud-data/v2', '/wix-data/v2'] as const;
@@ -308,7 +311,15 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     const body = parseBody(QueryBody, bodyWithUrlFields(ctx, ['dataCollectionId', 'returnTotalCount']));
     const caller = await ctx.caller();
     const includes = body.includeReferences ?? [];
-    if (includes.length === 0) return reader(body.consistentRead).query(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+    if (includes.length === 0) {
+      const service = reader(body.consistentRead);
+      // No hook and no include: the page is written from the stored JSON text (ItemsService.queryText, the same bytes
+      // as the objects below would give), unless the query has a projection or an item the text path steps aside for.
+      const plain = service instanceof ItemsService ? service : (await service.queriesWithoutHooks(body.dataCollectionId)) ? service.inner : undefined;
+      const text = plain?.queryText(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+      if (text !== undefined) return new RawResponse(200, text, JSON_BODY);
+      return service.query(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+    }
     // The include list is checked before the query runs; the referenced items are read from the primary.
     references.validateIncludes(caller, body.dataCollectionId, includes);
     const result = await reader(body.consistentRead).query(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);

@@ -214,6 +214,12 @@ export class HookedItemsService {
     return answer instanceof HookQuery ? answer.toInput(input) : input;
   }
 
+  /** Whether a query on this collection runs no hook (beforeQuery, afterQuery, onFailure): the data routes may then answer it from the stored text (ItemsService.queryText). */
+  async queriesWithoutHooks(collectionId: string): Promise<boolean> {
+    for (const name of ['beforeQuery', 'afterQuery', 'onFailure'] as const) if (await this.find(collectionId, name)) return false;
+    return true;
+  }
+
   async query(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean) {
     return this.guarded(caller, collectionId, async () => {
       const effective = await this.queryHook(caller, collectionId, 'beforeQuery', input);

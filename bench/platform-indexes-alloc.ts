@@ -1,0 +1,80 @@
+/**
+ * What one filtered, sorted page of 50 allocates on the JavaScript heap (issue 11's p95 tail is the scavenges this
+ * allocation causes). Not part of `npm run bench`: run it by hand, with a young generation large enough that no
+ * scavenge happens inside a measured batch, and with gc() exposed:
+ *
+ *   node --import tsx --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/platform-indexes-alloc.ts
+ *
+ * Each measure runs a batch of calls between two readings of the heap's used size, after a full GC; with no
+ * collection inside the batch the difference is what the batch allocated (a collection inside it would show as a
+ * negative or small delta, so the script checks the scavenge count and says so). Measured: the service's object
+ * path (query + JSON.stringify, what the handler did per page before), the text path (queryText), and the whole
+ * request through the official SDK in one process, with the text path on and off.
+ */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { benchmarkProducts } from '../demo/seed/index.ts';
+import { indexes } from '@wix/data';
+import { ApiKeyStrategy, createClient } from '@wix/sdk';
+import { PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData } from './platform-query.ts';
+
+const SIZE = Number(process.env['ALLOC_SIZE'] ?? 10_000);
+const BATCH = 100;
+const ROUNDS = 5;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc (see the header)');
+
+let scavenges = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+}).observe({ entryTypes: ['gc'] });
+
+async function perCall(label: string, fn: () => unknown): Promise<void> {
+  for (let i = 0; i < 20; i++) await fn();
+  const samples: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    gc!();
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = scavenges;
+    const used = v8.getHeapStatistics().used_heap_size;
+    for (let i = 0; i < BATCH; i++) await fn();
+    const delta = v8.getHeapStatistics().used_heap_size - used;
+    if (scavenges === before) samples.push(delta / BATCH);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(
+    `${label.padEnd(58)} ${median === undefined ? 'a scavenge ran in every batch: raise --min-semi-space-size' : `${(median / 1024).toFixed(1)} KB per call`} (${samples.length}/${ROUNDS} clean batches)`,
+  );
+}
+
+const bp = await startBenchPlatform();
+try {
+  const { collections, items } = bp.platform.services;
+  const id = 'AllocWix';
+  collections.create({ id, fields: PRODUCT_FIELDS });
+  const wire = benchmarkProducts(SIZE).map(toWireData);
+  for (let i = 0; i < SIZE; i += 1000) items.bulkWrite(bp.owner, id, 'insert', wire.slice(i, i + 1000));
+  const admin = createClient({ modules: { indexes }, auth: ApiKeyStrategy({ apiKey: bp.platform.apiKey, siteId: bp.platform.siteId }) });
+  await admin.indexes.createIndex(id, {
+    name: 'categoryPrice',
+    fields: [
+      { path: 'category', order: 'ASC' },
+      { path: 'price', order: 'DESC' },
+    ],
+  });
+  const page = QUERY_CASES.find((c) => c.id === 'page')!;
+  await page.run(bp.client, id);
+  const input = bp.lastQueryBody().query ?? {};
+  console.log(`${SIZE} items, ${JSON.stringify(input)}; heap limits: ${JSON.stringify(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space'))}`);
+
+  await perCall('service, object path (query + JSON.stringify)', () => JSON.stringify(items.query(bp.owner, id, input, false)));
+  await perCall('service, text path (queryText)', () => items.queryText(bp.owner, id, input, false));
+  await perCall('SDK end to end in one process, text path', () => page.run(bp.client, id));
+  const queryText = items.queryText.bind(items);
+  items.queryText = () => undefined;
+  await perCall('SDK end to end in one process, object path', () => page.run(bp.client, id));
+  items.queryText = queryText;
+} finally {
+  await bp.stop();
+}
