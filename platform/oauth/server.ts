@@ -59,6 +59,19 @@ function param(body: Record<string, unknown>, snake: string, camel?: string): st
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** Longest `login_hint` used (an email address is at most 254 characters, RFC 5321); a longer one is ignored. */
+export const LOGIN_HINT_MAX = 254;
+
+/**
+ * The OIDC `login_hint` of an authorize request, when it can be an account name: one, 1 to LOGIN_HINT_MAX characters,
+ * no control characters. Anything else is ignored, as OIDC lets the server do; it is never an error.
+ */
+export function loginHint(query: URLSearchParams): string | undefined {
+  const all = query.getAll('login_hint');
+  const hint = all.length === 1 ? all[0]!.trim() : '';
+  return hint && hint.length <= LOGIN_HINT_MAX && !/\p{Cc}/u.test(hint) ? hint : undefined;
+}
+
 function cookie(ctx: RequestContext, name: string): string | undefined {
   const raw = ctx.headers['cookie'];
   for (const part of (Array.isArray(raw) ? raw.join(';') : (raw ?? '')).split(';')) {
@@ -177,10 +190,12 @@ export class AppAuthorizationServer {
 
   private consentPage(query: URLSearchParams, app: OAuthApp, scopes: Scope[], siteName: string, member: Member | undefined, message?: string): RawResponse {
     const action = `/oauth2/authorize?${escapeHtml(query.toString())}`;
+    // OIDC `login_hint` only pre-fills the field (escaped); it never signs anyone in, and a signed-in user stays who they are.
+    const hint = loginHint(query);
     const signIn = member
       ? `<p>Signed in as <strong>${escapeHtml(member.email)}</strong>.</p>`
-      : `<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>`;
+      : `<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required${hint ? ` value="${escapeHtml(hint)}"` : ''}>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required${hint ? ' autofocus' : ''}>`;
     return page(
       message ? 401 : 200,
       `Connect ${app.name}`,
