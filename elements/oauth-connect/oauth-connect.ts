@@ -9,7 +9,10 @@ import { themeAccent } from '../core/theme-accent.ts';
 import { themeBase } from '../core/theme-base.ts';
 import { accentButtonStyles } from '../core/button.styles.ts';
 
-/** What the element shows. `no-session`: neither a token nor page code after `connect-timeout`. */
+/**
+ * What the element shows. `no-session`: neither a token nor page code after `connect-timeout` (shown as "Not
+ * connected", the words every element uses for that); `not-connected`: a session, but no Wix site connected yet.
+ */
 export type OAuthConnectState = 'checking' | 'not-connected' | 'connecting' | 'connected' | 'revoked' | 'error' | 'no-session' | 'editor';
 
 /** The backend's `connectionStatus()` answer (never a token). */
@@ -41,6 +44,10 @@ const POPUP_NAME = 'wix-oauth-connect';
 const POPUP_FEATURES = 'popup,width=520,height=680';
 const MESSAGE_TYPE = 'wix-oauth-connect';
 const PREVIEW_LIMIT = 3;
+/** The least time between two rechecks on focus or visibility (a window flicking focus asks once). */
+const RECHECK_MS = 1000;
+/** The backend's codes for "the grant is gone": revoked at the server (UNAUTHENTICATED), or no connection (NOT_FOUND). */
+const GRANT_GONE = /^(UNAUTHENTICATED|NOT_FOUND)$/;
 
 // A Map, so that a scope named "constructor" cannot reach Object.prototype.
 const SCOPE_WORDS = new Map([
@@ -95,11 +102,19 @@ function authorizeUrlOf(answer: unknown): string {
  * `bindElements($w, { '#id': { actions: { connectionStatus, startConnect, disconnect, callConnected } } })` and
  * it asks through the bridge (`op: 'call'`). A token, whenever it comes, wins over the bridge.
  *
+ * Fresh states: the card checks the connection again, quietly, when the visitor comes back to the page (window
+ * `focus`, `visibilitychange` to visible; at most once a second), and reads its preview again, which is what finds
+ * a grant revoked elsewhere. A call that answers "the grant is gone" (UNAUTHENTICATED, NOT_FOUND) makes it check the
+ * status once more and show `revoked`, never "Connected" next to a revoked preview. A visitor who is not signed in is
+ * asked to sign in (no "Try again" that would fail the same way); a session change checks again by itself. After a
+ * declined consent or a failed start, "Try again" starts the connection again in one click.
+ *
  * @tag wix-oauth-connect
  *
  * @attr site-name - The connected site's name, shown instead of its ID.
  * @attr preview-collection - When connected, show the titles of the first 3 items of this collection of the connected site.
- * @attr connect-timeout - Milliseconds to wait for a token or page code before showing "No site session" (default 1500).
+ * @attr login-hint - The account to suggest on the consent page (OIDC `login_hint`, e.g. the member's email), at most 254 characters; it only pre-fills the sign-in field.
+ * @attr connect-timeout - Milliseconds to wait for a token or page code before showing "Not connected" (default 1500).
  * @attr api-base-url - Overrides the host of the HTTP functions (`host[:port][/path]`); normally the site's URL.
  * @attr bridge - Set to `ready` by page code (elements/velo/page.ts) once it answers `wix-bridge-request`.
  * @attr bridge-reply - Written by page code: one JSON reply per request.
@@ -115,6 +130,7 @@ function authorizeUrlOf(answer: unknown): string {
  * @csspart preview - The list of preview items.
  * @csspart preview-item - One preview item.
  * @csspart actions - The row of buttons.
+ * @csspart tries - "Still failing after N tries", when "Try again" failed again.
  * @csspart button - Every button; each also has its own part: `connect`, `disconnect`, `retry`, `cancel`.
  *
  * @cssprop --wse-font - Font (default: the site font, inherited).
@@ -133,6 +149,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   static override properties: PropertyDeclarations = {
     siteName: { attribute: 'site-name' },
     previewCollection: { attribute: 'preview-collection' },
+    loginHint: { attribute: 'login-hint' },
     view: { state: true },
     connection: { state: true },
     failure: { state: true },
@@ -144,6 +161,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   siteName = '';
   previewCollection = '';
+  loginHint = '';
 
   private view: OAuthConnectState = 'checking';
   private connection: OAuthConnection | undefined;
@@ -163,6 +181,11 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   #beforeConnect: OAuthConnectState = 'not-connected';
   #redirectChecked = false;
   #hadFocus = false;
+  /** The failure came from starting a connection (or from the consent page): "Try again" connects again, in one click. */
+  #failedConnecting = false;
+  /** Failures in a row of the same action; "Try again" that fails again says so, so a retry is never invisible. */
+  #failures = 0;
+  #lastRecheck = -Infinity;
 
   /** The current state (read-only). */
   get state(): OAuthConnectState {
@@ -179,16 +202,27 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     this.view = state === 'editor' ? state : 'no-session';
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('focus', this.#onReturn);
+    document.addEventListener('visibilitychange', this.#onReturn);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('focus', this.#onReturn);
+    document.removeEventListener('visibilitychange', this.#onReturn);
     if (this.#popup) {
       this.#unwatch();
       this.view = this.#beforeConnect;
     }
   }
 
-  /** Checks the connection again. */
-  async reload(): Promise<void> {
+  /**
+   * Checks the connection again. `grantGone`: a call just said the grant is gone, so a `connected` answer is not
+   * believed (the backend may not have noticed yet) and shows as `revoked`; no further call is made (never a loop).
+   */
+  async reload(grantGone = false): Promise<void> {
     if (!this.hasTransport) return;
     const run = ++this.#run;
     this.view = 'checking';
@@ -197,12 +231,41 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     try {
       const connection = readConnection(await this.#call('connectionStatus'));
       if (run !== this.#run) return;
+      this.#failures = 0;
+      this.connection = grantGone && connection.status === 'connected' ? { ...connection, status: 'revoked' } : connection;
+      this.view = this.connection.status;
+      if (this.view === 'connected' && this.previewCollection) await this.#loadPreview(run);
+    } catch (error) {
+      if (run === this.#run) this.#fail(error, false);
+    }
+  }
+
+  /**
+   * The visitor came back (focus, the tab shown again): the connection may have changed elsewhere (revoked under
+   * "Manage connected apps", connected in another tab). Asked quietly: the card changes only if the answer differs,
+   * and with a preview the preview is read again, which is what finds a grant revoked at the server.
+   */
+  async recheck(): Promise<void> {
+    const settled = this.view === 'connected' || this.view === 'revoked' || this.view === 'not-connected';
+    const now = Date.now();
+    if (!this.hasTransport || !settled || this.busy || this.#popup || now - this.#lastRecheck < RECHECK_MS) return;
+    this.#lastRecheck = now;
+    const run = this.#run;
+    let connection: OAuthConnection;
+    try {
+      connection = readConnection(await this.#call('connectionStatus'));
+    } catch {
+      return; // a failed quiet check is no news: the card stays as it was
+    }
+    if (run !== this.#run) return;
+    const before = this.connection;
+    const same = before?.status === connection.status && before.siteId === connection.siteId && before.connectedAt === connection.connectedAt;
+    if (!same) {
       this.connection = connection;
       this.view = connection.status;
-      if (connection.status === 'connected' && this.previewCollection) await this.#loadPreview(run);
-    } catch (error) {
-      if (run === this.#run) this.#fail(error);
+      this.previewTitles = this.previewError = undefined;
     }
+    if (connection.status === 'connected' && this.previewCollection) await this.#loadPreview(++this.#run);
   }
 
   /**
@@ -211,20 +274,21 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
    */
   async connect(): Promise<void> {
     if (!this.hasTransport || this.busy || this.#popup) return;
-    const previous = this.view;
+    // From an error (a declined consent), giving up the new popup goes back to where the card was before that.
+    const previous = this.view === 'error' || this.view === 'checking' ? this.#beforeConnect : this.view;
     const run = ++this.#run;
     this.busy = true;
     try {
-      const popupUrl = authorizeUrlOf(await this.#call('startConnect', { mode: 'popup' }));
+      const popupUrl = this.#withHint(authorizeUrlOf(await this.#call('startConnect', { mode: 'popup' })));
       if (run !== this.#run) return;
       const popup = window.open(popupUrl, POPUP_NAME, POPUP_FEATURES);
       if (popup) return this.#watch(popup, previous);
-      const redirectUrl = authorizeUrlOf(await this.#call('startConnect', { mode: 'redirect' }));
+      const redirectUrl = this.#withHint(authorizeUrlOf(await this.#call('startConnect', { mode: 'redirect' })));
       if (run !== this.#run) return;
       this.view = 'connecting';
       this.navigate(redirectUrl);
     } catch (error) {
-      if (run === this.#run) this.#fail(error);
+      if (run === this.#run) this.#fail(error, true);
     } finally {
       if (run === this.#run) this.busy = false;
     }
@@ -239,8 +303,20 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       await this.#call('disconnect');
       if (run === this.#run) await this.reload();
     } catch (error) {
-      if (run === this.#run) this.#fail(error);
+      if (run === this.#run) this.#fail(error, false);
     }
+  }
+
+  /**
+   * The authorize URL with the OIDC `login_hint` (the `login-hint` attribute, trimmed; ignored above 254 characters
+   * or with control characters). The consent page only pre-fills its field with it.
+   */
+  #withHint(url: string): string {
+    const hint = this.loginHint.trim();
+    if (!hint || hint.length > 254 || /\p{Cc}/u.test(hint)) return url;
+    const target = new URL(url);
+    target.searchParams.set('login_hint', hint);
+    return target.href;
   }
 
   /** Sends the page to the consent page in redirect mode. A seam for tests; `location.assign` cannot be stubbed. */
@@ -278,8 +354,10 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     } catch (error) {
       if (run !== this.#run) return;
       const typed = asSessionError(error);
-      this.previewError = typed.message;
       this.#emitError(typed);
+      // The grant is gone (revoked elsewhere): "Connected" would now be false. Check the status again, once.
+      if (GRANT_GONE.test(typed.code ?? '') || typed.kind === 'unauthenticated') return void this.reload(true);
+      this.previewError = typed.message;
     }
   }
 
@@ -302,6 +380,10 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     this.#popup = null;
   }
 
+  readonly #onReturn = (): void => {
+    if (document.visibilityState === 'visible') void this.recheck();
+  };
+
   /** Only the callback page in our popup, posting to this exact origin, may say how the connection went. */
   readonly #onMessage = (event: MessageEvent): void => {
     const { data } = event;
@@ -310,7 +392,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     if (data.ok === true) void this.reload();
     else {
       this.#run++;
-      this.#fail(callbackError(data.error));
+      this.#fail(callbackError(data.error), true);
     }
   };
 
@@ -332,14 +414,16 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       const result = new URLSearchParams(location.search).get('oauth');
       if (result !== null && result !== 'connected') {
         this.#run++;
-        return this.#fail(callbackError(result));
+        return this.#fail(callbackError(result), true);
       }
     }
     void this.reload();
   }
 
-  #fail(error: unknown): void {
+  #fail(error: unknown, connecting: boolean): void {
     const typed = asSessionError(error);
+    this.#failures = this.view === 'checking' || (this.busy && this.view === 'error') ? this.#failures + 1 : 1;
+    this.#failedConnecting = connecting;
     this.failure = typed;
     this.busy = false;
     this.view = 'error';
@@ -413,9 +497,9 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       case 'editor':
         return this.#box('info', 'Wix site connection', html`<p>Members connect their account to a Wix site here.</p>`);
       case 'no-session':
-        return this.#box('info', 'No site session', html`<p>It needs a Wix site session.</p>`);
+        return this.#box('info', 'Not connected', html`<p>It needs a Wix site session.</p>`);
       case 'not-connected':
-        return this.#box('info', 'Not connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
+        return this.#box('info', 'No Wix site connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
       case 'connecting':
         return this.#popup
           ? this.#box(
@@ -431,21 +515,30 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
         return this.#box('warning', 'The connection was revoked', html`<p>Connect again to use your Wix site here.</p>`, connect('Connect again'));
       case 'error': {
         const { kind, message, code } = this.failure ?? new SessionError('server');
+        // Signing in is the only way on, and the card checks again by itself when the session changes: no button
+        // that would only fail the same way.
+        if (kind === 'unauthenticated')
+          return this.#box(
+            'error',
+            'Not signed in',
+            html`<p>${code === 'UNAUTHENTICATED' ? 'Sign in to connect your account to a Wix site.' : message}</p>
+              <p>This card updates when you sign in.</p>`,
+          );
         const title =
           code === 'access_denied'
             ? 'Connection declined'
-            : kind === 'unauthenticated'
-              ? 'Not signed in'
-              : kind === 'forbidden'
-                ? 'Not allowed'
-                : kind === 'network'
-                  ? 'Could not reach the site'
-                  : 'Something went wrong';
+            : kind === 'forbidden'
+              ? 'Not allowed'
+              : kind === 'network'
+                ? 'Could not reach the site'
+                : 'Something went wrong';
+        // After a failed start or a declined consent, one click starts the connection again; else the status is checked again.
+        const retry = this.#failedConnecting ? () => void this.connect() : () => void this.reload();
         return this.#box(
           'error',
           title,
-          html`<p>${message}</p>`,
-          this.#button('retry', 'Try again', () => void this.reload()),
+          html`<p>${message}</p>${this.#failures > 1 ? html`<p part="tries">Still failing after ${this.#failures} tries.</p>` : nothing}`,
+          this.#button('retry', 'Try again', retry),
         );
       }
       default:

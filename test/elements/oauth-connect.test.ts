@@ -157,7 +157,7 @@ afterEach(() => {
 });
 
 describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
-  it('checks, then shows "Not connected" with a Connect button; fires wix-oauth-change for each state', async () => {
+  it('checks, then shows "No Wix site connected" with a Connect button; fires wix-oauth-change for each state', async () => {
     const fake = fakeActions();
     const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
     const seen: string[] = [];
@@ -166,7 +166,9 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     expect(shadowText(el)).to.contain('Checking the connection');
     bindActions(fake.actions);
     await stateIs(el, 'not-connected');
-    expect(shadowText(el)).to.contain('Not connected');
+    expect(shadowText(el)).to.contain('No Wix site connected');
+    // "Not connected" is the words every element uses for no session at all: not this state.
+    expect(shadowText(el)).not.to.contain('Not connected');
     expect(buttons(el)).to.deep.equal(['Connect']);
     expect(part(el, 'state')!.getAttribute('role')).to.equal('status');
     expect(fake.named('connectionStatus')).to.deep.equal([{}]);
@@ -243,7 +245,7 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     await stateIs(el, 'revoked');
   });
 
-  it('shows a typed error with "Try again", which checks again', async () => {
+  it('a visitor (not signed in) is told to sign in, with no "Try again" that would fail the same way; signing in checks again', async () => {
     let answer: unknown = { ok: false, code: 'UNAUTHENTICATED', message: 'Sign in first.' };
     const fake = fakeActions({ connectionStatus: async () => answer });
     const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
@@ -253,11 +255,171 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     await stateIs(el, 'error');
     expect(part(el, 'state')!.getAttribute('role')).to.equal('alert');
     expect(shadowText(el)).to.contain('Not signed in');
-    expect(shadowText(el)).to.contain('Sign in first.');
+    expect(shadowText(el)).to.contain('Sign in to connect your account to a Wix site.');
+    expect(buttons(el)).to.deep.equal([]);
+    // The member signs in: page code binds again (bridge="ready" once more), and the card checks by itself.
+    answer = ok({ status: 'not-connected' });
+    el.setAttribute('bridge', 'ready');
+    await stateIs(el, 'not-connected');
+    expect(fake.named('connectionStatus')).to.have.length(2);
+  });
+
+  it('shows a typed error with "Try again", which checks again visibly, and says so when it fails again', async () => {
+    let answer: unknown = { ok: false, code: 'UNAVAILABLE', message: 'The connection service is down.' };
+    const fake = fakeActions({ connectionStatus: async () => answer });
+    const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
+    const seen: string[] = [];
+    el.addEventListener('wix-oauth-change', (e) => seen.push(e.detail.status));
+    bindActions(fake.actions);
+    await stateIs(el, 'error');
+    expect(shadowText(el)).to.contain('The connection service is down.');
+    expect(part(el, 'tries')).to.equal(null);
+    part(el, 'retry')!.click();
+    await waitUntil(() => fake.named('connectionStatus').length === 2);
+    await stateIs(el, 'error');
+    // The retry went through "checking" (announced: aria-busy, a change event) and came back with a count.
+    expect(seen).to.deep.equal(['error', 'checking', 'error']);
+    expect(part(el, 'tries')!.textContent).to.equal('Still failing after 2 tries.');
     answer = ok({ status: 'not-connected' });
     part(el, 'retry')!.click();
     await stateIs(el, 'not-connected');
-    expect(fake.named('connectionStatus')).to.have.length(2);
+    expect(fake.named('connectionStatus')).to.have.length(3);
+  });
+
+  describe('stale states (issue 16)', () => {
+    const CONNECTED = { status: 'connected', siteId: 'site-123', scopes: ['wix-data.items.read'], connectedAt: '2024-05-06T07:08:09.000Z' };
+    const REVOKED = { ok: false, code: 'UNAUTHENTICATED', message: 'The connection was revoked. Connect again.' };
+    const returnToPage = () => window.dispatchEvent(new Event('focus'));
+    /** Never "Connected" and "revoked" at once, and never Disconnect next to a revoked connection. */
+    const consistent = (el: WixOAuthConnect) => {
+      const words = shadowText(el);
+      expect(/Connected to/.test(words) && /revoked/i.test(words), words).to.equal(false);
+      if (/revoked/i.test(words)) expect(buttons(el)).not.to.include('Disconnect');
+    };
+
+    it('a grant revoked elsewhere ("Manage connected apps"): coming back to the page reads the preview, finds the grant gone, and shows revoked', async () => {
+      const backend = { status: CONNECTED as Record<string, unknown>, revokedAtServer: false };
+      const fake = fakeActions({
+        connectionStatus: async () => ok(backend.status),
+        callConnected: async () => {
+          if (!backend.revokedAtServer) return ok({ items: [{ _id: 'a', title: 'Alpha' }] });
+          backend.status = { ...CONNECTED, status: 'revoked' }; // what the backend does when the refresh is refused
+          return REVOKED;
+        },
+      });
+      const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c" preview-collection="Stores"></wix-oauth-connect>`);
+      bindActions(fake.actions);
+      await waitUntil(() => part(el, 'preview-item'), 'preview shown');
+      backend.revokedAtServer = true;
+      returnToPage();
+      await stateIs(el, 'revoked');
+      consistent(el);
+      expect(shadowText(el)).to.contain('The connection was revoked');
+      expect(buttons(el)).to.deep.equal(['Connect again']);
+      expect(fake.named('connectionStatus')).to.have.length(3); // the first check, the quiet one on focus, the one after the refusal
+    });
+
+    it('a call that says the grant is gone wins over a backend that still says connected, and nothing loops', async () => {
+      const fake = fakeActions({ connectionStatus: async () => ok(CONNECTED), callConnected: async () => REVOKED });
+      const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c" preview-collection="Stores"></wix-oauth-connect>`);
+      const errors: string[] = [];
+      el.addEventListener('wix-oauth-error', (e) => errors.push(e.detail.code ?? ''));
+      bindActions(fake.actions);
+      await stateIs(el, 'revoked');
+      await sleep(200);
+      expect(el.state).to.equal('revoked');
+      consistent(el);
+      expect(fake.named('callConnected')).to.have.length(1);
+      expect(fake.named('connectionStatus')).to.have.length(2);
+      expect(errors).to.deep.equal(['UNAUTHENTICATED']);
+    });
+
+    it('coming back (focus or the tab shown again) picks up a change made elsewhere, quietly: no "checking" flash when nothing changed', async () => {
+      const backend = { status: { status: 'not-connected' } as Record<string, unknown> };
+      const fake = fakeActions({ connectionStatus: async () => ok(backend.status) });
+      const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
+      bindActions(fake.actions);
+      await stateIs(el, 'not-connected');
+      const seen: string[] = [];
+      el.addEventListener('wix-oauth-change', (e) => seen.push(e.detail.status));
+      returnToPage();
+      await waitUntil(() => fake.named('connectionStatus').length === 2);
+      await sleep(50);
+      expect(seen, 'nothing changed: no event').to.deep.equal([]);
+      backend.status = CONNECTED; // connected in another tab
+      await sleep(1000); // rechecks are at least a second apart
+      document.dispatchEvent(new Event('visibilitychange'));
+      await stateIs(el, 'connected');
+      expect(seen).to.deep.equal(['connected']);
+      expect(buttons(el)).to.deep.equal(['Disconnect']);
+    });
+
+    it('focus storms ask once; no recheck while a popup is open or after the element left the page', async () => {
+      const open = stubOpen();
+      const fake = fakeActions();
+      const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
+      bindActions(fake.actions);
+      await stateIs(el, 'not-connected');
+      for (let i = 0; i < 20; i++) returnToPage();
+      await sleep(100);
+      expect(fake.named('connectionStatus')).to.have.length(2);
+      await sleep(1000);
+      part(el, 'connect')!.click();
+      await stateIs(el, 'connecting');
+      returnToPage();
+      await sleep(100);
+      expect(fake.named('connectionStatus')).to.have.length(2);
+      open.popup.closed = true;
+      await stateIs(el, 'not-connected');
+      el.remove();
+      returnToPage();
+      await sleep(100);
+      expect(fake.named('connectionStatus')).to.have.length(2);
+    });
+  });
+
+  describe('login-hint', () => {
+    it('adds login_hint to the authorize URL (popup and redirect), keeping every other parameter', async () => {
+      const open = stubOpen();
+      const fake = fakeActions({ startConnect: async () => ok({ authorizeUrl: '/oauth2/authorize?client_id=app&state=s1&scope=a+b' }) });
+      const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c" login-hint=" ada+demo@example.com "></wix-oauth-connect>`);
+      bindActions(fake.actions);
+      await stateIs(el, 'not-connected');
+      part(el, 'connect')!.click();
+      await stateIs(el, 'connecting');
+      const url = new URL(String(open.opened[0]!.url));
+      expect(url.searchParams.get('login_hint')).to.equal('ada+demo@example.com');
+      expect(url.searchParams.get('client_id')).to.equal('app');
+      expect(url.searchParams.get('state')).to.equal('s1');
+      expect(url.searchParams.get('scope')).to.equal('a b');
+      // The hint never reaches the backend: startConnect's input is as before.
+      expect(fake.named('startConnect')).to.deep.equal([{ mode: 'popup' }]);
+      open.popup.closed = true;
+      await stateIs(el, 'not-connected');
+      // Popup blocked: the redirect goes to the hinted URL too.
+      open.next = null;
+      const went: string[] = [];
+      el.navigate = (to) => void went.push(to);
+      part(el, 'connect')!.click();
+      await waitUntil(() => went.length === 1);
+      expect(new URL(went[0]!).searchParams.get('login_hint')).to.equal('ada+demo@example.com');
+    });
+
+    it('ignores a hint that cannot be an account name (too long, control characters) and leaves an authorize URL without one alone', async () => {
+      for (const hint of ['a'.repeat(255), 'ada@example.com\r\nx', '   ']) {
+        const open = stubOpen();
+        const fake = fakeActions({ startConnect: async () => ok({ authorizeUrl: '/oauth2/authorize?state=s1&login_hint=from-backend' }) });
+        const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c" login-hint=${hint}></wix-oauth-connect>`);
+        bindActions(fake.actions);
+        await stateIs(el, 'not-connected');
+        part(el, 'connect')!.click();
+        await stateIs(el, 'connecting');
+        expect(new URL(String(open.opened[0]!.url)).searchParams.getAll('login_hint'), JSON.stringify(hint)).to.deep.equal(['from-backend']);
+        open.popup.closed = true;
+        await stateIs(el, 'not-connected');
+        el.remove();
+      }
+    });
   });
 
   it('maps envelope codes to kinds (PERMISSION_DENIED, RATE_LIMITED, UNAVAILABLE, constructor)', async () => {
@@ -333,11 +495,11 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     postFromFrame(popupFrame!, false);
     await stateIs(el, 'error');
     expect(shadowText(el)).to.contain('The connection was declined on Wix.');
-    // Connect again, then the window goes away without a word.
+    // One click on "Try again" connects again (a new start and a new popup), then the window goes away without a word.
     part(el, 'retry')!.click();
-    await stateIs(el, 'not-connected');
-    part(el, 'connect')!.click();
     await stateIs(el, 'connecting');
+    expect(fake.named('startConnect')).to.have.length(2);
+    expect(open.opened).to.have.length(2);
     popupFrame!.remove();
     await stateIs(el, 'not-connected');
   });
@@ -470,10 +632,10 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     expect(fake3.named('connectionStatus')).to.have.length(1);
   });
 
-  it('shows "No site session" without a token or page code after connect-timeout, and connects when page code comes', async () => {
+  it('shows "Not connected" (as every element does) without a token or page code after connect-timeout, and connects when page code comes', async () => {
     const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c" connect-timeout="50"></wix-oauth-connect>`);
     await stateIs(el, 'no-session');
-    expect(shadowText(el)).to.contain('No site session');
+    expect(shadowText(el)).to.contain('Not connected');
     expect(shadowText(el)).to.contain('It needs a Wix site session.');
     bindActions(fakeActions().actions);
     await stateIs(el, 'not-connected');
