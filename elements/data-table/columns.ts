@@ -1,4 +1,4 @@
-import { checkField, formatValue, invalid, parseFieldList, parseSort, splitItem, splitList } from '../core/grammar.ts';
+import { checkField, formatValue, invalid, parseFieldList, parseSort, readField, splitItem, splitList } from '../core/grammar.ts';
 
 export { checkField, parseFieldList, readField } from '../core/grammar.ts';
 
@@ -11,6 +11,10 @@ export interface ColumnSpec {
   label: string;
   type: ColumnType;
   sortable: boolean;
+  /** The column's width (`width=12rem` in the `columns` attribute): a CSS length, fixed. */
+  width?: string;
+  /** The column's least width (`min-width=8rem`): it may grow from there, never shrink below. */
+  minWidth?: string;
 }
 
 export interface FilterChip {
@@ -26,9 +30,28 @@ const TYPES = new Set<string>(COLUMN_TYPES);
 /** A referenced item's title (or name, or ID); a reference Wix did not include is its ID already. */
 const referenceTitle = (value: unknown): string => (isObject(value) ? String(value['title'] ?? value['name'] ?? value['_id'] ?? '—') : String(value));
 
+/** The units a column's `width` / `min-width` may use, and each one's bounds (1rem to 120rem at the default 16px). */
+const LENGTH_BOUNDS = new Map<string, [number, number]>([
+  ['px', [16, 1920]],
+  ['rem', [1, 120]],
+  ['em', [1, 120]],
+  ['ch', [2, 240]],
+]);
+
+/** A column length option: a plain CSS length in px, rem, em or ch, within bounds; nothing else reaches a style. */
+export function checkLength(value: string, option: string, field: string): string {
+  const match = /^(\d{1,4}(?:\.\d{1,2})?)(px|rem|em|ch)$/.exec(value);
+  const bounds = match ? LENGTH_BOUNDS.get(match[2]!) : undefined;
+  const amount = match ? Number(match[1]) : NaN;
+  if (!match || !bounds || amount < bounds[0] || amount > bounds[1])
+    throw invalid(`Column ${option} "${value.slice(0, 20)}" for ${field}: use a length in px, rem, em or ch, from 1rem (16px) to 120rem (1920px).`);
+  return `${amount}${match[2]}`;
+}
+
 /**
- * `columns="title:Product, price:Price:currency, createdDate:Added:date, photo::image"`: field, optional label,
- * optional type. Images and references are not sortable; `sortable` (a field list) narrows the rest.
+ * `columns="title:Product, price:Price:currency, createdDate:Added:date, photo::image, note:Note:text:width=20rem"`:
+ * field, optional label, optional type, then optional `width=` and `min-width=` (CSS lengths). Images and references
+ * are not sortable; `sortable` (a field list) narrows the rest.
  */
 export function parseColumns(value: string, sortable: string): ColumnSpec[] {
   const sortableFields = sortable.trim() ? new Set(parseFieldList(sortable, 'sortable')) : undefined;
@@ -36,12 +59,22 @@ export function parseColumns(value: string, sortable: string): ColumnSpec[] {
   if (parts.length === 0) parts.push('title:Title');
   if (parts.length > 30) throw invalid('A table shows at most 30 columns.');
   return parts.map((part) => {
-    const [rawField = '', rawLabel = '', rawType = 'auto'] = splitItem(part);
+    const [rawField = '', rawLabel = '', rawType = 'auto', ...options] = splitItem(part);
     const field = checkField(rawField, 'columns');
     const type = (rawType || 'auto').toLowerCase();
     if (!TYPES.has(type)) throw invalid(`Unknown column type "${type.slice(0, 20)}" for ${field}; use one of ${COLUMN_TYPES.join(', ')}.`);
     const fixed = type === 'image' || type === 'reference';
-    return { field, label: rawLabel || field, type: type as ColumnType, sortable: !fixed && (sortableFields?.has(field) ?? true) };
+    const spec: ColumnSpec = { field, label: rawLabel || field, type: type as ColumnType, sortable: !fixed && (sortableFields?.has(field) ?? true) };
+    if (options.length > 2) throw invalid(`Column ${field} has more than two options; use width= and min-width=.`);
+    for (const option of options) {
+      const equals = option.indexOf('=');
+      const name = equals < 0 ? option : option.slice(0, equals).trim();
+      const length = equals < 0 ? '' : option.slice(equals + 1).trim();
+      if (name === 'width' && spec.width === undefined) spec.width = checkLength(length, name, field);
+      else if (name === 'min-width' && spec.minWidth === undefined) spec.minWidth = checkLength(length, name, field);
+      else throw invalid(`Unknown or repeated column option "${name.slice(0, 20)}" for ${field}; use width= and min-width= once each.`);
+    }
+    return spec;
   });
 }
 
@@ -201,4 +234,66 @@ export function cellKind(value: unknown, type: ColumnType): 'image' | 'url' | 'b
   if (type === 'boolean' || (type === 'auto' && typeof value == 'boolean')) return 'boolean';
   if (type === 'number' || type === 'currency' || type === 'percent' || (type === 'auto' && typeof value == 'number')) return 'number';
   return 'text';
+}
+
+/** How a column is laid out: its grid track, the least width it takes, and which side its cells align to. */
+export interface ColumnTrack {
+  track: string;
+  least: string;
+  align: 'start' | 'end';
+}
+
+/** A column's track bounds in characters (ch) by what it shows, and whether it takes the free width of a wide table. */
+const TRACKS = {
+  number: { min: 4, max: 16, flex: false, align: 'end' },
+  date: { min: 6, max: 22, flex: false, align: 'end' },
+  boolean: { min: 4, max: 10, flex: false, align: 'start' },
+  image: { min: 3, max: 3, flex: false, align: 'start' },
+  text: { min: 6, max: 28, flex: true, align: 'start' },
+} as const;
+
+/** Rows a column's width is judged from (the first page's first rows). */
+const SAMPLE_ROWS = 50;
+/** A cell's inline padding (0.75rem each side, data-table.styles.ts). */
+const PADDING = '1.5rem';
+
+/** What a column holds: its type, or for `auto` the first value the sample has. */
+function trackKind(column: ColumnSpec, sample: readonly Record<string, unknown>[]): keyof typeof TRACKS {
+  if (column.type === 'date' || column.type === 'datetime') return 'date';
+  const value = sample.map((row) => readField(row, column.field)).find((v) => v !== null && v !== undefined && v !== '');
+  if (column.type === 'auto' && value instanceof Date) return 'date';
+  const kind = cellKind(value, column.type);
+  return kind === 'url' ? 'text' : kind;
+}
+
+/**
+ * Each column's grid track, from its type and its content: numbers, dates and booleans as wide as their widest value
+ * in the sample (or their label), right-aligned where they are numbers or dates; text as wide as its content within
+ * bounds, taking a share of the free width of a wide table in proportion to it. `width=` fixes a column; `min-width=`
+ * sets its least width and lets it grow. No layout is read: widths are in `ch` of the element's font.
+ */
+export function columnTracks(columns: readonly ColumnSpec[], sample: readonly Record<string, unknown>[], format: FormatOptions): ColumnTrack[] {
+  const rows = sample.slice(0, SAMPLE_ROWS);
+  return columns.map((column) => {
+    const kind = trackKind(column, rows);
+    const bounds = TRACKS[kind];
+    // A header is bold and may carry the sort arrow: about 1.1ch a character, 2ch for the arrow.
+    const label = Math.ceil(Math.min(column.label.length, 40) * 1.1) + (column.sortable ? 2 : 0);
+    let content = 0;
+    if (kind !== 'image') {
+      for (const row of rows) {
+        const text = formatCell(readField(row, column.field), column.type, format);
+        content = Math.max(content, Math.min(text.length, bounds.max) + (kind === 'boolean' ? 2 : 0));
+      }
+    }
+    const chars = Math.min(Math.max(bounds.min, content, Math.min(label, TRACKS.text.max)), Math.max(bounds.max, Math.min(label, TRACKS.text.max)));
+    const natural = kind === 'image' ? `max(4.5rem, calc(${Math.min(label, TRACKS.text.max)}ch + ${PADDING}))` : `calc(${chars}ch + ${PADDING})`;
+    const least = column.minWidth ?? natural;
+    if (column.width) {
+      const width = column.minWidth ? `max(${column.width}, ${column.minWidth})` : column.width;
+      return { track: width, least: width, align: bounds.align };
+    }
+    const flex = bounds.flex || column.minWidth !== undefined;
+    return { track: flex ? `minmax(${least}, ${chars}fr)` : least, least, align: bounds.align };
+  });
 }

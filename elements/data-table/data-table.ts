@@ -15,6 +15,8 @@ import {
   allOf,
   cellKind,
   chipsFilter,
+  columnTracks,
+  type ColumnTrack,
   formatCell,
   imageSource,
   linkHref,
@@ -219,6 +221,15 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #scrollLeft = 0;
   /** The animation frame that will sync the header's horizontal scroll (0: none pending). */
   #headSync = 0;
+  /** The columns' tracks, worked out once per `columns` configuration from the first rows that arrive. */
+  #tracks: { config: Config; tracks: ColumnTrack[]; template: string; least: string } | undefined;
+  /** How far the body can scroll sideways (read when its size or the columns change, never while scrolling). */
+  #scrollMax = 0;
+  /** The body element the resize observer watches. */
+  #observed: Element | undefined;
+  #resizeObserver: ResizeObserver | undefined;
+  /** ElementInternals, for the `placeholder` custom state (the host sizes to a state box instead of 28rem). */
+  #internals: ElementInternals | undefined;
   #indices: number[] = [];
   #announcedQuery = -1;
   #query = 0;
@@ -258,17 +269,69 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     this.#sendSearch();
   }
 
+  constructor() {
+    super();
+    try {
+      this.#internals = this.attachInternals();
+    } catch {
+      // An engine without ElementInternals keeps the fixed height.
+    }
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#searchTimer);
+    this.#resizeObserver?.disconnect();
+    this.#observed = undefined;
   }
 
   protected override updated(): void {
-    if (this.paging === 'scroll' && !this.#virtualizerPatched) {
-      this.#virtualizerPatched = patchVirtualizer(
-        this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: unknown }>('[part~="body"]')?.[virtualizerRef],
-      );
+    const body = this.renderRoot.querySelector<HTMLElement & { [virtualizerRef]?: unknown }>('[part~="body"]') ?? undefined;
+    if (this.paging === 'scroll' && !this.#virtualizerPatched) this.#virtualizerPatched = patchVirtualizer(body?.[virtualizerRef]);
+    this.#setState('placeholder', !body);
+    if (body !== this.#observed) {
+      this.#resizeObserver ??= new ResizeObserver(() => this.#measure());
+      if (this.#observed) this.#resizeObserver.unobserve(this.#observed);
+      this.#observed = body;
+      this.#scrollLeft = 0;
+      if (body) this.#resizeObserver.observe(body);
     }
+  }
+
+  #setState(state: string, on: boolean): void {
+    try {
+      if (on) this.#internals?.states.add(state);
+      else this.#internals?.states.delete(state);
+    } catch {
+      // An engine without custom states keeps the fixed height.
+    }
+  }
+
+  /**
+   * When the body's size changes (or its columns): the header row takes the body's inner width (the body's vertical
+   * scrollbar is not under the header), and the grid marks which edges have columns beyond them (a shadow there).
+   */
+  #measure(): void {
+    const body = this.#observed as HTMLElement | undefined;
+    const grid = body?.parentElement;
+    if (!body || !grid) return;
+    grid.style.setProperty('--_body-width', `${body.clientWidth}px`);
+    grid.style.setProperty('--_gutter', `${body.offsetWidth - body.clientWidth - body.clientLeft * 2}px`);
+    this.#scrollMax = Math.max(0, body.scrollWidth - body.clientWidth);
+    this.#syncHead(body.scrollLeft);
+  }
+
+  /** Moves the header row with the body's horizontal scroll, and shows the shadow at each edge that hides columns. */
+  #syncHead(left: number): void {
+    const body = this.#observed as HTMLElement | undefined;
+    const grid = body?.parentElement;
+    if (!grid) return;
+    this.#scrollLeft = left;
+    const head = grid.querySelector<HTMLElement>('.head .row');
+    if (head) head.style.transform = left ? `translateX(${-left}px)` : '';
+    const more = [left > 1 ? 'start' : '', left < this.#scrollMax - 1 ? 'end' : ''].filter(Boolean).join(' ');
+    if (more) grid.dataset['more'] = more;
+    else delete grid.dataset['more'];
   }
 
   /**
@@ -445,11 +508,21 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     this.#headSync = requestAnimationFrame(() => {
       this.#headSync = 0;
       const left = body.scrollLeft;
-      if (left === this.#scrollLeft) return;
-      this.#scrollLeft = left;
-      const head = this.renderRoot.querySelector<HTMLElement>('.head');
-      if (head) head.scrollLeft = left;
+      if (left !== this.#scrollLeft) this.#syncHead(left);
     });
+  };
+
+  /**
+   * A cell whose text is cut (ellipsis) gets its full text as a tooltip when the pointer or focus reaches it: one
+   * cell measured on demand, nothing on the scroll path. Assistive technology reads the cell's whole text either way.
+   */
+  #onCellHover = (event: Event): void => {
+    const cell = (event.target as Element).closest<HTMLElement>('[role=gridcell], [role=columnheader]');
+    if (!cell) return;
+    const clip = cell.querySelector<HTMLElement>('.label') ?? cell;
+    const full = (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (clip.scrollWidth > clip.clientWidth + 1 && full) cell.title = full;
+    else if (cell.getAttribute('role') === 'gridcell') cell.removeAttribute('title');
   };
 
   /** The rows the virtualizer has in the DOM (with its overscan): a page landing elsewhere needs no render. */
@@ -487,7 +560,8 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     } else if (kind === 'boolean') {
       content = html`<span aria-hidden="true">${value === true ? '✓' : value === false ? '✗' : ''}</span> ${content}`;
     }
-    return html`<div role="gridcell" part="cell" class="cell ${kind}" data-col=${col} tabindex=${tabindex}>${content}</div>`;
+    const end = this.#tracks?.tracks[col]?.align === 'end' ? ' end' : '';
+    return html`<div role="gridcell" part="cell" class="cell ${kind}${end}" data-col=${col} tabindex=${tabindex}>${content}</div>`;
   }
 
   #isActiveRow(item: Row): boolean {
@@ -503,8 +577,8 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     const selectable = this.selection !== 'none';
     if (!item) {
       const failed = this.#loader.pageError !== undefined;
-      return html`<div role="row" part="row" class="row pending" aria-rowindex=${index + 2} data-row=${index} style=${this.#gridColumns}>
-        <div role="gridcell" class="cell" data-col="0" aria-colspan=${config.columns.length} tabindex=${this.#grid.active.row === index ? 0 : -1}>${failed ? 'Could not load' : 'Loading…'}</div>
+      return html`<div role="row" part="row" class="row pending" aria-rowindex=${index + 2} data-row=${index}>
+        <div role="gridcell" class="cell span" data-col="0" aria-colspan=${config.columns.length} tabindex=${this.#grid.active.row === index ? 0 : -1}>${failed ? 'Could not load' : 'Loading…'}</div>
       </div>`;
     }
     const selected = this.#selected.has(item._id);
@@ -517,15 +591,23 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       aria-rowindex=${index + 2}
       aria-selected=${selectable ? String(selected) : nothing}
       data-row=${index}
-      style=${this.#gridColumns}
     >${config.columns.map((column, col) => this.#renderCell(column, item, col, format))}</div>`;
     this.#rowCache.set(index, row);
     return row;
   };
 
-  get #gridColumns(): string {
-    const count = this.#config?.columns.length ?? 1;
-    return `grid-template-columns: repeat(${count}, minmax(7rem, 1fr))`;
+  /**
+   * The grid's column template and least row width, as custom properties on the grid (one style for every row): worked
+   * out once per `columns` configuration, from the first rows that arrived, so sorting or searching does not move them.
+   */
+  #gridStyle(config: Config): string {
+    if (this.#tracks?.config !== config) {
+      const sample = this.#loader.rows.slice(0, 50).filter((row): row is Row => row !== undefined);
+      const tracks = columnTracks(config.columns, sample, { locale: this.#locale, currency: this.currency });
+      this.#tracks = { config, tracks, template: tracks.map((t) => t.track).join(' '), least: `calc(${tracks.map((t) => t.least).join(' + ')})` };
+      requestAnimationFrame(() => this.#measure());
+    }
+    return `--_columns: ${this.#tracks.template}; --_row-min: ${this.#tracks.least}`;
   }
 
   get #locale(): string | undefined {
@@ -571,17 +653,26 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #renderHeader(config: Config): TemplateResult {
     const sort = this.#currentSort;
     return html`<div role="rowgroup" class="head">
-      <div role="row" part="header" class="row header" aria-rowindex="1" style=${this.#gridColumns}>
+      <div role="row" part="header" class="row header" aria-rowindex="1">
         ${config.columns.map((column, col) => {
           const order = sort?.field === column.field ? (sort.order === 'ASC' ? 'ascending' : 'descending') : undefined;
           const tabindex = this.#grid.active.row === -1 && this.#grid.active.col === col ? 0 : -1;
-          return html`<div role="columnheader" part="column-header" class="cell" data-col=${col} aria-sort=${order ?? (column.sortable ? 'none' : nothing)} tabindex=${column.sortable ? nothing : tabindex}>
+          const end = this.#tracks?.tracks[col]?.align === 'end' ? ' end' : '';
+          return html`<div
+            role="columnheader"
+            part="column-header"
+            class="cell${end}"
+            data-col=${col}
+            title=${column.label}
+            aria-sort=${order ?? (column.sortable ? 'none' : nothing)}
+            tabindex=${column.sortable ? nothing : tabindex}
+          >
             ${
               column.sortable
-                ? html`<button type="button" tabindex=${tabindex} @click=${() => this.#sortBy(column)}>
-                  ${column.label}<span class="arrow" aria-hidden="true">${order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '↕'}</span>
+                ? html`<button type="button" tabindex=${tabindex} aria-describedby=${order ? 'sort-note' : nothing} @click=${() => this.#sortBy(column)}>
+                  <span class="label">${column.label}</span><span class="arrow" aria-hidden="true">${order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '↕'}</span>
                 </button>`
-                : column.label
+                : html`<span class="label">${column.label}</span>`
             }
           </div>`;
         })}
@@ -600,12 +691,12 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     if (this.paging === 'pages') {
       return html`<nav part="pager" class="status" aria-label="Pages">
         <button type="button" ?disabled=${this.page === 0} @click=${() => this.page--}>Previous</button>
-        <span role="status">Page ${this.page + 1} of ${pageCount} · ${summary}${selected}${loader.pageError ? ` · ${loader.pageError.userMessage}` : ''}</span>
+        <span role="status">Page ${this.page + 1} of ${pageCount} · ${summary}${selected}${loader.pageError ? ` · ${loader.pageError.userMessage}` : ''}</span>${this.#sortNote()}
         <button type="button" ?disabled=${this.page + 1 >= pageCount} @click=${() => this.page++}>Next</button>
       </nav>`;
     }
     return html`<div part="status" class="status">
-      <span role="status">${summary}${selected}</span>
+      <span role="status">${summary}${selected}</span>${this.#sortNote()}
       ${
         loader.pageError
           ? html`<span class="error" role="alert">${loader.pageError.userMessage}
@@ -613,6 +704,21 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
           : nothing
       }
     </div>`;
+  }
+
+  /**
+   * Where items without a value go: Wix ranks them lowest ("Items that do not have a value for the specified sort
+   * property are ranked lowest", wix-data ascending()), so first in an ascending sort and last in a descending one.
+   * The sorted header's button is described by this note.
+   */
+  #sortNote(): TemplateResult | typeof nothing {
+    const sort = this.#currentSort;
+    const column = sort && this.#config?.columns.find((c) => c.field === sort.field);
+    if (!sort || !column) return nothing;
+    const ascending = sort.order === 'ASC';
+    return html`<span id="sort-note" class="sort-note"
+      >Sorted by ${column.label} ${ascending ? '▲ ascending' : '▼ descending'}: items without a value ${ascending ? 'first' : 'last'}</span
+    >`;
   }
 
   protected override render(): TemplateResult {
@@ -662,14 +768,18 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         aria-colcount=${config.columns.length}
         aria-multiselectable=${this.selection === 'multiple' ? 'true' : nothing}
         aria-busy=${loader.settled ? 'false' : 'true'}
+        style=${this.#gridStyle(config)}
         @keydown=${this.#grid.onKeydown}
         @click=${this.#grid.onClick}
+        @pointerover=${this.#onCellHover}
+        @focusin=${this.#onCellHover}
       >
         ${this.#renderHeader(config)}
         <div
           role="rowgroup"
           part="body"
           class="body"
+          tabindex="-1"
           @visibilityChanged=${this.#onVisibility}
           @scroll=${this.#onBodyScroll}
           @rangeChanged=${this.#onRange}

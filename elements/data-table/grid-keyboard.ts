@@ -25,6 +25,19 @@ export interface GridKeyboardOptions {
 type Host = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
 
 /**
+ * Scrolls the body sideways just enough that the cell's column is in view (its start when the column is wider than
+ * the body). The header row and the body rows share their columns, so a header cell reveals its column too.
+ */
+export function revealColumn(body: HTMLElement, cell: HTMLElement): void {
+  const start = cell.offsetLeft;
+  const end = start + cell.offsetWidth;
+  const view = body.clientWidth;
+  const left = body.scrollLeft;
+  if (start < left || end - start > view) body.scrollLeft = start;
+  else if (end > left + view) body.scrollLeft = end - view;
+}
+
+/**
  * The ARIA grid keyboard model of wix-data-table (WAI-ARIA APG "Data Grid"): one tab stop, the active cell (`row` -1 is
  * the header), moved with the arrows, Home/End (Ctrl: first/last row), PageUp/PageDown (10 rows); Enter or Space
  * selects the row; a click moves the tab stop to the clicked cell. Cells carry `data-col`, rows `data-row`.
@@ -58,8 +71,10 @@ export class GridKeyboard {
       await this.host.updateComplete;
       const cell = this.host.renderRoot.querySelector<HTMLElement>(row < 0 ? `.header [data-col="${col}"]` : `[data-row="${row}"] [data-col="${col}"]`);
       const target = cell?.querySelector('button') ?? cell;
-      if (target) {
-        target.focus({ preventScroll: row < 0 ? false : scroll });
+      if (cell && target) {
+        // The page scrolls a header or a paged row into view; the body's sideways scroll is set here, for every cell.
+        target.focus({ preventScroll: row >= 0 && scroll });
+        if (body) revealColumn(body, cell);
         return;
       }
       await new Promise((resolve) => requestAnimationFrame(resolve));
