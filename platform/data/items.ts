@@ -58,6 +58,22 @@ export interface WireItem {
   data: Record<string, unknown>;
 }
 
+/**
+ * One wire item as UTF-8 JSON bytes, written by SQLite, and whether the text path must step aside for it (see
+ * ItemsService.queryJson). The first parameter is the collection ID, already quoted by JSON.stringify. The bytes are
+ * those of `JSON.stringify(toWire(collection, row))`:
+ * `{"id":…,"dataCollectionId":…,"data":{"_id":…,"_owner":…,"_createdDate":{"$date":…},"_updatedDate":{"$date":…},…user}}`,
+ * `_owner` left out when the row has none, and the user's fields appended from the stored text without its braces.
+ * A blob, so better-sqlite3 hands it over as a Buffer: no JavaScript string is made for it.
+ */
+const ITEM_JSON_SQL = `CAST('{"id":' || json_quote(id) || ',"dataCollectionId":' || ? || ',"data":{"_id":' || json_quote(id)
+  || CASE WHEN owner IS NULL THEN '' ELSE ',"_owner":' || json_quote(owner) END
+  || ',"_createdDate":{"$date":' || json_quote(created_at) || '},"_updatedDate":{"$date":' || json_quote(updated_at) || '}'
+  || coalesce(nullif(',' || substr(json(data), 2), ',}'), '}') || '}' AS BLOB) AS item,
+  substr(json(data), 3, 1) BETWEEN '0' AND '9' OR octet_length(id) <> length(id) OR octet_length(owner) <> length(owner) AS stepAside`;
+const PAGE_START = Buffer.from('{"dataItems":[');
+const COMMA = Buffer.from(',');
+
 /** A query page's checked request: collection, paging, projection and the SQL fragments it runs with. */
 interface PagePlan {
   collection: Collection;
@@ -71,19 +87,6 @@ interface PagePlan {
   where: SqlFragment;
   orderBy: string;
 }
-
-/**
- * One wire item as JSON text, written by SQLite, and whether the stored item's first key starts with a digit (then
- * the text path steps aside: see ItemsService.queryText). The first parameter is the collection ID, already quoted
- * by JSON.stringify. The text is what `JSON.stringify(toWire(collection, row))` gives:
- * `{"id":…,"dataCollectionId":…,"data":{"_id":…,"_owner":…,"_createdDate":{"$date":…},"_updatedDate":{"$date":…},…user}}`,
- * `_owner` left out when the row has none, and the user's fields appended from the stored text without its braces.
- */
-const ITEM_TEXT_SQL = `'{"id":' || json_quote(id) || ',"dataCollectionId":' || ? || ',"data":{"_id":' || json_quote(id)
-  || CASE WHEN owner IS NULL THEN '' ELSE ',"_owner":' || json_quote(owner) END
-  || ',"_createdDate":{"$date":' || json_quote(created_at) || '},"_updatedDate":{"$date":' || json_quote(updated_at) || '}'
-  || coalesce(nullif(',' || substr(json(data), 2), ',}'), '}') || '}' AS item,
-  substr(json(data), 3, 1) BETWEEN '0' AND '9' AS digitFirst`;
 
 /**
  * The wire item. Stored user keys (`__proto__`, `constructor` ...) are own properties: JSON.parse defines every
@@ -300,7 +303,7 @@ export class ItemsService {
       ItemRow | undefined;
   }
 
-  /** A query page's checked parts: the same for the object path (`query`) and the text path (`queryText`). */
+  /** A query page's checked parts: the same for the object path (`query`) and the text path (`queryJson`). */
   private pagePlan(caller: Caller, collectionId: string, input: QueryInput): PagePlan {
     const collection = this.collections.require(collectionId, caller.siteId);
     let filter = input.filter;
@@ -363,44 +366,49 @@ export class ItemsService {
   }
 
   /**
-   * The same answer as `JSON.stringify(this.query(...))`, byte for byte, built from the stored JSON text without
-   * parsing an item into objects and writing it out again (issue 11: a page of 50 made ~150 KB of short-lived
-   * objects and strings per request, and their scavenges were the end-to-end p95). SQLite writes each wire item as
-   * text (ITEM_TEXT_SQL); JavaScript joins the page with its pagingMetadata into one flat string.
+   * The same answer as `JSON.stringify(this.query(...))` in UTF-8, byte for byte, built from the stored JSON text
+   * without parsing an item into objects and writing it out again (issue 11: the object path made ~165 KB of
+   * short-lived objects and strings per page of 50, and their scavenges were the end-to-end p95). SQLite writes
+   * each wire item as bytes (ITEM_JSON_SQL); the page is those bytes joined behind its pagingMetadata, never a
+   * JavaScript string.
    *
    * Returns undefined when this path cannot promise the object path's bytes, and the caller then runs `query`:
    * - a projection (`fields`): the object path picks fields;
    * - an item whose first stored key starts with a digit: JavaScript puts integer-like keys ("0", "42") before
-   *   `_id` when it spreads the item, so the object path orders them differently from the stored text.
+   *   `_id` when it spreads the item, so the object path orders them differently from the stored text;
+   * - an `_id` or `_owner` that is not plain ASCII (more bytes than characters, or a NUL, before which SQLite's
+   *   length() stops): SQLite would copy a lone surrogate's bytes as stored, where JavaScript reads them as U+FFFD
+   *   (rare, and the object path is always right).
    * Everything else is the same bytes because the stored text is JavaScript's own: every write stores
    * `JSON.stringify` of an object (insertRow, updateRow, patchRow; nothing edits `data` in SQL), so keys are in
    * JavaScript's order at every depth, numbers and strings in JSON.stringify's spelling, and `json(data)` gives that
-   * text back unchanged (SQLite keeps a JSON number's and an escaped string's text as it was parsed). Strings that
-   * SQLite quotes itself (`_id`, `_owner`, the dates) are quoted as JSON.stringify does (json_quote); the property
-   * test in test/platform/data-raw-page.test.ts holds the two paths to the same bytes.
+   * text back unchanged (SQLite keeps a JSON number's and an escaped string's text as it was parsed). The system
+   * strings SQLite quotes itself (ASCII `_id` and `_owner`, the ISO dates) come out of json_quote as
+   * JSON.stringify writes them. test/platform/data-raw-page.test.ts holds the two paths to the same bytes.
    *
-   * Hooks, includeReferences and the read replica are the route's business: it only calls this when no hook and no
-   * include applies (the replica's service has this method too).
+   * Hooks and includeReferences are the route's business: it only calls this when neither applies.
    */
-  queryText(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean): string | undefined {
+  queryJson(caller: Caller, collectionId: string, input: QueryInput, returnTotalCount: boolean): Buffer | undefined {
     const plan = this.pagePlan(caller, collectionId, input);
     if (plan.projection !== undefined) return undefined;
     const { collection, where, orderBy, limit, offset } = plan;
     const rows = this.statements
-      .get(`SELECT ${ITEM_TEXT_SQL} FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+      .get(`SELECT ${ITEM_JSON_SQL} FROM ${collection.table} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
       .raw(true)
-      .all(JSON.stringify(collection.id), ...where.params, limit + 1, offset) as [string, number][];
+      .all(JSON.stringify(collection.id), ...where.params, limit + 1, offset) as [Buffer, number | null][];
     const hasNext = rows.length > limit;
     const count = hasNext ? limit : rows.length;
-    const parts: string[] = new Array<string>(count + 2);
-    parts[0] = '{"dataItems":[';
+    // [start, item, ',', item, …, item, end]
+    const parts = new Array<Buffer>(count === 0 ? 2 : 2 * count + 1);
+    parts[0] = PAGE_START;
     for (let i = 0; i < count; i++) {
       const row = rows[i]!;
       if (row[1] === 1) return undefined;
-      parts[i + 1] = i === 0 ? row[0] : `,${row[0]}`;
+      if (i > 0) parts[2 * i] = COMMA;
+      parts[2 * i + 1] = row[0];
     }
-    parts[count + 1] = `],"pagingMetadata":${JSON.stringify(this.pagingMetadata(plan, count, hasNext, returnTotalCount))}}`;
-    return parts.join('');
+    parts[parts.length - 1] = Buffer.from(`],"pagingMetadata":${JSON.stringify(this.pagingMetadata(plan, count, hasNext, returnTotalCount))}}`);
+    return Buffer.concat(parts);
   }
 
   private countWhere(collection: Collection, where: SqlFragment): number {

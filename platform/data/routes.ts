@@ -313,11 +313,11 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
     const includes = body.includeReferences ?? [];
     if (includes.length === 0) {
       const service = reader(body.consistentRead);
-      // No hook and no include: the page is written from the stored JSON text (ItemsService.queryText, the same bytes
+      // No hook and no include: the page is written from the stored JSON text (ItemsService.queryJson, the same bytes
       // as the objects below would give), unless the query has a projection or an item the text path steps aside for.
       const plain = service instanceof ItemsService ? service : (await service.queriesWithoutHooks(body.dataCollectionId)) ? service.inner : undefined;
-      const text = plain?.queryText(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
-      if (text !== undefined) return new RawResponse(200, text, JSON_BODY);
+      const bytes = plain?.queryJson(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
+      if (bytes !== undefined) return new RawResponse(200, bytes, JSON_BODY);
       return service.query(caller, body.dataCollectionId, body.query ?? {}, body.returnTotalCount ?? false);
     }
     // The include list is checked before the query runs; the referenced items are read from the primary.

@@ -139,10 +139,10 @@ function parseBodyBuffer(raw: Buffer, contentType: string | undefined, path: str
   }
 }
 
-function send(res: PlatformResponse, status: number, body: string, headers: Record<string, string>): void {
+function send(res: PlatformResponse, status: number, body: string | Uint8Array, headers: Record<string, string>): void {
   if (res.headersSent) return;
   // Encoded once: measuring the string and then writing it would convert a page of items to UTF-8 twice.
-  const bytes = Buffer.from(body, 'utf8');
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { 'content-length': bytes.length, ...headers });
   res.end(bytes);
 }

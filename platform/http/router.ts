@@ -20,11 +20,11 @@ export interface RequestContext {
   caller(): Promise<Caller>;
 }
 
-/** A non-JSON answer: HTML pages and redirects. */
+/** A non-JSON answer: HTML pages and redirects (and JSON a route wrote as bytes itself: data/items.ts queryJson). */
 export class RawResponse {
   constructor(
     readonly status: number,
-    readonly body: string,
+    readonly body: string | Uint8Array,
     readonly headers: Record<string, string> = {},
   ) {}
 }

@@ -214,7 +214,7 @@ export class HookedItemsService {
     return answer instanceof HookQuery ? answer.toInput(input) : input;
   }
 
-  /** Whether a query on this collection runs no hook (beforeQuery, afterQuery, onFailure): the data routes may then answer it from the stored text (ItemsService.queryText). */
+  /** Whether a query on this collection runs no hook (beforeQuery, afterQuery, onFailure): the data routes may then answer it from the stored text (ItemsService.queryJson). */
   async queriesWithoutHooks(collectionId: string): Promise<boolean> {
     for (const name of ['beforeQuery', 'afterQuery', 'onFailure'] as const) if (await this.find(collectionId, name)) return false;
     return true;
