@@ -185,9 +185,14 @@ export class WixDataList extends SessionElement<DataListEvents> {
     </div>`;
   }
 
+  /** Loads the current page again, as "Try again" does (for instance after page code changed an item). The table's `refresh()`. */
+  refresh(): void {
+    this.attempt++;
+  }
+
   private retry(): void {
     this.#refocus = this.shadowRoot?.activeElement?.matches('[part~="retry"]') ?? false;
-    this.attempt++;
+    this.refresh();
   }
 
   /** The locale and currency values are shown in; an unknown one falls back to the browser's locale and USD. */

@@ -69,13 +69,14 @@ function callbackError(raw: unknown): SessionError {
 type Answer = Partial<Record<'status' | 'siteId' | 'scopes' | 'connectedAt' | 'authorizeUrl' | 'items', unknown>> | null | undefined;
 
 function readConnection(answer: unknown): OAuthConnection {
-  const data = answer as Answer;
-  if (!(['not-connected', 'connected', 'revoked'] as unknown[]).includes(data?.status)) throw malformed();
-  const connection: OAuthConnection = { status: data!.status as OAuthConnection['status'] };
-  if (typeof data!.siteId == 'string') connection.siteId = data!.siteId;
-  if (Array.isArray(data!.scopes)) connection.scopes = data!.scopes.filter((scope: unknown) => typeof scope == 'string');
-  if (typeof data!.connectedAt == 'string') connection.connectedAt = data!.connectedAt;
-  return connection;
+  const { status, siteId, scopes, connectedAt } = (answer ?? {}) as NonNullable<Answer>;
+  if (status !== 'not-connected' && status !== 'connected' && status !== 'revoked') throw malformed();
+  return {
+    status,
+    ...(typeof siteId == 'string' && { siteId }),
+    ...(Array.isArray(scopes) && { scopes: scopes.filter((scope: unknown) => typeof scope == 'string') }),
+    ...(typeof connectedAt == 'string' && { connectedAt }),
+  };
 }
 
 /** Only an http(s) address is opened or navigated to: never `javascript:` or `data:`. */
@@ -130,7 +131,6 @@ function authorizeUrlOf(answer: unknown): string {
  * @csspart preview - The list of preview items.
  * @csspart preview-item - One preview item.
  * @csspart actions - The row of buttons.
- * @csspart tries - "Still failing after N tries", when "Try again" failed again.
  * @csspart button - Every button; each also has its own part: `connect`, `disconnect`, `retry`, `cancel`.
  *
  * @cssprop --wse-font - Font (default: the site font, inherited).
@@ -183,8 +183,6 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   #hadFocus = false;
   /** The failure came from starting a connection (or from the consent page): "Try again" connects again, in one click. */
   #failedConnecting = false;
-  /** Failures in a row of the same action; "Try again" that fails again says so, so a retry is never invisible. */
-  #failures = 0;
   #lastRecheck = -Infinity;
 
   /** The current state (read-only). */
@@ -221,51 +219,29 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   /**
    * Checks the connection again. `grantGone`: a call just said the grant is gone, so a `connected` answer is not
    * believed (the backend may not have noticed yet) and shows as `revoked`; no further call is made (never a loop).
+   * `quiet` (the visitor came back to the page): no "checking" in between, the card changes only if the answer
+   * differs, and a failure is no news.
    */
-  async reload(grantGone = false): Promise<void> {
+  async reload(grantGone = false, quiet = false): Promise<void> {
     if (!this.hasTransport) return;
     const run = ++this.#run;
-    this.view = 'checking';
-    this.busy = false;
-    this.previewTitles = this.previewError = undefined;
-    try {
-      const connection = readConnection(await this.#call('connectionStatus'));
-      if (run !== this.#run) return;
-      this.#failures = 0;
-      this.connection = grantGone && connection.status === 'connected' ? { ...connection, status: 'revoked' } : connection;
-      this.view = this.connection.status;
-      if (this.view === 'connected' && this.previewCollection) await this.#loadPreview(run);
-    } catch (error) {
-      if (run === this.#run) this.#fail(error, false);
-    }
-  }
-
-  /**
-   * The visitor came back (focus, the tab shown again): the connection may have changed elsewhere (revoked under
-   * "Manage connected apps", connected in another tab). Asked quietly: the card changes only if the answer differs,
-   * and with a preview the preview is read again, which is what finds a grant revoked at the server.
-   */
-  async recheck(): Promise<void> {
-    const settled = this.view === 'connected' || this.view === 'revoked' || this.view === 'not-connected';
-    const now = Date.now();
-    if (!this.hasTransport || !settled || this.busy || this.#popup || now - this.#lastRecheck < RECHECK_MS) return;
-    this.#lastRecheck = now;
-    const run = this.#run;
-    let connection: OAuthConnection;
-    try {
-      connection = readConnection(await this.#call('connectionStatus'));
-    } catch {
-      return; // a failed quiet check is no news: the card stays as it was
-    }
-    if (run !== this.#run) return;
-    const before = this.connection;
-    const same = before?.status === connection.status && before.siteId === connection.siteId && before.connectedAt === connection.connectedAt;
-    if (!same) {
-      this.connection = connection;
-      this.view = connection.status;
+    if (!quiet) {
+      this.view = 'checking';
+      this.busy = false;
       this.previewTitles = this.previewError = undefined;
     }
-    if (connection.status === 'connected' && this.previewCollection) await this.#loadPreview(++this.#run);
+    try {
+      let connection = readConnection(await this.#call('connectionStatus'));
+      if (run !== this.#run) return;
+      if (grantGone && connection.status === 'connected') connection = { ...connection, status: 'revoked' };
+      if (JSON.stringify(connection) !== JSON.stringify(this.connection)) this.previewTitles = this.previewError = undefined;
+      this.connection = connection;
+      this.view = connection.status;
+      // With a preview, reading it again is what finds a grant revoked at the server.
+      if (this.view === 'connected' && this.previewCollection) await this.#loadPreview(run);
+    } catch (error) {
+      if (run === this.#run && !quiet) this.#fail(error, false);
+    }
   }
 
   /**
@@ -308,12 +284,12 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   }
 
   /**
-   * The authorize URL with the OIDC `login_hint` (the `login-hint` attribute, trimmed; ignored above 254 characters
-   * or with control characters). The consent page only pre-fills its field with it.
+   * The authorize URL with the OIDC `login_hint` (the `login-hint` attribute, trimmed; ignored above 254 characters;
+   * encoded by URLSearchParams). The consent page only pre-fills its field with it, and ignores a hint it cannot use.
    */
   #withHint(url: string): string {
     const hint = this.loginHint.trim();
-    if (!hint || hint.length > 254 || /\p{Cc}/u.test(hint)) return url;
+    if (!hint || hint.length > 254) return url;
     const target = new URL(url);
     target.searchParams.set('login_hint', hint);
     return target.href;
@@ -380,8 +356,16 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     this.#popup = null;
   }
 
+  /**
+   * The visitor came back (focus, the tab shown again): the connection may have changed elsewhere (revoked under
+   * "Manage connected apps", connected in another tab). Checked quietly, at most once a second, in a settled state.
+   */
   readonly #onReturn = (): void => {
-    if (document.visibilityState === 'visible') void this.recheck();
+    const now = Date.now();
+    if (document.visibilityState !== 'visible' || !/^(connected|revoked|not-connected)$/.test(this.view) || this.busy || this.#popup) return;
+    if (now - this.#lastRecheck < RECHECK_MS) return;
+    this.#lastRecheck = now;
+    void this.reload(false, true);
   };
 
   /** Only the callback page in our popup, posting to this exact origin, may say how the connection went. */
@@ -422,7 +406,6 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   #fail(error: unknown, connecting: boolean): void {
     const typed = asSessionError(error);
-    this.#failures = this.view === 'checking' || (this.busy && this.view === 'error') ? this.#failures + 1 : 1;
     this.#failedConnecting = connecting;
     this.failure = typed;
     this.busy = false;
@@ -457,9 +440,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   // One box for every state, so that the live region stays in place and its changes are announced.
   #box(tone: 'info' | 'ok' | 'warning' | 'error', title: string, body: unknown = nothing, actions: unknown = nothing): TemplateResult {
-    return html`<div part="state" class="state ${tone}" role=${tone === 'error' ? 'alert' : 'status'} tabindex="-1" aria-busy=${this.view === 'checking' || this.busy ? 'true' : 'false'}>
-      <strong part="title">${title}</strong>${body}${actions === nothing ? nothing : html`<div part="actions" class="actions">${actions}</div>`}
-    </div>`;
+    return html`<div part="state" class="state ${tone}" role=${tone === 'error' ? 'alert' : 'status'} tabindex="-1" aria-busy=${this.view === 'checking' || this.busy ? 'true' : 'false'}><strong part="title">${title}</strong>${body}${actions === nothing ? nothing : html`<div part="actions" class="actions">${actions}</div>`}</div>`;
   }
 
   #renderConnected(connection: OAuthConnection): TemplateResult {
@@ -501,14 +482,12 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       case 'not-connected':
         return this.#box('info', 'No Wix site connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
       case 'connecting':
-        return this.#popup
-          ? this.#box(
-              'info',
-              'Connecting…',
-              html`<p>Finish in the window that opened.</p>`,
-              this.#button('cancel', 'Cancel', () => this.#cancel()),
-            )
-          : this.#box('info', 'Connecting…', html`<p>Taking you to Wix…</p>`);
+        return this.#box(
+          'info',
+          'Connecting…',
+          html`<p>${this.#popup ? 'Finish in the window that opened.' : 'Taking you to Wix…'}</p>`,
+          this.#popup ? this.#button('cancel', 'Cancel', () => this.#cancel()) : nothing,
+        );
       case 'connected':
         return this.#renderConnected(this.connection!);
       case 'revoked':
@@ -521,8 +500,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
           return this.#box(
             'error',
             'Not signed in',
-            html`<p>${code === 'UNAUTHENTICATED' ? 'Sign in to connect your account to a Wix site.' : message}</p>
-              <p>This card updates when you sign in.</p>`,
+            html`<p>${code === 'UNAUTHENTICATED' ? 'Sign in to connect your account to a Wix site.' : message} This card updates when you sign in.</p>`,
           );
         const title =
           code === 'access_denied'
@@ -534,12 +512,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
                 : 'Something went wrong';
         // After a failed start or a declined consent, one click starts the connection again; else the status is checked again.
         const retry = this.#failedConnecting ? () => void this.connect() : () => void this.reload();
-        return this.#box(
-          'error',
-          title,
-          html`<p>${message}</p>${this.#failures > 1 ? html`<p part="tries">Still failing after ${this.#failures} tries.</p>` : nothing}`,
-          this.#button('retry', 'Try again', retry),
-        );
+        return this.#box('error', title, html`<p>${message}</p>`, this.#button('retry', 'Try again', retry));
       }
       default:
         return this.#box('info', 'Checking the connection…');

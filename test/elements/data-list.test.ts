@@ -330,6 +330,17 @@ describe('<wix-data-list>', () => {
     expect((await back).detail.page).to.equal(1);
   });
 
+  it("refresh() loads the same page again, as the table's does", async () => {
+    const el = await listWith(html`<wix-data-list api-base-url=${host} collection="Numbers" fields="n" sort="n" page-size="5"></wix-data-list>`);
+    await oneEvent(el, 'wix-data-loaded');
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="next"]')!.click();
+    await oneEvent(el, 'wix-data-loaded');
+    const again = oneEvent(el, 'wix-data-loaded');
+    el.refresh();
+    expect((await again).detail.page).to.equal(1);
+  });
+
   it('offers no Try again where another try cannot help (a refusal, a bad attribute)', async () => {
     const denied = await fixture<WixDataList>(html`<wix-data-list api-base-url=${host} collection="Orders"></wix-data-list>`);
     const refused = oneEvent(denied, 'wix-data-error');
