@@ -311,6 +311,7 @@ describe('<wix-data-list>', () => {
     expect(shadowText(el)).to.contain('Too many requests');
     expect(shadowText(el)).to.contain('Page 2 of 5 · 23 items');
     expect(el.shadowRoot!.querySelector<HTMLButtonElement>('[part="previous"]')!.disabled).to.equal(false);
+    await expect(el).to.be.accessible();
     const loaded = oneEvent(el, 'wix-data-loaded');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry"]')!.click();
     const { detail } = await loaded;
