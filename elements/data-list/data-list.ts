@@ -210,8 +210,7 @@ export class WixDataList extends SessionElement<DataListEvents> {
     const pageCount = this.pageCount(result);
     return html`<nav part="pager" class="pager" aria-label="Pages">
       <button part="previous" type="button" ?disabled=${this.page === 0 || busy} @click=${() => this.page--}>Previous</button>
-      <span aria-live="polite">Page ${formatCount(this.page + 1, locale)} of ${formatCount(pageCount, locale)} · ${formatCount(result.totalCount, locale)}
-        ${result.totalCount === 1 ? 'item' : 'items'}</span>
+      <span aria-live="polite">${`Page ${formatCount(this.page + 1, locale)} of ${formatCount(pageCount, locale)} · ${formatCount(result.totalCount, locale)} ${result.totalCount === 1 ? 'item' : 'items'}`}</span>
       <button part="next" type="button" ?disabled=${this.page + 1 >= pageCount || busy} @click=${() => this.page++}>Next</button>
     </nav>`;
   }

@@ -309,7 +309,7 @@ describe('<wix-data-list>', () => {
     expect((await failed).detail.kind).to.equal('rate-limited');
     await el.updateComplete;
     expect(shadowText(el)).to.contain('Too many requests');
-    expect(shadowText(el)).to.contain('Page 2 of 5 · 23 items');
+    expect(el.shadowRoot!.querySelector('[part="pager"] span')!.textContent).to.equal('Page 2 of 5 · 23 items');
     expect(el.shadowRoot!.querySelector<HTMLButtonElement>('[part="previous"]')!.disabled).to.equal(false);
     await expect(el).to.be.accessible();
     const loaded = oneEvent(el, 'wix-data-loaded');
