@@ -10,6 +10,10 @@
  * negative or small delta, so the script checks the scavenge count and says so). Measured: the service's object
  * path (query + JSON.stringify, what the handler did per page before), the text path (queryJson), and the whole
  * request through the official SDK in one process, with the text path on and off.
+ *
+ * With `--tail` (no --expose-gc needed; try it with and without --max-semi-space-size): 1,000 SDK page queries,
+ * text path, object path, text path again, each with its p50 / p95, the GCs during it and how many of the 50
+ * slowest calls overlapped one.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -22,12 +26,42 @@ const SIZE = Number(process.env['ALLOC_SIZE'] ?? 10_000);
 const BATCH = 100;
 const ROUNDS = 7;
 const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with --expose-gc (see the header)');
+/** `--tail`: instead of allocation, 1,000 SDK page queries timed, and how many of the slowest overlapped a GC. */
+const TAIL = process.argv.includes('--tail');
+if (!gc && !TAIL) throw new Error('run with --expose-gc (see the header)');
 
 let scavenges = 0;
+const gcs: { start: number; end: number; kind: number }[] = [];
 new PerformanceObserver((list) => {
   scavenges += list.getEntries().length;
+  for (const e of list.getEntries())
+    gcs.push({ start: e.startTime, end: e.startTime + e.duration, kind: (e as { detail?: { kind?: number } }).detail?.kind ?? 0 });
 }).observe({ entryTypes: ['gc'] });
+
+/** 1,000 timed calls; the p50/p95, the GCs they saw, and how many of the 50 slowest overlapped one. */
+async function tail(label: string, fn: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 50; i++) await fn();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  gcs.length = 0;
+  const calls: { start: number; end: number }[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const start = performance.now();
+    await fn();
+    calls.push({ start, end: performance.now() });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const sorted = [...calls].sort((a, b) => b.end - b.start - (a.end - a.start));
+  const q = (p: number) => {
+    const d = sorted.map((c) => c.end - c.start).sort((a, b) => a - b);
+    return d[Math.min(d.length - 1, Math.floor((p / 100) * d.length))]!.toFixed(2);
+  };
+  const overlapping = sorted.slice(0, 50).filter((c) => gcs.some((g) => g.start < c.end && g.end > c.start)).length;
+  const pause = gcs.reduce((a, g) => a + g.end - g.start, 0);
+  const newSpace = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')!;
+  console.log(
+    `${label}: p50 ${q(50)} p95 ${q(95)} ms; ${gcs.length} GCs (${gcs.filter((g) => g.kind === 1).length} scavenges), ${pause.toFixed(0)} ms paused; ${overlapping} of the 50 slowest overlapped a GC; new space ${(newSpace.space_size / 2 ** 20).toFixed(1)} MB; flags ${process.execArgv.filter((a) => a.includes('semi')).join(' ') || 'none'}`,
+  );
+}
 
 async function perCall(label: string, fn: () => unknown, batch = BATCH): Promise<void> {
   for (let i = 0; i < 20; i++) await fn();
@@ -70,6 +104,15 @@ try {
   const input = bp.lastQueryBody().query ?? {};
   console.log(`${SIZE} items, ${JSON.stringify(input)}; heap limits: ${JSON.stringify(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space'))}`);
 
+  if (TAIL) {
+    await tail('SDK end to end in one process, text path', () => page.run(bp.client, id));
+    const queryJson = items.queryJson.bind(items);
+    items.queryJson = () => undefined;
+    await tail('SDK end to end in one process, object path', () => page.run(bp.client, id));
+    items.queryJson = queryJson;
+    await tail('SDK end to end in one process, text path', () => page.run(bp.client, id));
+    process.exit(0);
+  }
   await perCall('service, object path (query + JSON.stringify)', () => JSON.stringify(items.query(bp.owner, id, input, false)));
   await perCall('service, text path (queryJson)', () => items.queryJson(bp.owner, id, input, false));
   await perCall('service, text path, limit 0 (the request without items)', () => items.queryJson(bp.owner, id, { ...input, paging: { limit: 0 } }, false));

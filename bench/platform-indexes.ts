@@ -5,12 +5,25 @@
  *
  * Both collections of a size hold the same items and declare the same fields (so both have the per-field
  * expression indexes); the indexed one also has the Wix index `category ASC, price DESC`, created through the
- * official SDK (`indexes.createIndex`). Each query is timed in-process (ItemsService.query with the exact body
- * the SDK sent) and end to end (the SDK over HTTPS), alternately, like the platform query benchmark.
+ * official SDK (`indexes.createIndex`). Each query is timed in-process (the service call the query route makes,
+ * ItemsService.queryJson, with the exact body the SDK sent) and end to end (the SDK over HTTPS), alternately, like
+ * the platform query benchmark.
+ *
+ * Then the same page end to end once more with the platform where developers run it: `wix-local` (platform/cli.ts)
+ * in a child process, seeded by bench/platform-indexes-seed.ts, called by the SDK from this process. In one process
+ * the SDK's garbage and the server's share one young generation, so each request pays for both; in two processes
+ * each heap collects its own. Both are reported; the issue's target is judged on the in-process run (the harder one).
  */
-import { loadavg } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
-import { indexes } from '@wix/data';
+import { indexes, items as itemsModule } from '@wix/data';
+import { routeWixApisTo } from '../platform/index.ts';
+import { childCollectionName } from './platform-indexes-seed.ts';
 import { benchmarkProducts } from '../demo/seed/index.ts';
 import {
   DEFAULT_LOOP,
@@ -73,6 +86,16 @@ interface IndexResults {
   measurements: Measurement[];
   /** One-minute load averages when the timing started and ended: p95s on a shared machine are only as good as these. */
   load: [number, number];
+  /** The same page end to end with `wix-local` in a child process (Wix index only). */
+  child: ChildResults;
+}
+
+interface ChildResults {
+  floor: Summary;
+  measurements: { caseId: QueryCase['id']; size: number; http: Summary }[];
+  load: [number, number];
+  /** From spawning wix-local to its readiness line (the seed builds every size's collection). */
+  startupMs: number;
 }
 
 async function measure(bp: BenchPlatform, c: QueryCase, size: number, variant: Variant): Promise<Measurement> {
@@ -82,16 +105,14 @@ async function measure(bp: BenchPlatform, c: QueryCase, size: number, variant: V
   const body = bp.lastQueryBody();
   if (body.dataCollectionId !== id) throw new Error(`captured a query for ${body.dataCollectionId}, expected ${id}`);
   const input = body.query ?? {};
-  const direct = items.query(bp.owner, id, input, false);
+  // The service call the query route makes for this page (no hooks, no include, no projection): the page as bytes.
+  const service = () => items.queryJson(bp.owner, id, input, false) ?? Buffer.from(JSON.stringify(items.query(bp.owner, id, input, false)));
+  const direct = JSON.parse(service().toString('utf8')) as { dataItems: { id: string }[] };
   const directIds = direct.dataItems.map((item) => item.id);
   if (directIds.length !== viaSdk.ids.length || directIds.some((x, i) => x !== viaSdk.ids[i])) throw new Error(`${c.id} on ${id}: SDK and service differ`);
   const executed = bp.probeSql(id, body).find((e) => e.sql.includes('LIMIT'));
   if (!executed) throw new Error('no page query was recorded');
-  const [serviceSamples, httpSamples] = await timePairLoop(
-    () => items.query(bp.owner, id, input, false),
-    () => c.run(bp.client, id),
-    DEFAULT_LOOP,
-  );
+  const [serviceSamples, httpSamples] = await timePairLoop(service, () => c.run(bp.client, id), DEFAULT_LOOP);
   return {
     caseId: c.id,
     size,
@@ -104,10 +125,69 @@ async function measure(bp: BenchPlatform, c: QueryCase, size: number, variant: V
   };
 }
 
+const CLI = fileURLToPath(new URL('../platform/cli.ts', import.meta.url));
+const CHILD_SEED = fileURLToPath(new URL('./platform-indexes-seed.ts', import.meta.url));
+
+/** Starts `wix-local --ci` (as `npm run platform` runs it: the CLI under tsx) and reads its readiness line. */
+async function startChildPlatform(dataDir: string): Promise<{ child: ChildProcess; summary: { url: string; siteId: string; apiKey: string } }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--ci', '--port', '0', '--data-dir', dataDir, '--seed', CHILD_SEED], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, INDEX_BENCH_SIZES: SIZES.join(',') },
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`wix-local exited (${code}) before it was ready`)));
+  });
+  lines.on('line', () => undefined);
+  return { child, summary: JSON.parse(first) as { url: string; siteId: string; apiKey: string } };
+}
+
+async function measureChild(): Promise<ChildResults> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wix-bench-child-'));
+  const t0 = performance.now();
+  progress(`indexes: starting wix-local in a child process with ${SIZES.map(thousands).join(' / ')} items`);
+  const { child, summary } = await startChildPlatform(dataDir);
+  const startupMs = performance.now() - t0;
+  const undoRouting = routeWixApisTo({ url: summary.url, ca: readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8') });
+  try {
+    const client = createClient({ modules: { items: itemsModule, indexes }, auth: ApiKeyStrategy({ apiKey: summary.apiKey, siteId: summary.siteId }) });
+    for (const size of SIZES) {
+      const id = childCollectionName(size);
+      const created = await client.indexes.createIndex(id, WIX_INDEX);
+      const status = (await client.indexes.listIndexes(id)).indexes?.find((i) => i._id === created._id)?.status;
+      if (status !== 'ACTIVE') throw new Error(`${id} in wix-local: the index is ${status}, not ACTIVE`);
+    }
+    const loadBefore = loadavg()[0]!;
+    const floorId = childCollectionName(SIZES[0]!);
+    await untimed(() => client.items.query(floorId).limit(1).find());
+    const floor = summarize(await timeLoop(() => client.items.query(floorId).limit(1).find()));
+    progress(`indexes: wix-local child: HTTP floor p50 ${ms(floor.p50)} p95 ${ms(floor.p95)} ms`);
+    const measurements: ChildResults['measurements'] = [];
+    for (const size of SIZES) {
+      for (const c of CASES) {
+        const id = childCollectionName(size);
+        await untimed(() => c.run(client as unknown as BenchPlatform['client'], id));
+        const http = summarize(await timeLoop(() => c.run(client as unknown as BenchPlatform['client'], id)));
+        measurements.push({ caseId: c.id, size, http });
+        progress(`indexes: wix-local child ${id} ${c.id}: HTTP p50 ${ms(http.p50)} p95 ${ms(http.p95)} ms`);
+      }
+    }
+    return { floor, measurements, load: [loadBefore, loadavg()[0]!], startupMs };
+  } finally {
+    undoRouting();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function runIndexBenchmarks(): Promise<string> {
   const started = performance.now();
   const date = new Date();
   progress('indexes: starting the platform (in-memory SQLite, HTTPS on loopback)');
+  let inProcess: Omit<IndexResults, 'durationS' | 'child'>;
   const bp = await startBenchPlatform();
   try {
     const sqlite = (bp.db.prepare('select sqlite_version() AS v').get() as { v: string }).v;
@@ -178,10 +258,13 @@ export async function runIndexBenchmarks(): Promise<string> {
       return { variant, perSecond: Math.round((WRITES / total) * 1000), perCall: summarize(perCall[variant]) };
     });
     progress(`indexes: single inserts/s without the index ${writes[0]!.perSecond}, with it ${writes[1]!.perSecond}`);
-    return renderIndexReport({ date, durationS: (performance.now() - started) / 1000, machine, buildMs, measurements, load, writes, floor });
+    inProcess = { date, machine, buildMs, measurements, load, writes, floor };
   } finally {
     await bp.stop();
   }
+  // With the in-process platform gone (and its 100k items with it), the same page against wix-local in a child.
+  const child = await measureChild();
+  return renderIndexReport({ ...inProcess, durationS: (performance.now() - started) / 1000, child });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -215,6 +298,20 @@ export function renderIndexReport(r: IndexResults): string {
     `${pass(correlatedWix.service.p95 <= correlatedExpr.service.p95)} the correlated filter (*${CORRELATED_CASE.title}*) is not slower with the index: ${ms(correlatedWix.service.p50)} vs ${ms(correlatedExpr.service.p50)} ms in the service at 100k (p50; ${ratio(correlatedExpr.service.p50, correlatedWix.service.p50)} faster), ${ms(correlatedWix.http.p95)} vs ${ms(correlatedExpr.http.p95)} ms p95 end to end.`,
   );
 
+  const childGet = (caseId: QueryCase['id'], size: number) => r.child.measurements.find((m) => m.caseId === caseId && m.size === size)!;
+  const childPage = childGet('page', largest);
+  const childSmall = childGet('page', smallest);
+  verdicts.push(
+    `For comparison, not judged: the same page with \`wix-local\` in a child process (as developers run it) and the SDK in this process: p95 **${ms(childPage.http.p95)} ms** at 100k (p50 ${ms(childPage.http.p50)} ms), growth 1k to 100k ${ratio(childPage.http.p95, childSmall.http.p95)}.`,
+  );
+  const childRows: string[][] = [];
+  for (const c of CASES) {
+    for (const size of SIZES) {
+      const inside = get(c.id, size, 'wix').http;
+      const apart = childGet(c.id, size).http;
+      childRows.push([`${c.title}, ${sizeLabel(size)}`, `${ms(inside.p50)} / ${ms(inside.p95)}`, `${ms(apart.p50)} / ${ms(apart.p95)}`]);
+    }
+  }
   const rows: string[][] = [];
   for (const c of CASES) {
     for (const size of SIZES) {
@@ -246,9 +343,13 @@ ${verdicts.map((v) => `- ${v}`).join('\n')}
 
 For scale, in the same run: the SDK over HTTPS with nothing to do (\`items.query(id).limit(1).find()\`, no filter) takes p50 ${ms(r.floor.p50)} / p95 ${ms(r.floor.p95)} ms (n = ${r.floor.n}). The end-to-end p95 of the indexed page is that floor plus the page's JSON; the index's own share is the service column.
 
-Setup: for each size two collections with the same ${thousands(largest)}-item catalogue prefix and the demo Products' declared fields (so both have today's per-field expression indexes on \`category\` and \`price\`). One of them also has the Wix index \`${WIX_INDEX.name}\` (\`category ASC, price DESC\`), created through the SDK's \`indexes.createIndex\` (build time: ${builds}; the next List Indexes says ACTIVE). Queries: \`${PAGE_CASE.code}\` and the correlated \`${CORRELATED_CASE.code}\`. Each row alternates the in-process service call (\`ItemsService.query\` with the exact body the SDK sent) and the SDK call over HTTPS; up to ${DEFAULT_LOOP.maxIterations} runs each after ${DEFAULT_LOOP.warmup} warm-up runs.
+Setup: for each size two collections with the same ${thousands(largest)}-item catalogue prefix and the demo Products' declared fields (so both have today's per-field expression indexes on \`category\` and \`price\`). One of them also has the Wix index \`${WIX_INDEX.name}\` (\`category ASC, price DESC\`), created through the SDK's \`indexes.createIndex\` (build time: ${builds}; the next List Indexes says ACTIVE). Queries: \`${PAGE_CASE.code}\` and the correlated \`${CORRELATED_CASE.code}\`. Each row alternates the in-process service call (\`ItemsService.queryJson\`, the page as the query route writes it, with the exact body the SDK sent) and the SDK call over HTTPS; up to ${DEFAULT_LOOP.maxIterations} runs each after ${DEFAULT_LOOP.warmup} warm-up runs.
 
 ${table(['Query, size', 'Matching', 'SDK, Wix index p50 / p95 (ms)', 'SDK, expression indexes', 'Service, Wix index', 'Service, expression indexes', 'Service speed-up (p50)'], rows)}
+
+End to end with the Wix index, the platform in this process (the rows above) and \`wix-local\` in a child process (\`platform/cli.ts --ci\`, as \`npm run platform\` runs it, seeded with the same items by \`bench/platform-indexes-seed.ts\`, ready in ${(r.child.startupMs / 1000).toFixed(1)} s), measured after the in-process platform was stopped; load average ${r.child.load[0].toFixed(1)} → ${r.child.load[1].toFixed(1)}. HTTP floor in the child: p50 ${ms(r.child.floor.p50)} / p95 ${ms(r.child.floor.p95)} ms. In one process the SDK's garbage and the server's share one young generation and each request pays for both collections; apart, each heap collects its own. The target is judged on the in-process run, where a developer's tests most often start the platform (\`startTestPlatform\`).
+
+${table(['Query, size', 'SDK → platform in this process, p50 / p95 (ms)', 'SDK → wix-local child process'], childRows)}
 
 Growth from 1k to 100k (p95):
 
