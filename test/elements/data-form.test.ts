@@ -921,6 +921,25 @@ describe('<wix-data-form> on a Velo site (page code through the bridge)', () => 
     expect(calls).to.have.length(2);
   });
 
+  it('a sign-in in page code (bridge="ready" again) clears "Permission denied" and sends the held entry once more, with its _id', async () => {
+    let signedIn = false;
+    const el = await veloForm('vf-login');
+    const calls = pageCode('vf-login', async ({ item }) =>
+      signedIn ? { ok: true, data: item } : { ok: false, code: 'PERMISSION_DENIED', message: 'Members only.' },
+    );
+    await stateIs(el, 'ready');
+    fillValid(el);
+    expect(await el.submit()).to.equal(false);
+    expect(text($(el, '[role="alert"]'))).to.contain('Permission denied');
+    signedIn = true;
+    const stored = once(el, 'wix-form-success');
+    el.setAttribute('bridge', 'ready'); // what page code does after a login (elements/velo/page.ts)
+    await stored;
+    await stateIs(el, 'success');
+    expect(calls).to.have.length(2);
+    expect(calls[1].item._id).to.equal(calls[0].item._id);
+  });
+
   it('server validation and permission errors through the bridge map like the SDK path', async () => {
     const fields = JSON.stringify([{ field: 'qty', type: 'text', label: 'Quantity' }]);
     const el = await veloForm('vf3', 'FormEntries', fields);
