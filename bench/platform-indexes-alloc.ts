@@ -15,10 +15,18 @@
  * text path, object path, text path again, each with its p50 / p95, the GCs during it and how many of the 50
  * slowest calls overlapped one.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { benchmarkProducts } from '../demo/seed/index.ts';
-import { indexes } from '@wix/data';
+import { indexes, items as itemsModule } from '@wix/data';
+import { routeWixApisTo } from '../platform/index.ts';
+import { childCollectionName } from './platform-indexes-seed.ts';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData } from './platform-query.ts';
 
@@ -28,7 +36,7 @@ const ROUNDS = 7;
 const gc = (globalThis as { gc?: () => void }).gc;
 /** `--tail`: instead of allocation, 1,000 SDK page queries timed, and how many of the slowest overlapped a GC. */
 const TAIL = process.argv.includes('--tail');
-if (!gc && !TAIL) throw new Error('run with --expose-gc (see the header)');
+if (!gc && !TAIL && !process.argv.includes('--child')) throw new Error('run with --expose-gc (see the header)');
 
 let scavenges = 0;
 const gcs: { start: number; end: number; kind: number }[] = [];
@@ -84,6 +92,63 @@ async function perCall(label: string, fn: () => unknown, batch = BATCH): Promise
   );
 }
 
+/**
+ * `--child`: wix-local as its own process (the CLI under tsx, `--ci`, seeded by platform-indexes-seed.ts with SIZE
+ * items), node flags for it from CHILD_NODE_FLAGS, and --trace-gc on it: 1,000 SDK page queries from this process,
+ * their p50 / p95, and how many scavenges the server ran meanwhile (its own young generation, apart from the SDK's).
+ */
+if (process.argv.includes('--child')) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wix-alloc-child-'));
+  const flags = (process.env['CHILD_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const cli = fileURLToPath(new URL('../platform/cli.ts', import.meta.url));
+  const seedPath = fileURLToPath(new URL('./platform-indexes-seed.ts', import.meta.url));
+  const child = spawn(process.execPath, [...flags, '--trace-gc', '--import', 'tsx', cli, '--ci', '--port', '0', '--data-dir', dataDir, '--seed', seedPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, INDEX_BENCH_SIZES: String(SIZE) },
+  });
+  let traceLines: string[] = [];
+  const summary = await new Promise<{ url: string; siteId: string; apiKey: string }>((resolve) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('{"ready":true')) resolve(JSON.parse(line) as { url: string; siteId: string; apiKey: string });
+      else traceLines.push(line);
+    });
+  });
+  const undo = routeWixApisTo({ url: summary.url, ca: readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8') });
+  const client = createClient({ modules: { items: itemsModule, indexes }, auth: ApiKeyStrategy({ apiKey: summary.apiKey, siteId: summary.siteId }) });
+  const cid = childCollectionName(SIZE);
+  await client.indexes.createIndex(cid, {
+    name: 'categoryPrice',
+    fields: [
+      { path: 'category', order: 'ASC' },
+      { path: 'price', order: 'DESC' },
+    ],
+  });
+  const page = QUERY_CASES.find((c) => c.id === 'page')!;
+  const run = () => page.run(client as never, cid);
+  for (let i = 0; i < 50; i++) await run();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  traceLines = [];
+  gcs.length = 0;
+  const durations: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const t0 = performance.now();
+    await run();
+    durations.push(performance.now() - t0);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  durations.sort((a, b) => a - b);
+  const serverScavenges = traceLines.filter((l) => l.includes('Scavenge')).length;
+  console.log(
+    `wix-local child (flags: ${flags.join(' ') || 'none'}): p50 ${durations[500]!.toFixed(2)} p95 ${durations[950]!.toFixed(2)} ms over 1,000 SDK page queries; server scavenges ${serverScavenges}, client GCs ${gcs.length}`,
+  );
+  undo();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const bp = await startBenchPlatform();
 try {
   const { collections, items } = bp.platform.services;
@@ -117,6 +182,7 @@ try {
   await perCall('service, text path (queryJson)', () => items.queryJson(bp.owner, id, input, false));
   await perCall('service, text path, limit 0 (the request without items)', () => items.queryJson(bp.owner, id, { ...input, paging: { limit: 0 } }, false));
   await perCall('SDK end to end in one process, text path', () => page.run(bp.client, id), 20);
+  await perCall('SDK end to end in one process, limit 1, no filter (the floor)', () => bp.client.items.query(id).limit(1).find(), 20);
   const queryJson = items.queryJson.bind(items);
   items.queryJson = () => undefined;
   await perCall('SDK end to end in one process, object path', () => page.run(bp.client, id), 20);
