@@ -304,6 +304,24 @@ describe('the connect is bound to the browser and the member that started it (is
     assert.equal((await fetch(`https://www.wixapis.com${forged.pathname}${forged.search}`, { redirect: 'manual' })).status, 400);
   });
 
+  it('the launch link passes one plain login_hint on to the authorize URL, and drops a hint that is long, repeated or has control characters', async () => {
+    const hintAfterLaunch = async (...hints: string[]): Promise<string[]> => {
+      const started = await call('startConnect', {});
+      const link = new URL(started.body.result.data.authorizeUrl);
+      for (const hint of hints) link.searchParams.append('login_hint', hint);
+      const { authorizeUrl } = await openLaunch(link.toString());
+      const form = await fetch(authorizeUrl);
+      assert.equal(form.status, 200);
+      const prefilled = /name="email"[^>]*value="([^"]*)"/.exec(await form.text())?.[1];
+      return [...new URL(authorizeUrl).searchParams.getAll('login_hint'), `page:${prefilled ?? ''}`];
+    };
+    assert.deepEqual(await hintAfterLaunch(DEMO_MEMBER.email), [DEMO_MEMBER.email, `page:${DEMO_MEMBER.email}`]);
+    assert.deepEqual(await hintAfterLaunch('a'.repeat(255)), ['page:']);
+    assert.deepEqual(await hintAfterLaunch('a@example.com', 'b@example.com'), ['page:']);
+    assert.deepEqual(await hintAfterLaunch('a@example.com\r\nSet-Cookie: x=1'), ['page:']);
+    assert.deepEqual(await hintAfterLaunch(), ['page:']);
+  });
+
   it('a callback with the right state but another browser’s binding cookie is refused', async () => {
     const mine = await startOverHttp();
     const other = await startOverHttp(); // a second flow: its cookie is not the first flow's

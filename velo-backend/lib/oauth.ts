@@ -125,7 +125,15 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-function authorizeUrlFor(c: Config, state: string, challenge: string, targetSite: string | undefined): string {
+/** OIDC `login_hint` from the launch link, passed on only when it is one plain value of 1-254 characters: it just pre-fills the consent page. */
+function loginHintOf(url: URL): string | undefined {
+  const hints = url.searchParams.getAll('login_hint');
+  const hint = hints.length === 1 ? hints[0]!.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  return hint.length > 0 && hint.length <= 254 && !/[\u0000-\u001f\u007f]/.test(hint) ? hint : undefined;
+}
+
+function authorizeUrlFor(c: Config, state: string, challenge: string, targetSite: string | undefined, loginHint?: string): string {
   const url = new URL(c.as.authorization_endpoint!);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -136,6 +144,7 @@ function authorizeUrlFor(c: Config, state: string, challenge: string, targetSite
     code_challenge: challenge,
     code_challenge_method: 'S256',
     ...(targetSite ? { site_id: targetSite } : {}),
+    ...(loginHint ? { login_hint: loginHint } : {}),
   }).toString();
   return url.toString();
 }
@@ -231,7 +240,7 @@ export async function launchConnect(url: URL): Promise<LaunchResult> {
   const targetSite = await getOptionalSecret(OAUTH_SECRETS.targetSiteId);
   return {
     ok: true,
-    location: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(String(stored['verifier'])), targetSite),
+    location: authorizeUrlFor(c, state, await oauth.calculatePKCECodeChallenge(String(stored['verifier'])), targetSite, loginHintOf(url)),
     setCookie: bindingCookie(c, secret),
   };
 }
