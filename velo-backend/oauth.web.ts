@@ -7,7 +7,7 @@ import { Permissions, webMethod } from 'wix-web-module';
 import { currentMember } from 'wix-members-backend';
 import { audit } from './lib/audit.ts';
 import { EnvelopeError, fail, ok, type Envelope } from './lib/envelope.ts';
-import { disconnect as revokeConnection, queryConnected, readConnection, startConnectFor } from './lib/oauth.ts';
+import { connectionStillGranted, disconnect as revokeConnection, queryConnected, readConnection, startConnectFor } from './lib/oauth.ts';
 import { parseInput, strictRecord } from './lib/validation.ts';
 
 async function memberId(): Promise<string> {
@@ -51,7 +51,10 @@ export interface ConnectionStatus {
 export const connectionStatus = webMethod(Permissions.SiteMember, (input?: unknown): Promise<Envelope<ConnectionStatus>> =>
   guarded('connectionStatus', async () => {
     parseInput(v.nullish(strictRecord({})), input);
-    const connection = await readConnection(await memberId());
+    const member = await memberId();
+    let connection = await readConnection(member);
+    // A revoke elsewhere is only known by asking the server; a refused refresh has stored it as revoked.
+    if (connection?.status === 'connected' && !(await connectionStillGranted(member))) connection = await readConnection(member);
     if (!connection) return { connected: false, status: 'not-connected' };
     return {
       connected: connection.status === 'connected',

@@ -188,6 +188,22 @@ describe('disconnect', () => {
   });
 });
 
+describe('a grant revoked elsewhere', () => {
+  it('connectionStatus asks the server: after a revoke on the Connected apps page it says revoked, not connected', async () => {
+    await connect();
+    assert.equal((await call('connectionStatus')).body.result.data.status, 'connected');
+    const memberId = p.services.directory.findMemberByEmail(DEMO_MEMBER.email)!.id;
+    const grants = p.services.oauth.apps.grantsOf(memberId).filter((g) => !g.revokedAt);
+    assert.ok(grants.length > 0, 'the member has a live grant');
+    for (const g of grants) p.services.oauth.apps.revokeGrant(g.id); // what the Connected apps page does
+    const status = (await call('connectionStatus')).body.result.data;
+    assert.deepEqual([status.status, status.connected], ['revoked', false]);
+    assert.equal((await call('callConnected', { collection: 'Stores' })).body.result.code, 'NOT_FOUND');
+    await call('disconnect');
+    assert.equal((await call('connectionStatus')).body.result.data.status, 'not-connected');
+  });
+});
+
 describe('the same actions over HTTP, for site widgets', () => {
   const post = (action: string, token: string | undefined, body?: unknown) =>
     fetch(`https://www.wixapis.com/_functions/oauth/${action}`, {

@@ -320,6 +320,30 @@ async function tokenInfo(c: Config, token: string): Promise<{ siteId: string; su
   return { siteId: body.siteId, subjectId: typeof body.subjectId === 'string' ? body.subjectId : undefined };
 }
 
+/**
+ * Whether the member's stored connection still holds at the server. A grant revoked elsewhere (the site's
+ * "Connected apps" page) is only seen by asking: the access token's token-info, then one refresh if it is not
+ * active. A refused refresh marks the connection revoked; a server that cannot be reached is no news (true).
+ */
+export async function connectionStillGranted(memberId: string): Promise<boolean> {
+  const c = await config();
+  try {
+    const token = await accessTokenFor(memberId);
+    const response = await fetch(c.as.introspection_endpoint!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    if (!response.ok) return true;
+    if (((await response.json()) as { active?: unknown }).active === true) return true;
+    await accessTokenFor(memberId, token);
+    return true;
+  } catch (error) {
+    if (error instanceof EnvelopeError && (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_FOUND')) return false;
+    return true;
+  }
+}
+
 async function saveConnection(connection: Connection): Promise<void> {
   await withDataApi((client) => client.items.save(CONNECTIONS, { ...connection }));
 }
