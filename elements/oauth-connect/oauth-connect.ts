@@ -3,7 +3,6 @@ import { ActionBridge, envelopeKind, isEnvelope, type ActionEnvelope } from '../
 import { postHttpFunction } from '../core/http-function.ts';
 import { SessionError, asSessionError, type SessionErrorKind } from '../core/errors.ts';
 import { WixElement } from '../core/element.ts';
-import type { Session } from '../core/session.ts';
 import { oauthConnectStyles } from './oauth-connect.styles.ts';
 import { themeAccent } from '../core/theme-accent.ts';
 import { themeBase } from '../core/theme-base.ts';
@@ -60,36 +59,33 @@ const malformed = () => new SessionError('server', 'The site answered with a mal
 /** The `error` of the callback page's message (or of `?oauth=` after a redirect), as a readable error. */
 function callbackError(raw: unknown): SessionError {
   const code = typeof raw == 'string' && /^[\w.-]{1,64}$/.test(raw) ? raw : 'failed';
-  if (code == 'access_denied') return new SessionError('forbidden', 'The connection was declined on Wix.', { code });
-  if (code == 'invalid_state') return new SessionError('validation', 'The connection request expired or was already used. Try again.', { code });
-  return new SessionError('server', 'The connection could not be completed. Try again.', { code });
+  const declined = code == 'access_denied';
+  const expired = code == 'invalid_state';
+  return new SessionError(
+    declined ? 'forbidden' : expired ? 'validation' : 'server',
+    declined
+      ? 'The connection was declined on Wix.'
+      : `The connection ${expired ? 'request expired or was already used' : 'could not be completed'}. Try again.`,
+    { code },
+  );
 }
 
 /** What the backend's answers may hold; anything may be missing or of another type. */
 type Answer = Partial<Record<'status' | 'siteId' | 'scopes' | 'connectedAt' | 'authorizeUrl' | 'items', unknown>> | null | undefined;
 
+const text = (value: unknown) => (typeof value == 'string' ? value : undefined);
+
+/** The status answer, typed; a field of another type is left out (undefined, which JSON.stringify drops). */
 function readConnection(answer: unknown): OAuthConnection {
   const { status, siteId, scopes, connectedAt } = (answer ?? {}) as NonNullable<Answer>;
-  if (status !== 'not-connected' && status !== 'connected' && status !== 'revoked') throw malformed();
+  // includes() compares with SameValueZero: only these exact strings pass, never an array or an object.
+  if (!['not-connected', 'connected', 'revoked'].includes(status as string)) throw malformed();
   return {
-    status,
-    ...(typeof siteId == 'string' && { siteId }),
-    ...(Array.isArray(scopes) && { scopes: scopes.filter((scope: unknown) => typeof scope == 'string') }),
-    ...(typeof connectedAt == 'string' && { connectedAt }),
+    status: status as OAuthConnection['status'],
+    siteId: text(siteId),
+    scopes: Array.isArray(scopes) ? scopes.filter((scope: unknown) => typeof scope == 'string') : undefined,
+    connectedAt: text(connectedAt),
   };
-}
-
-/** Only an http(s) address is opened or navigated to: never `javascript:` or `data:`. */
-function authorizeUrlOf(answer: unknown): string {
-  const data = answer as Answer;
-  let url: URL | undefined;
-  try {
-    url = new URL(data!.authorizeUrl as string, location.href);
-  } catch {
-    // falls through to the error below
-  }
-  if (typeof data?.authorizeUrl != 'string' || !/^https?:$/.test(url?.protocol ?? '')) throw malformed();
-  return url!.href;
 }
 
 /**
@@ -153,37 +149,36 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     view: { state: true },
     connection: { state: true },
     failure: { state: true },
-    previewTitles: { state: true },
-    previewError: { state: true },
+    preview: { state: true },
     busy: { state: true },
-    transportVersion: { state: true },
   };
 
   siteName = '';
   previewCollection = '';
-  loginHint = '';
+  /** null once the attribute is removed. */
+  loginHint: string | null = '';
 
   private view: OAuthConnectState = 'checking';
   private connection: OAuthConnection | undefined;
   private failure: SessionError | undefined;
-  private previewTitles: string[] | undefined;
-  private previewError: string | undefined;
+  /** The preview: its titles once loaded, the message of its failure (a string), or undefined while it loads. */
+  private preview: string[] | string | undefined;
   /** An action is on its way: buttons say so (aria-disabled) and ignore clicks. */
   private busy = false;
-  /** Bumps when a transport arrives or the identity may have changed: the status is loaded again. */
-  private transportVersion = 0;
 
   protected readonly bridge = new ActionBridge(this);
   /** Only the latest run may change the state: a slower, older answer never overwrites a newer one. */
   #run = 0;
-  #popup: Window | null = null;
+  /** A transport arrived or the identity may have changed: the next update loads the status again (once per update). */
+  #fresh?: boolean;
+  #popup?: Window | null;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
   #beforeConnect: OAuthConnectState = 'not-connected';
-  #redirectChecked = false;
-  #hadFocus = false;
+  #redirectChecked?: boolean;
+  #hadFocus?: boolean;
   /** The failure came from starting a connection (or from the consent page): "Try again" connects again, in one click. */
-  #failedConnecting = false;
-  #lastRecheck = -Infinity;
+  #failedConnecting?: boolean;
+  #lastRecheck = 0;
 
   /** The current state (read-only). */
   get state(): OAuthConnectState {
@@ -192,7 +187,8 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   /** A token, the bridge (`ready` set again: a login in page code) or the session's `change`: load again. */
   protected override onTransport(): void {
-    this.transportVersion++;
+    this.#fresh = true;
+    this.requestUpdate();
   }
 
   protected override onUnconnected(state: 'editor' | 'not-connected'): void {
@@ -210,10 +206,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     super.disconnectedCallback();
     window.removeEventListener('focus', this.#onReturn);
     document.removeEventListener('visibilitychange', this.#onReturn);
-    if (this.#popup) {
-      this.#unwatch();
-      this.view = this.#beforeConnect;
-    }
+    if (this.#popup) this.#unwatch();
   }
 
   /**
@@ -228,13 +221,13 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     if (!quiet) {
       this.view = 'checking';
       this.busy = false;
-      this.previewTitles = this.previewError = undefined;
+      this.preview = undefined;
     }
     try {
-      let connection = readConnection(await this.#call('connectionStatus'));
+      const connection = readConnection(await this.#call('connectionStatus'));
       if (run !== this.#run) return;
-      if (grantGone && connection.status === 'connected') connection = { ...connection, status: 'revoked' };
-      if (JSON.stringify(connection) !== JSON.stringify(this.connection)) this.previewTitles = this.previewError = undefined;
+      if (grantGone && connection.status === 'connected') connection.status = 'revoked';
+      if (JSON.stringify(connection) !== JSON.stringify(this.connection)) this.preview = undefined;
       this.connection = connection;
       this.view = connection.status;
       // With a preview, reading it again is what finds a grant revoked at the server.
@@ -255,11 +248,19 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     const run = ++this.#run;
     this.busy = true;
     try {
-      const popupUrl = this.#withHint(authorizeUrlOf(await this.#call('startConnect', { mode: 'popup' })));
+      const popupUrl = await this.#start('popup');
       if (run !== this.#run) return;
       const popup = window.open(popupUrl, POPUP_NAME, POPUP_FEATURES);
-      if (popup) return this.#watch(popup, previous);
-      const redirectUrl = this.#withHint(authorizeUrlOf(await this.#call('startConnect', { mode: 'redirect' })));
+      if (popup) {
+        this.#popup = popup;
+        this.#beforeConnect = previous;
+        this.view = 'connecting';
+        window.addEventListener('message', this.#onMessage);
+        // Closed without a message (the member gave up): back to where it was.
+        this.#pollTimer = setInterval(() => popup.closed && this.#unwatch(), 500);
+        return;
+      }
+      const redirectUrl = await this.#start('redirect');
       if (run !== this.#run) return;
       this.view = 'connecting';
       this.navigate(redirectUrl);
@@ -284,15 +285,22 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   }
 
   /**
-   * The authorize URL with the OIDC `login_hint` (the `login-hint` attribute, trimmed; ignored above 254 characters;
-   * encoded by URLSearchParams). The consent page only pre-fills its field with it, and ignores a hint it cannot use.
+   * The authorize URL for `mode`, only an http(s) address (never `javascript:` or `data:`), with the OIDC
+   * `login_hint` (the `login-hint` attribute, trimmed; ignored above 254 characters; encoded by URLSearchParams). The
+   * consent page only pre-fills its field with it, and ignores a hint it cannot use.
    */
-  #withHint(url: string): string {
-    const hint = this.loginHint.trim();
-    if (!hint || hint.length > 254) return url;
-    const target = new URL(url);
-    target.searchParams.set('login_hint', hint);
-    return target.href;
+  async #start(mode: 'popup' | 'redirect'): Promise<string> {
+    const raw = ((await this.#call('startConnect', { mode })) as Answer)?.authorizeUrl;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw as string, location.href);
+    } catch {
+      // not a URL: the error below
+    }
+    if (typeof raw != 'string' || !/^https?:$/.test(url?.protocol as string)) throw malformed();
+    const hint = (this.loginHint ?? '').trim();
+    if (hint && hint.length < 255) url!.searchParams.set('login_hint', hint);
+    return url!.href;
   }
 
   /** Sends the page to the consent page in redirect mode. A seam for tests; `location.assign` cannot be stubbed. */
@@ -301,59 +309,47 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   }
 
   /** Runs an action on the backend and unwraps its envelope; a failure envelope throws a typed error. */
-  async #call(action: string, input: unknown = {}): Promise<unknown> {
-    const envelope = this.session ? await this.#post(this.session, action, input) : await this.bridge.call(action, input);
-    if (envelope.ok) return envelope.data;
-    throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
-  }
-
   /**
-   * A site widget: POST /_functions/oauth/<action> with the session token; one renewal and retry on a 401. The
+   * A site widget: POST /_functions/oauth/<action> with the session token; one renewal and retry on a 401 (another
+   * status is the error of its kind; a body that is not JSON, a SyntaxError, reads as malformed, errors.ts). The
    * answer to startConnect sets the HttpOnly cookie that binds this browser to the connect (the callback requires
    * it), so that one call stores same-origin cookies; the others send and store none.
    */
-  async #post(session: Session, action: string, input: unknown): Promise<ActionEnvelope> {
-    const credentials = action === 'startConnect' ? 'same-origin' : 'omit';
-    const response = await postHttpFunction(session, `oauth/${action}`, JSON.stringify(input), this.apiBaseUrl, credentials);
-    const { status } = response;
-    if (status !== 200) throw new SessionError(asSessionError(0, status).kind, undefined, { status });
-    const envelope: unknown = await response.json().catch(() => undefined);
-    if (!isEnvelope(envelope)) throw malformed();
-    return envelope;
+  async #call(action: string, input: unknown = {}): Promise<unknown> {
+    const { session } = this;
+    let envelope: ActionEnvelope;
+    if (session) {
+      const credentials = action === 'startConnect' ? 'same-origin' : 'omit';
+      const response = await postHttpFunction(session, `oauth/${action}`, JSON.stringify(input), this.apiBaseUrl, credentials);
+      if (response.status !== 200) throw asSessionError(0, response.status);
+      envelope = (await response.json()) as ActionEnvelope; // checked on the next line
+      if (!isEnvelope(envelope)) throw malformed();
+    } else envelope = await this.bridge.call(action, input);
+    if (envelope.ok) return envelope.data;
+    throw new SessionError(envelopeKind(envelope.code), envelope.message, { code: envelope.code });
   }
 
   async #loadPreview(run: number): Promise<void> {
     try {
       const data = (await this.#call('callConnected', { collection: this.previewCollection, limit: PREVIEW_LIMIT })) as Answer;
       if (!Array.isArray(data?.items)) throw malformed();
-      if (run === this.#run) this.previewTitles = data.items.slice(0, PREVIEW_LIMIT).map((item: { title?: unknown } | null) => String(item?.title ?? ''));
+      if (run === this.#run) this.preview = data.items.slice(0, PREVIEW_LIMIT).map((item: { title?: unknown } | null) => String(item?.title ?? ''));
     } catch (error) {
       if (run !== this.#run) return;
       const typed = asSessionError(error);
       this.#emitError(typed);
       // The grant is gone (revoked elsewhere): "Connected" would now be false. Check the status again, once.
-      if (GRANT_GONE.test(typed.code ?? '') || typed.kind === 'unauthenticated') return void this.reload(true);
-      this.previewError = typed.message;
+      if (GRANT_GONE.test(typed.code!) || typed.kind === 'unauthenticated') return void this.reload(true);
+      this.preview = typed.message;
     }
   }
 
-  #watch(popup: Window, previous: OAuthConnectState): void {
-    this.#popup = popup;
-    this.#beforeConnect = previous;
-    this.view = 'connecting';
-    window.addEventListener('message', this.#onMessage);
-    // Closed without a message (the member gave up): back to where it was.
-    this.#pollTimer = setInterval(() => {
-      if (!popup.closed) return;
-      this.#unwatch();
-      if (this.view === 'connecting') this.view = this.#beforeConnect;
-    }, 500);
-  }
-
+  /** The popup is done with (closed, cancelled, answered, or the element removed); a card still connecting goes back to where it was. */
   #unwatch(): void {
     clearInterval(this.#pollTimer);
     window.removeEventListener('message', this.#onMessage);
     this.#popup = null;
+    if (this.view === 'connecting') this.view = this.#beforeConnect;
   }
 
   /**
@@ -371,41 +367,22 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   /** Only the callback page in our popup, posting to this exact origin, may say how the connection went. */
   readonly #onMessage = (event: MessageEvent): void => {
     const { data } = event;
-    if (!this.#popup || event.origin !== location.origin || event.source !== this.#popup || data?.type !== MESSAGE_TYPE) return;
+    // Listened to only while #popup is a window (set before, cleared after), so a message with no source never matches.
+    if (event.origin !== location.origin || event.source !== this.#popup || data?.type !== MESSAGE_TYPE) return;
     this.#unwatch();
     if (data.ok === true) void this.reload();
-    else {
-      this.#run++;
-      this.#fail(callbackError(data.error), true);
-    }
+    else this.#fail(callbackError(data.error), true);
   };
 
   #cancel(): void {
-    const popup = this.#popup;
+    this.#popup!.close();
     this.#unwatch();
-    try {
-      popup?.close();
-    } catch {
-      // already gone
-    }
-    this.view = this.#beforeConnect;
   }
 
-  /** The first load on a transport: after a redirect-mode connect, `?oauth=` says how it went. */
-  #begin(): void {
-    if (!this.#redirectChecked) {
-      this.#redirectChecked = true;
-      const result = new URLSearchParams(location.search).get('oauth');
-      if (result !== null && result !== 'connected') {
-        this.#run++;
-        return this.#fail(callbackError(result), true);
-      }
-    }
-    void this.reload();
-  }
-
+  /** Shows the error; it supersedes any call still on its way (the callback page's answer comes from no call). */
   #fail(error: unknown, connecting: boolean): void {
     const typed = asSessionError(error);
+    this.#run++;
     this.#failedConnecting = connecting;
     this.failure = typed;
     this.busy = false;
@@ -419,9 +396,15 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   protected override willUpdate(changed: PropertyValues): void {
     this.#hadFocus = !!this.shadowRoot?.activeElement;
-    if (changed.has('transportVersion') && this.hasTransport) this.#begin();
-    else if (changed.has('previewCollection') && this.view === 'connected' && !this.busy) {
-      this.previewTitles = this.previewError = undefined;
+    if (this.#fresh && this.hasTransport) {
+      this.#fresh = false;
+      // The first load on a transport: after a redirect-mode connect, `?oauth=` says how it went.
+      const result = this.#redirectChecked ? null : new URLSearchParams(location.search).get('oauth');
+      this.#redirectChecked = true;
+      if (result !== null && result !== 'connected') this.#fail(callbackError(result), true);
+      else void this.reload();
+    } else if (changed.has('previewCollection') && this.view === 'connected' && !this.busy) {
+      this.preview = undefined;
       if (this.previewCollection) void this.#loadPreview(++this.#run);
     }
   }
@@ -434,73 +417,78 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state'))?.focus();
   }
 
-  #button(name: string, label: string, onClick: () => void): TemplateResult {
-    return html`<button part="button ${name}" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.busy || onClick()}>${label}</button>`;
+  /** A button; `action` runs as a method of the element, and not while something is on its way. */
+  #button(name: string, label: string, action: (this: WixOAuthConnect) => unknown): TemplateResult {
+    return html`<button part="button ${name}" type="button" aria-disabled=${this.busy} @click=${() => this.busy || action.call(this)}>${label}</button>`;
   }
 
-  // One box for every state, so that the live region stays in place and its changes are announced.
-  #box(tone: 'info' | 'ok' | 'warning' | 'error', title: string, body: unknown = nothing, actions: unknown = nothing): TemplateResult {
-    return html`<div part="state" class="state ${tone}" role=${tone === 'error' ? 'alert' : 'status'} tabindex="-1" aria-busy=${this.view === 'checking' || this.busy ? 'true' : 'false'}><strong part="title">${title}</strong>${body}${actions === nothing ? nothing : html`<div part="actions" class="actions">${actions}</div>`}</div>`;
+  // One box for every state, so that the live region stays in place and its changes are announced. A string body is one paragraph.
+  #box(tone: 'info' | 'ok' | 'warning' | 'error', title: string, body?: unknown, actions?: unknown): TemplateResult {
+    return html`<div part="state" class="state ${tone}" role=${tone === 'error' ? 'alert' : 'status'} tabindex="-1" aria-busy=${this.view === 'checking' || this.busy}><strong part="title">${title}</strong>${typeof body == 'string' ? html`<p>${body}</p>` : body}${actions && html`<div part="actions" class="actions">${actions}</div>`}</div>`;
   }
 
-  #renderConnected(connection: OAuthConnection): TemplateResult {
-    const words = (connection.scopes ?? []).map((scope) => SCOPE_WORDS.get(scope) ?? scope);
-    const since = new Date(connection.connectedAt ?? NaN);
-    const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
+  #renderConnected({ scopes = [], connectedAt, siteId }: OAuthConnection): TemplateResult {
+    const words = scopes.map((scope) => SCOPE_WORDS.get(scope) ?? scope);
+    const since = new Date(connectedAt ?? NaN);
     let date = '';
     try {
-      if (!Number.isNaN(since.getTime())) date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(since);
+      if (!isNaN(+since)) date = since.toLocaleDateString((this.closest('[lang]') as HTMLElement | null)?.lang || undefined, { dateStyle: 'medium' });
     } catch {
       date = since.toDateString(); // an unknown lang tag
     }
-    const preview = !this.previewCollection
-      ? nothing
-      : this.previewError
-        ? html`<p class="note">Could not load items from ${this.previewCollection}: ${this.previewError}</p>`
-        : !this.previewTitles
-          ? html`<p class="note">Loading items from ${this.previewCollection}…</p>`
-          : this.previewTitles.length === 0
-            ? html`<p class="note">${this.previewCollection} has no items yet.</p>`
-            : html`<ul part="preview" aria-label=${`Items from ${this.previewCollection}`}>
-                ${this.previewTitles.map((title) => html`<li part="preview-item">${title || '(untitled)'}</li>`)}
-              </ul>`;
+    const { preview, previewCollection: from } = this;
+    // The preview's one line when it has no titles to list: failed (a string), loading (undefined) or empty.
+    const note =
+      typeof preview == 'string'
+        ? `Could not load items from ${from}: ${preview}`
+        : !preview
+          ? `Loading items from ${from}…`
+          : !preview.length && `${from} has no items yet.`;
     return this.#box(
       'ok',
-      `Connected to ${this.siteName || connection.siteId || 'a Wix site'}`,
-      html`${words.length ? html`<p part="scopes">It can ${words.join(' and ')}.</p>` : nothing}${date ? html`<p part="since">Since ${date}.</p>` : nothing}${preview}`,
-      this.#button('disconnect', 'Disconnect', () => void this.disconnect()),
+      `Connected to ${this.siteName || siteId || 'a Wix site'}`,
+      html`${words.length ? html`<p part="scopes">It can ${words.join(' and ')}.</p>` : nothing}${date ? html`<p part="since">Since ${date}.</p>` : nothing}${
+        !from
+          ? nothing
+          : note
+            ? html`<p class="note">${note}</p>`
+            : html`<ul part="preview" aria-label=${`Items from ${from}`}>
+                ${(preview as string[]).map((title) => html`<li part="preview-item">${title || '(untitled)'}</li>`)}
+              </ul>`
+      }`,
+      this.#button('disconnect', 'Disconnect', this.disconnect),
     );
   }
 
   protected override render(): TemplateResult {
-    const connect = (label: string) => this.#button('connect', label, () => void this.connect());
+    const connect = (label: string) => this.#button('connect', label, this.connect);
     switch (this.view) {
       case 'editor':
-        return this.#box('info', 'Wix site connection', html`<p>Members connect their account to a Wix site here.</p>`);
+        return this.#box('info', 'Wix site connection', 'Members connect their account to a Wix site here.');
       case 'no-session':
-        return this.#box('info', 'Not connected', html`<p>It needs a Wix site session.</p>`);
+        return this.#box('info', 'Not connected', 'It needs a Wix site session.');
       case 'not-connected':
-        return this.#box('info', 'No Wix site connected', html`<p>Connect your account to a Wix site.</p>`, connect('Connect'));
+        return this.#box('info', 'No Wix site connected', 'Connect your account to a Wix site.', connect('Connect'));
       case 'connecting':
         return this.#box(
           'info',
           'Connecting…',
-          html`<p>${this.#popup ? 'Finish in the window that opened.' : 'Taking you to Wix…'}</p>`,
-          this.#popup ? this.#button('cancel', 'Cancel', () => this.#cancel()) : nothing,
+          this.#popup ? 'Finish in the window that opened.' : 'Taking you to Wix…',
+          this.#popup && this.#button('cancel', 'Cancel', this.#cancel),
         );
       case 'connected':
         return this.#renderConnected(this.connection!);
       case 'revoked':
-        return this.#box('warning', 'The connection was revoked', html`<p>Connect again to use your Wix site here.</p>`, connect('Connect again'));
+        return this.#box('warning', 'The connection was revoked', 'Connect again to use your Wix site here.', connect('Connect again'));
       case 'error': {
-        const { kind, message, code } = this.failure ?? new SessionError('server');
+        const { kind, message, code } = this.failure!;
         // Signing in is the only way on, and the card checks again by itself when the session changes: no button
         // that would only fail the same way.
         if (kind === 'unauthenticated')
           return this.#box(
             'error',
             'Not signed in',
-            html`<p>${code === 'UNAUTHENTICATED' ? 'Sign in to connect your account to a Wix site.' : message} This card updates when you sign in.</p>`,
+            `${code === 'UNAUTHENTICATED' ? 'Sign in to connect your account to a Wix site.' : message} This card updates when you sign in.`,
           );
         const title =
           code === 'access_denied'
@@ -511,8 +499,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
                 ? 'Could not reach the site'
                 : 'Something went wrong';
         // After a failed start or a declined consent, one click starts the connection again; else the status is checked again.
-        const retry = this.#failedConnecting ? () => void this.connect() : () => void this.reload();
-        return this.#box('error', title, html`<p>${message}</p>`, this.#button('retry', 'Try again', retry));
+        return this.#box('error', title, message, this.#button('retry', 'Try again', this.#failedConnecting ? this.connect : this.reload));
       }
       default:
         return this.#box('info', 'Checking the connection…');
