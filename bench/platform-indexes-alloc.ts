@@ -11,6 +11,9 @@
  * path (query + JSON.stringify, what the handler did per page before), the text path (queryJson), and the whole
  * request through the official SDK in one process, with the text path on and off.
  *
+ * With `--ab`: the text and the object path alternately, call by call, 2,000 SDK page queries each, p50 / p95 /
+ * p99 and how many calls of each overlapped a GC (a fair comparison on a busy machine).
+ *
  * With `--tail` (no --expose-gc needed; try it with and without --max-semi-space-size): 1,000 SDK page queries,
  * text path, object path, text path again, each with its p50 / p95, the GCs during it and how many of the 50
  * slowest calls overlapped one.
@@ -36,7 +39,7 @@ const ROUNDS = 7;
 const gc = (globalThis as { gc?: () => void }).gc;
 /** `--tail`: instead of allocation, 1,000 SDK page queries timed, and how many of the slowest overlapped a GC. */
 const TAIL = process.argv.includes('--tail');
-if (!gc && !TAIL && !process.argv.includes('--child')) throw new Error('run with --expose-gc (see the header)');
+if (!gc && !TAIL && !process.argv.includes('--child') && !process.argv.includes('--ab')) throw new Error('run with --expose-gc (see the header)');
 
 let scavenges = 0;
 const gcs: { start: number; end: number; kind: number }[] = [];
@@ -169,6 +172,35 @@ try {
   const input = bp.lastQueryBody().query ?? {};
   console.log(`${SIZE} items, ${JSON.stringify(input)}; heap limits: ${JSON.stringify(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space'))}`);
 
+  if (process.argv.includes('--ab')) {
+    // The two paths alternately, call by call, so both see the same machine: 2,000 calls each.
+    const queryJson = items.queryJson.bind(items);
+    const off = () => undefined;
+    const times = { text: [] as number[], object: [] as number[] };
+    const spans = { text: [] as { start: number; end: number }[], object: [] as { start: number; end: number }[] };
+    for (let i = 0; i < 100; i++) await page.run(bp.client, id);
+    gcs.length = 0;
+    for (let i = 0; i < 4000; i++) {
+      const path = i % 2 === 0 ? 'text' : 'object';
+      items.queryJson = path === 'text' ? queryJson : off;
+      const start = performance.now();
+      await page.run(bp.client, id);
+      const end = performance.now();
+      times[path].push(end - start);
+      spans[path].push({ start, end });
+    }
+    items.queryJson = queryJson;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const path of ['text', 'object'] as const) {
+      const d = [...times[path]].sort((a, b) => a - b);
+      const hit = spans[path].filter((c) => gcs.some((g) => g.start < c.end && g.end > c.start)).length;
+      console.log(
+        `${path} path: p50 ${d[1000]!.toFixed(2)} p95 ${d[1900]!.toFixed(2)} p99 ${d[1980]!.toFixed(2)} ms over 2,000 SDK page queries; ${hit} of them overlapped a GC`,
+      );
+    }
+    console.log(`GCs during the run: ${gcs.length}`);
+    process.exit(0);
+  }
   if (TAIL) {
     await tail('SDK end to end in one process, text path', () => page.run(bp.client, id));
     const queryJson = items.queryJson.bind(items);
