@@ -29,6 +29,7 @@ import v8 from 'node:v8';
 import { benchmarkProducts } from '../demo/seed/index.ts';
 import { indexes, items as itemsModule } from '@wix/data';
 import { routeWixApisTo } from '../platform/index.ts';
+import { inProcessSend } from '../platform/http/node-routing.ts';
 import { childCollectionName } from './platform-indexes-seed.ts';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { PRODUCT_FIELDS, QUERY_CASES, startBenchPlatform, toWireData } from './platform-query.ts';
@@ -210,6 +211,17 @@ try {
     await tail('SDK end to end in one process, text path', () => page.run(bp.client, id));
     process.exit(0);
   }
+  // The server alone: the handler (routing, auth, body, query, log) for the SDK's own request, without HTTP or SDK.
+  const send = inProcessSend(bp.platform.handle as never);
+  const captured = new URL(`https://www.wixapis.com/wix-data/v2/items/query?.r=${Buffer.from(JSON.stringify(bp.lastQueryBody())).toString('base64url')}`);
+  const headers = new Headers({ authorization: bp.platform.apiKey, 'wix-site-id': bp.platform.siteId });
+  const serverOnly = async () => (await send(captured, 'GET', headers, undefined)).arrayBuffer();
+  if (JSON.parse(Buffer.from(await serverOnly()).toString()).dataItems.length !== 50) throw new Error('the captured query did not answer a page of 50');
+  await perCall('server only (handler, text path), one request', serverOnly);
+  const queryJsonForServer = items.queryJson.bind(items);
+  items.queryJson = () => undefined;
+  await perCall('server only (handler, object path), one request', serverOnly);
+  items.queryJson = queryJsonForServer;
   await perCall('service, object path (query + JSON.stringify)', () => JSON.stringify(items.query(bp.owner, id, input, false)));
   await perCall('service, text path (queryJson)', () => items.queryJson(bp.owner, id, input, false));
   await perCall('service, text path, limit 0 (the request without items)', () => items.queryJson(bp.owner, id, { ...input, paging: { limit: 0 } }, false));
