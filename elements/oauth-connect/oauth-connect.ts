@@ -45,8 +45,6 @@ const MESSAGE_TYPE = 'wix-oauth-connect';
 const PREVIEW_LIMIT = 3;
 /** The least time between two rechecks on focus or visibility (a window flicking focus asks once). */
 const RECHECK_MS = 1000;
-/** The backend's codes for "the grant is gone": revoked at the server (UNAUTHENTICATED), or no connection (NOT_FOUND). */
-const GRANT_GONE = /^(UNAUTHENTICATED|NOT_FOUND)$/;
 
 // A Map, so that a scope named "constructor" cannot reach Object.prototype.
 const SCOPE_WORDS = new Map([
@@ -60,20 +58,15 @@ const malformed = () => new SessionError('server', 'The site answered with a mal
 function callbackError(raw: unknown): SessionError {
   const code = typeof raw == 'string' && /^[\w.-]{1,64}$/.test(raw) ? raw : 'failed';
   const declined = code == 'access_denied';
-  const expired = code == 'invalid_state';
   return new SessionError(
-    declined ? 'forbidden' : expired ? 'validation' : 'server',
-    declined
-      ? 'The connection was declined on Wix.'
-      : `The connection ${expired ? 'request expired or was already used' : 'could not be completed'}. Try again.`,
+    declined ? 'forbidden' : code == 'invalid_state' ? 'validation' : 'server',
+    declined ? 'The connection was declined on Wix.' : 'The connection could not be completed. Try again.',
     { code },
   );
 }
 
 /** What the backend's answers may hold; anything may be missing or of another type. */
 type Answer = Partial<Record<'status' | 'siteId' | 'scopes' | 'connectedAt' | 'authorizeUrl' | 'items', unknown>> | null | undefined;
-
-const text = (value: unknown) => (typeof value == 'string' ? value : undefined);
 
 /** The status answer, typed; a field of another type is left out (undefined, which JSON.stringify drops). */
 function readConnection(answer: unknown): OAuthConnection {
@@ -82,9 +75,9 @@ function readConnection(answer: unknown): OAuthConnection {
   if (!['not-connected', 'connected', 'revoked'].includes(status as string)) throw malformed();
   return {
     status: status as OAuthConnection['status'],
-    siteId: text(siteId),
+    siteId: typeof siteId == 'string' ? siteId : undefined,
     scopes: Array.isArray(scopes) ? scopes.filter((scope: unknown) => typeof scope == 'string') : undefined,
-    connectedAt: text(connectedAt),
+    connectedAt: typeof connectedAt == 'string' ? connectedAt : undefined,
   };
 }
 
@@ -339,7 +332,8 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       const typed = asSessionError(error);
       this.#emitError(typed);
       // The grant is gone (revoked elsewhere): "Connected" would now be false. Check the status again, once.
-      if (GRANT_GONE.test(typed.code!) || typed.kind === 'unauthenticated') return void this.reload(true);
+      // The backend's UNAUTHENTICATED (revoked at the server) is of this kind, as is a 401; NOT_FOUND: no connection.
+      if (typed.kind === 'unauthenticated' || typed.code === 'NOT_FOUND') return void this.reload(true);
       this.preview = typed.message;
     }
   }
@@ -358,7 +352,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
    */
   readonly #onReturn = (): void => {
     const now = Date.now();
-    if (document.visibilityState !== 'visible' || !/^(connected|revoked|not-connected)$/.test(this.view) || this.busy || this.#popup) return;
+    if (document.hidden || !/^(connected|revoked|not-connected)$/.test(this.view) || this.busy || this.#popup) return;
     if (now - this.#lastRecheck < RECHECK_MS) return;
     this.#lastRecheck = now;
     void this.reload(false, true);
@@ -374,11 +368,6 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     else this.#fail(callbackError(data.error), true);
   };
 
-  #cancel(): void {
-    this.#popup!.close();
-    this.#unwatch();
-  }
-
   /** Shows the error; it supersedes any call still on its way (the callback page's answer comes from no call). */
   #fail(error: unknown, connecting: boolean): void {
     const typed = asSessionError(error);
@@ -391,7 +380,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   }
 
   #emitError({ kind, message, code }: SessionError): void {
-    this.emit('wix-oauth-error', { kind, message, ...(code ? { code } : {}) });
+    this.emit('wix-oauth-error', code ? { kind, message, code } : { kind, message });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -412,9 +401,9 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   protected override updated(changed: PropertyValues): void {
     if (changed.has('view')) this.emit('wix-oauth-change', { status: this.view });
     // A re-render removed the focused button: keep focus in the element, on the next thing to do (or the box).
-    const active = this.shadowRoot!.activeElement;
-    if (this.#hadFocus && (!active || active.matches('.state')))
-      (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state'))?.focus();
+    // Only the buttons and the box take focus, and every state has the box.
+    if (this.#hadFocus && !this.shadowRoot!.activeElement?.matches('button'))
+      (this.renderRoot.querySelector('button') ?? this.renderRoot.querySelector<HTMLElement>('.state')!).focus();
   }
 
   /** A button; `action` runs as a method of the element, and not while something is on its way. */
@@ -447,15 +436,17 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     return this.#box(
       'ok',
       `Connected to ${this.siteName || siteId || 'a Wix site'}`,
-      html`${words.length ? html`<p part="scopes">It can ${words.join(' and ')}.</p>` : nothing}${date ? html`<p part="since">Since ${date}.</p>` : nothing}${
+      [
+        words.length ? html`<p part="scopes">It can ${words.join(' and ')}.</p>` : nothing,
+        date ? html`<p part="since">Since ${date}.</p>` : nothing,
         !from
           ? nothing
           : note
             ? html`<p class="note">${note}</p>`
-            : html`<ul part="preview" aria-label=${`Items from ${from}`}>
+            : html`<ul part="preview" aria-label="Items from ${from}">
                 ${(preview as string[]).map((title) => html`<li part="preview-item">${title || '(untitled)'}</li>`)}
-              </ul>`
-      }`,
+              </ul>`,
+      ],
       this.#button('disconnect', 'Disconnect', this.disconnect),
     );
   }
@@ -464,7 +455,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
     const connect = (label: string) => this.#button('connect', label, this.connect);
     switch (this.view) {
       case 'editor':
-        return this.#box('info', 'Wix site connection', 'Members connect their account to a Wix site here.');
+        return this.#box('info', 'Wix site connection', 'Connect your account to a Wix site.');
       case 'no-session':
         return this.#box('info', 'Not connected', 'It needs a Wix site session.');
       case 'not-connected':
@@ -474,12 +465,12 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
           'info',
           'Connecting…',
           this.#popup ? 'Finish in the window that opened.' : 'Taking you to Wix…',
-          this.#popup && this.#button('cancel', 'Cancel', this.#cancel),
+          this.#popup && this.#button('cancel', 'Cancel', () => (this.#popup!.close(), this.#unwatch())),
         );
       case 'connected':
         return this.#renderConnected(this.connection!);
       case 'revoked':
-        return this.#box('warning', 'The connection was revoked', 'Connect again to use your Wix site here.', connect('Connect again'));
+        return this.#box('warning', 'The connection was revoked', 'Connect your account to a Wix site again.', connect('Connect again'));
       case 'error': {
         const { kind, message, code } = this.failure!;
         // Signing in is the only way on, and the card checks again by itself when the session changes: no button
