@@ -202,6 +202,13 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
       });
       progress(`${rows.at(-1)!.name}: ${rows.at(-1)!.longFrames} of ${deltas.length} frames over 16 ms, first frame ${run.firstFrameMs?.toFixed(0) ?? '-'} ms`);
     };
+    // TABLE_SCROLL_QUICK=4 (a rate): only the fast scroll and the flick at that rate, table and plain, for iterating.
+    const quick = Number(process.env['TABLE_SCROLL_QUICK'] ?? 0);
+    if (quick > 0) {
+      for (const kind of ['runTable', 'runPlain'] as const)
+        for (const step of [200, 1000]) await measure(`${kind === 'runTable' ? 'wix-data-table' : 'plain'}, ${step} px/frame`, kind, { step }, quick);
+      return { rows, plainFirstFrameMs };
+    }
     progress('elements: <wix-data-table> scrolling 10,000 rows (virtualized, then the plain baseline), at 1×, then with the CPU 4× and 6× slower');
     await measure('wix-data-table, fast scroll (200 px/frame, 12,000 px/s)', 'runTable', { step: 200 });
     await measure('wix-data-table, flick (1,000 px/frame, 60,000 px/s)', 'runTable', { step: 1000 });
@@ -267,5 +274,9 @@ export function renderTableScroll({ rows, plainFirstFrameMs }: Awaited<ReturnTyp
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(renderTableScroll(await tableScroll()));
+  const result = await tableScroll();
+  if (process.env['TABLE_SCROLL_QUICK'])
+    for (const r of result.rows)
+      console.log(`${r.name}: ${r.longFrames}/${r.frames} long, p95 ${r.frame.p95.toFixed(1)} ms, first ${r.firstFrameMs?.toFixed(0)} ms`);
+  else console.log(renderTableScroll(result));
 }

@@ -3,6 +3,7 @@ import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js'
 import { patchVirtualizer } from './virtualizer-patch.ts';
 import { fixedRows } from './fixed-rows-layout.ts';
 import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
+import type { RenderItemFunction } from '@lit-labs/virtualizer/virtualize.js';
 import { SessionError, toSessionError } from '../core/errors.ts';
 import { SessionElement } from '../core/session-element.ts';
 import { themeAccent } from '../core/theme-accent.ts';
@@ -13,18 +14,13 @@ import { checkPageSize, parseFilter } from '../core/grammar.ts';
 
 import {
   allOf,
-  cellKind,
   chipsFilter,
   columnTracks,
   type ColumnTrack,
-  formatCell,
-  imageSource,
-  linkHref,
   parseChips,
   parseColumns,
   parseFieldList,
   parseTableSort,
-  readField,
   searchFilter,
   type ColumnSpec,
   type FilterChip,
@@ -33,6 +29,7 @@ import {
 import { PageLoader, type Row } from './page-loader.ts';
 import { GridKeyboard } from './grid-keyboard.ts';
 import { dataTableStyles } from './data-table.styles.ts';
+import { RowDom } from './row-dom.ts';
 
 /** A body row's height before the first one is measured: the stylesheet's 2.5rem at the default 16px. */
 const DEFAULT_ROW_HEIGHT = 40;
@@ -211,14 +208,18 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #visible = { first: 0, last: 0 };
   #rendered = { first: 0, last: -1 };
   #virtualizerPatched = false;
-  /** Row templates drawn since the last host update; only rows with data (a pending row changes when it lands). */
-  readonly #rowCache = new Map<number, TemplateResult>();
+  /** The body rows as DOM, kept while their items and the configuration stay (row-dom.ts). */
+  readonly #rowDom = new RowDom();
+  /** What the kept rows were drawn for: a change of any of these draws them again. */
+  #rowSetup: { config: Config; tracks: ColumnTrack[]; locale: string | undefined; currency: string } | undefined;
   /** The height of a body row in px, read once from the first rows drawn (#readRowHeight). */
   #rowHeight: number | undefined;
   #rowHeightPending = false;
   /** The virtualizer's layout: fixed-height rows (a new object only when the row height is read). */
   #layout = fixedRows({ rowHeight: DEFAULT_ROW_HEIGHT });
   #scrollLeft = 0;
+  /** Whether the body has scrolled since the current query's rows were first drawn (pages are then fetched ahead). */
+  #scrolled = false;
   /** The animation frame that will sync the header's horizontal scroll (0: none pending). */
   #headSync = 0;
   /** The columns' tracks, worked out once per `columns` configuration from the first rows that arrive. */
@@ -364,8 +365,6 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // Anything that reaches a host update (data, selection, focus, attributes) may change how rows look.
-    this.#rowCache.clear();
     const configKeys = ['columns', 'sortable', 'sort', 'filter', 'filters', 'searchFields', 'include', 'pageSize'] as const;
     if (configKeys.some((key) => changed.has(key)) || !this.#config) this.#parseConfig(changed.has('sort'), changed.has('filters'));
     // SessionElement bumps sessionVersion (and sets connection) whenever the client or the identity changes.
@@ -403,6 +402,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
 
   #startQuery(): void {
     this.#query++;
+    this.#scrolled = false;
     this.page = 0;
     this.#grid.active.row = Math.min(this.#grid.active.row, 0);
     const config = this.#config;
@@ -503,6 +503,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
    * frame, in an animation frame (where the frame's layout is about to happen anyway).
    */
   #onBodyScroll = (event: Event): void => {
+    this.#scrolled = true;
     if (this.#headSync) return;
     const body = event.target as HTMLElement;
     this.#headSync = requestAnimationFrame(() => {
@@ -528,6 +529,11 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   /** The rows the virtualizer has in the DOM (with its overscan): a page landing elsewhere needs no render. */
   #onRange = (event: RangeChangedEvent): void => {
     this.#rendered = { first: event.first, last: event.last };
+    this.#rowDom.trim(event.first, event.last);
+    // Once the body has scrolled, the rows in the DOM (which reach well past the viewport) and one more page are
+    // fetched, so that a row is mostly drawn once with its data (not as "Loading…" and again). Before any scroll, only
+    // what is drawn: the first paint costs one query.
+    this.#loader.need(event.first, event.last + (this.#scrolled ? (this.#config?.pageSize ?? 50) : 0));
     this.#readRowHeight();
   };
 
@@ -546,54 +552,14 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     return html`<div part="state" class="state ${kind}" role=${kind === 'error' ? 'alert' : 'status'}><strong>${title}</strong> ${text}</div>`;
   }
 
-  #renderCell(column: ColumnSpec, item: Row, col: number, format: { locale: string | undefined; currency: string }): TemplateResult {
-    const value = readField(item, column.field);
-    const kind = value === null || value === undefined ? 'text' : cellKind(value, column.type);
-    const tabindex = this.#grid.active.col === col && this.#isActiveRow(item) ? 0 : -1;
-    let content: unknown = formatCell(value, column.type, format);
-    if (kind === 'image') {
-      const image = imageSource(value);
-      content = image ? html`<img src=${image.src} alt=${image.alt} loading="lazy" decoding="async" referrerpolicy="no-referrer" />` : content;
-    } else if (kind === 'url') {
-      const href = linkHref(value);
-      content = href ? html`<a href=${href} target="_blank" rel="noopener noreferrer" tabindex="-1">${content}</a>` : content;
-    } else if (kind === 'boolean') {
-      content = html`<span aria-hidden="true">${value === true ? '✓' : value === false ? '✗' : ''}</span> ${content}`;
-    }
-    const end = this.#tracks?.tracks[col]?.align === 'end' ? ' end' : '';
-    return html`<div role="gridcell" part="cell" class="cell ${kind}${end}" data-col=${col} tabindex=${tabindex}>${content}</div>`;
-  }
-
-  #isActiveRow(item: Row): boolean {
-    return this.#loader.rows[this.#grid.active.row]?._id === item._id;
-  }
-
-  #renderRow = (index: number): TemplateResult => {
-    const cached = this.#rowCache.get(index);
-    if (cached) return cached;
-    const config = this.#config!;
+  /** The body row `index` as DOM (row-dom.ts): kept while its item and the configuration stay, its state updated. */
+  #renderRow = (index: number): HTMLElement => {
     const item = this.#loader.rows[index];
-    const format = { locale: this.#locale, currency: this.currency };
-    const selectable = this.selection !== 'none';
-    if (!item) {
-      const failed = this.#loader.pageError !== undefined;
-      return html`<div role="row" part="row" class="row pending" aria-rowindex=${index + 2} data-row=${index}>
-        <div role="gridcell" class="cell span" data-col="0" aria-colspan=${config.columns.length} tabindex=${this.#grid.active.row === index ? 0 : -1}>${failed ? 'Could not load' : 'Loading…'}</div>
-      </div>`;
-    }
-    const selected = this.#selected.has(item._id);
-    // Scrolling re-renders every row in view each frame: a row with data is drawn once per host update.
-    if (this.#rowCache.size > 500) this.#rowCache.clear();
-    const row = html`<div
-      role="row"
-      part="row"
-      class="row"
-      aria-rowindex=${index + 2}
-      aria-selected=${selectable ? String(selected) : nothing}
-      data-row=${index}
-    >${config.columns.map((column, col) => this.#renderCell(column, item, col, format))}</div>`;
-    this.#rowCache.set(index, row);
-    return row;
+    const active = this.#grid.active;
+    return this.#rowDom.row(index, item, this.#loader.pageError !== undefined, {
+      selected: this.selection === 'none' || !item ? undefined : this.#selected.has(item._id),
+      activeCol: active.row === index ? active.col : -1,
+    });
   };
 
   /**
@@ -606,6 +572,12 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       const tracks = columnTracks(config.columns, sample, { locale: this.#locale, currency: this.currency });
       this.#tracks = { config, tracks, template: tracks.map((t) => t.track).join(' '), least: `calc(${tracks.map((t) => t.least).join(' + ')})` };
       requestAnimationFrame(() => this.#measure());
+    }
+    const setup = this.#rowSetup;
+    const locale = this.#locale;
+    if (setup?.config !== config || setup.tracks !== this.#tracks.tracks || setup.locale !== locale || setup.currency !== this.currency) {
+      this.#rowSetup = { config, tracks: this.#tracks.tracks, locale, currency: this.currency };
+      this.#rowDom.reset({ columns: config.columns, end: this.#tracks.tracks.map((t) => t.align === 'end'), format: { locale, currency: this.currency } });
     }
     return `--_columns: ${this.#tracks.template}; --_row-min: ${this.#tracks.least}`;
   }
@@ -748,12 +720,15 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     if (loader.total === 0)
       return html`${toolbar}${this.#stateBox('No items', this.#sentSearch.trim() ? `Nothing matches "${this.#sentSearch.trim()}".` : this.emptyText)}`;
     const size = config.pageSize;
+    // Before the rows: their alignment and formats come from the tracks.
+    const gridStyle = this.#gridStyle(config);
     const rows =
       this.paging === 'pages'
         ? html`${this.#indices.slice(this.page * size, (this.page + 1) * size).map(this.#renderRow)}`
         : virtualize({
             items: this.#indices,
-            renderItem: this.#renderRow,
+            // Rows are DOM nodes (row-dom.ts), which Lit's repeat commits as they are; the type only names templates.
+            renderItem: this.#renderRow as unknown as RenderItemFunction<number>,
             keyFunction: (index: number) => index,
             scroller: true,
             layout: this.#layout,
@@ -768,7 +743,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         aria-colcount=${config.columns.length}
         aria-multiselectable=${this.selection === 'multiple' ? 'true' : nothing}
         aria-busy=${loader.settled ? 'false' : 'true'}
-        style=${this.#gridStyle(config)}
+        style=${gridStyle}
         @keydown=${this.#grid.onKeydown}
         @click=${this.#grid.onClick}
         @pointerover=${this.#onCellHover}
