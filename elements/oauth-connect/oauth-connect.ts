@@ -46,12 +46,6 @@ const PREVIEW_LIMIT = 3;
 /** The least time between two rechecks on focus or visibility (a window flicking focus asks once). */
 const RECHECK_MS = 1000;
 
-// A Map, so that a scope named "constructor" cannot reach Object.prototype.
-const SCOPE_WORDS = new Map([
-  ['wix-data.items.read', 'read items in your site’s collections'],
-  ['wix-data.items.write', 'add, change and delete items in your site’s collections'],
-]);
-
 const malformed = () => new SessionError('server', 'The site answered with a malformed response.');
 
 /** The `error` of the callback page's message (or of `?oauth=` after a redirect), as a readable error. */
@@ -385,7 +379,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   protected override willUpdate(changed: PropertyValues): void {
     this.#hadFocus = !!this.shadowRoot?.activeElement;
-    if (this.#fresh && this.hasTransport) {
+    if (this.#fresh) {
       this.#fresh = false;
       // The first load on a transport: after a redirect-mode connect, `?oauth=` says how it went.
       const result = this.#redirectChecked ? null : new URLSearchParams(location.search).get('oauth');
@@ -417,7 +411,14 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
   }
 
   #renderConnected({ scopes = [], connectedAt, siteId }: OAuthConnection): TemplateResult {
-    const words = scopes.map((scope) => SCOPE_WORDS.get(scope) ?? scope);
+    // What each scope allows, in plain words (an unknown scope as it is); compared, never looked up, so "constructor" is only a name.
+    const words = scopes.map((scope) =>
+      scope == 'wix-data.items.read'
+        ? 'read items in your site’s collections'
+        : scope == 'wix-data.items.write'
+          ? 'add, change and delete items in your site’s collections'
+          : scope,
+    );
     const since = new Date(connectedAt ?? NaN);
     let date = '';
     try {

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../elements/oauth-connect/define.ts';
-import type { OAuthConnectState, WixOAuthConnect } from '../../elements/oauth-connect/oauth-connect.ts';
+import fc from 'fast-check';
+import type { OAuthConnectState, OAuthErrorDetail, WixOAuthConnect } from '../../elements/oauth-connect/oauth-connect.ts';
 import { ActionBridge, type ActionRequest } from '../../elements/core/action-bridge.ts';
 import { SessionError } from '../../elements/core/errors.ts';
 import { bindElements, encodeReply } from '../../elements/velo/page.ts';
@@ -403,6 +404,21 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
       expect(new URL(went[0]!).searchParams.get('login_hint')).to.equal('ada+demo@example.com');
     });
 
+    it('a removed login-hint attribute (the property becomes null) adds no hint and still connects', async () => {
+      const open = stubOpen();
+      const fake = fakeActions({ startConnect: async () => ok({ authorizeUrl: '/oauth2/authorize?state=s1' }) });
+      const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c" login-hint="ada@example.com"></wix-oauth-connect>`);
+      bindActions(fake.actions);
+      await stateIs(el, 'not-connected');
+      el.removeAttribute('login-hint');
+      expect(el.loginHint).to.equal(null);
+      part(el, 'connect')!.click();
+      await stateIs(el, 'connecting');
+      const url = new URL(String(open.opened[0]!.url));
+      expect(url.searchParams.has('login_hint')).to.equal(false);
+      expect(url.searchParams.get('state')).to.equal('s1');
+    });
+
     // A hint with control characters goes encoded (URLSearchParams); the consent page ignores it (test/platform/oauth-login-hint.test.ts).
     it('ignores a hint longer than an email address can be, or blank, and leaves the authorize URL as the backend made it', async () => {
       for (const hint of ['a'.repeat(255), '   ']) {
@@ -515,6 +531,52 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     expect((await failed).detail).to.deep.equal({ kind: 'server', message: 'The connection could not be completed. Try again.', code: 'exchange_failed' });
     await stateIs(el, 'error');
     expect(part(el, 'state')!.getAttribute('role')).to.equal('alert');
+  });
+
+  it('an expired or reused connect request (invalid_state) is a validation error with the generic message, and Try again connects again', async () => {
+    const open = stubOpen();
+    const fake = fakeActions();
+    const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
+    bindActions(fake.actions);
+    await stateIs(el, 'not-connected');
+    part(el, 'connect')!.click();
+    await stateIs(el, 'connecting');
+    const failed = oneEvent(el, 'wix-oauth-error');
+    post(open.popup, { type: 'wix-oauth-connect', ok: false, error: 'invalid_state' });
+    expect((await failed).detail).to.deep.equal({ kind: 'validation', message: 'The connection could not be completed. Try again.', code: 'invalid_state' });
+    await stateIs(el, 'error');
+    expect(part(el, 'title')!.textContent).to.equal('Something went wrong');
+    part(el, 'retry')!.click();
+    await stateIs(el, 'connecting');
+    expect(fake.named('startConnect')).to.have.length(2);
+  });
+
+  it('any error the callback page may post (hostile strings, prototype keys, other types) is one of three readable errors with a bounded code (property)', async () => {
+    const open = stubOpen();
+    const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
+    bindActions(fakeActions().actions);
+    await stateIs(el, 'not-connected');
+    const errors: OAuthErrorDetail[] = [];
+    el.addEventListener('wix-oauth-error', (e) => errors.push(e.detail));
+    const special = fc.constantFrom<unknown>('access_denied', 'invalid_state', '__proto__', 'constructor', 'toString', 'x'.repeat(65), '', ' access_denied');
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(special, fc.string({ maxLength: 80 }), fc.jsonValue({ maxDepth: 2 })), async (error) => {
+        // From the error state, Try again connects again: a new popup (the same fake window, open again).
+        part(el, el.state === 'error' ? 'retry' : 'connect')!.click();
+        open.popup.closed = false;
+        await stateIs(el, 'connecting');
+        post(open.popup, { type: 'wix-oauth-connect', ok: false, error });
+        await stateIs(el, 'error');
+        const { kind, message, code } = errors.at(-1)!;
+        const expected = typeof error == 'string' && /^[\w.-]{1,64}$/.test(error) ? error : 'failed';
+        expect(code).to.equal(expected);
+        expect(kind).to.equal(expected === 'access_denied' ? 'forbidden' : expected === 'invalid_state' ? 'validation' : 'server');
+        expect(message).to.equal(expected === 'access_denied' ? 'The connection was declined on Wix.' : 'The connection could not be completed. Try again.');
+        expect(buttons(el)).to.deep.equal(['Try again']);
+        expect(shadowText(el)).to.contain(message);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('a popup closed without a message goes back to the previous state; a late message is ignored', async () => {
