@@ -142,8 +142,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   siteName = '';
   previewCollection = '';
-  /** null once the attribute is removed. */
-  loginHint: string | null = '';
+  loginHint = '';
 
   private view: OAuthConnectState = 'checking';
   private connection: OAuthConnection | undefined;
@@ -285,6 +284,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       // not a URL: the error below
     }
     if (typeof raw != 'string' || !/^https?:$/.test(url?.protocol as string)) throw malformed();
+    // Lit sets the property to null when the attribute is removed.
     const hint = (this.loginHint ?? '').trim();
     if (hint && hint.length < 255) url!.searchParams.set('login_hint', hint);
     return url!.href;
