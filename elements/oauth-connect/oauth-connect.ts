@@ -354,7 +354,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
 
   /** Only the callback page in our popup, posting to this exact origin, may say how the connection went. */
   readonly #onMessage = (event: MessageEvent): void => {
-    const { data } = event;
+    const data = event.data;
     // Listened to only while #popup is a window (set before, cleared after), so a message with no source never matches.
     if (event.origin !== location.origin || event.source !== this.#popup || data?.type !== MESSAGE_TYPE) return;
     this.#unwatch();
@@ -419,7 +419,7 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
           ? 'add, change and delete items in your site’s collections'
           : scope,
     );
-    const since = new Date(connectedAt ?? NaN);
+    const since = new Date(connectedAt as string); // undefined: an invalid date, no line
     let date = '';
     try {
       if (!isNaN(+since)) date = since.toLocaleDateString((this.closest('[lang]') as HTMLElement | null)?.lang || undefined, { dateStyle: 'medium' });

@@ -202,6 +202,26 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     expect(part(el, 'title')!.textContent).to.equal('Connected to site-123');
   });
 
+  it('fields of the wrong type are left out: no site ID, only string scopes (prototype names as they are), no date unless a valid date string', async () => {
+    for (const [connectedAt, lang, since] of [
+      [undefined, 'en-GB', null],
+      [0, 'en-GB', null],
+      ['not a date', 'en-GB', null],
+      ['2024-05-06T07:08:09.000Z', 'en_GB!', `Since ${new Date('2024-05-06T07:08:09.000Z').toDateString()}.`], // a lang tag Intl refuses
+    ] as const) {
+      const answer = { status: 'connected', siteId: 42, scopes: ['wix-data.items.write', 7, {}, '__proto__', 'constructor'], connectedAt };
+      const el = await fixture<WixOAuthConnect>(html`<div lang=${lang}><wix-oauth-connect id="c"></wix-oauth-connect></div>`).then(
+        (d) => d.firstElementChild as WixOAuthConnect,
+      );
+      bindActions(fakeActions({ connectionStatus: async () => ok(answer) }).actions);
+      await stateIs(el, 'connected');
+      expect(part(el, 'title')!.textContent).to.equal('Connected to a Wix site');
+      expect(part(el, 'scopes')!.textContent).to.equal('It can add, change and delete items in your site’s collections and __proto__ and constructor.');
+      expect(part(el, 'since')?.textContent ?? null, String(connectedAt)).to.equal(since);
+      el.parentElement!.remove();
+    }
+  });
+
   it('with preview-collection, lists the titles of the first 3 items from callConnected', async () => {
     const items = ['Tent', 'Stove', '<img src=x onerror="window.__xss=1">', 'Lamp', 'Rope'].map((title, i) => ({ _id: `p${i}`, title }));
     const fake = fakeActions({
