@@ -42,7 +42,7 @@ export const SPECIMENS: Record<SpecimenName, (id: string) => HTMLElement> = {
     element('wix-data-list', {
       id,
       collection: 'Products',
-      fields: 'title:Product, brandRef:Brand, price:Price (USD)',
+      fields: 'title:Product, brandRef:Brand, price:Price (USD):currency',
       include: 'brandRef',
       sort: 'rating:desc',
       'page-size': '3',
@@ -90,5 +90,5 @@ export const SPECIMENS: Record<SpecimenName, (id: string) => HTMLElement> = {
       confirm: 'Mark order 1 as shipped? The customer is told.',
       'success-text': 'Order 1 is shipped.',
     }),
-  oauth: (id) => element('wix-oauth-connect', { id, 'site-name': 'Northwind HQ', 'preview-collection': 'Stores' }),
+  oauth: (id) => element('wix-oauth-connect', { id, 'site-name': 'Northwind HQ', 'preview-collection': 'Stores', 'login-hint': 'member@example.com' }),
 };

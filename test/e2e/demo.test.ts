@@ -396,7 +396,7 @@ describe('OAuth: connecting a member account', () => {
     const consoleLines: string[] = [];
     page.context().on('console', (message) => consoleLines.push(message.text()));
     await signInMember(page);
-    await connectBox(page).getByText('Not connected').waitFor();
+    await connectBox(page).getByText('No Wix site connected').waitFor();
     await connectThroughPopup(page);
     // The preview is a data call the backend makes with the member's grant (Bearer + wix-site-id).
     await connectBox(page).locator('[part="preview-item"]').first().waitFor();
@@ -441,12 +441,12 @@ describe('OAuth: connecting a member account', () => {
       .waitFor();
     await page.request.delete(`${demo.baseUrl}/_platform/clock`, { ...control, data: {} });
 
-    // Connect again, then disconnect from the element: back to "Not connected".
+    // Connect again, then disconnect from the element: back to "No Wix site connected".
     await page.reload();
     await page.getByText('Signed in as member@example.com').waitFor(); // the member stays signed in across a reload
     await connectThroughPopup(page);
     await connectBox(page).getByRole('button', { name: 'Disconnect' }).click();
-    await connectBox(page).getByText('Not connected').waitFor();
+    await connectBox(page).getByText('No Wix site connected').waitFor();
     // No token or client secret in the page.
     const html = await page.evaluate(() => {
       const all = [document.documentElement.outerHTML];

@@ -96,7 +96,7 @@ describe('the element gallery in Firefox (firefox-esr over WebDriver BiDi)', () 
     await waitForText(page, '#identity', 'Signed in as member@example.com');
     await page.waitForSelector('#gate-widget[state=member]');
     await (await veloFrame(page, 'gate')).waitForSelector('#specimen[state=member]');
-    await waitForText(page, '#oauth-widget', 'Not connected');
+    await waitForText(page, '#oauth-widget', 'No Wix site connected');
 
     // The member stays signed in across a reload.
     await page.reload();

@@ -205,8 +205,8 @@ describe('the element gallery', () => {
     assert.equal(await widget.evaluate((el) => el.localName), 'wix-oauth-connect');
     assert.equal(await inVelo.evaluate((el) => el.localName), 'wix-oauth-connect');
     await signIn(page, 'member@example.com', 'demo-member-pass');
-    await widget.getByText('Not connected').waitFor();
-    await inVelo.getByText('Not connected').waitFor();
+    await widget.getByText('No Wix site connected').waitFor();
+    await inVelo.getByText('No Wix site connected').waitFor();
     await widget.getByRole('button', { name: /^Connect/ }).waitFor();
     await inVelo.getByRole('button', { name: /^Connect/ }).waitFor();
     const bare = page.frameLocator('iframe[src*="mode=bare"]');
