@@ -45,9 +45,8 @@ export const dataTableStyles = css`
     position: relative;
   }
   /* The header is clipped, not a scroller: it follows the body's horizontal scroll by a transform, and as wide as the
-     body's inside (--_body-width), so the body's vertical scrollbar never covers the last header. */
+     body's inside (measured; data-table.ts sets the width), so the body's vertical scrollbar never covers the last header. */
   .head { overflow: clip; background: var(--_surface); border-bottom: 1px solid var(--_border); flex: none; }
-  .head .row { width: var(--_body-width, 100%); }
   .body { flex: 1 1 auto; overflow: auto; position: relative; min-height: 0; }
   .body:focus { outline: none; }
   :host([paging='pages']) .body { overflow: auto hidden; }
@@ -55,10 +54,8 @@ export const dataTableStyles = css`
      table, so its border and the selected background run the whole way. */
   .row {
     display: grid;
-    grid-template-columns: var(--_columns);
     box-sizing: border-box;
     width: 100%;
-    min-width: var(--_row-min, 100%);
     min-height: 2.5rem;
     align-items: center;
     position: relative;
@@ -76,7 +73,7 @@ export const dataTableStyles = css`
     z-index: 1;
   }
   .grid::before { left: 0; background: linear-gradient(to right, color-mix(in srgb, currentColor 22%, transparent), transparent); }
-  .grid::after { right: var(--_gutter, 0px); background: linear-gradient(to left, color-mix(in srgb, currentColor 22%, transparent), transparent); }
+  .grid::after { right: 0; background: linear-gradient(to left, color-mix(in srgb, currentColor 22%, transparent), transparent); }
   .grid[data-more~='start']::before, .grid[data-more~='end']::after { opacity: 1; }
   /* Body rows have one fixed height (the virtualizer's layout places them by it, nothing is measured while scrolling),
      and each row's layout and paint stay inside it. The scroller's size does not depend on its rows. */

@@ -229,6 +229,12 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   /** The body element the resize observer watches. */
   #observed: Element | undefined;
   #resizeObserver: ResizeObserver | undefined;
+  /** The rows' column rule, in a sheet of its own (rows match one plain rule, no custom property to substitute in each). */
+  #columnSheet: CSSStyleSheet | undefined;
+  #columnRule = '';
+  /** The header row's width and the end shadow's place, measured from the body (numbers only). */
+  #measuredRule = '';
+  #sheetText = '';
   /** ElementInternals, for the `placeholder` custom state (the host sizes to a state box instead of 28rem). */
   #internals: ElementInternals | undefined;
   #indices: number[] = [];
@@ -299,6 +305,20 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     }
   }
 
+  /** Sets the rows' column rule (built from checked lengths only, columns.ts) in the shadow root's own sheet. */
+  #setColumnRule(rule: string): void {
+    this.#columnRule = rule;
+    const text = `${rule} ${this.#measuredRule}`;
+    if (text === this.#sheetText) return;
+    this.#sheetText = text;
+    const root = this.renderRoot as ShadowRoot;
+    if (!this.#columnSheet) {
+      this.#columnSheet = new CSSStyleSheet();
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.#columnSheet];
+    }
+    this.#columnSheet.replaceSync(text);
+  }
+
   #setState(state: string, on: boolean): void {
     try {
       if (on) this.#internals?.states.add(state);
@@ -316,8 +336,9 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     const body = this.#observed as HTMLElement | undefined;
     const grid = body?.parentElement;
     if (!body || !grid) return;
-    grid.style.setProperty('--_body-width', `${body.clientWidth}px`);
-    grid.style.setProperty('--_gutter', `${body.offsetWidth - body.clientWidth - body.clientLeft * 2}px`);
+    const gutter = Math.max(0, body.offsetWidth - body.clientWidth - body.clientLeft * 2);
+    this.#measuredRule = `.head .row { width: ${body.clientWidth}px; } .grid::after { right: ${gutter}px; }`;
+    this.#setColumnRule(this.#columnRule);
     this.#scrollMax = Math.max(0, body.scrollWidth - body.clientWidth);
     this.#syncHead(body.scrollLeft);
   }
@@ -563,10 +584,12 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   };
 
   /**
-   * The grid's column template and least row width, as custom properties on the grid (one style for every row): worked
-   * out once per `columns` configuration, from the first rows that arrived, so sorting or searching does not move them.
+   * The rows' column template and least width, as one rule in the shadow root's own sheet (every row matches the same
+   * plain rule: no per-row style, no custom property substituted in each row, which cost style time while scrolling):
+   * worked out once per `columns` configuration, from the first rows that arrived, so sorting or searching does not
+   * move them.
    */
-  #gridStyle(config: Config): string {
+  #applyColumns(config: Config): void {
     if (this.#tracks?.config !== config) {
       const sample = this.#loader.rows.slice(0, 50).filter((row): row is Row => row !== undefined);
       const tracks = columnTracks(config.columns, sample, { locale: this.#locale, currency: this.currency });
@@ -579,7 +602,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       this.#rowSetup = { config, tracks: this.#tracks.tracks, locale, currency: this.currency };
       this.#rowDom.reset({ columns: config.columns, end: this.#tracks.tracks.map((t) => t.align === 'end'), format: { locale, currency: this.currency } });
     }
-    return `--_columns: ${this.#tracks.template}; --_row-min: ${this.#tracks.least}`;
+    this.#setColumnRule(`.row { grid-template-columns: ${this.#tracks.template}; min-width: ${this.#tracks.least}; }`);
   }
 
   get #locale(): string | undefined {
@@ -721,7 +744,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       return html`${toolbar}${this.#stateBox('No items', this.#sentSearch.trim() ? `Nothing matches "${this.#sentSearch.trim()}".` : this.emptyText)}`;
     const size = config.pageSize;
     // Before the rows: their alignment and formats come from the tracks.
-    const gridStyle = this.#gridStyle(config);
+    this.#applyColumns(config);
     const rows =
       this.paging === 'pages'
         ? html`${this.#indices.slice(this.page * size, (this.page + 1) * size).map(this.#renderRow)}`
@@ -743,7 +766,6 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         aria-colcount=${config.columns.length}
         aria-multiselectable=${this.selection === 'multiple' ? 'true' : nothing}
         aria-busy=${loader.settled ? 'false' : 'true'}
-        style=${gridStyle}
         @keydown=${this.#grid.onKeydown}
         @click=${this.#grid.onClick}
         @pointerover=${this.#onCellHover}
