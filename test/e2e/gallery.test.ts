@@ -61,7 +61,14 @@ describe('the element gallery', () => {
     const categories = await rows(inVelo).locator('[data-col="2"]').allTextContents();
     assert.ok(categories.length > 0 && categories.every((c) => c === 'Footwear'));
 
+    // In the gallery's half-width column Price is past the right edge (the edge shadow says so). Arrow keys move
+    // along the header and scroll it into view; a click then sorts.
     const priceHeader = widget.locator('[role=columnheader]', { hasText: 'Price' });
+    const edges = () => widget.evaluate((el) => el.shadowRoot?.querySelector('[role=grid]')?.getAttribute('data-more'));
+    assert.equal(await edges(), 'end');
+    await widget.locator('[role=columnheader]', { hasText: 'Product' }).locator('button').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await edges(), 'start end');
     await priceHeader.locator('button').click();
     await page.waitForFunction(() => document.querySelector('#table-widget')?.shadowRoot?.querySelector('[aria-sort=ascending]'));
     // Keyboard: into the grid, down to the first row, select it with Space.
