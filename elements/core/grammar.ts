@@ -24,9 +24,7 @@
  *   The <attribute> attribute must be a JSON object.
  *   page-size is 1 to 100.
  *
- * Formatting: format.ts (`formatCell`) for the list and the SEO markup. `formatValue` (kept for the table's `auto`): null and undefined are "—"; dates `dateStyle: medium` and numbers with at most two
- * fraction digits, in the element's `lang` (Intl); booleans Yes and No; arrays item by item, comma-separated; objects
- * as JSON (the table shows a reference's title instead, columns.ts); anything else as text.
+ * Formatting: format.ts (`formatCell`), one formatter for the table, the list and the SEO markup.
  */
 import { SessionError } from './errors.ts';
 import { formatNamed, type ValueFormat } from './format.ts';
@@ -121,15 +119,4 @@ export function readField(item: Record<string, unknown>, key: string): unknown {
     current = (current as Record<string, unknown>)[segment]; // safe-lookup: own property checked on the line above
   }
   return current;
-}
-
-/** One field value as text for a locale; `object` shows an object (JSON unless the caller knows better). */
-export function formatValue(value: unknown, locale?: string, object: (value: object) => string = (value) => JSON.stringify(value)): string {
-  if (value === null || value === undefined) return '—';
-  if (value instanceof Date) return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(value);
-  if (typeof value == 'number') return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
-  if (typeof value == 'boolean') return value ? 'Yes' : 'No';
-  if (Array.isArray(value)) return value.map((item) => formatValue(item, locale, object)).join(', ');
-  if (typeof value == 'object') return object(value);
-  return String(value);
 }

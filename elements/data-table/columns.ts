@@ -1,10 +1,13 @@
-import { checkField, formatValue, invalid, parseFieldList, parseSort, readField, splitItem, splitList } from '../core/grammar.ts';
+import { formatCell, FORMATS, type FormatOptions, type ValueFormat } from '../core/format.ts';
+import { checkField, invalid, parseFieldList, parseSort, readField, splitItem, splitList } from '../core/grammar.ts';
 
 export { checkField, parseFieldList, readField } from '../core/grammar.ts';
+// One formatter for the table, the list and the SEO markup (core/format.ts): the table's types are its formats, `id` included.
+export { formatCell, formatCount, type FormatOptions } from '../core/format.ts';
 
-/** How a column's values are shown. `auto` decides from the value itself. */
-export const COLUMN_TYPES = ['auto', 'text', 'number', 'currency', 'percent', 'date', 'datetime', 'boolean', 'image', 'url', 'reference'] as const;
-export type ColumnType = (typeof COLUMN_TYPES)[number];
+/** How a column's values are shown (core/format.ts). `auto` decides from the value itself; `id` is a number never grouped. */
+export const COLUMN_TYPES = FORMATS;
+export type ColumnType = ValueFormat;
 
 export interface ColumnSpec {
   field: string;
@@ -26,9 +29,6 @@ export interface FilterChip {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value !== null && !Array.isArray(value);
 const TYPES = new Set<string>(COLUMN_TYPES);
-
-/** A referenced item's title (or name, or ID); a reference Wix did not include is its ID already. */
-const referenceTitle = (value: unknown): string => (isObject(value) ? String(value['title'] ?? value['name'] ?? value['_id'] ?? '—') : String(value));
 
 /** The units a column's `width` / `min-width` may use, and each one's bounds (1rem to 120rem at the default 16px). */
 const LENGTH_BOUNDS = new Map<string, [number, number]>([
@@ -167,64 +167,6 @@ export function linkHref(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
-  let found = formatters.get(key) as T | undefined;
-  if (!found) formatters.set(key, (found = make()));
-  return found;
-}
-
-/** A whole number with the locale's grouping (the status line's count), with a cached formatter. */
-export const formatCount = (n: number, locale: string | undefined): string => formatter(`${locale}|count`, () => new Intl.NumberFormat(locale)).format(n);
-
-export interface FormatOptions {
-  locale: string | undefined;
-  currency: string;
-}
-
-const asDate = (value: unknown): Date | undefined => {
-  const date = value instanceof Date ? value : typeof value == 'string' || typeof value == 'number' ? new Date(value) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? date : undefined;
-};
-
-/** A value as text, for a column type and a locale (Intl). References show their title, name or id. */
-export function formatCell(value: unknown, type: ColumnType, { locale, currency }: FormatOptions): string {
-  if (value === null || value === undefined || value === '') return '—';
-  const number = (options: Intl.NumberFormatOptions) =>
-    typeof value == 'number' ? formatter(`${locale}|n|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options)).format(value) : String(value);
-  const date = (options: Intl.DateTimeFormatOptions) => {
-    const parsed = asDate(value);
-    return parsed ? formatter(`${locale}|d|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options)).format(parsed) : String(value);
-  };
-  switch (type) {
-    case 'number':
-      return number({ maximumFractionDigits: 2 });
-    case 'currency':
-      return number({ style: 'currency', currency });
-    case 'percent':
-      return number({ style: 'percent', maximumFractionDigits: 1 });
-    case 'date':
-      return date({ dateStyle: 'medium' });
-    case 'datetime':
-      return date({ dateStyle: 'medium', timeStyle: 'short' });
-    case 'boolean':
-      return value === true ? 'Yes' : value === false ? 'No' : String(value);
-    case 'reference':
-      // Included: the referenced item (single) or items (multi); not included or not readable: the ID.
-      if (Array.isArray(value)) return value.length ? value.map(referenceTitle).join(', ') : '—';
-      return referenceTitle(value);
-    case 'text':
-    case 'url':
-    case 'image':
-      return typeof value == 'object' ? JSON.stringify(value) : String(value);
-  }
-  // auto
-  // `auto`: the grammar's rule (core/grammar.ts), with cached Intl formatters and a reference's title for an object.
-  if (value instanceof Date) return date({ dateStyle: 'medium' });
-  if (typeof value == 'number') return number({ maximumFractionDigits: 2 });
-  return formatValue(value, locale, (object) => formatCell(object, 'reference', { locale, currency }));
 }
 
 /** The type a cell is drawn as: an `auto` column shows Wix media as images and https links as links. */
