@@ -92,7 +92,7 @@ export interface DataTableEvents {
  * @tag wix-data-table
  *
  * @attr collection - ID of the collection to read, e.g. `Products`.
- * @attr columns - Columns to show, in order: `field:Label:type`, comma-separated, e.g. `title:Product, price:Price:currency, added:Added:date, photo:Photo:image`. Types: auto (default), text, number, currency, percent, date, datetime, boolean, image, url, reference (a referenced item's title; a multi-reference as a list; list the field in `include` so that Wix returns the items, else the ID shows).
+ * @attr columns - Columns to show, in order: `field:Label:type`, comma-separated, e.g. `title:Product, price:Price:currency, added:Added:date, photo:Photo:image`. Types: auto (default), text, number, id (a number never grouped), currency, percent, date, datetime, boolean, image, url, reference (a referenced item's title; a multi-reference as a list; list the field in `include` so that Wix returns the items, else the ID shows). Then optional `width=` and `min-width=` (CSS lengths in px, rem, em or ch, 1rem–120rem), e.g. `note:Note:text:width=20rem`.
  * @attr sortable - Fields that may be sorted by (default: every column except image and reference columns).
  * @attr sort - Initial sort, `field:asc` or `field:desc`.
  * @attr filter - A Wix filter JSON object that always applies, e.g. `{"inStock":true}`.
