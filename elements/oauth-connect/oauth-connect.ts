@@ -475,8 +475,9 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
       case 'error': {
         const { kind, message, code } = this.failure!;
         // Signing in is the only way on, and the card checks again by itself when the session changes: no button
-        // that would only fail the same way.
-        if (kind === 'unauthenticated')
+        // that would only fail the same way. A refused status check is the same case: the actions are members-only,
+        // and page code's web methods refuse a visitor as forbidden where the HTTP actions say unauthenticated.
+        if (kind === 'unauthenticated' || (kind === 'forbidden' && !this.#failedConnecting))
           return this.#box(
             'error',
             'Not signed in',

@@ -266,6 +266,22 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     await stateIs(el, 'revoked');
   });
 
+  it('on a Velo site a visitor is refused as forbidden by the members-only web method: the same sign-in prompt, no "Try again"', async () => {
+    let answer: unknown = { ok: false, code: 'PERMISSION_DENIED', message: 'Sign in as a site member to do this.' };
+    const fake = fakeActions({ connectionStatus: async () => answer });
+    const el = await fixture<WixOAuthConnect>(html`<wix-oauth-connect id="c"></wix-oauth-connect>`);
+    const failed = oneEvent(el, 'wix-oauth-error');
+    bindActions(fake.actions);
+    expect((await failed).detail).to.include({ kind: 'forbidden' });
+    await stateIs(el, 'error');
+    expect(shadowText(el)).to.contain('Not signed in');
+    expect(shadowText(el)).to.contain('Sign in as a site member to do this.');
+    expect(buttons(el)).to.deep.equal([]);
+    answer = ok({ status: 'not-connected' });
+    el.setAttribute('bridge', 'ready');
+    await stateIs(el, 'not-connected');
+  });
+
   it('a visitor (not signed in) is told to sign in, with no "Try again" that would fail the same way; signing in checks again', async () => {
     let answer: unknown = { ok: false, code: 'UNAUTHENTICATED', message: 'Sign in first.' };
     const fake = fakeActions({ connectionStatus: async () => answer });
