@@ -69,7 +69,11 @@ describe('login_hint on the consent page', () => {
       assert.equal(emailValue(page.text), attack, attack);
       assert.doesNotMatch(page.text, /<script>alert|<img src=x/i, attack);
       // The field keeps exactly its own attributes: whatever the hint holds stays inside the quoted value.
-      const names = [...inputTag(page.text, 'email')!.replace(/"[^"]*"/g, '""').matchAll(/\s([\w-]+)/g)].map((m) => m[1]);
+      const names = [
+        ...inputTag(page.text, 'email')!
+          .replace(/"[^"]*"/g, '""')
+          .matchAll(/\s([\w-]+)/g),
+      ].map((m) => m[1]);
       assert.deepEqual(names, ['id', 'name', 'type', 'autocomplete', 'required', 'value'], attack);
       // Still one form, with the same fields.
       assert.deepEqual(parseForms(page.text)[0]?.inputs, ['email', 'password'], attack);
