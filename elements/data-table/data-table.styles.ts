@@ -82,7 +82,10 @@ export const dataTableStyles = css`
   .row[aria-selected='true'] { background: var(--_surface); box-shadow: inset 3px 0 0 var(--_accent); }
   .cell { padding: 0.4rem 0.75rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
   .end { text-align: end; font-variant-numeric: tabular-nums; }
-  .header .cell { font-weight: 600; }
+  .header .cell { font-weight: 600; position: relative; }
+  /* The end edge of a header: drag it to resize the column (Alt+Arrow keys do the same from the keyboard). */
+  .resizer { position: absolute; inset-block: 0; inset-inline-end: 0; width: 0.5rem; cursor: col-resize; touch-action: none; }
+  .resizer:hover { background: color-mix(in srgb, var(--_accent) 35%, transparent); }
   .header button { all: unset; cursor: pointer; display: inline-flex; gap: 0.35rem; align-items: center; max-width: 100%; }
   .header .end button { flex-direction: row-reverse; }
   .label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }

@@ -33,6 +33,8 @@ import { RowDom } from './row-dom.ts';
 
 /** A body row's height before the first one is measured: the stylesheet's 2.5rem at the default 16px. */
 const DEFAULT_ROW_HEIGHT = 40;
+/** A header resizes its column with these keys (the grid keyboard, grid-keyboard.ts); announced with aria-keyshortcuts. */
+const RESIZE_KEYS = 'Alt+ArrowLeft Alt+ArrowRight';
 
 export type { Row as DataTableRow };
 
@@ -121,6 +123,7 @@ export interface DataTableEvents {
  * @csspart grid - The grid.
  * @csspart header - The header row.
  * @csspart column-header - One column header.
+ * @csspart column-resizer - The end edge of a column header, dragged to resize the column (Alt+Arrow keys on the header do the same).
  * @csspart row - One data row.
  * @csspart cell - One data cell.
  * @csspart status - The line under the grid: counts, loading and errors.
@@ -204,6 +207,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     },
     need: (row) => this.#loader.need(row, row),
     toggle: (row) => this.#toggleRow(row),
+    resize: (col, step) => this.#resizeColumn(col, this.#headerWidth(col) + step * 16),
   });
   #visible = { first: 0, last: 0 };
   #rendered = { first: 0, last: -1 };
@@ -223,7 +227,9 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   /** The animation frame that will sync the header's horizontal scroll (0: none pending). */
   #headSync = 0;
   /** The columns' tracks, worked out once per `columns` configuration from the first rows that arrive. */
-  #tracks: { config: Config; tracks: ColumnTrack[]; template: string; least: string } | undefined;
+  #tracks: { config: Config; tracks: ColumnTrack[] } | undefined;
+  /** Column widths a user set by dragging a header's edge or with Alt+Arrow on a header, in px, by column index. */
+  readonly #widths = new Map<number, number>();
   /** How far the body can scroll sideways (read when its size or the columns change, never while scrolling). */
   #scrollMax = 0;
   /** The body element the resize observer watches. */
@@ -593,7 +599,8 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     if (this.#tracks?.config !== config) {
       const sample = this.#loader.rows.slice(0, 50).filter((row): row is Row => row !== undefined);
       const tracks = columnTracks(config.columns, sample, { locale: this.#locale, currency: this.currency });
-      this.#tracks = { config, tracks, template: tracks.map((t) => t.track).join(' '), least: `calc(${tracks.map((t) => t.least).join(' + ')})` };
+      this.#tracks = { config, tracks };
+      this.#widths.clear();
       requestAnimationFrame(() => this.#measure());
     }
     const setup = this.#rowSetup;
@@ -602,7 +609,47 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       this.#rowSetup = { config, tracks: this.#tracks.tracks, locale, currency: this.currency };
       this.#rowDom.reset({ columns: config.columns, end: this.#tracks.tracks.map((t) => t.align === 'end'), format: { locale, currency: this.currency } });
     }
-    this.#setColumnRule(`.row { grid-template-columns: ${this.#tracks.template}; min-width: ${this.#tracks.least}; }`);
+    // A width the user set replaces the column's track (a whole number of px, bounded by #resizeColumn).
+    const track = (i: number, value: string) => (this.#widths.has(i) ? `${this.#widths.get(i)}px` : value);
+    const tracks = this.#tracks.tracks;
+    this.#setColumnRule(
+      `.row { grid-template-columns: ${tracks.map((t, i) => track(i, t.track)).join(' ')}; min-width: calc(${tracks.map((t, i) => track(i, t.least)).join(' + ')}); }`,
+    );
+  }
+
+  /** Sets a column's width in px (3rem to 120rem at 16 px), keeps the other columns as they are, and re-measures the edges. */
+  #resizeColumn(col: number, width: number): void {
+    this.#widths.set(col, Math.round(Math.min(1920, Math.max(48, width))));
+    this.requestUpdate();
+    requestAnimationFrame(() => this.#measure());
+  }
+
+  /** A column header's drawn width in px (read on a user's action only, never while scrolling). */
+  #headerWidth(col: number): number {
+    return this.renderRoot.querySelector(`.header [data-col="${col}"]`)?.getBoundingClientRect().width ?? 0;
+  }
+
+  /** Dragging a header's end edge resizes its column; the pointer is captured so the drag may leave the header. */
+  #startResize(event: PointerEvent, col: number): void {
+    const handle = event.currentTarget as HTMLElement;
+    const from = event.clientX;
+    const width = this.#headerWidth(col);
+    const rtl = getComputedStyle(this).direction === 'rtl';
+    event.preventDefault();
+    try {
+      handle.setPointerCapture(event.pointerId);
+    } catch {
+      // A pointer the engine does not know (a synthetic event) cannot be captured; the drag still works over the handle.
+    }
+    const move = (e: PointerEvent) => this.#resizeColumn(col, width + (rtl ? from - e.clientX : e.clientX - from));
+    const end = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', end);
+      handle.removeEventListener('pointercancel', end);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', end);
+    handle.addEventListener('pointercancel', end);
   }
 
   get #locale(): string | undefined {
@@ -660,15 +707,17 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
             data-col=${col}
             title=${column.label}
             aria-sort=${order ?? (column.sortable ? 'none' : nothing)}
+            aria-keyshortcuts=${column.sortable ? nothing : RESIZE_KEYS}
             tabindex=${column.sortable ? nothing : tabindex}
           >
             ${
               column.sortable
-                ? html`<button type="button" tabindex=${tabindex} aria-describedby=${order ? 'sort-note' : nothing} @click=${() => this.#sortBy(column)}>
+                ? html`<button type="button" tabindex=${tabindex} aria-keyshortcuts=${RESIZE_KEYS} aria-describedby=${order ? 'sort-note' : nothing} @click=${() => this.#sortBy(column)}>
                   <span class="label">${column.label}</span><span class="arrow" aria-hidden="true">${order === 'ascending' ? '▲' : order === 'descending' ? '▼' : '↕'}</span>
                 </button>`
                 : html`<span class="label">${column.label}</span>`
             }
+            <span part="column-resizer" class="resizer" aria-hidden="true" @pointerdown=${(e: PointerEvent) => this.#startResize(e, col)}></span>
           </div>`;
         })}
       </div>

@@ -20,6 +20,8 @@ export interface GridKeyboardOptions {
   need(row: number): void;
   /** Enter, Space or a click on a row: select or unselect it. */
   toggle(row: number): void;
+  /** Alt+ArrowRight / Alt+ArrowLeft on a header: widen (1) or narrow (-1) its column. */
+  resize(col: number, step: 1 | -1): void;
 }
 
 type Host = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
@@ -40,7 +42,7 @@ export function revealColumn(body: HTMLElement, cell: HTMLElement): void {
 /**
  * The ARIA grid keyboard model of wix-data-table (WAI-ARIA APG "Data Grid"): one tab stop, the active cell (`row` -1 is
  * the header), moved with the arrows, Home/End (Ctrl: first/last row), PageUp/PageDown (10 rows); Enter or Space
- * selects the row; a click moves the tab stop to the clicked cell. Cells carry `data-col`, rows `data-row`.
+ * selects the row; Alt+ArrowRight / Alt+ArrowLeft on a header widens or narrows its column; a click moves the tab stop to the clicked cell. Cells carry `data-col`, rows `data-row`.
  */
 export class GridKeyboard {
   active = { row: -1, col: 0 };
@@ -95,6 +97,11 @@ export class GridKeyboard {
       PageDown: () => this.moveTo(Math.max(row, 0) + PAGE_JUMP, col),
       PageUp: () => this.moveTo(row - PAGE_JUMP < first ? first : row - PAGE_JUMP, col),
     };
+    if (event.altKey && row === -1 && (event.key === 'ArrowRight' || event.key === 'ArrowLeft')) {
+      event.preventDefault();
+      this.options.resize(col, event.key === 'ArrowRight' ? 1 : -1);
+      return;
+    }
     const move = Object.hasOwn(moves, event.key) ? moves[event.key] : undefined; // safe-lookup: own keys only
     if (move) {
       event.preventDefault();

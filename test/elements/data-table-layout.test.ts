@@ -105,6 +105,51 @@ describe('<wix-data-table> columns and layout', () => {
     expect(category).to.be.closeTo(96, 1);
   });
 
+  it('resizes a column from its header: Alt+Arrow keys (announced with aria-keyshortcuts) and a drag of its end edge; the rows follow', async () => {
+    const el = await table({}, 'height: 420px; width: 900px');
+    const title = () => headers(el)[0]!;
+    const button = title().querySelector('button')!;
+    expect(button.getAttribute('aria-keyshortcuts')).to.equal('Alt+ArrowLeft Alt+ArrowRight');
+    button.focus();
+    // WebDriver cannot hold Alt in every engine here: the key event itself, as the browser would send it.
+    const alt = async (key: string) => {
+      (root(el).activeElement ?? button).dispatchEvent(new KeyboardEvent('keydown', { key, altKey: true, bubbles: true, composed: true, cancelable: true }));
+      await el.updateComplete;
+      await frame();
+    };
+    const before = rect(title()).width;
+    await alt('ArrowRight');
+    await alt('ArrowRight');
+    expect(rect(title()).width).to.be.closeTo(before + 32, 1.5);
+    expect(rect(cell(el, 0, 0)).width).to.be.closeTo(rect(title()).width, 1.5);
+    expect(rect(cell(el, 0, 1)).left).to.be.closeTo(rect(headers(el)[1]!).left, 1.5);
+    expect(root(el).activeElement, 'focus stays on the header: Alt+Arrow resizes, it does not move').to.equal(title().querySelector('button'));
+    for (let i = 0; i < 80 && rect(title()).width > 48.5; i++) await alt('ArrowLeft');
+    expect(rect(title()).width, 'never narrower than 3rem').to.be.closeTo(48, 1);
+
+    const price = () => headers(el)[1]!;
+    const handle = price().querySelector<HTMLElement>('.resizer')!;
+    const at = rect(handle);
+    const x = at.left + at.width / 2;
+    const y = at.top + at.height / 2;
+    const width = rect(price()).width;
+    const pointer = (type: string, dx: number) =>
+      handle.dispatchEvent(new PointerEvent(type, { clientX: x + dx, clientY: y, pointerId: 7, bubbles: true, composed: true, cancelable: true }));
+    pointer('pointerdown', 0);
+    pointer('pointermove', 60);
+    pointer('pointermove', 100);
+    pointer('pointerup', 100);
+    await el.updateComplete;
+    await frames(2);
+    expect(rect(price()).width).to.be.closeTo(width + 100, 1.5);
+    expect(rect(cell(el, 0, 1)).width).to.be.closeTo(rect(price()).width, 1.5);
+    pointer('pointermove', 300);
+    await el.updateComplete;
+    await frames(2);
+    expect(rect(price()).width, 'a move after the drag ended changes nothing').to.be.closeTo(width + 100, 1.5);
+    expect(price().getAttribute('aria-sort'), 'a drag of the edge does not sort').to.equal('none');
+  });
+
   it('refuses a column width that is not a bounded CSS length, and sends nothing', async () => {
     for (const [option, message] of [
       ['width=10vw', 'Column width "10vw" for title'],
