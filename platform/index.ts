@@ -68,6 +68,7 @@ export { UsageMonitor, routeOf, type MonitorSettings } from './dashboard/monitor
  */
 export { ItemsService, type QueryInput } from './data/items.ts';
 export { ReferenceService } from './data/references.ts';
+export { inProcessSend } from './http/node-routing.ts';
 export { StatementCache, type Db } from './storage/database.ts';
 export { veloCalls } from './velo/context.ts';
 export type { PlatformServices } from './services.ts';

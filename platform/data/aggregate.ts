@@ -326,7 +326,8 @@ function groupStage(prev: Frag, group: unknown, budget: Budget): Frag {
         keys.map((k) => k.expr),
         ', ',
       )}`
-    : raw('');
+    : // One group of every item (none for no items); without GROUP BY a stage with no accumulator is not an aggregate query.
+      raw(' GROUP BY NULL');
   // Groups come out in the order their first item had in the stage's input.
   return rewrap(sql`SELECT ${doc} AS data, row_number() OVER (ORDER BY min(ord)) AS ord FROM (${prev})${groupBy} HAVING count(*) > 0`);
 }

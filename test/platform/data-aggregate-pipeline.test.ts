@@ -301,6 +301,15 @@ describe('pipeline: hostile input', () => {
   const post = (pipeline: unknown) =>
     rawCall(p, '/wix-data/v2/items/aggregate-pipeline', { headers: adminHeaders(p), body: JSON.stringify({ dataCollectionId: 'Products', pipeline }) });
 
+  it('a group stage with no group IDs and no accumulators is one result {_id: null}, and none for no items (fuzz finding: it was a 500)', async () => {
+    const one = await post({ stages: [{ group: { groupIds: [], accumulators: [] } }] });
+    assert.equal(one.status, 200, one.text);
+    assert.deepEqual((one.json as { results: unknown }).results, [{ _id: null }]);
+    const none = await post({ stages: [{ filter: { name: 'no such name' } }, { group: {} }] });
+    assert.equal(none.status, 200, none.text);
+    assert.deepEqual((none.json as { results: unknown }).results, []);
+  });
+
   it('too many stages, unwinds, expression parts or depth, unknown or doubled stages are typed 400s', async () => {
     let deep: unknown = { fieldPath: 'price' };
     for (let i = 0; i < 20; i++) deep = { abs: { expression: deep } };
