@@ -308,15 +308,20 @@ export async function completeConnect(callbackUrl: URL, cookieHeader?: string): 
   }
 }
 
-/** Who and which site the new access token is for, from the issuer's token-info endpoint. */
-async function tokenInfo(c: Config, token: string): Promise<{ siteId: string; subjectId: string | undefined }> {
+/** The issuer's token-info answer for a token, or undefined when the endpoint did not answer 200. */
+async function introspect(c: Config, token: string): Promise<{ active?: unknown; siteId?: string; subjectId?: string } | undefined> {
   const response = await fetch(c.as.introspection_endpoint!, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token }),
   });
-  const body = (await response.json()) as { active?: boolean; siteId?: string; subjectId?: string };
-  if (!body.active || !body.siteId) throw new Error('the new access token is not active');
+  return response.ok ? ((await response.json()) as { active?: unknown; siteId?: string; subjectId?: string }) : undefined;
+}
+
+/** Who and which site the new access token is for, from the issuer's token-info endpoint. */
+async function tokenInfo(c: Config, token: string): Promise<{ siteId: string; subjectId: string | undefined }> {
+  const body = await introspect(c, token);
+  if (!body?.active || !body.siteId) throw new Error('the new access token is not active');
   return { siteId: body.siteId, subjectId: typeof body.subjectId === 'string' ? body.subjectId : undefined };
 }
 
@@ -329,13 +334,8 @@ export async function connectionStillGranted(memberId: string): Promise<boolean>
   const c = await config();
   try {
     const token = await accessTokenFor(memberId);
-    const response = await fetch(c.as.introspection_endpoint!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    });
-    if (!response.ok) return true;
-    if (((await response.json()) as { active?: unknown }).active === true) return true;
+    const info = await introspect(c, token);
+    if (!info || info.active === true) return true;
     await accessTokenFor(memberId, token);
     return true;
   } catch (error) {
