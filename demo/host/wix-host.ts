@@ -189,9 +189,13 @@ export class DemoWixHost extends EventTarget {
   /** The refresh token the server keeps for this browser, as last handed over. */
   private keptToken: string | undefined;
 
+  /** The last keep or forget request; each waits for the one before, so a sign-out can never land before a keep. */
+  private keeping: Promise<unknown> = Promise.resolve();
+
   private keepSession(refreshToken: string | undefined): Promise<unknown> {
     this.keptToken = refreshToken;
-    return keepOnServer(refreshToken);
+    this.keeping = this.keeping.then(() => keepOnServer(refreshToken));
+    return this.keeping;
   }
 
   /** Hands the server the new refresh token when the SDK has renewed (and so rotated) it. */

@@ -71,8 +71,16 @@ describe('the element gallery in Firefox (firefox-esr over WebDriver BiDi)', () 
     assert.equal(await page.evaluate(() => navigator.userAgent.includes('Firefox')), true);
 
     // Every element is defined and on the page, in the site-widget column and in its Velo frame.
+    // Polled: on a fresh clone the dev server transforms every module on first request, and Firefox's `load` can come
+    // before the gallery's module graph (which has top-level await) has finished defining the elements.
     for (const tag of ['wix-data-table', 'wix-data-list', 'wix-data-form', 'wix-member-gate', 'wix-backend-action', 'wix-oauth-connect']) {
-      assert.equal(await page.evaluate((t) => !!customElements.get(t) && !!document.querySelector(t), tag), true, `${tag} in the gallery`);
+      const shown = await page
+        .waitForFunction((t) => !!customElements.get(t) && !!document.querySelector(t), { timeout: 30_000 }, tag)
+        .then(
+          () => true,
+          () => false,
+        );
+      assert.equal(shown, true, `${tag} in the gallery`);
     }
     await waitForText(page, '#table-widget', '400 items');
     const table = await veloFrame(page, 'table');
