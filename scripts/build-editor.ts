@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build, type InlineConfig, type LibraryOptions } from 'vite';
+import { build, type InlineConfig, type LibraryOptions, type Plugin } from 'vite';
 import { leakGuard } from './leak-guard.ts';
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { minifyLitCss } from './minify-css.ts';
@@ -41,6 +41,27 @@ function buildSecrets(): string[] {
   return secrets;
 }
 
+/**
+ * @lit-labs/virtualizer loads its default (flow) layout with a dynamic import when a virtualizer is given no layout;
+ * the table always gives its own (elements/data-table/fixed-rows-layout.ts), so that import is never taken, but a
+ * single-file build would inline the flow layout anyway (about 2 KB gzip) and the shared build would ship it as a
+ * chunk. The import becomes a rejection that says why. The build fails if the virtualizer's code no longer has it.
+ */
+export function withoutDefaultVirtualizerLayout(): Plugin {
+  const lazyImport = "import('./layouts/flow.js')";
+  return {
+    name: 'without-default-virtualizer-layout',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.replaceAll('\\', '/').endsWith('/@lit-labs/virtualizer/Virtualizer.js')) return null;
+      if (!code.includes(lazyImport)) throw new Error(`@lit-labs/virtualizer changed: Virtualizer.js no longer has ${lazyImport}`);
+      const refusal = "Promise.reject(new Error('wix-session-elements: pass a layout to the virtualizer (the default flow layout is not bundled)'))";
+      // The replacement stays on its line, so the module's source map still holds (map: null keeps it).
+      return { code: code.replace(lazyImport, refusal), map: null };
+    },
+  };
+}
+
 /** Lightning CSS browser targets (major << 16 | minor << 8) of the editor bundles' CSS. */
 export const CSS_TARGETS = { chrome: 123 << 16, firefox: 120 << 16, safari: (17 << 16) | (5 << 8) };
 
@@ -53,6 +74,7 @@ export function editorConfig(secrets: string[], outDir: string, lib: LibraryOpti
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     plugins: [
       leakGuard({ secrets }),
+      withoutDefaultVirtualizerLayout(),
       minifyLitCss(),
       // Lit's own minifier for the whitespace in html`` (and css``) templates, which the JS minifier leaves alone.
       // CSS targets browsers that have light-dark() and color-mix() (Chromium 123, Firefox 120, Safari 17.5), so both are

@@ -1,73 +1,208 @@
-import { FlowLayout } from '@lit-labs/virtualizer/layouts/flow.js';
-
-/** The part of the virtualizer's Layout types this file needs (its shared/ folder is not exported). */
+/** The parts of the virtualizer's Layout contract this layout speaks (its layouts/shared/ folder is not exported). */
 type Size = { width: number; height: number };
-type Positions = { top: number; left: number };
+type Position = { top: number; left: number };
+type Pin = { index: number; block?: ScrollLogicalPosition };
+type Range = { first: number; last: number; firstVisible: number; lastVisible: number };
+export type LayoutMessage =
+  | { type: 'stateChanged'; scrollSize: Size; range: Range; childPositions: Map<number, Position>; scrollError?: Position }
+  | { type: 'visibilityChanged'; firstVisible: number; lastVisible: number }
+  | { type: 'unpinned' };
 
 export interface FixedRowsConfig {
   /** The height of every row, in px. */
   rowHeight?: number;
 }
 
-/**
- * A virtualizer layout for rows of one known height: where a row is and which rows are in range is arithmetic, so
- * nothing is measured. The default (flow) layout measures every row it adds (`getBoundingClientRect` and margins, a
- * forced layout per new row on the scroll path) and re-estimates positions and the scroll size from what it
- * measured; with the CPU slowed 4×, that was most of a frame. This keeps the virtualizer, its directive and its
- * pinning / scroll-into-view logic (FlowLayout's base), and replaces only the geometry. Rows beyond the range are
- * not in the DOM.
- */
-export class FixedRowsLayout extends FlowLayout {
-  #rowHeight = 40;
+/** How far past each edge of the viewport rows must be in the DOM before a scroll lays them out again, in px. */
+const OVERHANG = 600;
 
-  constructor(...args: ConstructorParameters<typeof FlowLayout>) {
-    super(...args);
-    this._overhang = 600;
+/**
+ * A virtualizer layout for rows of one known height, written against the virtualizer's Layout contract (not on its
+ * flow layout): where a row is, which rows are in range and how tall the body is are arithmetic, so nothing is
+ * measured, and the flow layout's measuring and estimating code is not shipped. Vertical only.
+ *
+ * Hysteresis: a scroll lays the rows out again only when the rows in the DOM stop covering OVERHANG px beyond an edge
+ * of the viewport, and then twice that goes into the DOM. The DOM therefore changes once per OVERHANG px scrolled, not
+ * in every frame; the frames between are plain composited scrolling, as in a table that has all its rows.
+ */
+export class FixedRowsLayout {
+  readonly measureChildren = false;
+  readonly direction = 'vertical';
+  /** Set by the virtualizer: the scroller's scroll size, and where the host sits in it. */
+  totalScrollSize: Size = { width: 0, height: 0 };
+  offsetWithinScroller: Position = { top: 0, left: 0 };
+
+  readonly #send: (message: LayoutMessage) => void;
+  #items: unknown[] = [];
+  #rowHeight = 40;
+  #view: Size = { width: 0, height: 0 };
+  #scroll: Position = { top: 0, left: 0 };
+  #pin: Pin | null = null;
+  #first = -1;
+  #last = -1;
+  #firstVisible = -1;
+  #lastVisible = -1;
+  #pending = false;
+  /** How far a pinned scroll moved the rows (sent once, for the virtualizer to correct the scroll position). */
+  #scrollError = 0;
+
+  constructor(send: (message: LayoutMessage) => void, config?: FixedRowsConfig) {
+    this.#send = send;
+    this.config = config ?? {};
+  }
+
+  set config(config: FixedRowsConfig) {
+    if (config.rowHeight !== undefined) this.rowHeight = config.rowHeight;
+  }
+
+  get config(): FixedRowsConfig {
+    return { rowHeight: this.#rowHeight };
   }
 
   get rowHeight(): number {
     return this.#rowHeight;
   }
 
-  /** Set by the layout config (`virtualize({ layout: fixedRows({ rowHeight }) })`); a change lays the rows out again. */
+  /** A change lays the rows out again. */
   set rowHeight(px: number) {
     if (!(px > 0) || px === this.#rowHeight) return;
     this.#rowHeight = px;
-    this._triggerReflow();
+    this.#reflowSoon();
   }
 
-  /** Nothing to measure: every row is `rowHeight` tall. */
-  override get measureChildren(): boolean {
-    return false;
+  get items(): unknown[] {
+    return this.#items;
   }
 
-  override _getItemSize(): Size {
-    return { height: this.#rowHeight, width: this._viewDim2 };
+  set items(items: unknown[]) {
+    if (items === this.#items) return;
+    this.#items = items;
+    this.#pending = true;
   }
 
-  override _getItemPosition(index: number): Positions {
-    return { top: index * this.#rowHeight, left: 0 };
+  get viewportSize(): Size {
+    return this.#view;
   }
 
-  override _updateScrollSize(): void {
-    this._scrollSize = Math.max(1, this.items.length * this.#rowHeight);
+  /** A new width moves every row (rows are as wide as the viewport); a new height may need more rows. */
+  set viewportSize(size: Size) {
+    const { width, height } = this.#view;
+    this.#view = { ...this.#view, ...size };
+    if (this.#view.width !== width) this.#pending = true;
+    else if (this.#view.height !== height) this.#checkCoverage();
   }
 
-  /**
-   * The rows in range, by arithmetic, with hysteresis: the virtualizer lays the rows out again only when the rows in
-   * the DOM stop covering `overhang` px beyond each edge of the viewport (BaseLayout's thresholds), and then this puts
-   * twice that in the DOM. A scroll therefore changes the DOM once per `overhang` px, not in every frame: the frames
-   * between are plain composited scrolling, as in a table that has all its rows.
-   */
-  override _getActiveItems(): void {
-    const count = this.items.length;
+  get viewportScroll(): Position {
+    return this.#scroll;
+  }
+
+  set viewportScroll(scroll: Position) {
+    const before = this.#position;
+    this.#scroll = { ...this.#scroll, ...scroll };
+    if (Math.abs(before - this.#position) >= 1) this.#checkCoverage();
+  }
+
+  get pin(): Pin | null {
+    return this.#pin && { index: this.#clampIndex(this.#pin.index), block: this.#pin.block ?? 'start' };
+  }
+
+  /** `element(i).scrollIntoView()` for a row not in the DOM: the next layout scrolls to it. */
+  set pin(pin: Pin | null) {
+    this.#pin = pin;
+    this.#reflowSoon();
+  }
+
+  /** A user's scroll ends a pin. */
+  unpin(): void {
+    if (this.#pin === null) return;
+    this.#send({ type: 'unpinned' });
+    this.#pin = null;
+  }
+
+  getScrollIntoViewCoordinates(pin: Pin): { top: number } {
+    return { top: this.#scrollTopFor(pin) };
+  }
+
+  reflowIfNeeded(force = false): void {
+    if (!force && !this.#pending) return;
+    this.#pending = false;
+    const pin = this.pin;
+    if (pin) {
+      const before = this.#position;
+      this.#scroll = { ...this.#scroll, top: this.#scrollTopFor(pin) };
+      this.#scrollError = before - this.#position;
+    }
+    const count = this.#items.length;
     const size = this.#rowHeight;
-    const from = Math.max(0, this._scrollPosition - 2 * this._overhang);
-    const to = Math.min(this._scrollSize, this._scrollPosition + this._viewDim1 + 2 * this._overhang);
-    this._first = count ? Math.min(count - 1, Math.floor(from / size)) : -1;
-    this._last = count ? Math.max(this._first, Math.min(count - 1, Math.ceil(to / size) - 1)) : -1;
-    this._physicalMin = Math.max(0, this._first) * size;
-    this._physicalMax = (this._last + 1) * size;
+    const from = Math.max(0, this.#position - 2 * OVERHANG);
+    const to = Math.min(this.#scrollSize, this.#position + this.#view.height + 2 * OVERHANG);
+    this.#first = count ? Math.min(count - 1, Math.floor(from / size)) : -1;
+    this.#last = count ? Math.max(this.#first, Math.min(count - 1, Math.ceil(to / size) - 1)) : -1;
+    this.#updateVisible(false);
+    const childPositions = new Map<number, Position>();
+    for (let i = this.#first; i >= 0 && i <= this.#last; i++) childPositions.set(i, { top: i * size, left: 0 });
+    const range = { first: this.#first, last: this.#last, firstVisible: this.#firstVisible, lastVisible: this.#lastVisible };
+    const message: LayoutMessage = { type: 'stateChanged', scrollSize: { height: this.#scrollSize, width: 0 }, range, childPositions };
+    if (this.#scrollError) message.scrollError = { top: this.#scrollError, left: 0 };
+    this.#scrollError = 0;
+    this.#send(message);
+  }
+
+  /** The scroll position within the rows (the host's own offset in its scroller taken out). */
+  get #position(): number {
+    return this.#scroll.top - this.offsetWithinScroller.top;
+  }
+
+  get #scrollSize(): number {
+    return Math.max(1, this.#items.length * this.#rowHeight);
+  }
+
+  #clampIndex(index: number): number {
+    return Math.max(0, Math.min(index, this.#items.length - 1));
+  }
+
+  /** Where the scroller must be for row `index` to sit at `block` in the viewport (`nearest`: the smaller move). */
+  #scrollTopFor({ index, block = 'start' }: Pin): number {
+    const size = this.#rowHeight;
+    const start = this.#clampIndex(index) * size;
+    const end = start - this.#view.height + size;
+    const top =
+      block === 'center'
+        ? start - (this.#view.height - size) / 2
+        : block === 'end'
+          ? end
+          : block === 'nearest' && Math.abs(this.#position - start) >= Math.abs(this.#position - end)
+            ? end
+            : start;
+    const within = top + this.offsetWithinScroller.top;
+    return Math.max(-this.offsetWithinScroller.top, Math.min(within, this.totalScrollSize.height - this.#view.height));
+  }
+
+  #reflowSoon(): void {
+    this.#pending = true;
+    void Promise.resolve().then(() => this.reflowIfNeeded());
+  }
+
+  /** Lays out again only when the rows in the DOM no longer cover OVERHANG px past the viewport; else reports what is visible. */
+  #checkCoverage(): void {
+    const size = this.#rowHeight;
+    const min = Math.max(0, this.#position - OVERHANG);
+    const max = Math.min(this.#scrollSize, this.#position + this.#view.height + OVERHANG);
+    const covered = this.#first >= 0 && this.#first * size <= min && (this.#last + 1) * size >= max;
+    if (this.#pin !== null || !covered || (this.#view.height === 0 && this.#first >= 0)) this.#pending = true;
+    else this.#updateVisible(true);
+  }
+
+  #updateVisible(emit: boolean): void {
+    if (this.#first < 0) return;
+    const size = this.#rowHeight;
+    const top = Math.round(this.#position);
+    const firstVisible = Math.min(this.#last, Math.max(this.#first, Math.floor(top / size)));
+    const lastVisible = Math.max(this.#first, Math.min(this.#last, Math.ceil(Math.round(this.#position + this.#view.height) / size) - 1));
+    if (firstVisible === this.#firstVisible && lastVisible === this.#lastVisible) return;
+    this.#firstVisible = firstVisible;
+    this.#lastVisible = lastVisible;
+    if (emit) this.#send({ type: 'visibilityChanged', firstVisible, lastVisible });
   }
 }
 

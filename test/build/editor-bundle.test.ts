@@ -111,6 +111,13 @@ describe('editor bundles', () => {
     }
   });
 
+  it("ships the table's own row layout, not the virtualizer's default flow layout (which it never uses)", () => {
+    const code = readFileSync(join(selfContainedDir, 'wix-data-table.js'), 'utf8');
+    // Names the flow layout and its base keep through minification (underscore members are not mangled).
+    assert.doesNotMatch(code, /_metricsCache|_estimate|_updateVisibleIndices/, 'no flow layout in the table bundle');
+    assert.ok(code.includes('pass a layout to the virtualizer'), 'the default layout is the stub that says so');
+  });
+
   it('writes the shared build: one entry per element, chunks it imports by relative URL, no bare imports', () => {
     assert.deepEqual(
       Object.keys(shared.entries).sort(),

@@ -6,6 +6,8 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../elements/data-table/define.ts';
 import type { WixDataTable } from '../../elements/data-table/data-table.ts';
+import { FixedRowsLayout } from '../../elements/data-table/fixed-rows-layout.ts';
+import fc from 'fast-check';
 import { anonymousToken } from './helpers.ts';
 import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
 
@@ -126,5 +128,84 @@ describe('<wix-data-table> fixed-height row layout', () => {
     await waitUntil(() => rows(el).some((r) => r.dataset['row'] === '5000'), 'row 5000 drawn');
     await frame();
     for (const row of rows(el)) expect(top(row)).to.equal(Number(row.dataset['row']) * 56);
+  });
+});
+
+describe('FixedRowsLayout (the virtualizer Layout contract, no DOM)', () => {
+  type Sent = Parameters<ConstructorParameters<typeof FixedRowsLayout>[0]>[0];
+  const make = (count: number, rowHeight: number, view: { height: number; top: number }) => {
+    const sent: Sent[] = [];
+    const layout = new FixedRowsLayout((m) => sent.push(m), { rowHeight });
+    layout.items = Array.from({ length: count }, (_, i) => i);
+    layout.viewportSize = { width: 800, height: view.height };
+    layout.viewportScroll = { top: view.top, left: 0 };
+    layout.totalScrollSize = { width: 800, height: count * rowHeight };
+    layout.reflowIfNeeded();
+    const states = sent.filter((m): m is Extract<Sent, { type: 'stateChanged' }> => m.type === 'stateChanged');
+    return { layout, sent, state: states.at(-1)! };
+  };
+
+  it('for any row count, row height and scroll: rows at i × height, the viewport and 600 px past it covered, the visible rows exact', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.integer({ min: 8, max: 200 }),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (count, h, height, at) => {
+          const top = Math.floor(at * Math.max(0, count * h - height));
+          const { state } = make(count, h, { height, top });
+          const { first, last, firstVisible, lastVisible } = state.range;
+          expect(state.scrollSize.height).to.equal(count * h);
+          expect(first * h).to.be.at.most(Math.max(0, top - 600));
+          expect((last + 1) * h).to.be.at.least(Math.min(count * h, top + height + 600));
+          expect(last - first + 1).to.be.at.most(Math.ceil((height + 4 * 600) / h) + 2);
+          for (const [i, pos] of state.childPositions) expect(pos.top).to.equal(i * h);
+          expect(state.childPositions.size).to.equal(last - first + 1);
+          expect(firstVisible).to.equal(Math.min(last, Math.floor(top / h)));
+          if (height > 0) expect(lastVisible).to.equal(Math.min(count - 1, Math.ceil((top + height) / h) - 1));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a small scroll inside the covered rows reports only what is visible; leaving them lays out again', () => {
+    const { layout, sent } = make(10_000, 40, { height: 400, top: 4000 });
+    sent.length = 0;
+    layout.viewportScroll = { top: 4100, left: 0 };
+    layout.reflowIfNeeded();
+    expect(sent.map((m) => m.type)).to.deep.equal(['visibilityChanged']);
+    layout.viewportScroll = { top: 4800, left: 0 };
+    layout.reflowIfNeeded();
+    expect(sent.at(-1)!.type).to.equal('stateChanged');
+  });
+
+  it('scrolls a row into view as scrollIntoView would (start, center, end, nearest), clamped to the rows; a pin is corrected once and ended by unpin', () => {
+    const { layout, sent } = make(1000, 40, { height: 400, top: 2000 });
+    expect(layout.getScrollIntoViewCoordinates({ index: 100 })).to.deep.equal({ top: 4000 });
+    expect(layout.getScrollIntoViewCoordinates({ index: 100, block: 'center' })).to.deep.equal({ top: 4000 - 180 });
+    expect(layout.getScrollIntoViewCoordinates({ index: 100, block: 'end' })).to.deep.equal({ top: 4040 - 400 });
+    expect(layout.getScrollIntoViewCoordinates({ index: 100, block: 'nearest' })).to.deep.equal({ top: 4040 - 400 });
+    expect(layout.getScrollIntoViewCoordinates({ index: 10, block: 'nearest' })).to.deep.equal({ top: 400 });
+    expect(layout.getScrollIntoViewCoordinates({ index: 5000 })).to.deep.equal({ top: 40_000 - 400 });
+    expect(layout.getScrollIntoViewCoordinates({ index: -3 })).to.deep.equal({ top: 0 });
+    layout.pin = { index: 500 };
+    layout.reflowIfNeeded();
+    const pinned = sent.at(-1) as Extract<Sent, { type: 'stateChanged' }>;
+    expect(pinned.scrollError).to.deep.equal({ top: 2000 - 20_000, left: 0 });
+    expect(pinned.range.firstVisible).to.equal(500);
+    layout.unpin();
+    expect(sent.at(-1)!.type).to.equal('unpinned');
+    layout.unpin();
+    expect(sent.filter((m) => m.type === 'unpinned')).to.have.length(1);
+  });
+
+  it('no rows: an empty range, and a scroll size of 1 px', () => {
+    const { state } = make(0, 40, { height: 400, top: 0 });
+    expect(state.range.first).to.equal(-1);
+    expect(state.range.last).to.equal(-1);
+    expect(state.childPositions.size).to.equal(0);
+    expect(state.scrollSize.height).to.equal(1);
   });
 });
