@@ -15,7 +15,7 @@
  * `node --import tsx bench/table-scroll.ts` runs this section alone and prints it.
  */
 import { createServer } from 'node:https';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -180,7 +180,16 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
       await page.goto(`https://localhost:${port}/`);
       if (rate !== 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate });
       const since = platform.log.since().at(-1)?.seq ?? 0;
+      const traceTo = process.env['TABLE_SCROLL_TRACE'];
+      const tracing = traceTo !== undefined && traceTo !== '';
+      if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
       const run = (await page.evaluate(`window.${fn}(${JSON.stringify(plan)})`)) as Run;
+      if (tracing) {
+        const trace = await browser.stopTracing();
+        // TABLE_SCROLL_TRACE=<folder> also keeps the raw trace (for chrome://tracing or the DevTools performance panel).
+        if (traceTo !== '1') writeFileSync(join(traceTo, `${fn}-${plan.step ?? 'jumps'}-${rate}x.json`), trace);
+        progress(`${name}, CPU ${rate}×: main thread by task\n${summarizeTrace(trace)}`);
+      }
       await context.close();
       if (fn === 'runTable' && plan.step && run.lastRow !== `Item ${String(TABLE_ROWS).padStart(5, '0')}`)
         throw new Error(`${name}: the last row drawn was ${run.lastRow}`);
@@ -202,10 +211,12 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
       });
       progress(`${rows.at(-1)!.name}: ${rows.at(-1)!.longFrames} of ${deltas.length} frames over 16 ms, first frame ${run.firstFrameMs?.toFixed(0) ?? '-'} ms`);
     };
-    // TABLE_SCROLL_QUICK=4 (a rate): only the fast scroll and the flick at that rate, table and plain, for iterating.
+    // TABLE_SCROLL_QUICK=4 (a rate): only the fast scroll and the flick at that rate, table and plain (TABLE_SCROLL_KINDS=table:
+    // the table alone), for iterating.
     const quick = Number(process.env['TABLE_SCROLL_QUICK'] ?? 0);
     if (quick > 0) {
-      for (const kind of ['runTable', 'runPlain'] as const)
+      const kinds = process.env['TABLE_SCROLL_KINDS'] === 'table' ? (['runTable'] as const) : (['runTable', 'runPlain'] as const);
+      for (const kind of kinds)
         for (const step of [200, 1000]) await measure(`${kind === 'runTable' ? 'wix-data-table' : 'plain'}, ${step} px/frame`, kind, { step }, quick);
       return { rows, plainFirstFrameMs };
     }
@@ -229,6 +240,44 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
     rmSync(bundleDir, { recursive: true, force: true });
   }
   return { rows, plainFirstFrameMs };
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  pid: number;
+  args?: { data?: { functionName?: string; url?: string; type?: string } };
+}
+
+/**
+ * TABLE_SCROLL_TRACE=1 or =<folder> (with TABLE_SCROLL_QUICK): where the renderer's main thread spent the run, by kind of work
+ * (style, layout, paint, script by what called it), summed over complete events that are not nested in another of
+ * the same kind. For finding what a frame costs; not part of the report.
+ */
+function summarizeTrace(buffer: Buffer): string {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain');
+  const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && main && e.tid === main.tid && e.pid === main.pid);
+  const totals = new Map<string, { ms: number; count: number }>();
+  const add = (key: string, us: number) => {
+    const t = totals.get(key) ?? { ms: 0, count: 0 };
+    t.ms += us / 1000;
+    t.count++;
+    totals.set(key, t);
+  };
+  for (const e of onMain) {
+    const d = e.args?.data;
+    const key =
+      e.name === 'EventDispatch' ? `EventDispatch ${d?.type ?? ''}` : e.name === 'FunctionCall' ? `FunctionCall ${d?.functionName || '(anonymous)'}` : e.name;
+    add(key, e.dur!);
+  }
+  return [...totals]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 25)
+    .map(([key, t]) => `  ${t.ms.toFixed(0).padStart(7)} ms ${String(t.count).padStart(6)}× ${key}`)
+    .join('\n');
 }
 
 export function renderTableScroll({ rows, plainFirstFrameMs }: Awaited<ReturnType<typeof tableScroll>>): string {
@@ -277,6 +326,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await tableScroll();
   if (process.env['TABLE_SCROLL_QUICK'])
     for (const r of result.rows)
-      console.log(`${r.name}: ${r.longFrames}/${r.frames} long, p95 ${r.frame.p95.toFixed(1)} ms, first ${r.firstFrameMs?.toFixed(0)} ms`);
+      console.log(`${r.name}: ${r.longFrames}/${r.frames} long, p95 ${r.frame.p95.toFixed(1)} ms, first ${r.firstFrameMs?.toFixed(0)} ms, ${r.requests} queries for ${r.pagesFetched} pages`);
   else console.log(renderTableScroll(result));
 }

@@ -78,7 +78,9 @@ export const dataTableStyles = css`
   /* Body rows have one fixed height (the virtualizer's layout places them by it, nothing is measured while scrolling),
      and each row's layout and paint stay inside it. The scroller's size does not depend on its rows. */
   .body .row { border-bottom: 1px solid var(--_border); height: 2.5rem; overflow: hidden; contain: strict; }
-  :host(:not([paging='pages'])) .body { contain: strict; }
+  /* A scroller of its own layer: Chromium otherwise scrolls it by repainting (it keeps LCD text on a transparent
+     background), about 15% more long frames in the throttled scroll benchmark. */
+  :host(:not([paging='pages'])) .body { contain: strict; will-change: scroll-position; }
   .row[aria-selected='true'] { background: var(--_surface); box-shadow: inset 3px 0 0 var(--_accent); }
   .cell { padding: 0.4rem 0.75rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
   .end { text-align: end; font-variant-numeric: tabular-nums; }

@@ -210,6 +210,9 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     resize: (col, step) => this.#resizeColumn(col, this.#headerWidth(col) + step * 16),
   });
   #visible = { first: 0, last: 0 };
+  /** When the visible rows last changed, and how fast they move (rows a second, negative upwards). */
+  #visibleAt = 0;
+  #speed = 0;
   #rendered = { first: 0, last: -1 };
   #virtualizerPatched = false;
   /** The body rows as DOM, kept while their items and the configuration stay (row-dom.ts). */
@@ -565,9 +568,20 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   };
 
   #onVisibility(event: VisibilityChangedEvent): void {
+    const now = performance.now();
+    const moved = event.first - this.#visible.first;
+    const elapsed = now - this.#visibleAt;
+    // Rows a second the view moves at, smoothed; a jump (scrollbar drag, Ctrl+End) or a pause is not a speed.
+    const steady = elapsed > 0 && elapsed < 400 && Math.abs(moved) <= 4 * (event.last - event.first + 1);
+    this.#speed = steady ? 0.6 * this.#speed + 0.4 * ((moved * 1000) / elapsed) : 0;
     this.#visible = { first: event.first, last: event.last };
-    // A little ahead, so that the next rows are there before they scroll into view.
-    this.#loader.need(event.first, event.last + Math.ceil((this.#config?.pageSize ?? 50) / 2));
+    this.#visibleAt = now;
+    // Ahead in the direction of travel, so that the next rows are there before they scroll into view: half a page,
+    // or the rows the next half second of scrolling reaches (in one request, page-loader.ts).
+    const size = this.#config?.pageSize ?? 50;
+    const ahead = Math.min(20 * size, Math.max(Math.ceil(size / 2), Math.round(Math.abs(this.#speed) / 2)));
+    if (this.#speed < 0) this.#loader.need(event.first - ahead, event.last);
+    else this.#loader.need(event.first, event.last + ahead);
   }
 
   /** Rows the current query matches (0 until its first page arrives). */

@@ -8,6 +8,9 @@ export interface PageAnswer {
   total?: number | null | undefined;
 }
 
+/** Wix Data's largest query page. */
+const MAX_LIMIT = 1000;
+
 export type FetchPage = (offset: number, limit: number, withTotal: boolean) => Promise<PageAnswer>;
 
 /**
@@ -61,12 +64,29 @@ export class PageLoader {
     return this.total === undefined && this.error === undefined && this.fetchPage !== undefined;
   }
 
-  /** Fetches the pages that hold rows first..last (inclusive) and are not fetched or on their way. */
+  /**
+   * Fetches the pages that hold rows first..last (inclusive) and are not fetched or on their way: neighbouring pages
+   * in one request (up to 1,000 rows, Wix Data's largest page), so a fast scroll that needs several pages ahead makes
+   * one round trip and one redraw for them.
+   */
   need(first: number, last: number): void {
     if (!this.settled || this.total === undefined) return;
     const size = this.pageSize();
     const end = Math.min(last, this.total - 1);
-    for (let page = Math.floor(Math.max(0, first) / size); page * size <= end; page++) void this.load(page);
+    const most = Math.max(1, Math.floor(MAX_LIMIT / size));
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length) void this.load(run[0]!, run.length);
+      run = [];
+    };
+    for (let page = Math.floor(Math.max(0, first) / size); page * size <= end; page++) {
+      if (this.pages.has(page)) flush();
+      else {
+        run.push(page);
+        if (run.length === most) flush();
+      }
+    }
+    flush();
   }
 
   /** Fetches the failed pages of the current query again. */
@@ -76,14 +96,15 @@ export class PageLoader {
     this.need(first, last);
   }
 
-  private async load(page: number): Promise<void> {
+  /** Fetches `count` pages from `page` on, in one request. */
+  private async load(page: number, count = 1): Promise<void> {
     if (this.pages.has(page) || !this.fetchPage) return;
-    this.pages.add(page);
-    this.pagesFetched++;
+    for (let i = 0; i < count; i++) this.pages.add(page + i);
+    this.pagesFetched += count;
     const generation = this.generation;
     const size = this.pageSize();
     try {
-      const answer = await this.fetchPage(page * size, size, page === 0);
+      const answer = await this.fetchPage(page * size, size * count, page === 0);
       if (generation !== this.generation) return;
       if (page === 0) {
         this.total = Math.max(answer.total ?? answer.items.length, answer.items.length);
@@ -98,7 +119,7 @@ export class PageLoader {
     } catch (error) {
       if (generation !== this.generation) return;
       // A failed page may be asked for again.
-      this.pages.delete(page);
+      for (let i = 0; i < count; i++) this.pages.delete(page + i);
       if (page === 0) {
         this.error = toSessionError(error);
         this.total = undefined;

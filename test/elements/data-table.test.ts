@@ -255,20 +255,24 @@ describe('<wix-data-table>', () => {
     await connected(el);
     expect(rowsInDom(el)).to.be.below(60);
     const scroller = body(el);
-    // Step through the first 300 rows: pages 0–6 at most (the look-ahead is half a page).
+    // Step through the first 300 rows (about 300 rows a second): pages 0–6, and the look-ahead, which follows the
+    // speed (the rows the next half second reaches: about three pages here).
     for (let top = 0; top <= 300 * 41; top += 400) {
       scroller.scrollTop = top;
       await frame();
       await frame();
     }
     await waitUntil(() => column(el, 0).includes('Item 00300'), 'row 300 drawn', { timeout: 5000 });
-    expect(el.pagesFetched).to.be.within(6, 8);
+    expect(el.pagesFetched).to.be.within(6, 11);
     // Jump to the end: the last page is fetched, the ~190 pages in between are not.
     scroller.scrollTop = scroller.scrollHeight;
     await waitUntil(() => column(el, 0).includes('Item 10000'), 'last row drawn', { timeout: 5000 });
-    expect(el.pagesFetched).to.be.within(7, 10);
+    expect(el.pagesFetched).to.be.within(7, 14);
     expect(rowsInDom(el)).to.be.below(80);
-    expect(await queriesSince(seq)).to.equal(el.pagesFetched);
+    // Neighbouring pages needed at once go in one query (page-loader.ts).
+    const queries = await queriesSince(seq);
+    expect(queries).to.be.at.least(2);
+    expect(queries).to.be.at.most(el.pagesFetched);
     expect(root(el).querySelector('[data-row="9999"]')!.getAttribute('aria-rowindex')).to.equal('10001');
   });
 

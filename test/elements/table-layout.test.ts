@@ -7,6 +7,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../elements/data-table/define.ts';
 import type { WixDataTable } from '../../elements/data-table/data-table.ts';
 import { FixedRowsLayout } from '../../elements/data-table/fixed-rows-layout.ts';
+import { PageLoader } from '../../elements/data-table/page-loader.ts';
 import fc from 'fast-check';
 import { anonymousToken } from './helpers.ts';
 import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
@@ -207,5 +208,66 @@ describe('FixedRowsLayout (the virtualizer Layout contract, no DOM)', () => {
     expect(state.range.last).to.equal(-1);
     expect(state.childPositions.size).to.equal(0);
     expect(state.scrollSize.height).to.equal(1);
+  });
+});
+
+describe('PageLoader (the table rows, fetched page by page)', () => {
+  const items = (offset: number, limit: number, total: number) =>
+    Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ _id: `r${offset + i}` }));
+  const loader = (total: number, fail?: (offset: number) => boolean) => {
+    const calls: { offset: number; limit: number }[] = [];
+    const pages = new PageLoader(
+      () => 50,
+      () => {},
+    );
+    pages.reset(async (offset, limit, withTotal) => {
+      calls.push({ offset, limit });
+      if (fail?.(offset)) throw Object.assign(new Error('boom'), { status: 500 });
+      return { items: items(offset, limit, total), total: withTotal ? total : undefined };
+    });
+    return { pages, calls };
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('fetches neighbouring missing pages in one query, never a page twice, and at most 1,000 rows a query', async () => {
+    const { pages, calls } = loader(10_000);
+    await settle();
+    pages.need(0, 249);
+    await settle();
+    expect(calls.slice(1)).to.deep.equal([{ offset: 50, limit: 200 }]);
+    pages.need(100, 499);
+    await settle();
+    expect(calls.slice(2)).to.deep.equal([{ offset: 250, limit: 250 }]);
+    pages.need(1000, 3999);
+    await settle();
+    expect(calls.slice(3)).to.deep.equal([
+      { offset: 1000, limit: 1000 },
+      { offset: 2000, limit: 1000 },
+      { offset: 3000, limit: 1000 },
+    ]);
+    expect(pages.pagesFetched).to.equal(1 + 4 + 5 + 60);
+    expect(pages.rows[3999]).to.deep.equal({ _id: 'r3999' });
+    expect(pages.rows[500]).to.equal(undefined);
+  });
+
+  it('a failed query frees all its pages to be asked for again, and a gap between fetched pages is fetched alone', async () => {
+    let failing = true;
+    const { pages, calls } = loader(1000, (offset) => failing && offset === 100);
+    await settle();
+    pages.need(100, 299);
+    await settle();
+    expect(pages.pageError, 'the failed query is reported').to.not.equal(undefined);
+    failing = false;
+    pages.need(150, 160);
+    await settle();
+    expect(calls.at(-1)).to.deep.equal({ offset: 150, limit: 50 });
+    pages.retry(0, 399);
+    await settle();
+    // Pages 1–2 (never fetched, and the failed one) in one query; 3 is there; 4–7 in another.
+    expect(calls.slice(-2), JSON.stringify(calls)).to.deep.equal([
+      { offset: 50, limit: 100 },
+      { offset: 200, limit: 200 },
+    ]);
+    expect(pages.rows.slice(0, 400).every(Boolean)).to.equal(true);
   });
 });
