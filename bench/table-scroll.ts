@@ -326,6 +326,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await tableScroll();
   if (process.env['TABLE_SCROLL_QUICK'])
     for (const r of result.rows)
-      console.log(`${r.name}: ${r.longFrames}/${r.frames} long, p95 ${r.frame.p95.toFixed(1)} ms, first ${r.firstFrameMs?.toFixed(0)} ms, ${r.requests} queries for ${r.pagesFetched} pages`);
+      console.log(
+        `${r.name}: ${r.longFrames}/${r.frames} long, p95 ${r.frame.p95.toFixed(1)} ms, first ${r.firstFrameMs?.toFixed(0)} ms, ${r.requests} queries for ${r.pagesFetched} pages`,
+      );
   else console.log(renderTableScroll(result));
 }
