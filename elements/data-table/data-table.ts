@@ -101,7 +101,7 @@ export interface DataTableEvents {
  * @attr filters - Filter chips, a JSON array: `[{"label":"Tents","filter":{"category":"Tents"},"group":"category"}]`. Chips in one group are alternatives (OR); groups narrow each other (AND).
  * @attr search-fields - Fields the search box searches (contains, case-insensitive). No search box without it.
  * @attr search-delay - Milliseconds of typing pause before a search is sent (default 300).
- * @attr page-size - Items per request, 1 to 100 (default 50).
+ * @attr page-size - Rows per page, 1 to 100 (default 50); pages needed together are fetched in one request.
  * @attr paging - `scroll` (default: virtual scrolling, pages fetched as needed) or `pages` (a pager).
  * @attr selection - `none` (default), `single` or `multiple`.
  * @attr locale - BCP 47 locale for numbers and dates (default: the nearest `lang`, else the browser's).
