@@ -217,9 +217,11 @@ export class DemoWixHost extends EventTarget {
   }
 
   async logout(): Promise<void> {
+    // A visitor from here on, before the forget request is awaited: a token renewal that lands meanwhile must not hand
+    // its rotated refresh token to the server again (keep() keeps only a member's), which would undo the sign-out.
+    this.identity = { kind: 'visitor' };
     await this.keepSession(undefined);
     this.client.auth.setTokens({ accessToken: { value: '', expiresAt: 0 }, refreshToken: { value: '', role: 'none' as never } });
-    this.identity = { kind: 'visitor' };
     this.changed();
   }
 
