@@ -81,6 +81,12 @@ export const dataTableStyles = css`
   /* A scroller of its own layer: Chromium otherwise scrolls it by repainting (it keeps LCD text on a transparent
      background), about 15% more long frames in the throttled scroll benchmark. */
   :host(:not([paging='pages'])) .body { contain: strict; will-change: scroll-position; }
+  /* A flick draws no rows until it slows (fixed-rows-layout.ts): row lines scroll by in their place. The row height is
+     the background's size, set with the attribute. */
+  .body[data-flick] {
+    background-image: linear-gradient(to bottom, transparent calc(100% - 1px), var(--_border) calc(100% - 1px));
+    background-attachment: local;
+  }
   .row[aria-selected='true'] { background: var(--_surface); box-shadow: inset 3px 0 0 var(--_accent); }
   .cell { padding: 0.4rem 0.75rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
   .end { text-align: end; font-variant-numeric: tabular-nums; }

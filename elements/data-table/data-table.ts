@@ -25,6 +25,7 @@ import {
   type ColumnSpec,
   type FilterChip,
   formatCount,
+  prepareFormats,
 } from './columns.ts';
 import { PageLoader, type Row } from './page-loader.ts';
 import { GridKeyboard } from './grid-keyboard.ts';
@@ -222,8 +223,18 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   /** The height of a body row in px, read once from the first rows drawn (#readRowHeight). */
   #rowHeight: number | undefined;
   #rowHeightPending = false;
+  /**
+   * During a flick the layout draws no rows (fixed-rows-layout.ts); the body shows a line where each row's bottom
+   * border would be instead, set here directly so the flick costs no render.
+   */
+  #onFlick = (flicking: boolean): void => {
+    const body = this.renderRoot.querySelector<HTMLElement>('[part~="body"]');
+    if (!body) return;
+    body.toggleAttribute('data-flick', flicking);
+    body.style.backgroundSize = flicking ? `100% ${this.#rowHeight ?? DEFAULT_ROW_HEIGHT}px` : '';
+  };
   /** The virtualizer's layout: fixed-height rows (a new object only when the row height is read). */
-  #layout = fixedRows({ rowHeight: DEFAULT_ROW_HEIGHT });
+  #layout = fixedRows({ rowHeight: DEFAULT_ROW_HEIGHT, onFlick: this.#onFlick });
   #scrollLeft = 0;
   /** Whether the body has scrolled since the current query's rows were first drawn (pages are then fetched ahead). */
   #scrolled = false;
@@ -378,7 +389,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       if (!height) return;
       this.#rowHeight = height;
       if (height === DEFAULT_ROW_HEIGHT) return;
-      this.#layout = fixedRows({ rowHeight: height });
+      this.#layout = fixedRows({ rowHeight: height, onFlick: this.#onFlick });
       this.requestUpdate();
     });
   }
@@ -458,6 +469,16 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
         throw toSessionError(error);
       }
     });
+    // The formatters its rows will need are built while the first request travels (when the page is idle; Safari
+    // has no idle callback, so a task later there).
+    const format = { locale: this.#locale, currency: this.currency };
+    const idle = globalThis.requestIdleCallback ?? setTimeout;
+    idle(() =>
+      prepareFormats(
+        config.columns.map((column) => column.type),
+        format,
+      ),
+    );
   }
 
   #onLoaded(loader: PageLoader, rows?: { first: number; last: number }): void {

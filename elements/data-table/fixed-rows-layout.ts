@@ -11,6 +11,8 @@ export type LayoutMessage =
 export interface FixedRowsConfig {
   /** The height of every row, in px. */
   rowHeight?: number;
+  /** Called with true when a flick starts holding rows back, and with false once they are drawn again. */
+  onFlick?: (flicking: boolean) => void;
 }
 
 /** How far past each edge of the viewport rows must be in the DOM before a scroll lays them out again, in px. */
@@ -24,6 +26,13 @@ const OVERHANG = 600;
  * Hysteresis: a scroll lays the rows out again only when the rows in the DOM stop covering OVERHANG px beyond an edge
  * of the viewport, and then twice that goes into the DOM. The DOM therefore changes once per OVERHANG px scrolled, not
  * in every frame; the frames between are plain composited scrolling, as in a table that has all its rows.
+ *
+ * Flicks: while the view moves more than its own height in each of two scroll steps in a row, rows drawn now would be
+ * gone by the next frame, so none are drawn (the host shows placeholder stripes, `onFlick`); the rows under the view
+ * are drawn in the first animation frame in which it moved less than its height. A single jump is drawn at once.
+ *
+ * First paint: the first rows drawn are the viewport's alone; the rows past it follow in a task after that frame
+ * (or at the first scroll), so the first frame lays out and styles a third as many rows.
  */
 export class FixedRowsLayout {
   readonly measureChildren = false;
@@ -45,6 +54,15 @@ export class FixedRowsLayout {
   #pending = false;
   /** How far a pinned scroll moved the rows (sent once, for the virtualizer to correct the scroll position). */
   #scrollError = 0;
+  #onFlick: FixedRowsConfig['onFlick'];
+  /** Whether the last scroll step moved more than the view's height. */
+  #fastStep = false;
+  /** Rows are held back during a flick; where the view was at the last settle check (undefined: none yet). */
+  #flicking = false;
+  #settleCheckAt: number | undefined;
+  /** Whether rows past the viewport are drawn (false until a task after the first rows were drawn, or a scroll). */
+  #filled = false;
+  #fillScheduled = false;
 
   constructor(send: (message: LayoutMessage) => void, config?: FixedRowsConfig) {
     this.#send = send;
@@ -53,10 +71,16 @@ export class FixedRowsLayout {
 
   set config(config: FixedRowsConfig) {
     if (config.rowHeight !== undefined) this.rowHeight = config.rowHeight;
+    this.#onFlick = config.onFlick;
   }
 
   get config(): FixedRowsConfig {
-    return { rowHeight: this.#rowHeight };
+    return { rowHeight: this.#rowHeight, onFlick: this.#onFlick };
+  }
+
+  /** Whether rows are being held back because the view moves too fast for them to be seen. */
+  get flicking(): boolean {
+    return this.#flicking;
   }
 
   get rowHeight(): number {
@@ -99,7 +123,12 @@ export class FixedRowsLayout {
   set viewportScroll(scroll: Position) {
     const before = this.#position;
     this.#scroll = { ...this.#scroll, ...scroll };
-    if (Math.abs(before - this.#position) >= 1) this.#checkCoverage();
+    const step = Math.abs(before - this.#position);
+    if (step < 1) return;
+    this.#filled = true;
+    const fast = this.#view.height > 0 && step > this.#view.height;
+    this.#checkCoverage(fast && this.#fastStep, fast);
+    this.#fastStep = fast;
   }
 
   get pin(): Pin | null {
@@ -126,6 +155,7 @@ export class FixedRowsLayout {
   reflowIfNeeded(force = false): void {
     if (!force && !this.#pending) return;
     this.#pending = false;
+    this.#endFlick();
     const pin = this.pin;
     if (pin) {
       const before = this.#position;
@@ -134,8 +164,10 @@ export class FixedRowsLayout {
     }
     const count = this.#items.length;
     const size = this.#rowHeight;
-    const from = Math.max(0, this.#position - 2 * OVERHANG);
-    const to = Math.min(this.#scrollSize, this.#position + this.#view.height + 2 * OVERHANG);
+    const reach = this.#filled ? 2 * OVERHANG : 0;
+    if (!this.#filled && count > 0 && this.#view.height > 0) this.#fillSoon();
+    const from = Math.max(0, this.#position - reach);
+    const to = Math.min(this.#scrollSize, this.#position + this.#view.height + reach);
     this.#first = count ? Math.min(count - 1, Math.floor(from / size)) : -1;
     this.#last = count ? Math.max(this.#first, Math.min(count - 1, Math.ceil(to / size) - 1)) : -1;
     this.#updateVisible(false);
@@ -178,19 +210,65 @@ export class FixedRowsLayout {
     return Math.max(-this.offsetWithinScroller.top, Math.min(within, this.totalScrollSize.height - this.#view.height));
   }
 
+  /** The rows past the viewport, in a task after the frame that paints the first ones. */
+  #fillSoon(): void {
+    if (this.#fillScheduled) return;
+    this.#fillScheduled = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (this.#filled) return;
+        this.#filled = true;
+        this.#reflowSoon();
+      }),
+    );
+  }
+
   #reflowSoon(): void {
     this.#pending = true;
     void Promise.resolve().then(() => this.reflowIfNeeded());
   }
 
-  /** Lays out again only when the rows in the DOM no longer cover OVERHANG px past the viewport; else reports what is visible. */
-  #checkCoverage(): void {
+  /**
+   * Lays out again only when the rows in the DOM no longer cover OVERHANG px past the viewport (not during a flick);
+   * else reports what is visible.
+   */
+  #checkCoverage(flick = false, fast = false): void {
     const size = this.#rowHeight;
     const min = Math.max(0, this.#position - OVERHANG);
     const max = Math.min(this.#scrollSize, this.#position + this.#view.height + OVERHANG);
     const covered = this.#first >= 0 && this.#first * size <= min && (this.#last + 1) * size >= max;
-    if (this.#pin !== null || !covered || (this.#view.height === 0 && this.#first >= 0)) this.#pending = true;
+    // A flick goes on while steps stay longer than the view; the first shorter step draws.
+    if (this.#pin === null && !covered && (flick || (this.#flicking && fast))) this.#startFlick();
+    else if (this.#pin !== null || !covered || (this.#view.height === 0 && this.#first >= 0)) this.#pending = true;
     else this.#updateVisible(true);
+  }
+
+  /** Holds rows back, and checks once an animation frame whether the view has slowed to under its height a frame. */
+  #startFlick(): void {
+    if (this.#flicking) return;
+    this.#flicking = true;
+    // Whatever asked for a layout is done when the flick settles (that always lays out).
+    this.#pending = false;
+    this.#settleCheckAt = undefined;
+    this.#onFlick?.(true);
+    const check = () => {
+      if (!this.#flicking) return;
+      const at = this.#position;
+      if (this.#settleCheckAt !== undefined && Math.abs(at - this.#settleCheckAt) <= this.#view.height) {
+        this.#fastStep = false;
+        this.#reflowSoon();
+        return;
+      }
+      this.#settleCheckAt = at;
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }
+
+  #endFlick(): void {
+    if (!this.#flicking) return;
+    this.#flicking = false;
+    this.#onFlick?.(false);
   }
 
   #updateVisible(emit: boolean): void {

@@ -122,6 +122,39 @@ describe('<wix-data-table> fixed-height row layout', () => {
     expect(root(el).querySelectorAll('[role=grid] [tabindex="0"]')).to.have.length(1);
   });
 
+  it('a flick draws no rows while it lasts (row lines scroll by instead), then the rows where it stops, with their data', async () => {
+    const el = await table();
+    const scroller = body(el);
+    let added = 0;
+    const observer = new MutationObserver((records) => (added += records.reduce((n, r) => n + r.addedNodes.length, 0)));
+    let flickSeen = false;
+    // 1,500 px a frame (90,000 px/s): every frame moves more than the 420 px view.
+    for (let i = 0; i < 40; i++) {
+      scroller.scrollTop += 1500;
+      await frame();
+      flickSeen ||= scroller.hasAttribute('data-flick');
+      if (i === 3) observer.observe(scroller, { childList: true });
+    }
+    observer.disconnect();
+    expect(flickSeen, 'the placeholder lines were shown').to.equal(true);
+    expect(added, 'no rows added during the flick').to.equal(0);
+    const stop = scroller.scrollTop;
+    const row = Math.floor(stop / 40);
+    await waitUntil(
+      () => root(el).querySelector(`[data-row="${row}"] [data-col="0"]`)?.textContent?.trim() === `Item ${String(row + 1).padStart(5, '0')}`,
+      `row ${row} drawn with its data`,
+      {
+        timeout: 5000,
+      },
+    );
+    expect(scroller.hasAttribute('data-flick')).to.equal(false);
+    expect(scroller.style.backgroundSize).to.equal('');
+    // The rows where it stopped, and the overhang past them, not the rows the flick passed.
+    const drawn = rows(el).map((r) => Number(r.dataset['row']));
+    expect(Math.min(...drawn)).to.be.at.least(row - 1200 / 40 - 1);
+    expect(el.pagesFetched, 'the pages the flick passed were not fetched').to.be.at.most(6);
+  });
+
   it("follows a page's own row height (::part(row)), read once from the first row", async () => {
     const el = await table('wix-data-table::part(row) { height: 56px; }');
     await waitUntil(() => rows(el).length > 1 && top(rows(el)[1]!) === 56, 'rows placed 56 px apart');
@@ -134,17 +167,21 @@ describe('<wix-data-table> fixed-height row layout', () => {
 
 describe('FixedRowsLayout (the virtualizer Layout contract, no DOM)', () => {
   type Sent = Parameters<ConstructorParameters<typeof FixedRowsLayout>[0]>[0];
-  const make = (count: number, rowHeight: number, view: { height: number; top: number }) => {
+  type State = Extract<Sent, { type: 'stateChanged' }>;
+  const statesIn = (sent: Sent[]) => sent.filter((m): m is State => m.type === 'stateChanged');
+  /** A layout after a first scroll (so past its first paint, which draws the viewport alone: see below). */
+  const make = (count: number, rowHeight: number, view: { height: number; top: number }, flicks?: boolean[]) => {
     const sent: Sent[] = [];
-    const layout = new FixedRowsLayout((m) => sent.push(m), { rowHeight });
+    const layout = new FixedRowsLayout((m) => sent.push(m), { rowHeight, onFlick: (on) => flicks?.push(on) });
     layout.items = Array.from({ length: count }, (_, i) => i);
     layout.viewportSize = { width: 800, height: view.height };
-    layout.viewportScroll = { top: view.top, left: 0 };
     layout.totalScrollSize = { width: 800, height: count * rowHeight };
+    layout.viewportScroll = { top: view.top + 1, left: 0 };
+    layout.viewportScroll = { top: view.top, left: 0 };
     layout.reflowIfNeeded();
-    const states = sent.filter((m): m is Extract<Sent, { type: 'stateChanged' }> => m.type === 'stateChanged');
-    return { layout, sent, state: states.at(-1)! };
+    return { layout, sent, state: statesIn(sent).at(-1)! };
   };
+  const animationFrame = () => new Promise((r) => requestAnimationFrame(r));
 
   it('for any row count, row height and scroll: rows at i × height, the viewport and 600 px past it covered, the visible rows exact', () => {
     fc.assert(
@@ -200,6 +237,72 @@ describe('FixedRowsLayout (the virtualizer Layout contract, no DOM)', () => {
     expect(sent.at(-1)!.type).to.equal('unpinned');
     layout.unpin();
     expect(sent.filter((m) => m.type === 'unpinned')).to.have.length(1);
+  });
+
+  it('first paint: the viewport rows alone, the rows past it in a task after that frame', async () => {
+    const sent: Sent[] = [];
+    const layout = new FixedRowsLayout((m) => sent.push(m), { rowHeight: 40 });
+    layout.items = Array.from({ length: 10_000 }, (_, i) => i);
+    layout.viewportSize = { width: 800, height: 400 };
+    layout.viewportScroll = { top: 0, left: 0 };
+    layout.reflowIfNeeded();
+    expect(statesIn(sent).map((m) => [m.range.first, m.range.last])).to.deep.equal([[0, 9]]);
+    await animationFrame();
+    await new Promise((r) => setTimeout(r, 20));
+    const filled = statesIn(sent).at(-1)!;
+    expect([filled.range.first, filled.range.last]).to.deep.equal([0, (400 + 1200) / 40 - 1]);
+    expect(filled.range.firstVisible).to.equal(0);
+    expect(filled.range.lastVisible).to.equal(9);
+  });
+
+  it('a flick (two scroll steps in a row longer than the view) draws nothing until the view slows; then the rows under it, at once', async () => {
+    const flicks: boolean[] = [];
+    const { layout, sent } = make(10_000, 40, { height: 400, top: 0 }, flicks);
+    const drawn = () => statesIn(sent).length;
+    const before = drawn();
+    layout.viewportScroll = { top: 1000, left: 0 };
+    layout.reflowIfNeeded();
+    expect(drawn(), 'the first long step is drawn (a jump)').to.equal(before + 1);
+    for (let top = 2000; top <= 20_000; top += 1000) {
+      layout.viewportScroll = { top, left: 0 };
+      layout.reflowIfNeeded();
+      // The settle check runs once a frame; the view keeps moving more than its height between two of them.
+      if (top % 3000 === 0) await animationFrame();
+    }
+    expect(drawn(), 'nothing drawn during the flick').to.equal(before + 1);
+    expect(layout.flicking).to.equal(true);
+    expect(flicks).to.deep.equal([true]);
+    // Two frames without a scroll: the rows under the view are drawn, and the placeholder ends.
+    await animationFrame();
+    await animationFrame();
+    await animationFrame();
+    await Promise.resolve();
+    const last = statesIn(sent).at(-1)!;
+    expect(drawn()).to.equal(before + 2);
+    expect(last.range.firstVisible).to.equal(20_000 / 40);
+    expect(last.range.first * 40).to.be.at.most(20_000 - 600);
+    expect((last.range.last + 1) * 40).to.be.at.least(20_400 + 600);
+    expect(layout.flicking).to.equal(false);
+    expect(flicks).to.deep.equal([true, false]);
+  });
+
+  it('a flick that slows to under a view a step is drawn at the next step; a single long jump is drawn at once', () => {
+    const { layout, sent } = make(10_000, 40, { height: 400, top: 0 });
+    layout.viewportScroll = { top: 1000, left: 0 };
+    layout.viewportScroll = { top: 2000, left: 0 };
+    layout.reflowIfNeeded();
+    expect(layout.flicking).to.equal(true);
+    const before = statesIn(sent).length;
+    layout.viewportScroll = { top: 2100, left: 0 };
+    layout.reflowIfNeeded();
+    expect(layout.flicking).to.equal(false);
+    expect(statesIn(sent).length).to.equal(before + 1);
+    expect(statesIn(sent).at(-1)!.range.firstVisible).to.equal(Math.floor(2100 / 40));
+    // A scrollbar drag or Ctrl+End: one long step, drawn without waiting.
+    layout.viewportScroll = { top: 300_000, left: 0 };
+    layout.reflowIfNeeded();
+    expect(layout.flicking).to.equal(false);
+    expect(statesIn(sent).at(-1)!.range.firstVisible).to.equal(300_000 / 40);
   });
 
   it('no rows: an empty range, and a scroll size of 1 px', () => {
