@@ -3,7 +3,7 @@ import { checkField, invalid, parseFieldList, parseSort, readField, splitItem, s
 
 export { checkField, parseFieldList, readField } from '../core/grammar.ts';
 // One formatter for the table, the list and the SEO markup (core/format.ts): the table's types are its formats, `id` included.
-export { formatCell, formatCount, type FormatOptions } from '../core/format.ts';
+export { formatCell, formatCount, prepareFormats, type FormatOptions } from '../core/format.ts';
 
 /** How a column's values are shown (core/format.ts). `auto` decides from the value itself; `id` is a number never grouped. */
 export const COLUMN_TYPES = FORMATS;

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { define, WixElement } from '../../elements/core/element.ts';
 import { checkPageSize, parseFields, parseFilter, parseSort, readField } from '../../elements/core/grammar.ts';
-import { FORMATS, formatCell, formatNamed } from '../../elements/core/format.ts';
+import { FORMATS, formatCell, formatNamed, prepareFormats } from '../../elements/core/format.ts';
 import { idle, LatestTask } from '../../elements/core/latest-task.ts';
 import { ActionBridge } from '../../elements/core/action-bridge.ts';
 import { Session } from '../../elements/core/session.ts';
@@ -272,6 +272,29 @@ describe('the attribute grammar (core/grammar.ts)', () => {
     expect(formatNamed('CONSTRUCTOR')).to.equal(undefined);
     expect(formatNamed('__proto__')).to.equal(undefined);
     expect(formatNamed('Id')).to.equal('id');
+  });
+
+  it('prepareFormats builds the formatters ahead, so drawing the rows builds none; an unknown currency is left to the caller', () => {
+    const made: string[] = [];
+    const { NumberFormat, DateTimeFormat } = Intl;
+    const counting = <T extends object>(target: T, name: string): T =>
+      new Proxy(target, { construct: (t, args) => (made.push(name), Reflect.construct(t as never, args)) });
+    const options = { locale: 'de-CH', currency: 'CHF' };
+    try {
+      Intl.NumberFormat = counting(NumberFormat, 'number');
+      Intl.DateTimeFormat = counting(DateTimeFormat, 'date');
+      prepareFormats(['currency', 'number', 'date', 'text', 'currency'], options);
+      expect(made.sort()).to.deep.equal(['date', 'number', 'number']);
+      made.length = 0;
+      formatCell(12.5, 'currency', options);
+      formatCell(3, 'number', options);
+      formatCell(new Date(), 'date', options);
+      expect(made, 'no formatter built while drawing').to.deep.equal([]);
+      expect(() => prepareFormats(['currency'], { locale: 'en-US', currency: 'not a currency' })).not.to.throw();
+    } finally {
+      Intl.NumberFormat = NumberFormat;
+      Intl.DateTimeFormat = DateTimeFormat;
+    }
   });
 });
 
