@@ -183,7 +183,19 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
       const traceTo = process.env['TABLE_SCROLL_TRACE'];
       const tracing = traceTo !== undefined && traceTo !== '';
       if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      // TABLE_SCROLL_PROFILE=<folder>: a JavaScript CPU profile of each run as well (.cpuprofile, for the DevTools panel).
+      const profileTo = process.env['TABLE_SCROLL_PROFILE'];
+      const profiler = profileTo ? await context.newCDPSession(page) : undefined;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+        await profiler.send('Profiler.start');
+      }
       const run = (await page.evaluate(`window.${fn}(${JSON.stringify(plan)})`)) as Run;
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        writeFileSync(join(profileTo!, `${fn}-${plan.step ?? 'jumps'}-${rate}x.cpuprofile`), JSON.stringify(profile));
+      }
       if (tracing) {
         const trace = await browser.stopTracing();
         // TABLE_SCROLL_TRACE=<folder> also keeps the raw trace (for chrome://tracing or the DevTools performance panel).
@@ -216,8 +228,12 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; plainFirstF
     const quick = Number(process.env['TABLE_SCROLL_QUICK'] ?? 0);
     if (quick > 0) {
       const kinds = process.env['TABLE_SCROLL_KINDS'] === 'table' ? (['runTable'] as const) : (['runTable', 'runPlain'] as const);
+      // TABLE_SCROLL_STEPS=0: no scrolling, for the first frame alone.
+      const steps = (process.env['TABLE_SCROLL_STEPS'] ?? '200,1000').split(',').map(Number);
       for (const kind of kinds)
-        for (const step of [200, 1000]) await measure(`${kind === 'runTable' ? 'wix-data-table' : 'plain'}, ${step} px/frame`, kind, { step }, quick);
+        for (const step of steps)
+          if (step === 0) await measure(`${kind === 'runTable' ? 'wix-data-table' : 'plain'}, first frame`, kind, { jumps: [] }, quick);
+          else await measure(`${kind === 'runTable' ? 'wix-data-table' : 'plain'}, ${step} px/frame`, kind, { step }, quick);
       return { rows, plainFirstFrameMs };
     }
     progress('elements: <wix-data-table> scrolling 10,000 rows (virtualized, then the plain baseline), at 1×, then with the CPU 4× and 6× slower');
