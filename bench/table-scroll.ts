@@ -207,7 +207,10 @@ export async function tableScroll(): Promise<{ rows: ScrollResult[]; firstFrames
         const run = (await page.evaluate(`window.${fn}({ jumps: [] })`)) as Run;
         await context.close();
         if (fn === 'runTable') times.table.push(run.firstFrameMs!);
-        else (times.plain.push(run.firstFrameMs!), times.plainRender.push(run.renderMs!));
+        else {
+          times.plain.push(run.firstFrameMs!);
+          times.plainRender.push(run.renderMs!);
+        }
       }
     const median = (list: number[]) => summarize(list).p50;
     firstFrames.push({ rate, table: median(times.table), plain: median(times.plain), plainRender: median(times.plainRender) });
