@@ -152,7 +152,9 @@ describe('<wix-data-table> fixed-height row layout', () => {
     // The rows where it stopped, and the overhang past them, not the rows the flick passed.
     const drawn = rows(el).map((r) => Number(r.dataset['row']));
     expect(Math.min(...drawn)).to.be.at.least(row - 1200 / 40 - 1);
-    expect(el.pagesFetched, 'the pages the flick passed were not fetched').to.be.at.most(6);
+    // The flick passed 30 pages of 50 rows. Fetched: the first pages, and those at the stop plus the read-ahead the
+    // scroll speed asks for there (one or two more on a loaded machine, whose frames stretch).
+    expect(el.pagesFetched, 'the pages the flick passed were not fetched').to.be.at.most(10);
   });
 
   it("follows a page's own row height (::part(row)), read once from the first row", async () => {
