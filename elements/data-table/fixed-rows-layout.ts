@@ -57,9 +57,8 @@ export class FixedRowsLayout {
   #onFlick: FixedRowsConfig['onFlick'];
   /** Whether the last scroll step moved more than the view's height. */
   #fastStep = false;
-  /** Rows are held back during a flick; where the view was at the last settle check (undefined: none yet). */
+  /** Rows are held back during a flick. */
   #flicking = false;
-  #settleCheckAt: number | undefined;
   /** Whether rows past the viewport are drawn (false until a task after the first rows were drawn, or a scroll). */
   #filled = false;
   #fillScheduled = false;
@@ -249,17 +248,18 @@ export class FixedRowsLayout {
     this.#flicking = true;
     // Whatever asked for a layout is done when the flick settles (that always lays out).
     this.#pending = false;
-    this.#settleCheckAt = undefined;
     this.#onFlick?.(true);
+    // Where the view was at the previous frame's check (none yet at the first).
+    let previous: number | undefined;
     const check = () => {
       if (!this.#flicking) return;
       const at = this.#position;
-      if (this.#settleCheckAt !== undefined && Math.abs(at - this.#settleCheckAt) <= this.#view.height) {
+      if (previous !== undefined && Math.abs(at - previous) <= this.#view.height) {
         this.#fastStep = false;
         this.#reflowSoon();
         return;
       }
-      this.#settleCheckAt = at;
+      previous = at;
       requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
