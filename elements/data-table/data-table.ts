@@ -31,6 +31,7 @@ import { PageLoader, type Row } from './page-loader.ts';
 import { GridKeyboard } from './grid-keyboard.ts';
 import { dataTableStyles } from './data-table.styles.ts';
 import { RowDom } from './row-dom.ts';
+import { TextFit } from './text-fit.ts';
 
 /** A body row's height before the first one is measured: the stylesheet's 2.5rem at the default 16px. */
 const DEFAULT_ROW_HEIGHT = 40;
@@ -254,7 +255,15 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #columnRule = '';
   /** The header row's width and the end shadow's place, measured from the body (numbers only). */
   #measuredRule = '';
+  /** The columns whose every body cell clips (see #measureFit). */
+  #clipRule = '';
   #sheetText = '';
+  /** A measure of which cells must clip is due in the next animation frame. */
+  #fitPending = false;
+  /** Per column, the widest content width rows were drawn for since they were last reset (in px). */
+  #fitDrawn: number[] = [];
+  /** Columns now narrower than some drawn rows assumed. */
+  readonly #fitNarrowed = new Set<number>();
   /** ElementInternals, for the `placeholder` custom state (the host sizes to a state box instead of 28rem). */
   #internals: ElementInternals | undefined;
   #indices: number[] = [];
@@ -328,7 +337,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   /** Sets the rows' column rule (built from checked lengths only, columns.ts) in the shadow root's own sheet. */
   #setColumnRule(rule: string): void {
     this.#columnRule = rule;
-    const text = `${rule} ${this.#measuredRule}`;
+    const text = `${rule} ${this.#measuredRule} ${this.#clipRule}`;
     if (text === this.#sheetText) return;
     this.#sheetText = text;
     const root = this.renderRoot as ShadowRoot;
@@ -358,9 +367,44 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     if (!body || !grid) return;
     const gutter = Math.max(0, body.offsetWidth - body.clientWidth - body.clientLeft * 2);
     this.#measuredRule = `.head .row { width: ${body.clientWidth}px; } .grid::after { right: ${gutter}px; }`;
+    this.#measureFit();
     this.#setColumnRule(this.#columnRule);
     this.#scrollMax = Math.max(0, body.scrollWidth - body.clientWidth);
     this.#syncHead(body.scrollLeft);
+  }
+
+  /**
+   * Which body cells must clip (text-fit.ts): the columns' content widths, read from the header cells (the body rows
+   * have the same tracks), and the font of a body cell. Rows drawn from then on clip only the cells whose text might
+   * not fit. A column that became narrower than some drawn rows assumed clips all its cells, by a rule, until the rows
+   * are drawn again for a new configuration. Runs when the columns or the body's size change, never while scrolling.
+   */
+  #measureFit(): void {
+    const cell = this.#observed?.querySelector<HTMLElement>('[role=gridcell]:not(.span)');
+    const heads = this.renderRoot.querySelectorAll<HTMLElement>('.head [role=columnheader]');
+    if (!cell || heads.length === 0) return;
+    const style = getComputedStyle(cell);
+    const padding = (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
+    const widths = Array.from(heads, (head) => Math.max(0, head.getBoundingClientRect().width - padding));
+    const fit = this.#rowDom.fit;
+    this.#rowDom.fit = fit ? fit.withWidths(widths) : TextFit.measure(cell, widths);
+    widths.forEach((width, col) => {
+      if (width < (this.#fitDrawn[col] ?? 0) - 0.5) this.#fitNarrowed.add(col);
+      this.#fitDrawn[col] = Math.max(this.#fitDrawn[col] ?? 0, width);
+    });
+    const narrowed = [...this.#fitNarrowed].map((col) => `.body [data-col="${col}"]`).join(', ');
+    this.#clipRule = narrowed ? `${narrowed} { overflow: hidden; text-overflow: ellipsis; }` : '';
+  }
+
+  /** #measureFit in the next animation frame (the first rows of a configuration are then laid out). */
+  #measureFitSoon(): void {
+    if (this.#fitPending) return;
+    this.#fitPending = true;
+    requestAnimationFrame(() => {
+      this.#fitPending = false;
+      this.#measureFit();
+      this.#setColumnRule(this.#columnRule);
+    });
   }
 
   /** Moves the header row with the body's horizontal scroll, and shows the shadow at each edge that hides columns. */
@@ -581,6 +625,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #onRange = (event: RangeChangedEvent): void => {
     this.#rendered = { first: event.first, last: event.last };
     this.#rowDom.trim(event.first, event.last);
+    if (!this.#rowDom.fit) this.#measureFitSoon();
     // Once the body has scrolled, the rows in the DOM (which reach well past the viewport) and one more page are
     // fetched, so that a row is mostly drawn once with its data (not as "Loading…" and again). Before any scroll, only
     // what is drawn: the first paint costs one query.
@@ -643,6 +688,10 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     if (setup?.config !== config || setup.tracks !== this.#tracks.tracks || setup.locale !== locale || setup.currency !== this.currency) {
       this.#rowSetup = { config, tracks: this.#tracks.tracks, locale, currency: this.currency };
       this.#rowDom.reset({ columns: config.columns, end: this.#tracks.tracks.map((t) => t.align === 'end'), format: { locale, currency: this.currency } });
+      this.#fitDrawn = [];
+      this.#fitNarrowed.clear();
+      this.#clipRule = '';
+      this.#measureFitSoon();
     }
     // A width the user set replaces the column's track (a whole number of px, bounded by #resizeColumn).
     const track = (i: number, value: string) => (this.#widths.has(i) ? `${this.#widths.get(i)}px` : value);

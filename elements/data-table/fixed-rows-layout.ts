@@ -17,6 +17,12 @@ export interface FixedRowsConfig {
 
 /** How far past each edge of the viewport rows must be in the DOM before a scroll lays them out again, in px. */
 const OVERHANG = 600;
+/**
+ * How far past each edge a new layout puts rows, in px: 200 more than OVERHANG, so a steady scroll changes the DOM
+ * every 200 px or so, a few rows at a time. At 4× CPU throttling and 200 px a frame, a change of that size fits in a
+ * frame and a change of 600 px (REACH 1200) did not: 85 long frames of 1,998 against 500 (BENCHMARKS.md).
+ */
+const REACH = 800;
 
 /**
  * A virtualizer layout for rows of one known height, written against the virtualizer's Layout contract (not on its
@@ -24,8 +30,8 @@ const OVERHANG = 600;
  * measured, and the flow layout's measuring and estimating code is not shipped. Vertical only.
  *
  * Hysteresis: a scroll lays the rows out again only when the rows in the DOM stop covering OVERHANG px beyond an edge
- * of the viewport, and then twice that goes into the DOM. The DOM therefore changes once per OVERHANG px scrolled, not
- * in every frame; the frames between are plain composited scrolling, as in a table that has all its rows.
+ * of the viewport, and then REACH px go into the DOM. The DOM therefore changes once per REACH - OVERHANG px scrolled,
+ * a few rows each time, not in every frame; the frames between are plain composited scrolling.
  *
  * Flicks: while the view moves more than its own height in each of two scroll steps in a row, rows drawn now would be
  * gone by the next frame, so none are drawn (the host shows placeholder stripes, `onFlick`); the rows under the view
@@ -163,7 +169,7 @@ export class FixedRowsLayout {
     }
     const count = this.#items.length;
     const size = this.#rowHeight;
-    const reach = this.#filled ? 2 * OVERHANG : 0;
+    const reach = this.#filled ? REACH : 0;
     if (!this.#filled && count > 0 && this.#view.height > 0) this.#fillSoon();
     const from = Math.max(0, this.#position - reach);
     const to = Math.min(this.#scrollSize, this.#position + this.#view.height + reach);

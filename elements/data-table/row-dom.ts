@@ -1,5 +1,6 @@
 import { cellKind, formatCell, imageSource, linkHref, readField, type ColumnSpec, type FormatOptions } from './columns.ts';
 import type { Row } from './page-loader.ts';
+import type { TextFit } from './text-fit.ts';
 
 /** What a body row shows besides its item: set on a kept row without redrawing it. */
 export interface RowState {
@@ -39,10 +40,13 @@ export class RowDom {
   readonly #entries = new Map<number, Entry>();
   #setup: RowSetup | undefined;
   #prototype: HTMLElement | undefined;
+  /** What text fits each column unclipped (text-fit.ts); undefined: every cell clips. */
+  #fit: TextFit | undefined;
 
   /** Forgets every row (a new configuration, alignment, locale or selection mode). */
   reset(setup: RowSetup): void {
     this.#setup = setup;
+    this.#fit = undefined;
     this.#entries.clear();
     const row = document.createElement('div');
     row.setAttribute('role', 'row');
@@ -57,6 +61,18 @@ export class RowDom {
       row.append(cell);
     });
     this.#prototype = row;
+  }
+
+  /**
+   * Rows drawn from now on clip only the cells whose text might not fit (rows already drawn keep their clips: when a
+   * column narrows, the caller clips that column with a rule, see data-table.ts).
+   */
+  set fit(fit: TextFit | undefined) {
+    this.#fit = fit;
+  }
+
+  get fit(): TextFit | undefined {
+    return this.#fit;
   }
 
   /** Keeps at most `max` rows, dropping those farthest outside first..last. */
@@ -103,7 +119,7 @@ export class RowDom {
     row.dataset['row'] = String(index);
     const cell = document.createElement('div');
     cell.setAttribute('role', 'gridcell');
-    cell.className = 'cell span';
+    cell.className = 'cell span clip';
     cell.dataset['col'] = '0';
     cell.setAttribute('aria-colspan', String(this.#setup?.columns.length ?? 1));
     cell.tabIndex = -1;
@@ -117,16 +133,23 @@ export class RowDom {
     const row = this.#prototype!.cloneNode(true) as HTMLElement;
     row.setAttribute('aria-rowindex', String(index + 2));
     row.dataset['row'] = String(index);
-    setup.columns.forEach((column, col) => fillCell(cellAt(row, col)!, column, readField(item, column.field), setup.end[col] === true, setup.format));
+    const fit = this.#fit;
+    setup.columns.forEach((column, col) =>
+      fillCell(cellAt(row, col)!, column, readField(item, column.field), setup.end[col] === true, setup.format, (text) => fit?.fits(col, text) === true),
+    );
     return row;
   }
 }
 
-/** One cell's class and content: text, or an image, a link or a check mark built as elements (never parsed markup). */
-function fillCell(cell: HTMLElement, column: ColumnSpec, value: unknown, end: boolean, format: FormatOptions): void {
+/**
+ * One cell's class and content: text, or an image, a link or a check mark built as elements (never parsed markup). The
+ * cell clips (`clip`: hidden overflow, an ellipsis) unless its text certainly fits (an image cell always clips).
+ */
+function fillCell(cell: HTMLElement, column: ColumnSpec, value: unknown, end: boolean, format: FormatOptions, fits: (text: string) => boolean): void {
   const kind = value === null || value === undefined ? 'text' : cellKind(value, column.type);
-  cell.className = end ? `cell ${kind} end` : `cell ${kind}`;
   const text = formatCell(value, column.type, format);
+  const clip = kind !== 'image' && fits(kind === 'boolean' ? `✓ ${text}` : text) ? '' : ' clip';
+  cell.className = end ? `cell ${kind} end${clip}` : `cell ${kind}${clip}`;
   if (kind === 'image') {
     const image = imageSource(value);
     if (image) {

@@ -25,6 +25,13 @@ const grid = (el: WixDataTable) => root(el).querySelector<HTMLElement>('[role=gr
 const headers = (el: WixDataTable) => [...root(el).querySelectorAll<HTMLElement>('[role=columnheader]')];
 const cell = (el: WixDataTable, row: number, col: number) => root(el).querySelector<HTMLElement>(`[data-row="${row}"] [data-col="${col}"]`)!;
 const rect = (e: Element) => e.getBoundingClientRect();
+/** Whether a cell's content is wider than its content box (its text's own extent, clipped or not). */
+const overflows = (c: HTMLElement) => {
+  const range = document.createRange();
+  range.selectNodeContents(c);
+  const style = getComputedStyle(c);
+  return range.getBoundingClientRect().width > c.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) + 1;
+};
 
 const ALL_COLUMNS =
   'title:Title, price:Price:number, category:Category, inStock:In stock, added:Added:date, photo:Photo:image, brand:Brand:reference, link:Link:url';
@@ -103,6 +110,71 @@ describe('<wix-data-table> columns and layout', () => {
     expect(price).to.be.at.least(160 - 0.5);
     // width= below min-width: the larger wins.
     expect(category).to.be.closeTo(96, 1);
+  });
+
+  it('clips only the cells whose text might not fit: no text runs past its cell, in a wide table, a narrow one, or a column made narrower', async () => {
+    const el = await table(
+      { columns: 'title:Title, price:Price:currency, category:Category, inStock:In stock, added:Added:date' },
+      'height: 420px; width: 1400px',
+    );
+    const clipped = (c: HTMLElement) => getComputedStyle(c).overflowX === 'hidden';
+    /** Every drawn body cell whose content is wider than its box is clipped with an ellipsis; returns the unclipped count. */
+    const checkCells = () => {
+      const cells = [...root(el).querySelectorAll<HTMLElement>('.body [role=gridcell]')];
+      expect(cells.length).to.be.greaterThan(20);
+      for (const c of cells) {
+        if (overflows(c)) {
+          expect(clipped(c), `"${text(c)}" runs past its cell`).to.equal(true);
+          expect(getComputedStyle(c).textOverflow).to.equal('ellipsis');
+        }
+      }
+      return cells.filter((c) => !clipped(c)).length;
+    };
+    // Rows drawn once the columns are measured (the first viewport's rows are drawn before, and all clip).
+    body(el).scrollTop = 200 * 40;
+    await waitUntil(() => root(el).querySelector(`[data-row="205"] [data-col="0"]`)?.textContent?.trim() === 'Item 00206', 'row 205 drawn', { timeout: 5000 });
+    await frames(2);
+    expect(checkCells(), 'in a wide table, cells that fit are not clipped').to.be.greaterThan(20);
+    expect(cell(el, 205, 0).classList.contains('clip')).to.equal(false);
+
+    // A narrower title column: the rows already drawn assumed more room, so the whole column clips.
+    const button = headers(el)[0]!.querySelector('button')!;
+    button.focus();
+    for (let i = 0; i < 40 && rect(headers(el)[0]!).width > 49; i++) {
+      button.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', altKey: true, bubbles: true, composed: true, cancelable: true }));
+      await el.updateComplete;
+      await frame();
+    }
+    await frames(2);
+    expect(overflows(cell(el, 205, 0))).to.equal(true);
+    checkCells();
+    expect(clipped(cell(el, 205, 0))).to.equal(true);
+    // Rows drawn after it clip where their text does not fit the new width.
+    body(el).scrollTop = 900 * 40;
+    await waitUntil(() => root(el).querySelector(`[data-row="905"] [data-col="0"]`)?.textContent?.trim() === 'Item 00906', 'row 905 drawn', { timeout: 5000 });
+    await frames(2);
+    checkCells();
+    expect(cell(el, 905, 0).classList.contains('clip')).to.equal(true);
+  });
+
+  it('clips cells in a narrow table (390 px) whose page gives the cells a larger font than the columns were sized for', async () => {
+    const sheet = document.createElement('style');
+    sheet.textContent = '.big-cells::part(cell) { font-size: 26px; letter-spacing: 2px; }';
+    document.head.append(sheet);
+    try {
+      const el = await table({ columns: 'title:Title, category:Category, price:Price:currency', class: 'big-cells' }, 'height: 420px; width: 390px');
+      body(el).scrollTop = 300 * 40;
+      await waitUntil(() => root(el).querySelector('[data-row="310"] [data-col="0"]'), 'row 310 drawn', { timeout: 5000 });
+      await frames(2);
+      const cells = [...root(el).querySelectorAll<HTMLElement>('.body [data-row] [role=gridcell]')].filter(
+        (c) => Number(c.closest<HTMLElement>('[data-row]')!.dataset['row']) >= 290,
+      );
+      const overflowing = cells.filter(overflows);
+      expect(overflowing.length, 'the larger font overflows some cells').to.be.greaterThan(0);
+      for (const c of overflowing) expect(getComputedStyle(c).overflowX, `"${text(c)}" runs past its cell`).to.equal('hidden');
+    } finally {
+      sheet.remove();
+    }
   });
 
   it('resizes a column from its header: Alt+Arrow keys (announced with aria-keyshortcuts) and a drag of its end edge; the rows follow', async () => {
