@@ -396,15 +396,17 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     this.#clipRule = narrowed ? `${narrowed} { overflow: hidden; text-overflow: ellipsis; }` : '';
   }
 
-  /** #measureFit in the next animation frame (the first rows of a configuration are then laid out). */
+  /** #measureFit in a task after the next frame (its rows are laid out then, and the first paint is not delayed). */
   #measureFitSoon(): void {
     if (this.#fitPending) return;
     this.#fitPending = true;
-    requestAnimationFrame(() => {
-      this.#fitPending = false;
-      this.#measureFit();
-      this.#setColumnRule(this.#columnRule);
-    });
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.#fitPending = false;
+        this.#measureFit();
+        this.#setColumnRule(this.#columnRule);
+      }),
+    );
   }
 
   /** Moves the header row with the body's horizontal scroll, and shows the shadow at each edge that hides columns. */
@@ -625,7 +627,8 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   #onRange = (event: RangeChangedEvent): void => {
     this.#rendered = { first: event.first, last: event.last };
     this.#rowDom.trim(event.first, event.last);
-    if (!this.#rowDom.fit) this.#measureFitSoon();
+    // Once per configuration (a font that cannot be measured leaves every cell clipping, and is not tried again here).
+    if (this.#fitDrawn.length === 0) this.#measureFitSoon();
     // Once the body has scrolled, the rows in the DOM (which reach well past the viewport) and one more page are
     // fetched, so that a row is mostly drawn once with its data (not as "Loading…" and again). Before any scroll, only
     // what is drawn: the first paint costs one query.

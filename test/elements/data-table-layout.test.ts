@@ -177,6 +177,23 @@ describe('<wix-data-table> columns and layout', () => {
     }
   });
 
+  it('clips every cell when the page transforms the cells’ text (its width cannot be bounded from the font)', async () => {
+    const sheet = document.createElement('style');
+    sheet.textContent = '.upper-cells::part(cell) { text-transform: uppercase; }';
+    document.head.append(sheet);
+    try {
+      const el = await table({ columns: 'title:Title, category:Category', class: 'upper-cells' }, 'height: 420px; width: 1200px');
+      body(el).scrollTop = 300 * 40;
+      await waitUntil(() => root(el).querySelector('[data-row="310"] [data-col="0"]'), 'row 310 drawn', { timeout: 5000 });
+      await frames(2);
+      const cells = [...root(el).querySelectorAll<HTMLElement>('.body [role=gridcell]')];
+      expect(cells.length).to.be.greaterThan(20);
+      for (const c of cells) expect(getComputedStyle(c).overflowX, `"${text(c)}"`).to.equal('hidden');
+    } finally {
+      sheet.remove();
+    }
+  });
+
   it('resizes a column from its header: Alt+Arrow keys (announced with aria-keyshortcuts) and a drag of its end edge; the rows follow', async () => {
     const el = await table({}, 'height: 420px; width: 900px');
     const title = () => headers(el)[0]!;
