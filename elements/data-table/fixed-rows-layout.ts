@@ -23,6 +23,16 @@ const OVERHANG = 600;
  * frame and a change of 600 px (REACH 1200) did not: 85 long frames of 1,998 against 500 (BENCHMARKS.md).
  */
 const REACH = 800;
+/**
+ * The reach on a device where those small changes miss frames anyway (at 6× throttling nearly every one did): fewer,
+ * larger changes then miss fewer frames in all (524 long frames of 1,998 at 6× against 959 with REACH).
+ */
+const SLOW_REACH = 1200;
+/** A frame longer than this (ms) missed at least one 60 Hz refresh. */
+const MISSED_FRAME_MS = 25;
+/** The scroll-driven changes judged, and how many of them must miss a frame to switch to SLOW_REACH for good. */
+const JUDGED_CHANGES = 16;
+const SLOW_AFTER_MISSES = 12;
 
 /**
  * A virtualizer layout for rows of one known height, written against the virtualizer's Layout contract (not on its
@@ -68,6 +78,11 @@ export class FixedRowsLayout {
   /** Whether rows past the viewport are drawn (false until a task after the first rows were drawn, or a scroll). */
   #filled = false;
   #fillScheduled = false;
+  #reach = REACH;
+  /** Whether the pending layout was asked for by a scroll that left the rows short of OVERHANG. */
+  #scrollChange = false;
+  /** For the last scroll-driven changes (newest last): whether the frame that drew it missed a refresh. */
+  readonly #misses: boolean[] = [];
 
   constructor(send: (message: LayoutMessage) => void, config?: FixedRowsConfig) {
     this.#send = send;
@@ -169,7 +184,9 @@ export class FixedRowsLayout {
     }
     const count = this.#items.length;
     const size = this.#rowHeight;
-    const reach = this.#filled ? REACH : 0;
+    const reach = this.#filled ? this.#reach : 0;
+    if (this.#scrollChange) this.#timeChange();
+    this.#scrollChange = false;
     if (!this.#filled && count > 0 && this.#view.height > 0) this.#fillSoon();
     const from = Math.max(0, this.#position - reach);
     const to = Math.min(this.#scrollSize, this.#position + this.#view.height + reach);
@@ -244,8 +261,31 @@ export class FixedRowsLayout {
     const covered = this.#first >= 0 && this.#first * size <= min && (this.#last + 1) * size >= max;
     // A flick goes on while steps stay longer than the view; the first shorter step draws.
     if (this.#pin === null && !covered && (flick || (this.#flicking && fast))) this.#startFlick();
-    else if (this.#pin !== null || !covered || (this.#view.height === 0 && this.#first >= 0)) this.#pending = true;
-    else this.#updateVisible(true);
+    else if (this.#pin !== null || !covered || (this.#view.height === 0 && this.#first >= 0)) {
+      this.#pending = true;
+      this.#scrollChange = !covered && this.#pin === null;
+    } else this.#updateVisible(true);
+  }
+
+  /**
+   * Times the frame that draws a scroll-driven change (from this frame's animation callbacks to the next frame's). When
+   * most of the last JUDGED_CHANGES missed a refresh, the device is too slow for small changes: the reach grows to
+   * SLOW_REACH for the rest of this layout's life.
+   */
+  #timeChange(): void {
+    if (this.#reach === SLOW_REACH) return;
+    requestAnimationFrame((start) =>
+      requestAnimationFrame((end) => {
+        this.#misses.push(end - start > MISSED_FRAME_MS);
+        if (this.#misses.length > JUDGED_CHANGES) this.#misses.shift();
+        if (this.#misses.filter(Boolean).length >= SLOW_AFTER_MISSES) this.#reach = SLOW_REACH;
+      }),
+    );
+  }
+
+  /** Whether this layout has switched to the larger reach of a slow device. */
+  get slowDevice(): boolean {
+    return this.#reach === SLOW_REACH;
   }
 
   /** Holds rows back, and checks once an animation frame whether the view has slowed to under its height a frame. */

@@ -258,6 +258,45 @@ describe('FixedRowsLayout (the virtualizer Layout contract, no DOM)', () => {
     expect(filled.range.lastVisible).to.equal(9);
   });
 
+  /** Scrolls 300 px a step (each step leaves the rows short of 600 px, so each one lays out), `frameMs` of work a frame. */
+  const scrollSteps = async (steps: number, frameMs: number) => {
+    const { layout, sent } = make(10_000, 40, { height: 400, top: 0 });
+    // A frame that takes frameMs of main-thread work (a slow device, or a heavy page).
+    const busyFrame = () =>
+      new Promise<void>((r) =>
+        requestAnimationFrame(() => {
+          const until = performance.now() + frameMs;
+          while (performance.now() < until);
+          r();
+        }),
+      );
+    for (let i = 1; i <= steps; i++) {
+      layout.viewportScroll = { top: i * 300, left: 0 };
+      layout.reflowIfNeeded();
+      await busyFrame();
+      await busyFrame();
+    }
+    layout.viewportScroll = { top: (steps + 1) * 300, left: 0 };
+    layout.reflowIfNeeded();
+    const { first, last, firstVisible, lastVisible } = statesIn(sent).at(-1)!.range;
+    return { layout, before: (firstVisible - first) * 40, after: (last - lastVisible) * 40 };
+  };
+
+  it('changes the DOM a few rows at a time until its frames are judged (800 px past each edge after a layout)', async () => {
+    // Fewer changes than it takes to judge the device (12 missed of 16), so this holds on a loaded machine too.
+    const { layout, after, before } = await scrollSteps(6, 0);
+    expect(layout.slowDevice).to.equal(false);
+    expect(after).to.be.within(760, 800);
+    expect(before).to.be.within(760, 800);
+  });
+
+  it('on a device where those changes keep missing frames, switches to fewer, larger changes (1,200 px) for good', async () => {
+    const { layout, after, before } = await scrollSteps(20, 40);
+    expect(layout.slowDevice, 'most of the last 16 changes missed a frame').to.equal(true);
+    expect(after).to.be.within(1160, 1200);
+    expect(before).to.be.within(1160, 1200);
+  });
+
   it('a flick (two scroll steps in a row longer than the view) draws nothing until the view slows; then the rows under it, at once', async () => {
     const flicks: boolean[] = [];
     const { layout, sent } = make(10_000, 40, { height: 400, top: 0 }, flicks);
