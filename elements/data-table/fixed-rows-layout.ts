@@ -41,7 +41,8 @@ const SLOW_AFTER_MISSES = 12;
  *
  * Hysteresis: a scroll lays the rows out again only when the rows in the DOM stop covering OVERHANG px beyond an edge
  * of the viewport, and then REACH px go into the DOM. The DOM therefore changes once per REACH - OVERHANG px scrolled,
- * a few rows each time, not in every frame; the frames between are plain composited scrolling.
+ * a few rows each time, not in every frame; the frames between are plain composited scrolling. A device on which those
+ * changes keep missing frames gets larger, rarer ones (SLOW_REACH).
  *
  * Flicks: while the view moves more than its own height in each of two scroll steps in a row, rows drawn now would be
  * gone by the next frame, so none are drawn (the host shows placeholder stripes, `onFlick`); the rows under the view
