@@ -284,11 +284,6 @@ export class FixedRowsLayout {
     );
   }
 
-  /** Whether this layout has switched to the larger reach of a slow device. */
-  get slowDevice(): boolean {
-    return this.#reach === SLOW_REACH;
-  }
-
   /** Holds rows back, and checks once an animation frame whether the view has slowed to under its height a frame. */
   #startFlick(): void {
     if (this.#flicking) return;

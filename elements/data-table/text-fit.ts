@@ -47,11 +47,6 @@ export class TextFit {
     return new TextFit(this.#ascii, this.#wide, widths);
   }
 
-  /** The content width of column `col` in px (0 when unknown). */
-  width(col: number): number {
-    return this.#widths[col] ?? 0;
-  }
-
   /** Whether `text` certainly fits column `col` (with a pixel to spare for rounding). */
   fits(col: number, text: string): boolean {
     const room = (this.#widths[col] ?? 0) - 1;
