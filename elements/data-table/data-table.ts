@@ -258,7 +258,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
   /** The columns whose every body cell clips (see #measureFit). */
   #clipRule = '';
   #sheetText = '';
-  /** A measure of which cells must clip is due in the next animation frame. */
+  /** A measure of which cells must clip is due in a task after the next frame (#measureFitSoon). */
   #fitPending = false;
   /** Per column, the widest content width rows were drawn for since they were last reset (in px). */
   #fitDrawn: number[] = [];

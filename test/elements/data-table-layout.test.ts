@@ -157,41 +157,47 @@ describe('<wix-data-table> columns and layout', () => {
     expect(cell(el, 905, 0).classList.contains('clip')).to.equal(true);
   });
 
-  it('clips cells in a narrow table (390 px) whose page gives the cells a larger font than the columns were sized for', async () => {
+  /**
+   * A table whose page styles its cells with `cellRule` (a `::part(cell)` declaration block), scrolled to row 300 so
+   * that the rows in view were drawn after the columns were measured; the sheet is removed after `check`.
+   */
+  async function withCellStyle(cellRule: string, columns: string, style: string, check: (el: WixDataTable) => void): Promise<void> {
     const sheet = document.createElement('style');
-    sheet.textContent = '.big-cells::part(cell) { font-size: 26px; letter-spacing: 2px; }';
+    sheet.textContent = `.styled-cells::part(cell) { ${cellRule} }`;
     document.head.append(sheet);
     try {
-      const el = await table({ columns: 'title:Title, category:Category, price:Price:currency', class: 'big-cells' }, 'height: 420px; width: 390px');
+      const el = await table({ columns, class: 'styled-cells' }, style);
       body(el).scrollTop = 300 * 40;
       await waitUntil(() => root(el).querySelector('[data-row="310"] [data-col="0"]'), 'row 310 drawn', { timeout: 5000 });
       await frames(2);
-      const cells = [...root(el).querySelectorAll<HTMLElement>('.body [data-row] [role=gridcell]')].filter(
-        (c) => Number(c.closest<HTMLElement>('[data-row]')!.dataset['row']) >= 290,
-      );
-      const overflowing = cells.filter(overflows);
-      expect(overflowing.length, 'the larger font overflows some cells').to.be.greaterThan(0);
-      for (const c of overflowing) expect(getComputedStyle(c).overflowX, `"${text(c)}" runs past its cell`).to.equal('hidden');
+      check(el);
     } finally {
       sheet.remove();
     }
+  }
+
+  it('clips cells in a narrow table (390 px) whose page gives the cells a larger font than the columns were sized for', async () => {
+    await withCellStyle(
+      'font-size: 26px; letter-spacing: 2px;',
+      'title:Title, category:Category, price:Price:currency',
+      'height: 420px; width: 390px',
+      (el) => {
+        const cells = [...root(el).querySelectorAll<HTMLElement>('.body [data-row] [role=gridcell]')].filter(
+          (c) => Number(c.closest<HTMLElement>('[data-row]')!.dataset['row']) >= 290,
+        );
+        const overflowing = cells.filter(overflows);
+        expect(overflowing.length, 'the larger font overflows some cells').to.be.greaterThan(0);
+        for (const c of overflowing) expect(getComputedStyle(c).overflowX, `"${text(c)}" runs past its cell`).to.equal('hidden');
+      },
+    );
   });
 
   it('clips every cell when the page transforms the cells’ text (its width cannot be bounded from the font)', async () => {
-    const sheet = document.createElement('style');
-    sheet.textContent = '.upper-cells::part(cell) { text-transform: uppercase; }';
-    document.head.append(sheet);
-    try {
-      const el = await table({ columns: 'title:Title, category:Category', class: 'upper-cells' }, 'height: 420px; width: 1200px');
-      body(el).scrollTop = 300 * 40;
-      await waitUntil(() => root(el).querySelector('[data-row="310"] [data-col="0"]'), 'row 310 drawn', { timeout: 5000 });
-      await frames(2);
+    await withCellStyle('text-transform: uppercase;', 'title:Title, category:Category', 'height: 420px; width: 1200px', (el) => {
       const cells = [...root(el).querySelectorAll<HTMLElement>('.body [role=gridcell]')];
       expect(cells.length).to.be.greaterThan(20);
       for (const c of cells) expect(getComputedStyle(c).overflowX, `"${text(c)}"`).to.equal('hidden');
-    } finally {
-      sheet.remove();
-    }
+    });
   });
 
   it('resizes a column from its header: Alt+Arrow keys (announced with aria-keyshortcuts) and a drag of its end edge; the rows follow', async () => {
