@@ -6,9 +6,9 @@ import { faultPathProblem, MAX_FAULT_PATH_LENGTH } from './faults/faults.ts';
 import type { RequestLog } from './http/request-log.ts';
 import { Router } from './http/router.ts';
 import type { PlatformServices } from './services.ts';
-import { parseBody } from './validation.ts';
+import { parseBody, plainObject, strictPlainObject } from './validation.ts';
 
-const FaultBody = v.object({
+const FaultBody = plainObject({
   method: v.optional(v.pipe(v.string(), v.maxLength(16))),
   /** A plain prefix or a glob (`*` one segment, `**` any); never a regular expression. */
   path: v.optional(v.pipe(v.string(), v.maxLength(MAX_FAULT_PATH_LENGTH))),
@@ -19,11 +19,11 @@ const FaultBody = v.object({
 });
 
 const PerMinute = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_QUOTA_PER_MINUTE)));
-const ConsistencyBody = v.strictObject({
+const ConsistencyBody = strictPlainObject({
   replicaLagMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_REPLICA_LAG_MS))),
 });
 
-const DataQuotaBody = v.strictObject({
+const DataQuotaBody = strictPlainObject({
   readsPerMinute: PerMinute,
   writesPerMinute: PerMinute,
   timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_DATA_TIMEOUT_MS))),
@@ -80,7 +80,7 @@ export function createControlRouter(services: PlatformServices, log: RequestLog,
     return {};
   });
   router.add('POST', '/_platform/clock', (ctx) => {
-    const { advanceMs } = parseBody(v.object({ advanceMs: v.pipe(v.number(), v.minValue(0)) }), ctx.body);
+    const { advanceMs } = parseBody(plainObject({ advanceMs: v.pipe(v.number(), v.minValue(0)) }), ctx.body);
     services.clock.advance(advanceMs);
     return { now: new Date(services.clock.now()).toISOString() };
   });

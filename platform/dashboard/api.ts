@@ -7,7 +7,7 @@ import { Router } from '../http/router.ts';
 import { API_KEY_PERMISSIONS, MAX_API_KEY_NAME, MAX_API_KEYS, MAX_ROTATION_GRACE_MS, type Member } from '../identity/directory.ts';
 import { HashPoolBusy, hashPassword } from '../identity/passwords.ts';
 import type { PlatformServices } from '../services.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, strictPlainObject } from '../validation.ts';
 import type { SecretsVault } from '../velo/secrets-vault.ts';
 import { validSecretName } from '../velo/secrets-vault.ts';
 import { DIMENSIONS, type Dimension, type UsageMonitor } from './monitor.ts';
@@ -35,25 +35,25 @@ export const DASHBOARD_LIMITS = {
 } as const;
 
 const Email = v.pipe(v.string(), v.trim(), v.minLength(3), v.maxLength(320), v.email());
-const CreateMember = v.strictObject({
+const CreateMember = strictPlainObject({
   email: Email,
   password: v.pipe(v.string(), v.minLength(8), v.maxLength(1000)),
   nickname: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))),
 });
-const CreateKey = v.strictObject({
+const CreateKey = strictPlainObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(MAX_API_KEY_NAME)),
   permissions: v.pipe(v.array(v.picklist(API_KEY_PERMISSIONS)), v.minLength(1), v.maxLength(API_KEY_PERMISSIONS.length)),
 });
-const RotateKey = v.strictObject({
+const RotateKey = strictPlainObject({
   graceSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_ROTATION_GRACE_MS / 1000)),
 });
-const ActAs = v.strictObject({
+const ActAs = strictPlainObject({
   as: v.picklist(['owner', 'member', 'visitor']),
   memberId: v.optional(v.pipe(v.string(), v.maxLength(100))),
   siteId: v.optional(v.pipe(v.string(), v.maxLength(100))),
 });
-const SetSecret = v.strictObject({ value: v.pipe(v.string(), v.minLength(1), v.maxLength(3500)) });
-const MonitorSettingsBody = v.strictObject({
+const SetSecret = strictPlainObject({ value: v.pipe(v.string(), v.minLength(1), v.maxLength(3500)) });
+const MonitorSettingsBody = strictPlainObject({
   spikeMultiple: v.optional(v.pipe(v.number(), v.minValue(1.5), v.maxValue(1000))),
   spikeMinRequests: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(100_000))),
   baselineMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(30))),

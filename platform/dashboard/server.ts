@@ -14,7 +14,7 @@ import {
 import { redact } from '../http/redact.ts';
 import { RawResponse } from '../http/router.ts';
 import { authGuard, Throttled } from '../identity/throttle.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, strictPlainObject } from '../validation.ts';
 import { createDashboardApi, type DashboardDeps } from './api.ts';
 import { DashboardAssets } from './assets.ts';
 import { UsageMonitor } from './monitor.ts';
@@ -36,8 +36,8 @@ export const DASHBOARD_SESSION_LIMITS = {
 } as const;
 
 const SignIn = v.union([
-  v.strictObject({ email: v.pipe(v.string(), v.maxLength(320)), password: v.pipe(v.string(), v.maxLength(1000)) }),
-  v.strictObject({ controlSecret: v.pipe(v.string(), v.maxLength(512)) }),
+  strictPlainObject({ email: v.pipe(v.string(), v.maxLength(320)), password: v.pipe(v.string(), v.maxLength(1000)) }),
+  strictPlainObject({ controlSecret: v.pipe(v.string(), v.maxLength(512)) }),
 ]);
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

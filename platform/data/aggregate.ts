@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { plainObject, plainRecord } from '../validation.ts';
 import { errors, WixApiError } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { StatementCache } from '../storage/database.ts';
@@ -167,12 +168,12 @@ export interface AggregateInput {
   returnTotalCount?: boolean | undefined;
 }
 
-const AggregateCursor = v.object({
+const AggregateCursor = plainObject({
   initialFilter: v.optional(v.unknown()),
   finalFilter: v.optional(v.unknown()),
   groupingFields: v.array(v.string()),
-  operations: v.array(v.record(v.string(), v.unknown())),
-  sort: v.array(v.object({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+  operations: v.array(plainRecord(v.string(), v.unknown())),
+  sort: v.array(plainObject({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
   offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
 });
 
@@ -433,7 +434,7 @@ function objectToArrayStage(prev: Frag, stage: unknown): Frag {
 
 const STAGE_KINDS: ReadonlySet<string> = new Set(['filter', 'group', 'sort', 'projection', 'objectToArray', 'unwindArray', 'skip', 'limit']);
 
-const PipelineCursor = v.object({ stages: v.array(v.unknown()), offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+const PipelineCursor = plainObject({ stages: v.array(v.unknown()), offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
 
 export interface PipelineInput {
   stages?: unknown[] | undefined;

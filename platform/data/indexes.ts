@@ -21,7 +21,7 @@ import { errors, WixApiError } from '../errors.ts';
 import type { RequestContext, Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import type { Db } from '../storage/database.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, plainObject } from '../validation.ts';
 import type { Collection, CollectionStore, DataIndex, DataIndexField } from './collections.ts';
 import { fieldSegments, sortExpr } from './filter.ts';
 import { canManageCollections } from './permissions.ts';
@@ -276,13 +276,13 @@ export class IndexService {
 
 const CollectionId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(256));
 const IndexName = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_INDEX_NAME_LENGTH));
-const CreateBody = v.object({
+const CreateBody = plainObject({
   dataCollectionId: CollectionId,
-  index: v.object({
+  index: plainObject({
     name: IndexName,
     fields: v.pipe(
       v.array(
-        v.object({
+        plainObject({
           path: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_INDEX_PATH_LENGTH)),
           order: v.optional(v.picklist(['ASC', 'DESC'])),
         }),
@@ -307,13 +307,13 @@ const Count = v.optional(
     ),
   ]),
 );
-const ListBody = v.object({
+const ListBody = plainObject({
   dataCollectionId: CollectionId,
-  paging: v.optional(v.object({ limit: Count, offset: Count })),
+  paging: v.optional(plainObject({ limit: Count, offset: Count })),
   'paging.limit': Count,
   'paging.offset': Count,
 });
-const DropBody = v.object({ dataCollectionId: CollectionId, indexName: IndexName });
+const DropBody = plainObject({ dataCollectionId: CollectionId, indexName: IndexName });
 
 export function registerIndexRoutes(router: Router, services: PlatformServices): void {
   const indexes = new IndexService(services.db, services.collections, () => services.clock.now());

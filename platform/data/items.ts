@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
+import { plainObject } from '../validation.ts';
 import { errors, WixApiError, type FieldViolation } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { Db, StatementCache } from '../storage/database.ts';
@@ -194,9 +195,9 @@ function encodeCursor(state: CursorState): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-const CursorSchema = v.object({
+const CursorSchema = plainObject({
   filter: v.optional(v.unknown()),
-  sort: v.array(v.object({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+  sort: v.array(plainObject({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
   fields: v.array(v.string()),
   offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
 });
@@ -213,7 +214,7 @@ function decodeCursor(cursor: string): CursorState {
   return parsed.output;
 }
 
-const DistinctCursorSchema = v.object({
+const DistinctCursorSchema = plainObject({
   fieldName: v.string(),
   filter: v.optional(v.unknown()),
   order: v.optional(v.picklist(['ASC', 'DESC'])),

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { RequestContext, Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { StatementCache } from '../storage/database.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, plainObject } from '../validation.ts';
 import { AggregateService } from './aggregate.ts';
 import { MAX_READ_BODY_BYTES } from './limits.ts';
 import {
@@ -28,23 +28,23 @@ import { MAX_INCLUDES, ReferenceService } from './references.ts';
 const CollectionId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(256));
 const Limit = v.optional(v.nullable(v.pipe(v.number(), v.integer())));
 const Offset = v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))));
-const Paging = v.optional(v.object({ limit: Limit, offset: Offset }));
-const CursorPaging = v.optional(v.object({ limit: Limit, cursor: v.optional(v.nullable(v.string())) }));
+const Paging = v.optional(plainObject({ limit: Limit, offset: Offset }));
+const CursorPaging = v.optional(plainObject({ limit: Limit, cursor: v.optional(v.nullable(v.string())) }));
 const sortOf = (max: number) =>
   v.optional(
     v.pipe(
-      v.array(v.object({ fieldName: v.pipe(v.string(), v.minLength(1)), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+      v.array(plainObject({ fieldName: v.pipe(v.string(), v.minLength(1)), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
       v.maxLength(max, `may hold at most ${max} sort terms`),
     ),
   );
 const Filter = v.optional(v.nullable(v.unknown()));
 
-const AggregateBody = v.object({
+const AggregateBody = plainObject({
   dataCollectionId: CollectionId,
   initialFilter: Filter,
   finalFilter: Filter,
   aggregation: v.optional(
-    v.object({
+    plainObject({
       groupingFields: v.optional(v.pipe(v.array(v.string()), v.maxLength(MAX_GROUP_FIELDS, `may hold at most ${MAX_GROUP_FIELDS} fields`))),
       operations: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(MAX_AGGREGATE_OPERATIONS, `may hold at most ${MAX_AGGREGATE_OPERATIONS} operations`))),
     }),
@@ -55,10 +55,10 @@ const AggregateBody = v.object({
   returnTotalCount: v.optional(v.boolean()),
 });
 
-const PipelineBody = v.object({
+const PipelineBody = plainObject({
   dataCollectionId: CollectionId,
   pipeline: v.optional(
-    v.object({
+    plainObject({
       stages: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(MAX_PIPELINE_STAGES, `may hold at most ${MAX_PIPELINE_STAGES} stages`))),
       paging: Paging,
       cursorPaging: CursorPaging,
@@ -67,15 +67,15 @@ const PipelineBody = v.object({
   returnTotalCount: v.optional(v.boolean()),
 });
 
-const SearchBody = v.object({
+const SearchBody = plainObject({
   dataCollectionId: CollectionId,
   search: v.optional(
-    v.object({
+    plainObject({
       filter: Filter,
       sort: sortOf(MAX_SEARCH_SORT_TERMS),
       fields: v.optional(v.pipe(v.array(v.string()), v.maxLength(MAX_SEARCH_FIELDS, `may hold at most ${MAX_SEARCH_FIELDS} fields`))),
       search: v.optional(
-        v.object({
+        plainObject({
           expression: v.optional(
             v.nullable(v.pipe(v.string(), v.maxLength(MAX_SEARCH_EXPRESSION_LENGTH, `may be at most ${MAX_SEARCH_EXPRESSION_LENGTH} characters`))),
           ),
@@ -89,7 +89,7 @@ const SearchBody = v.object({
   ),
   includeReferences: v.optional(
     v.pipe(
-      v.array(v.object({ field: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)), limit: v.optional(v.number()) })),
+      v.array(plainObject({ field: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)), limit: v.optional(v.number()) })),
       v.maxLength(MAX_INCLUDES, `may name at most ${MAX_INCLUDES} fields`),
     ),
   ),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { plainObject } from '../validation.ts';
 import { errors } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import { StatementCache, type Db } from '../storage/database.ts';
@@ -49,7 +50,7 @@ const ROW_COLUMNS = 'id, owner, created_at, updated_at, json(data) AS data';
 /** The columns a relation's rows are read by, from the asked-about side: `near` holds its IDs, `far` the other side's. */
 const sides = (r: Relation) => (r.reverse ? { near: 'referenced_id', far: 'referring_id' } : { near: 'referring_id', far: 'referenced_id' });
 
-const CursorSchema = v.object({
+const CursorSchema = plainObject({
   c: v.string(),
   ids: v.pipe(v.array(v.string()), v.maxLength(MAX_REFERRING_ITEMS)),
   field: v.string(),

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { errors } from '../errors.ts';
 import { RawResponse, type RequestContext, type Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, plainObject } from '../validation.ts';
 import { FIELD_TYPES, MAX_FIELD_KEY_LENGTH, ROLES, SYSTEM_FIELDS, toWireCollection, type CollectionField } from './collections.ts';
 import { ItemsService, MAX_BULK } from './items.ts';
 import { MAX_BULK_PATCH_ITEMS, MAX_COLLECTION_FIELDS, MAX_CURSOR_LENGTH, MAX_PATCH_MODIFICATIONS, MAX_READ_BODY_BYTES } from './limits.ts';
@@ -20,11 +20,11 @@ export const DATA_PREFIXES = ['/_api/cloud-data/v2', '/wix-data/v2'] as const;
 
 const CollectionId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(256));
 const ItemId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(255));
-const Sort = v.array(v.object({ fieldName: v.pipe(v.string(), v.minLength(1)), order: v.optional(v.picklist(['ASC', 'DESC'])) }));
+const Sort = v.array(plainObject({ fieldName: v.pipe(v.string(), v.minLength(1)), order: v.optional(v.picklist(['ASC', 'DESC'])) }));
 const Limit = v.optional(v.pipe(v.number(), v.integer()));
 const Fields = v.optional(v.array(v.string()));
-const DataItem = v.object({ id: v.optional(v.string()), data: v.unknown() });
-const Condition = v.optional(v.object({ filter: v.unknown() }));
+const DataItem = plainObject({ id: v.optional(v.string()), data: v.unknown() });
+const Condition = v.optional(plainObject({ filter: v.unknown() }));
 
 /** Read from the primary even when eventual consistency is on: a boolean, or `true`/`false` in a GET's query string. */
 const ConsistentRead = v.optional(
@@ -40,20 +40,20 @@ const ConsistentRead = v.optional(
 /** `includeReferences: [{field, limit?}]`, as @wix/data sends it for `.include(...)` (Wix: @maxSize 100). */
 const IncludeReferences = v.optional(
   v.pipe(
-    v.array(v.object({ field: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)), limit: v.optional(v.number()) })),
+    v.array(plainObject({ field: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)), limit: v.optional(v.number()) })),
     v.maxLength(MAX_INCLUDES, `may name at most ${MAX_INCLUDES} fields`),
   ),
 );
 
-const QueryBody = v.object({
+const QueryBody = plainObject({
   dataCollectionId: CollectionId,
   consistentRead: ConsistentRead,
   query: v.optional(
-    v.object({
+    plainObject({
       filter: v.optional(v.unknown()),
       sort: v.optional(Sort),
-      paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
-      cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.string()) })),
+      paging: v.optional(plainObject({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+      cursorPaging: v.optional(plainObject({ limit: Limit, cursor: v.optional(v.string()) })),
       fields: Fields,
     }),
   ),
@@ -61,105 +61,105 @@ const QueryBody = v.object({
   includeReferences: IncludeReferences,
 });
 
-const GetBody = v.object({
+const GetBody = plainObject({
   dataCollectionId: CollectionId,
   dataItemId: ItemId,
   fields: Fields,
   consistentRead: ConsistentRead,
   includeReferences: IncludeReferences,
 });
-const ReferenceSchema = v.object({
+const ReferenceSchema = plainObject({
   referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
   referringItemId: ItemId,
   referencedItemId: ItemId,
 });
-const ReferencesBody = v.object({
+const ReferencesBody = plainObject({
   dataCollectionId: CollectionId,
   dataItemReferences: v.pipe(v.array(ReferenceSchema), v.maxLength(MAX_REFERENCES_PER_CALL, `may hold at most ${MAX_REFERENCES_PER_CALL} references`)),
 });
-const OneReferenceBody = v.object({ dataCollectionId: CollectionId, dataItemReference: ReferenceSchema });
-const ReplaceReferencesBody = v.object({
+const OneReferenceBody = plainObject({ dataCollectionId: CollectionId, dataItemReference: ReferenceSchema });
+const ReplaceReferencesBody = plainObject({
   dataCollectionId: CollectionId,
   referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
   referringItemId: ItemId,
   newReferencedItemIds: v.pipe(v.array(ItemId), v.maxLength(MAX_REFERENCES_PER_CALL, `may hold at most ${MAX_REFERENCES_PER_CALL} IDs`)),
 });
-const IsReferencedBody = v.object({
+const IsReferencedBody = plainObject({
   dataCollectionId: CollectionId,
   referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
   referringItemId: ItemId,
   referencedItemId: ItemId,
   consistentRead: ConsistentRead,
 });
-const QueryReferencedBody = v.object({
+const QueryReferencedBody = plainObject({
   dataCollectionId: CollectionId,
   referringItemId: v.optional(ItemId),
   referringItemIds: v.optional(v.pipe(v.array(ItemId), v.maxLength(MAX_REFERRING_ITEMS, `may hold at most ${MAX_REFERRING_ITEMS} IDs`))),
   referringItemFieldName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
   order: v.optional(v.picklist(['ASC', 'DESC'])),
-  paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
-  cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
+  paging: v.optional(plainObject({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+  cursorPaging: v.optional(plainObject({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
   returnTotalCount: v.optional(v.boolean()),
   fields: Fields,
   consistentRead: ConsistentRead,
 });
-const WriteBody = v.object({ dataCollectionId: CollectionId, dataItem: DataItem, condition: Condition });
-const RemoveBody = v.object({ dataCollectionId: CollectionId, dataItemId: ItemId, condition: Condition });
-const CountBody = v.object({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()), consistentRead: ConsistentRead });
-const DistinctBody = v.object({
+const WriteBody = plainObject({ dataCollectionId: CollectionId, dataItem: DataItem, condition: Condition });
+const RemoveBody = plainObject({ dataCollectionId: CollectionId, dataItemId: ItemId, condition: Condition });
+const CountBody = plainObject({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()), consistentRead: ConsistentRead });
+const DistinctBody = plainObject({
   dataCollectionId: CollectionId,
   consistentRead: ConsistentRead,
   // Required, except on a cursor page (the cursor carries it); items.distinct says so when it is missing.
   fieldName: v.optional(v.pipe(v.string(), v.minLength(1))),
-  cursorPaging: v.optional(v.object({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
+  cursorPaging: v.optional(plainObject({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
   filter: v.optional(v.unknown()),
   order: v.optional(v.picklist(['ASC', 'DESC'])),
   returnTotalCount: v.optional(v.boolean()),
-  paging: v.optional(v.object({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+  paging: v.optional(plainObject({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
 });
-const BulkWriteBody = v.object({
+const BulkWriteBody = plainObject({
   dataCollectionId: CollectionId,
   dataItems: v.pipe(v.array(DataItem), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)),
 });
-const FieldModificationSchema = v.object({
+const FieldModificationSchema = plainObject({
   fieldPath: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   action: v.picklist(PATCH_ACTIONS),
-  setFieldOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
-  incrementFieldOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
-  appendToArrayOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
-  removeFromArrayOptions: v.optional(v.object({ value: v.optional(v.unknown()) })),
+  setFieldOptions: v.optional(plainObject({ value: v.optional(v.unknown()) })),
+  incrementFieldOptions: v.optional(plainObject({ value: v.optional(v.unknown()) })),
+  appendToArrayOptions: v.optional(plainObject({ value: v.optional(v.unknown()) })),
+  removeFromArrayOptions: v.optional(plainObject({ value: v.optional(v.unknown()) })),
 });
 // The list bound here keeps a huge list from being parsed item by item; patch.ts reports the documented limit.
 const Modifications = v.pipe(
   v.array(FieldModificationSchema),
   v.maxLength(MAX_PATCH_MODIFICATIONS, `may hold at most ${MAX_PATCH_MODIFICATIONS} modifications`),
 );
-const PatchSchema = v.object({ dataItemId: ItemId, fieldModifications: Modifications });
-const PatchBody = v.object({ dataCollectionId: CollectionId, patch: PatchSchema, condition: Condition });
-const BulkPatchBody = v.object({
+const PatchSchema = plainObject({ dataItemId: ItemId, fieldModifications: Modifications });
+const PatchBody = plainObject({ dataCollectionId: CollectionId, patch: PatchSchema, condition: Condition });
+const BulkPatchBody = plainObject({
   dataCollectionId: CollectionId,
   patches: v.pipe(v.array(PatchSchema), v.maxLength(MAX_BULK_PATCH_ITEMS, `may hold at most ${MAX_BULK_PATCH_ITEMS} items`)),
   condition: Condition,
   returnEntity: v.optional(v.boolean()),
 });
-const BulkRemoveBody = v.object({
+const BulkRemoveBody = plainObject({
   dataCollectionId: CollectionId,
   dataItemIds: v.pipe(v.array(ItemId), v.maxLength(MAX_BULK, `may hold at most ${MAX_BULK} items`)),
 });
 
 const Role = v.picklist(ROLES);
-const Permissions = v.object({ read: Role, insert: Role, update: Role, remove: Role });
+const Permissions = plainObject({ read: Role, insert: Role, update: Role, remove: Role });
 const MetaCollectionId = v.optional(v.pipe(v.string(), v.maxLength(256)));
 const FieldKey = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FIELD_KEY_LENGTH));
-const Field = v.object({
+const Field = plainObject({
   key: FieldKey,
   displayName: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(1000)))),
   type: v.picklist(FIELD_TYPES),
   typeMetadata: v.optional(
-    v.object({
-      reference: v.optional(v.object({ referencedCollectionId: MetaCollectionId })),
+    plainObject({
+      reference: v.optional(plainObject({ referencedCollectionId: MetaCollectionId })),
       multiReference: v.optional(
-        v.object({
+        plainObject({
           referencedCollectionId: MetaCollectionId,
           referencingFieldKey: v.optional(v.pipe(v.string(), v.maxLength(MAX_FIELD_KEY_LENGTH))),
           referencingDisplayName: v.optional(v.pipe(v.string(), v.maxLength(1000))),
@@ -173,23 +173,20 @@ const Field = v.object({
 });
 type FieldInput = v.InferOutput<typeof Field>;
 const Revision = v.union([v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number')), v.pipe(v.number(), v.safeInteger())]);
-const CollectionBody = v.object({
-  collection: v.object({
-    id: CollectionId,
-    displayName: v.optional(v.string()),
-    permissions: v.optional(Permissions),
-    fields: v.optional(v.pipe(v.array(Field), v.maxLength(MAX_COLLECTION_FIELDS + SYSTEM_FIELDS.length, `may hold at most ${MAX_COLLECTION_FIELDS} fields`))),
-    revision: v.optional(Revision),
-  }),
-});
+const CollectionEntries = {
+  id: CollectionId,
+  displayName: v.optional(v.string()),
+  permissions: v.optional(Permissions),
+  fields: v.optional(v.pipe(v.array(Field), v.maxLength(MAX_COLLECTION_FIELDS + SYSTEM_FIELDS.length, `may hold at most ${MAX_COLLECTION_FIELDS} fields`))),
+  revision: v.optional(Revision),
+};
+const CollectionBody = plainObject({ collection: plainObject(CollectionEntries) });
 /** Update Data Collection: Wix requires the current revision ("For an update operation to succeed, you must specify the latest revision number"). */
-const UpdateCollectionBody = v.object({ collection: v.object({ ...CollectionBody.entries.collection.entries, revision: Revision }) });
+const UpdateCollectionBody = plainObject({ collection: plainObject({ ...CollectionEntries, revision: Revision }) });
 /** Patch Data Collection: only the properties sent change; `revision`, when sent, must be the current one. */
-const PatchCollectionBody = v.object({
-  dataCollection: v.object({ ...CollectionBody.entries.collection.entries, id: v.optional(CollectionId) }),
-});
-const FieldBody = v.object({ dataCollectionId: CollectionId, field: Field });
-const DeleteFieldBody = v.object({ dataCollectionId: CollectionId, fieldKey: FieldKey });
+const PatchCollectionBody = plainObject({ dataCollection: plainObject({ ...CollectionEntries, id: v.optional(CollectionId) }) });
+const FieldBody = plainObject({ dataCollectionId: CollectionId, field: Field });
+const DeleteFieldBody = plainObject({ dataCollectionId: CollectionId, fieldKey: FieldKey });
 
 function decodeSegment(segment: string): string {
   try {
@@ -383,7 +380,7 @@ export function registerDataRoutes(router: Router, services: PlatformServices): 
   on('DELETE', '/items/*dataItemId', remove);
 
   on('POST', '/items/truncate', async (ctx) => {
-    const body = parseBody(v.object({ dataCollectionId: CollectionId }), bodyWithUrlFields(ctx, ['dataCollectionId']));
+    const body = parseBody(plainObject({ dataCollectionId: CollectionId }), bodyWithUrlFields(ctx, ['dataCollectionId']));
     await items.truncate(await ctx.caller(), body.dataCollectionId);
     return {};
   });

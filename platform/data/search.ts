@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { plainObject } from '../validation.ts';
 import { errors } from '../errors.ts';
 import type { Caller } from '../identity/callers.ts';
 import type { Db, StatementCache } from '../storage/database.ts';
@@ -171,9 +172,9 @@ export interface SearchInput {
   cursorPaging?: { limit?: number | undefined; cursor?: string | undefined } | undefined;
 }
 
-const SearchCursor = v.object({
+const SearchCursor = plainObject({
   filter: v.optional(v.unknown()),
-  sort: v.array(v.object({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+  sort: v.array(plainObject({ fieldName: v.string(), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
   fields: v.array(v.string()),
   expression: v.string(),
   mode: v.picklist(['OR', 'AND']),

@@ -4,7 +4,7 @@ import { errors, WixApiError } from '../errors.ts';
 import { escapeHtml, htmlPage, pkceS256 } from '../http/pages.ts';
 import { RawResponse, type RequestContext, type Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, plainObject } from '../validation.ts';
 import { redirectUriAllowed, type OAuthClient } from './clients.ts';
 import type { SessionRole } from './tokens.ts';
 import { authGuard, Throttled, throttledPage } from './throttle.ts';
@@ -45,15 +45,15 @@ function param(body: Record<string, unknown>, camel: string, snake: string): str
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-const LoginBody = v.object({
-  loginId: v.object({ email: v.pipe(v.string(), v.maxLength(320)) }),
+const LoginBody = plainObject({
+  loginId: plainObject({ email: v.pipe(v.string(), v.maxLength(320)) }),
   password: v.pipe(v.string(), v.maxLength(1000)),
 });
 
-const RedirectSessionBody = v.object({
+const RedirectSessionBody = plainObject({
   auth: v.optional(
-    v.object({
-      authRequest: v.object({
+    plainObject({
+      authRequest: plainObject({
         clientId: v.string(),
         redirectUri: v.optional(v.string()),
         codeChallenge: v.optional(v.string()),
@@ -67,9 +67,9 @@ const RedirectSessionBody = v.object({
       prompt: v.optional(v.string()),
     }),
   ),
-  logout: v.optional(v.object({ clientId: v.string() })),
-  callbacks: v.optional(v.object({ postFlowUrl: v.optional(v.string()) })),
-  login: v.optional(v.object({})),
+  logout: v.optional(plainObject({ clientId: v.string() })),
+  callbacks: v.optional(plainObject({ postFlowUrl: v.optional(v.string()) })),
+  login: v.optional(plainObject({})),
 });
 
 export function registerIdentityRoutes(router: Router, services: PlatformServices): void {

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { errors } from '../errors.ts';
 import type { RequestContext, Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, plainObject } from '../validation.ts';
 import { MembersService } from './service.ts';
 
 /** The Members API under both paths @wix/auto_sdk_members_members resolves to (www.wixapis.com, and site hosts). */
@@ -13,24 +13,26 @@ const MAX_QUERY_BODY_BYTES = 64 * 1024;
 const MAX_ID_LENGTH = 255;
 
 const Sort = v.pipe(
-  v.array(v.object({ fieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
+  v.array(plainObject({ fieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), order: v.optional(v.picklist(['ASC', 'DESC'])) })),
   v.maxLength(5, 'may hold at most 5 fields'),
 );
 const Fieldsets = v.optional(v.pipe(v.array(v.string()), v.maxLength(3, 'may hold at most 3 values')));
 
-const QueryBody = v.object({
+const QueryBody = plainObject({
   query: v.optional(
-    v.object({
+    plainObject({
       filter: v.optional(v.unknown()),
       // The SDK's query builder sends `sort`; the REST reference names it `sorting`.
       sort: v.optional(Sort),
       sorting: v.optional(Sort),
-      paging: v.optional(v.object({ limit: v.optional(v.pipe(v.number(), v.integer())), offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
+      paging: v.optional(
+        plainObject({ limit: v.optional(v.pipe(v.number(), v.integer())), offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
+      ),
     }),
   ),
   fieldsets: Fieldsets,
   search: v.optional(
-    v.object({
+    plainObject({
       expression: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters')))),
       fields: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(4, 'may hold at most 4 fields'))),
     }),

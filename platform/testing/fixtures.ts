@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as v from 'valibot';
+import { strictPlainObject } from '../validation.ts';
 import { FIELD_TYPES, ROLES } from '../data/collections.ts';
 import { API_KEY_PERMISSIONS } from '../identity/directory.ts';
 import type { Seed } from '../seeding.ts';
@@ -83,19 +84,19 @@ const PlainObject = v.custom<Record<string, unknown>>(
   'must be an object',
 );
 
-const Schema = v.strictObject({
+const Schema = strictPlainObject({
   $schema: v.optional(v.string()),
   collections: v.optional(
     v.pipe(
       v.array(
-        v.strictObject({
+        strictPlainObject({
           id: COLLECTION_ID,
           displayName: v.optional(v.pipe(v.string(), v.maxLength(200))),
-          permissions: v.optional(v.strictObject({ read: ROLE(ROLES), insert: ROLE(ROLES), update: ROLE(ROLES), remove: ROLE(ROLES) })),
+          permissions: v.optional(strictPlainObject({ read: ROLE(ROLES), insert: ROLE(ROLES), update: ROLE(ROLES), remove: ROLE(ROLES) })),
           fields: v.optional(
             v.pipe(
               v.array(
-                v.strictObject({
+                strictPlainObject({
                   key: FIELD_KEY,
                   type: ROLE(FIELD_TYPES),
                   displayName: v.optional(v.pipe(v.string(), v.maxLength(200))),
@@ -117,7 +118,7 @@ const Schema = v.strictObject({
   members: v.optional(
     v.pipe(
       v.array(
-        v.strictObject({
+        strictPlainObject({
           name: MEMBER_NAME,
           email: v.optional(v.pipe(v.string(), v.maxLength(254), v.email('must be an email address'))),
           nickname: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
@@ -137,7 +138,7 @@ const Schema = v.strictObject({
   secrets: v.optional(PlainObject),
   apiKeys: v.optional(
     v.pipe(
-      v.array(v.strictObject({ name: name(/^[A-Za-z0-9 _.-]{1,100}$/, 'a key name'), permissions: v.array(ROLE(API_KEY_PERMISSIONS)) })),
+      v.array(strictPlainObject({ name: name(/^[A-Za-z0-9 _.-]{1,100}$/, 'a key name'), permissions: v.array(ROLE(API_KEY_PERMISSIONS)) })),
       v.maxLength(FIXTURE_LIMITS.maxApiKeys, `must have at most ${FIXTURE_LIMITS.maxApiKeys} keys`),
     ),
   ),

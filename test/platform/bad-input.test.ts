@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { collections, items } from '@wix/data';
 import { decodeJwt, SignJWT } from 'jose';
@@ -150,6 +151,49 @@ describe('malformed bodies', () => {
       rawCall(p, ITEMS, { headers: adminHeaders(p), body: json({ dataCollectionId: C, dataItem: { data: 'x' } }) }),
     );
     assertValidationError(notObject, 'dataItem.data', 'insert whose data is a string');
+  });
+});
+
+/**
+ * Wix's JSON transcoding refuses a list where the request has an object (a message or a map): 400 naming the field. A
+ * schema library that takes `[]` for `{}` would read such a request as empty, and answer it as if nothing were asked.
+ */
+describe('a list where an object belongs → 400 naming the field, nothing written', () => {
+  const C_ITEM = { dataCollectionId: C };
+  const cases: [name: string, path: string, body: Record<string, unknown>, field: string][] = [
+    ['query: query', `${ITEMS}/query`, { ...C_ITEM, query: [] }, 'query'],
+    ['query: query.paging', `${ITEMS}/query`, { ...C_ITEM, query: { paging: [] } }, 'query.paging'],
+    ['query: query.cursorPaging', `${ITEMS}/query`, { ...C_ITEM, query: { cursorPaging: [{ limit: 1 }] } }, 'query.cursorPaging'],
+    ['insert: dataItem', ITEMS, { ...C_ITEM, dataItem: [] }, 'dataItem'],
+    ['insert: dataItem.data', ITEMS, { ...C_ITEM, dataItem: { data: [{ title: 'x' }] } }, 'dataItem.data'],
+    ['update: dataItem', `${ITEMS}/update`, { ...C_ITEM, dataItem: [{ _id: 'seed-1', data: { title: 'changed' } }] }, 'dataItem'],
+    ['bulk insert: one item a list', '/wix-data/v2/bulk/items/insert', { ...C_ITEM, dataItems: [{ data: { title: 'kept?' } }, []] }, 'dataItems.1'],
+    ['aggregate pipeline: pipeline', `${ITEMS}/aggregate-pipeline`, { ...C_ITEM, pipeline: [{ limit: 1 }] }, 'pipeline'],
+    ['aggregate pipeline: pipeline.paging', `${ITEMS}/aggregate-pipeline`, { ...C_ITEM, pipeline: { paging: [] } }, 'pipeline.paging'],
+    ['search: search', `${ITEMS}/search`, { ...C_ITEM, search: [] }, 'search'],
+    ['create collection: collection', '/wix-data/v2/collections', { collection: [{ id: 'Listed' }] }, 'collection'],
+  ];
+  for (const [name, path, body, field] of cases) {
+    it(name, async () => {
+      const r = await nothingWritten(name, () => rawCall(p, path, { headers: adminHeaders(p), body: json(body) }));
+      assertValidationError(r, field, name);
+    });
+  }
+
+  it('property: any of those fields given any list → 400 naming it, never 200, nothing written', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...cases), fc.array(fc.jsonValue(), { maxLength: 5 }), async ([name, path, body, field], list) => {
+        const hostile = structuredClone(body);
+        // Put the list where the case put one: the last step of the field's path.
+        const steps = field.split('.');
+        let at: Record<string, unknown> = hostile;
+        for (const step of steps.slice(0, -1)) at = at[step] as Record<string, unknown>;
+        at[steps.at(-1)!] = list;
+        const r = await nothingWritten(name, () => rawCall(p, path, { headers: adminHeaders(p), body: json(hostile) }));
+        assertValidationError(r, field, `${name} = ${json(list).slice(0, 80)}`);
+      }),
+      { numRuns: 40, seed: 20261204 },
+    );
   });
 });
 
