@@ -477,9 +477,10 @@ export class WixOAuthConnect extends WixElement<OAuthConnectEvents> {
         // Signing in is the only way on, and the card checks again by itself when the session changes: no button
         // that would only fail the same way. A refused status check is the same case: the actions are members-only,
         // and page code's web methods refuse a visitor as forbidden where the HTTP actions say unauthenticated.
+        // A prompt, not a failure: the info tone, announced politely (a visitor who opens the page is not alerted).
         if (kind === 'unauthenticated' || (kind === 'forbidden' && !this.#failedConnecting))
           return this.#box(
-            'error',
+            'info',
             'Not signed in',
             `${code === 'UNAUTHENTICATED' ? 'Sign in to connect your account to a Wix site.' : message} This card updates when you sign in.`,
           );

@@ -290,7 +290,10 @@ describe('<wix-oauth-connect> on a Velo site (page-code bridge)', () => {
     bindActions(fake.actions);
     expect((await failed).detail).to.deep.equal({ kind: 'unauthenticated', message: 'Sign in first.', code: 'UNAUTHENTICATED' });
     await stateIs(el, 'error');
-    expect(part(el, 'state')!.getAttribute('role')).to.equal('alert');
+    // A prompt in the info tone, announced politely: not an alert, not the error colour.
+    expect(part(el, 'state')!.getAttribute('role')).to.equal('status');
+    expect(part(el, 'state')!.classList.contains('info')).to.equal(true);
+    expect(part(el, 'state')!.classList.contains('error')).to.equal(false);
     expect(shadowText(el)).to.contain('Not signed in');
     expect(shadowText(el)).to.contain('Sign in to connect your account to a Wix site.');
     expect(buttons(el)).to.deep.equal([]);
