@@ -81,6 +81,9 @@ export function createControlRouter(services: PlatformServices, log: RequestLog,
   });
   router.add('POST', '/_platform/clock', (ctx) => {
     const { advanceMs } = parseBody(plainObject({ advanceMs: v.pipe(v.number(), v.minValue(0)) }), ctx.body);
+    // A clock past Date's range made every later request fail (the request log's timestamp) until it was reset.
+    const room = services.clock.room();
+    if (advanceMs > room) throw errors.badRequest(`advanceMs may be at most ${room} (the clock stops at the end of year 9999).`, 'INVALID_ARGUMENT');
     services.clock.advance(advanceMs);
     return { now: new Date(services.clock.now()).toISOString() };
   });

@@ -26,8 +26,8 @@ const Fields = v.optional(v.array(v.string()));
 const DataItem = plainObject({ id: v.optional(v.string()), data: v.unknown() });
 const Condition = v.optional(plainObject({ filter: v.unknown() }));
 
-/** Read from the primary even when eventual consistency is on: a boolean, or `true`/`false` in a GET's query string. */
-const ConsistentRead = v.optional(
+/** A flag (consistentRead, returnTotalCount): a boolean, or `true`/`false` in a GET's query string. */
+const Flag = v.optional(
   v.union([
     v.boolean(),
     v.pipe(
@@ -47,7 +47,7 @@ const IncludeReferences = v.optional(
 
 const QueryBody = plainObject({
   dataCollectionId: CollectionId,
-  consistentRead: ConsistentRead,
+  consistentRead: Flag,
   query: v.optional(
     plainObject({
       filter: v.optional(v.unknown()),
@@ -57,7 +57,7 @@ const QueryBody = plainObject({
       fields: Fields,
     }),
   ),
-  returnTotalCount: v.optional(v.boolean()),
+  returnTotalCount: Flag,
   includeReferences: IncludeReferences,
 });
 
@@ -65,7 +65,7 @@ const GetBody = plainObject({
   dataCollectionId: CollectionId,
   dataItemId: ItemId,
   fields: Fields,
-  consistentRead: ConsistentRead,
+  consistentRead: Flag,
   includeReferences: IncludeReferences,
 });
 const ReferenceSchema = plainObject({
@@ -89,7 +89,7 @@ const IsReferencedBody = plainObject({
   referringItemFieldName: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
   referringItemId: ItemId,
   referencedItemId: ItemId,
-  consistentRead: ConsistentRead,
+  consistentRead: Flag,
 });
 const QueryReferencedBody = plainObject({
   dataCollectionId: CollectionId,
@@ -99,22 +99,22 @@ const QueryReferencedBody = plainObject({
   order: v.optional(v.picklist(['ASC', 'DESC'])),
   paging: v.optional(plainObject({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
   cursorPaging: v.optional(plainObject({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
-  returnTotalCount: v.optional(v.boolean()),
+  returnTotalCount: Flag,
   fields: Fields,
-  consistentRead: ConsistentRead,
+  consistentRead: Flag,
 });
 const WriteBody = plainObject({ dataCollectionId: CollectionId, dataItem: DataItem, condition: Condition });
 const RemoveBody = plainObject({ dataCollectionId: CollectionId, dataItemId: ItemId, condition: Condition });
-const CountBody = plainObject({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()), consistentRead: ConsistentRead });
+const CountBody = plainObject({ dataCollectionId: CollectionId, filter: v.optional(v.unknown()), consistentRead: Flag });
 const DistinctBody = plainObject({
   dataCollectionId: CollectionId,
-  consistentRead: ConsistentRead,
+  consistentRead: Flag,
   // Required, except on a cursor page (the cursor carries it); items.distinct says so when it is missing.
   fieldName: v.optional(v.pipe(v.string(), v.minLength(1))),
   cursorPaging: v.optional(plainObject({ limit: Limit, cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH))) })),
   filter: v.optional(v.unknown()),
   order: v.optional(v.picklist(['ASC', 'DESC'])),
-  returnTotalCount: v.optional(v.boolean()),
+  returnTotalCount: Flag,
   paging: v.optional(plainObject({ limit: Limit, offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
 });
 const BulkWriteBody = plainObject({
@@ -175,7 +175,7 @@ type FieldInput = v.InferOutput<typeof Field>;
 const Revision = v.union([v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number')), v.pipe(v.number(), v.safeInteger())]);
 const CollectionEntries = {
   id: CollectionId,
-  displayName: v.optional(v.string()),
+  displayName: v.optional(v.pipe(v.string(), v.maxLength(1000))),
   permissions: v.optional(Permissions),
   fields: v.optional(v.pipe(v.array(Field), v.maxLength(MAX_COLLECTION_FIELDS + SYSTEM_FIELDS.length, `may hold at most ${MAX_COLLECTION_FIELDS} fields`))),
   revision: v.optional(Revision),
@@ -196,10 +196,15 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** The SDK sends `dataItem.data` with `_id` inside; `dataItem.id` is the same value when set. */
+/**
+ * The SDK sends `dataItem.data` with `_id` inside; `dataItem.id` is the same value when set. When both are set they
+ * must agree (as the path and the body must for `PUT /items/{id}`): the request names one item, not two.
+ */
 function itemWithId(dataItem: { id?: string | undefined; data: unknown }): unknown {
   if (dataItem.id === undefined || typeof dataItem.data !== 'object' || dataItem.data === null) return dataItem.data;
-  return { _id: dataItem.id, ...(dataItem.data as Record<string, unknown>) };
+  const inData = own(dataItem.data, '_id');
+  if (inData !== undefined && inData !== dataItem.id) throw errors.badRequest('dataItem.id and dataItem.data._id name different items.', 'WDE0080');
+  return { ...(dataItem.data as Record<string, unknown>), _id: dataItem.id };
 }
 
 /** A request's field as the store takes it (the store checks keys and reference metadata). */

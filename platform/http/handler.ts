@@ -104,20 +104,71 @@ export function readBody(req: PlatformRequest, limit: number, tooLarge: () => Er
   });
 }
 
-/** GET requests carry their payload as `.r` (base64url JSON) or as flat query parameters (reference §2.2). */
-function bodyFromQuery(query: URLSearchParams): unknown {
-  const encoded = query.get('.r');
-  if (encoded !== null) {
-    try {
-      return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
-    } catch {
-      throw errors.badRequest('The .r query parameter is not valid base64url JSON.', 'WDE0080');
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** A `\uD800`–`\uDFFF` escape: the only way a JSON text that is valid UTF-8 can hold a lone surrogate. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A UTF-16 surrogate that is not half of a pair (with the `u` flag, a pair reads as one code point, not Cs). */
+const LONE_SURROGATE = /\p{Cs}/u;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/** Whether any key or string in a parsed JSON value holds a lone surrogate (iterative: the nesting depth is the client's). */
+function holdsLoneSurrogate(root: unknown): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return true;
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        stack.push(inner);
+      }
     }
+  }
+  return false;
+}
+
+/**
+ * JSON as Wix's gateway reads it for its APIs: UTF-8 that decodes without a replacement character, and strings that
+ * are valid Unicode (protobuf strings). Lenient decoding stored invalid bytes as U+FFFD, and an item ID of "\ud800"
+ * came back as "\ufffd\ufffd\ufffd", an item no ID could reach. A Velo web method's arguments are read by Node on
+ * Wix too (`lenient`): the method gets what `JSON.parse` gives and checks it itself.
+ */
+function parseJson(bytes: Uint8Array, what: string, lenient = false): unknown {
+  let text: string;
+  let value: unknown;
+  try {
+    text = lenient ? Buffer.from(bytes).toString('utf8') : STRICT_UTF8.decode(bytes);
+  } catch {
+    throw errors.badRequest(`${what} is not valid UTF-8.`, 'WDE0080');
+  }
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    throw errors.badRequest(`${what} is not valid JSON.`, 'WDE0080');
+  }
+  if (!lenient && SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(value))
+    throw errors.badRequest(`${what} has a string that is not valid Unicode (a lone surrogate).`, 'WDE0080');
+  return value;
+}
+
+/**
+ * GET requests carry their payload as `.r` (base64url JSON) or as flat query parameters (reference §2.2). A parameter
+ * given more than once is a list (`fields`, `fieldsets`): a route that takes one value refuses it, naming the field
+ * (the first value used to win silently). Two `.r` payloads are refused outright.
+ */
+function bodyFromQuery(query: URLSearchParams): unknown {
+  const encoded = query.getAll('.r');
+  if (encoded.length > 1) throw errors.badRequest('The .r query parameter is given more than once.', 'WDE0080');
+  if (encoded[0] !== undefined) {
+    // Node's base64url decoder skips characters outside the alphabet; Wix's does not.
+    if (!BASE64URL.test(encoded[0])) throw errors.badRequest('The .r query parameter is not valid base64url JSON.', 'WDE0080');
+    return parseJson(Buffer.from(encoded[0], 'base64url'), 'The .r query parameter');
   }
   const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const key of new Set(query.keys())) {
     const all = query.getAll(key);
-    out[key] = key === 'fields' ? all : all[0]!;
+    out[key] = key === 'fields' || all.length > 1 ? all : all[0]!;
   }
   return out;
 }
@@ -126,17 +177,12 @@ function parseBodyBuffer(raw: Buffer, contentType: string | undefined, path: str
   // HTTP functions read their body themselves (json(), text(), buffer()), so it stays text.
   if (path.startsWith('/_functions')) return raw.toString('utf8');
   if (raw.length === 0) return {};
-  const text = raw.toString('utf8');
   if (contentType?.includes('application/x-www-form-urlencoded')) {
     const form = Object.create(null) as Record<string, string>;
-    for (const [key, value] of new URLSearchParams(text)) form[key] = value;
+    for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) form[key] = value;
     return form;
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw errors.badRequest('The request body is not valid JSON.', 'WDE0080');
-  }
+  return parseJson(raw, 'The request body', path.startsWith('/_webMethods/'));
 }
 
 function send(res: PlatformResponse, status: number, body: string | Uint8Array, headers: Record<string, string>): void {

@@ -321,7 +321,9 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     const form = (ctx.body ?? {}) as Record<string, unknown>;
     let member;
     try {
-      member = await signIn(ctx, String(form['email'] ?? ''), String(form['password'] ?? ''));
+      // Form fields are strings; a JSON body may hold anything (an object whose toString is not callable threw a 500).
+      const { email, password } = form;
+      member = await signIn(ctx, typeof email === 'string' ? email : '', typeof password === 'string' ? password : '');
     } catch (error) {
       if (error instanceof Throttled) return throttledPage(error, (_status, message) => loginForm(ctx.query, message));
       throw error;

@@ -76,7 +76,12 @@ function cookie(ctx: RequestContext, name: string): string | undefined {
   const raw = ctx.headers['cookie'];
   for (const part of (Array.isArray(raw) ? raw.join(';') : (raw ?? '')).split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // a malformed escape (`%`): no session, as a browser with a mangled cookie has none
+    }
   }
   return undefined;
 }
@@ -538,7 +543,8 @@ export class AppAuthorizationServer {
       this.record('refused', 'connected apps: revoke without a same-origin session');
       return page(403, 'Not allowed', '<h1>Not allowed</h1><p class="error">Sign in on this page to revoke an app.</p>');
     }
-    const grantId = String(((ctx.body ?? {}) as Record<string, unknown>)['grant_id'] ?? '');
+    const given = ((ctx.body ?? {}) as Record<string, unknown>)['grant_id'];
+    const grantId = typeof given === 'string' ? given : '';
     const grant = this.apps.grant(grantId);
     if (grant && grant.subjectId === member.id && this.apps.revokeGrant(grant.id))
       this.record('revoked', 'revoked by the user', { clientId: grant.clientId, grantId: grant.id });
