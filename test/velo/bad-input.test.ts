@@ -641,6 +641,27 @@ describe('arrays where an object is expected', () => {
   });
 });
 
+describe('text that is not valid Unicode', () => {
+  // Wix Data refuses to store a lone surrogate: the method refuses it first, as VALIDATION, rather than failing on the
+  // insert with UNAVAILABLE. The audit record of the refused call is still written (audit.ts makes its detail valid).
+  it('a contact request whose message or name holds a lone surrogate is VALIDATION and stores nothing; an emoji is fine', async () => {
+    const before = p.services.items.query(owner, 'ContactRequests', { paging: { limit: 1000 } }, false).dataItems.length;
+    for (const field of ['name', 'message'] as const) {
+      const input = { name: 'Ada', email: 'ada@example.com', message: 'Hello', requestId: crypto.randomUUID(), [field]: 'broken \ud800 text' };
+      const r = await call('submitContactRequest', 'visitor', input);
+      const result = r.body.result as { ok?: boolean; code?: string; issues?: { path: string }[] } | undefined;
+      assert.equal(result?.ok, false, r.text.slice(0, 200));
+      assert.equal(result?.code, 'VALIDATION', r.text.slice(0, 200));
+      assert.equal(result?.issues?.[0]?.path, field);
+    }
+    assert.equal(p.services.items.query(owner, 'ContactRequests', { paging: { limit: 1000 } }, false).dataItems.length, before);
+    const emoji = { name: 'Ada \ud83d\ude00', email: 'ada@example.com', message: 'Thanks \ud83d\udc4d', requestId: crypto.randomUUID() };
+    const accepted = await call('submitContactRequest', 'visitor', emoji);
+    assert.equal(accepted.body.result?.ok, true, accepted.text.slice(0, 300));
+    assert.equal(p.services.items.get(owner, 'ContactRequests', emoji.requestId).data['message'], emoji.message);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Valid inputs (after the snapshot checks: some of them write)
 // ---------------------------------------------------------------------------------------------------------------

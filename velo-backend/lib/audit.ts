@@ -23,6 +23,12 @@ async function who(): Promise<string> {
 }
 
 /**
+ * Wix Data refuses a string that is not valid Unicode. A detail echoes the caller's input (a key of "\ud800") and the
+ * cut at 500 can split a pair: either would fail the insert, and an attacker could keep a call out of the log.
+ */
+const wellFormed = (text: string) => text.replace(/\p{Cs}/gu, '\ufffd');
+
+/**
  * Records a privileged call (who, what, when, outcome) in an admin-only collection. Credentials are redacted
  * from the detail. A failure to audit is reported on stderr but does not fail the call that was audited.
  */
@@ -32,7 +38,7 @@ export async function audit(entry: AuditEntry): Promise<void> {
     what: entry.what,
     outcome: entry.outcome,
     at: new Date(),
-    ...(entry.detail ? { detail: redact(entry.detail).slice(0, 500) } : {}),
+    ...(entry.detail ? { detail: wellFormed(redact(entry.detail).slice(0, 500)) } : {}),
   };
   try {
     await withDataApi((client) => client.items.insert(AUDIT_COLLECTION, record));

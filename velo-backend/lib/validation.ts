@@ -33,9 +33,16 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-/** Plain text of bounded length with no control characters. */
+/** Half of a UTF-16 pair on its own: Wix Data refuses to store it, so it is refused here, as VALIDATION, first. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Plain text of bounded length with no control characters, valid Unicode. */
 export const text = (max: number) =>
-  v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), v.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'));
+  v.pipe(
+    v.string(),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+    v.check((value) => !LONE_SURROGATE.test(value), 'must be valid Unicode (no lone surrogate)'),
+  );
 
 /**
  * A strict object (unknown keys refused) that is really an object: valibot's strictObject alone takes `[]`
