@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RawResponse } from './router.ts';
+import { RawResponse, type RequestContext } from './router.ts';
 
 /** The platform's own HTML pages (sign-in, consent, connected apps, errors): one look, escaped text, never cached. */
 export function escapeHtml(value: string): string {
@@ -23,3 +23,15 @@ export function htmlPage(status: number, title: string, body: string, headers: R
 
 /** PKCE S256: base64url(sha256(verifier)). */
 export const pkceS256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
+
+/**
+ * Login CSRF: a browser sends Origin with every form POST, so credentials posted by another site's page (which would
+ * sign the victim's browser in as the attacker) are refused. A client with no Origin (not a browser page) is not.
+ */
+export function postedFromAnotherOrigin(ctx: Pick<RequestContext, 'headers' | 'origin'>): boolean {
+  const origin = ctx.headers['origin'];
+  return typeof origin === 'string' && origin !== ctx.origin;
+}
+
+/** Headers for a page with a password form: no other site may frame it (clickjacking). */
+export const NO_FRAMING = { 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" } as const;

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { errors, WixApiError } from '../errors.ts';
-import { escapeHtml, htmlPage, pkceS256 } from '../http/pages.ts';
+import { escapeHtml, htmlPage, NO_FRAMING, pkceS256, postedFromAnotherOrigin } from '../http/pages.ts';
 import { RawResponse, type RequestContext, type Router } from '../http/router.ts';
 import type { PlatformServices } from '../services.ts';
 import { parseBody, plainObject } from '../validation.ts';
@@ -295,6 +295,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`,
+      NO_FRAMING,
     );
 
   router.add('GET', '/oauth2/authorize', async (ctx) => {
@@ -318,6 +319,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
     if (services.oauth.isApp(requested) || !clients.get(requested)) return services.oauth.authorizePost(ctx);
     const checked = checkAuthorizeRequest(ctx.query);
     if (checked instanceof RawResponse) return checked;
+    if (postedFromAnotherOrigin(ctx)) return htmlPage(403, 'Not allowed', '<h1>Not allowed</h1><p class="error">Sign in on this page.</p>', NO_FRAMING);
     const form = (ctx.body ?? {}) as Record<string, unknown>;
     let member;
     try {
@@ -349,7 +351,8 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
         }
       })
     ) {
-      return new RawResponse(302, '', { location: next });
+      // Normalised: a raw value with CR/LF or non-Latin-1 characters is not a valid header (it was a 500).
+      return new RawResponse(302, '', { location: new URL(next).href });
     }
     return htmlPage(200, 'Signed out', '<h1>You are signed out.</h1>');
   });

@@ -108,7 +108,9 @@ export class AuthGuard {
    */
   async attempt<T>(keys: AttemptKeys, check: () => Promise<T | undefined>): Promise<T | undefined> {
     const now = this.clock.now();
-    const account = this.touch(`${keys.kind}:${keys.account.trim().toLowerCase()}`, now);
+    // At most 320 characters kept per account (an email's limit): the account is whatever the caller sent, and each
+    // failure keeps an entry, up to maxTracked of them (a 4 MB "email" per entry would exhaust memory).
+    const account = this.touch(`${keys.kind}:${keys.account.slice(0, 1000).trim().toLowerCase().slice(0, 320)}`, now);
     const client = this.touch(`client:${keys.client ?? 'unknown'}`, now);
     const locked = Math.max(account.lockedUntil, client.lockedUntil) - now;
     if (locked > 0) {

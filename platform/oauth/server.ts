@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { escapeHtml, htmlPage, pkceS256 } from '../http/pages.ts';
+import { escapeHtml, htmlPage, pkceS256, postedFromAnotherOrigin } from '../http/pages.ts';
 import { RawResponse, type RequestContext } from '../http/router.ts';
 import { redirectUriAllowed } from '../identity/clients.ts';
 import type { Directory, Member } from '../identity/directory.ts';
@@ -7,10 +7,11 @@ import type { AccessClaims, TokenService } from '../identity/tokens.ts';
 import type { PlatformClock } from '../clock.ts';
 import { authGuard, Throttled, throttledPage, type AuthGuard } from '../identity/throttle.ts';
 import { isScope, SCOPES, type AppRegistry, type Grant, type OAuthApp, type Scope } from './apps.ts';
+import { ACCOUNT_SESSION_COOKIE } from '../http/site-headers.ts';
 
 export const APP_ACCESS_TTL_SECONDS = 900;
 const CODE_TTL_MS = 10 * 60 * 1000;
-const SESSION_COOKIE = 'wix_local_session';
+const SESSION_COOKIE = ACCOUNT_SESSION_COOKIE;
 
 export type OAuthAuditEvent = 'code_issued' | 'token_issued' | 'refresh' | 'refused' | 'reuse_detected' | 'revoked' | 'consent_denied';
 export interface OAuthAuditEntry {
@@ -112,13 +113,14 @@ export class AppAuthorizationServer {
     return this.guard.attempt({ kind: 'password', account: email, client: ctx.remoteAddress }, () => this.directory.authenticate(email, password));
   }
 
+  /** Ids and reasons are cut: a client id is whatever a caller sent (megabytes), and the audit keeps 1,000 entries. */
   private record(event: OAuthAuditEvent, reason: string, ids: { clientId?: string | undefined; grantId?: string | undefined } = {}): void {
     this.audit.push({
       at: new Date(this.clock.now()).toISOString(),
       event,
-      reason,
-      ...(ids.clientId ? { clientId: ids.clientId } : {}),
-      ...(ids.grantId ? { grantId: ids.grantId } : {}),
+      reason: reason.slice(0, 300),
+      ...(ids.clientId ? { clientId: ids.clientId.slice(0, 100) } : {}),
+      ...(ids.grantId ? { grantId: ids.grantId.slice(0, 100) } : {}),
     });
     if (this.audit.length > 1000) this.audit.shift();
   }
@@ -224,6 +226,10 @@ export class AppAuthorizationServer {
     let member = await this.sessionUser(ctx);
     let setCookie: string | undefined;
     if (typeof form['email'] === 'string' && typeof form['password'] === 'string') {
+      if (postedFromAnotherOrigin(ctx)) {
+        this.record('refused', 'authorize: sign-in posted from another origin', { clientId: checked.app.clientId });
+        return page(403, 'Not allowed', '<h1>Not allowed</h1><p class="error">Sign in on this page.</p>');
+      }
       try {
         member = await this.signIn(ctx, form['email'], form['password']);
       } catch (error) {
@@ -290,7 +296,7 @@ export class AppAuthorizationServer {
       try {
         app = await this.guard.attempt({ kind: 'client-secret', account: id, client: ctx.remoteAddress }, async () => this.apps.authenticate(id, presented));
       } catch (error) {
-        if (error instanceof Throttled) this.record('refused', `token: client authentication throttled (${error.reason})`, { clientId: id.slice(0, 100) });
+        if (error instanceof Throttled) this.record('refused', `token: client authentication throttled (${error.reason})`, { clientId: id });
         throw error;
       }
     }
@@ -327,6 +333,9 @@ export class AppAuthorizationServer {
       throw new OAuthError(400, 'invalid_grant', 'The authorization code is not valid.');
     };
     if (!stored) return refuse('unknown authorization code');
+    // A code is bound to its client (RFC 6749 §4.1.3): another client presenting it neither spends it nor, as a
+    // replay, revokes the grant the rightful client got with it.
+    if (stored.clientId !== app.clientId) return refuse('code issued to another client');
     if (stored.used) {
       // A replayed code: revoke what the first exchange produced (RFC 6749 §4.1.2).
       if (stored.grantId) this.apps.revokeGrant(stored.grantId);
@@ -335,7 +344,6 @@ export class AppAuthorizationServer {
     }
     stored.used = true;
     if (stored.expiresAt < this.clock.now()) return refuse('authorization code expired');
-    if (stored.clientId !== app.clientId) return refuse('code issued to another client');
     const redirectUri = param(body, 'redirect_uri', 'redirectUri');
     // The legacy /oauth/access body has no redirect_uri (reference §5.3); when one is sent it must match.
     if (!(legacy && redirectUri === undefined) && redirectUri !== stored.redirectUri) return refuse('redirect_uri does not match the authorization request');
@@ -367,19 +375,23 @@ export class AppAuthorizationServer {
       this.record('refused', 'refresh: the grant was revoked', { clientId: app.clientId, grantId: grant.id });
       throw new OAuthError(400, 'invalid_grant', 'The refresh token is not valid.');
     }
+    // Reuse of a rotated refresh token means it leaked: revoke the whole grant (RFC 9700 §4.14.2). Checked before the
+    // scope, so that a leaked token sent with a wider scope is caught as reuse too.
+    if (found.used) return this.refreshReused(app, grant.id);
     const requested = (param(body, 'scope') ?? '').split(/\s+/).filter((s) => s && s !== 'offline_access');
     if (requested.some((s) => !grant.scopes.includes(s as Scope))) {
       this.record('refused', 'refresh: scope escalation', { clientId: app.clientId, grantId: grant.id });
       throw new OAuthError(400, 'invalid_scope', 'A refresh cannot add scopes.');
     }
-    if (found.used || !this.apps.consumeRefreshToken(presented)) {
-      // Reuse of a rotated refresh token means it leaked: revoke the whole grant (RFC 9700 §4.14.2).
-      this.apps.revokeGrant(grant.id);
-      this.record('reuse_detected', 'a used refresh token was presented; the grant was revoked', { clientId: app.clientId, grantId: grant.id });
-      throw new OAuthError(400, 'invalid_grant', 'The refresh token was already used.');
-    }
+    if (!this.apps.consumeRefreshToken(presented)) return this.refreshReused(app, grant.id);
     this.record('refresh', 'refresh token rotated', { clientId: app.clientId, grantId: grant.id });
     return this.issue(app, grant, requested.length ? (requested as Scope[]) : grant.scopes, true);
+  }
+
+  private refreshReused(app: OAuthApp, grantId: string): never {
+    this.apps.revokeGrant(grantId);
+    this.record('reuse_detected', 'a used refresh token was presented; the grant was revoked', { clientId: app.clientId, grantId });
+    throw new OAuthError(400, 'invalid_grant', 'The refresh token was already used.');
   }
 
   private async clientCredentials(app: OAuthApp, body: Record<string, unknown>) {
@@ -518,6 +530,10 @@ export class AppAuthorizationServer {
 
   async connectedApps(ctx: RequestContext): Promise<RawResponse> {
     if (ctx.method === 'POST') {
+      if (postedFromAnotherOrigin(ctx)) {
+        this.record('refused', 'connected apps: sign-in posted from another origin');
+        return page(403, 'Not allowed', '<h1>Not allowed</h1><p class="error">Sign in on this page.</p>');
+      }
       const form = (ctx.body ?? {}) as Record<string, unknown>;
       let member: Member | undefined;
       try {

@@ -14,6 +14,7 @@ import { registerVeloModuleResolution } from './module-resolution.ts';
 import { isHttpFunctionResponse, type WixHttpFunctionRequest } from './modules/wix-http-functions.ts';
 import type { Permission } from './modules/wix-web-module.ts';
 import type { SecretsVault } from './secrets-vault.ts';
+import { siteVisibleHeaders } from '../http/site-headers.ts';
 
 export type ModuleLoader = (name: string) => Promise<Record<string, unknown>>;
 
@@ -189,7 +190,7 @@ export function registerVeloRoutes(
       baseUrl: `${ctx.origin}/_functions`,
       body: { json: async () => JSON.parse(text || 'null') as unknown, text: async () => text, buffer: async () => Buffer.from(text) },
       functionName: name,
-      headers: Object.fromEntries(Object.entries(ctx.headers).filter(([k, v]) => typeof v === 'string' && k !== 'authorization') as [string, string][]),
+      headers: siteVisibleHeaders(ctx.headers),
       ip: '127.0.0.1',
       method: ctx.method,
       path,
