@@ -160,6 +160,9 @@ export function createDashboardApi(deps: DashboardDeps): Router {
         throw new WixApiError(429, 'Too many password hashes are in progress; try again in a moment.', { code: 'TOO_MANY_REQUESTS' });
       throw error;
     });
+    // Checked again after the hash: two requests for one email in parallel both passed the check above (a 500 from
+    // the store's unique index for the second).
+    if (directory.findMemberByEmail(body.email)) throw new WixApiError(409, 'A member with this email already exists.', { code: 'ALREADY_EXISTS' });
     const member = directory.createMember({
       email: body.email,
       password: '',
@@ -232,7 +235,13 @@ export function createDashboardApi(deps: DashboardDeps): Router {
       .map((name) => ({ name, source: secrets.fromEnvironment(name) ? 'environment' : 'file', lastReadAt: iso(secrets.lastReads.get(name)) })),
   }));
   router.add('PUT', `${P}/secrets/:name`, (ctx) => {
-    const name = ctx.params['name']!;
+    // The page sends the name percent-encoded (`+ = @ # $` are allowed in names): decoded here, or those were refused.
+    let name: string;
+    try {
+      name = decodeURIComponent(ctx.params['name']!);
+    } catch {
+      throw errors.badRequest('The secret name in the path is not valid URL encoding.', 'INVALID_ARGUMENT');
+    }
     if (!validSecretName(name)) throw errors.badRequest('A secret name is 1 to 50 of A-Z a-z 0-9 _+=-@#$ and does not start with "wix".', 'INVALID_ARGUMENT');
     const { value } = parseBody(SetSecret, ctx.body);
     secrets.set(name, value);

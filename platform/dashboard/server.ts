@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import * as v from 'valibot';
 import { errors, WixApiError } from '../errors.ts';
 import {
+  parseJson,
   controlSecretMatches,
   CONTROL_SECRET_HEADER,
   internalErrorBody,
@@ -18,13 +19,14 @@ import { parseBody, strictPlainObject } from '../validation.ts';
 import { createDashboardApi, type DashboardDeps } from './api.ts';
 import { DashboardAssets } from './assets.ts';
 import { UsageMonitor } from './monitor.ts';
+import { DASHBOARD_SESSION_COOKIE } from '../http/site-headers.ts';
 
 /** Where the dashboard lives: its page, its modules and its JSON API. The standalone platform also serves it at `/`. */
 export const DASHBOARD_PREFIX = '/_dashboard';
 /** The header every dashboard API call carries: a custom header, so a cross-origin page cannot send it without a preflight (never granted). */
 export const DASHBOARD_HEADER = 'x-wix-local-dashboard';
 /** The owner's dashboard session (HttpOnly, Secure, SameSite=Strict, host-only). */
-export const SESSION_COOKIE = '__Host-wix-local-dashboard';
+export const SESSION_COOKIE = DASHBOARD_SESSION_COOKIE;
 
 export const DASHBOARD_SESSION_LIMITS = {
   /** Open dashboard sessions at once (the oldest is dropped). */
@@ -130,8 +132,8 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     return typeof given === 'string' && given.length > 0 && controlSecretMatches(given, deps.controlSecret);
   };
 
-  const readText = (req: PlatformRequest): Promise<string> =>
-    readBody(req, DASHBOARD_SESSION_LIMITS.bodyBytes, () => errors.payloadTooLarge(DASHBOARD_SESSION_LIMITS.bodyBytes)).then((body) => body.toString('utf8'));
+  const readBytes = (req: PlatformRequest): Promise<Buffer> =>
+    readBody(req, DASHBOARD_SESSION_LIMITS.bodyBytes, () => errors.payloadTooLarge(DASHBOARD_SESSION_LIMITS.bodyBytes));
 
   async function serveApi(req: PlatformRequest, method: string, path: string, query: URLSearchParams, ownOrigin: string): Promise<RawResponse> {
     const headers = req.headers;
@@ -155,14 +157,9 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     let body: unknown = {};
     if (method === 'GET' || method === 'DELETE') req.resume();
     else {
-      const text = await readText(req);
-      if (text.length) {
-        try {
-          body = JSON.parse(text) as unknown;
-        } catch {
-          throw errors.badRequest('The request body is not valid JSON.', 'INVALID_ARGUMENT');
-        }
-      }
+      // Strict UTF-8 and no lone surrogates, as the platform's APIs read bodies: a key name of "\ud800x" was stored mangled.
+      const bytes = await readBytes(req);
+      if (bytes.length) body = parseJson(bytes, 'The request body', false, 'INVALID_ARGUMENT');
     }
 
     if (path === `${DASHBOARD_PREFIX}/api/session`) {

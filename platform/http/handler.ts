@@ -134,21 +134,21 @@ function holdsLoneSurrogate(root: unknown): boolean {
  * came back as "\ufffd\ufffd\ufffd", an item no ID could reach. A Velo web method's arguments are read by Node on
  * Wix too (`lenient`): the method gets what `JSON.parse` gives and checks it itself.
  */
-function parseJson(bytes: Uint8Array, what: string, lenient = false): unknown {
+export function parseJson(bytes: Uint8Array, what: string, lenient = false, code = 'WDE0080'): unknown {
   let text: string;
   let value: unknown;
   try {
     text = lenient ? Buffer.from(bytes).toString('utf8') : STRICT_UTF8.decode(bytes);
   } catch {
-    throw errors.badRequest(`${what} is not valid UTF-8.`, 'WDE0080');
+    throw errors.badRequest(`${what} is not valid UTF-8.`, code);
   }
   try {
     value = JSON.parse(text) as unknown;
   } catch {
-    throw errors.badRequest(`${what} is not valid JSON.`, 'WDE0080');
+    throw errors.badRequest(`${what} is not valid JSON.`, code);
   }
   if (!lenient && SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(value))
-    throw errors.badRequest(`${what} has a string that is not valid Unicode (a lone surrogate).`, 'WDE0080');
+    throw errors.badRequest(`${what} has a string that is not valid Unicode (a lone surrogate).`, code);
   return value;
 }
 

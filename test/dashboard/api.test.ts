@@ -354,6 +354,16 @@ describe('secrets: names and read times, never values', () => {
     assert.deepEqual(Object.keys(row).sort(), ['lastReadAt', 'name', 'source']);
   });
 
+  it('a name with + = @ # $, sent percent-encoded as the page sends it, is stored under that name (it was refused)', async () => {
+    for (const name of ['api+key', 'a=b', 'team@ops', 'n#1', 'cost$']) {
+      const set = await dash(`/secrets/${encodeURIComponent(name)}`, { method: 'PUT', body: { value: 'v-' + name } });
+      assert.equal(set.status, 200, `${name}: ${set.text.slice(0, 200)}`);
+      assert.equal(set.json['name'], name);
+      assert.equal(p.secrets.read(name), 'v-' + name);
+    }
+    assert.equal((await dash('/secrets/%E0%A4%A', { method: 'PUT', body: { value: 'x' } })).status, 400, 'a malformed escape');
+  });
+
   it('refuses bad names and values and writes nothing', async () => {
     const names = p.secrets.names();
     for (const [name, body] of [
@@ -474,6 +484,28 @@ describe('members and the item browser', () => {
     await memberClient(p, 'new.member@example.com', 'new-member-pass');
     members = (await dash('/members')).json['members'];
     assert.equal(members.find((m) => m.email === 'new.member@example.com')!.status, 'signed-in');
+  });
+
+  it('one email created three times at once: one member, the others 409, never a 500 (the check ran before the hash)', async () => {
+    const body = { email: 'race@example.com', password: 'race-password' };
+    const statuses = (await Promise.all([1, 2, 3].map(() => dash('/members', { body })))).map((a) => a.status).sort();
+    assert.deepEqual(statuses, [200, 409, 409]);
+    assert.equal((await dash('/members')).json['members'].filter((m: { email: string }) => m.email === 'race@example.com').length, 1);
+  });
+
+  it('a body that is not valid UTF-8 or holds a lone surrogate is a 400 and creates nothing (it was stored mangled)', async () => {
+    const before = (await dash('/members')).json['members'].length;
+    const surrogate = '{"email":"surrogate@example.com","password":"long-enough","nickname":"\\ud800x"}';
+    assert.equal((await dash('/members', { rawBody: surrogate })).status, 400);
+    const head = Buffer.from('{"email":"bytes@example.com","password":"long-enough","nickname":"a');
+    const bytes = Buffer.concat([head, Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const response = await fetch(`${ORIGIN}/_dashboard/api/members`, {
+      method: 'POST',
+      headers: { [DASHBOARD_HEADER]: '1', 'content-type': 'application/json', cookie },
+      body: bytes,
+    });
+    assert.equal(response.status, 400, await response.text());
+    assert.equal((await dash('/members')).json['members'].length, before);
   });
 
   it('describes every site and collection: item counts, fields and types, permissions per operation', async () => {
