@@ -8,6 +8,7 @@ import { parseBody, plainObject } from '../validation.ts';
 import { redirectUriAllowed, type OAuthClient } from './clients.ts';
 import type { SessionRole } from './tokens.ts';
 import { authGuard, Throttled, throttledPage } from './throttle.ts';
+import { pruneCodes } from './codes.ts';
 
 /** OAuth errors use the RFC 6749 shape (`error`, `error_description`) and are never cached. */
 class OAuthError extends Error {
@@ -275,6 +276,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
       return deliver(client, query, { error: 'invalid_request', error_description: 'PKCE with S256 is required.' }, ctx);
     }
     const code = randomBytes(24).toString('base64url');
+    pruneCodes(codes, clock.now(), CODE_TTL_MS);
     codes.set(code, {
       clientId: client.clientId,
       redirectUri: query.get('redirect_uri') ?? undefined,

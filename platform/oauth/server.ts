@@ -8,6 +8,7 @@ import type { PlatformClock } from '../clock.ts';
 import { authGuard, Throttled, throttledPage, type AuthGuard } from '../identity/throttle.ts';
 import { isScope, SCOPES, type AppRegistry, type Grant, type OAuthApp, type Scope } from './apps.ts';
 import { ACCOUNT_SESSION_COOKIE } from '../http/site-headers.ts';
+import { pruneCodes } from '../identity/codes.ts';
 
 export const APP_ACCESS_TTL_SECONDS = 900;
 const CODE_TTL_MS = 10 * 60 * 1000;
@@ -254,6 +255,7 @@ export class AppAuthorizationServer {
       return this.redirectBack(checked.redirectUri, ctx.query, { error: 'access_denied', error_description: 'The user denied access.' }, headers);
     }
     const code = randomBytes(32).toString('base64url');
+    pruneCodes(this.codes, this.clock.now(), CODE_TTL_MS);
     this.codes.set(code, {
       clientId: checked.app.clientId,
       redirectUri: checked.redirectUri,

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_MEMBER } from '../../demo/seed/index.ts';
 import { siteVisibleHeaders, DASHBOARD_SESSION_COOKIE, ACCOUNT_SESSION_COOKIE } from '../../platform/http/site-headers.ts';
 import { CONTROL_SECRET_HEADER } from '../../platform/http/handler.ts';
+import { MAX_CODES, pruneCodes } from '../../platform/identity/codes.ts';
 import { startTestPlatform, type TestPlatform } from './helpers.ts';
 import {
   authorizeUrl,
@@ -60,6 +61,35 @@ describe('memory a caller without credentials could fill', () => {
       else assert.equal(r.status, 401, r.text.slice(0, 200));
     }
     assert.ok(throttled > 0, 'the shared account was locked after repeated failures');
+  });
+});
+
+describe('authorization codes that are never exchanged', () => {
+  it('are dropped once expired for longer than their lifetime, and at most MAX_CODES are kept (unit)', () => {
+    const codes = new Map<string, { expiresAt: number }>([
+      ['long-gone', { expiresAt: 1_000 }],
+      ['recent', { expiresAt: 9_500 }],
+      ['live', { expiresAt: 20_000 }],
+    ]);
+    pruneCodes(codes, 10_000, 1_000);
+    assert.deepEqual([...codes.keys()], ['recent', 'live'], 'expired more than the grace ago: dropped; within it: kept for replay detection');
+    const full = new Map(Array.from({ length: MAX_CODES + 5 }, (_, i) => [`c${i}`, { expiresAt: 50_000 }] as const));
+    pruneCodes(full, 10_000, 1_000);
+    assert.equal(full.size, MAX_CODES - 1, 'room for the code about to be added');
+    assert.ok(!full.has('c0') && full.has(`c${MAX_CODES + 4}`), 'the oldest go first');
+  });
+
+  it('an app code left unexchanged is gone 20 minutes later, once another code is issued', async () => {
+    const app = registerApp('Forgetful app');
+    const first = await browserAuthorize(app.clientId, { user: DEMO_MEMBER, query: { scope: READ } });
+    try {
+      p.services.clock.advance(21 * 60 * 1000);
+      await browserAuthorize(app.clientId, { user: DEMO_MEMBER, query: { scope: READ } });
+      assert.equal((await exchangeCode(app, first)).status, 400);
+      assert.equal(p.oauthAudit.at(-1)?.reason, 'token: unknown authorization code', 'pruned, not merely expired');
+    } finally {
+      p.services.clock.reset();
+    }
   });
 });
 
