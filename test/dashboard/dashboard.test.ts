@@ -91,6 +91,21 @@ describe('the dashboard in Chromium', () => {
     await page.context().close();
   });
 
+  it('keeps browsing after its act-as token expires (4 h on the platform clock): a fresh token, no error, no reload', async () => {
+    const page = await h.signIn();
+    await page.getByRole('button', { name: /^Browse Product catalogue/ }).click();
+    await page.getByText('1–25 of 400 items').waitFor();
+    h.platform.services.clock.advance(5 * 60 * 60 * 1000);
+    try {
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText('26–50 of 400 items').waitFor();
+      assert.equal(await page.getByRole('alert').count(), 0, 'no error shown');
+    } finally {
+      h.platform.services.clock.reset();
+    }
+    await page.context().close();
+  });
+
   it('creates a key (shown once), rotates it (the old key works until the grace period ends, then is refused) and revokes it', async () => {
     const page = await h.signIn({ view: 'keys' });
     const create = page.getByRole('form', { name: 'Create an API key' });
