@@ -68,6 +68,14 @@ describe('the element gallery', () => {
     assert.equal(await edges(), 'end');
     await widget.locator('[role=columnheader]', { hasText: 'Product' }).locator('button').focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    // The edge shadows follow the body's scroll event, which lands after the key press returns.
+    await page
+      .waitForFunction(
+        () => document.querySelector('#table-widget')?.shadowRoot?.querySelector('[role=grid]')?.getAttribute('data-more') === 'start end',
+        undefined,
+        { timeout: 5000 },
+      )
+      .catch(() => undefined);
     assert.equal(await edges(), 'start end');
     await priceHeader.locator('button').click();
     await page.waitForFunction(() => document.querySelector('#table-widget')?.shadowRoot?.querySelector('[aria-sort=ascending]'));
