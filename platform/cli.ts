@@ -179,7 +179,7 @@ const summary = {
   accountId: platform.accountId,
   controlSecret: platform.controlSecret,
   // The dashboard signs in with the secret in the fragment (never sent to the server in the URL) and wipes it.
-  dashboard: `${platform.url}/#secret=${platform.controlSecret}`,
+  dashboard: `${platform.dashboardUrl}/#secret=${platform.controlSecret}`,
   sites,
   // The demo's second site under its earlier name, for scripts that read it.
   ...(secondSiteId ? { secondSiteId } : {}),
@@ -194,7 +194,7 @@ if (json) {
   client id   ${platform.clientId}   (OAuthStrategy / SiteSessionAuth visitor sessions)${siteLines}
   admin key   ${platform.apiKey}   (Authorization header, with wix-site-id)
   control     ${platform.controlSecret}   (${CONTROL_SECRET_HEADER} header on /_platform/*; JSON bodies only)
-  dashboard   ${platform.url}/#secret=${platform.controlSecret}   (data, members, keys, apps, secrets, usage, requests, faults)
+  dashboard   ${platform.dashboardUrl}/#secret=${platform.controlSecret}   (its own origin: data, members, keys, apps, secrets, usage, requests, faults)
   backend     ${backendDir ?? resolve('velo-backend')}   (web methods, HTTP functions, data.js hooks)
   owner       ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}${
     demo ? `\n  members     ${demo.DEMO_MEMBER.email} / ${demo.DEMO_MEMBER.password}, ${demo.SECOND_MEMBER.email} / ${demo.SECOND_MEMBER.password}` : ''

@@ -36,7 +36,7 @@ import { registerOAuthRoutes } from './oauth/routes.ts';
 import { AppAuthorizationServer, type OAuthAuditEntry } from './oauth/server.ts';
 import { SecretsVault } from './velo/secrets-vault.ts';
 import { createSeedApi, type Seed, type SeedApi } from './seeding.ts';
-import { createDashboard } from './dashboard/server.ts';
+import { createDashboard, DASHBOARD_HOST } from './dashboard/server.ts';
 
 export type { FaultRule } from './faults/faults.ts';
 export type { RequestLogEntry } from './http/request-log.ts';
@@ -59,8 +59,8 @@ export { routeOwnOrigin, routeWixApisTo } from './http/node-routing.ts';
 export { redact } from './http/redact.ts';
 export { wixLocalPlatform, type WixLocalPlatformOptions } from './vite.ts';
 export { startTestPlatform, type TestPlatform } from './testing.ts';
-/** The local dashboard (served at `/` and `/_dashboard/`): its API header and session cookie, and its usage monitor. */
-export { DASHBOARD_HEADER, hostProblem, SESSION_COOKIE } from './dashboard/server.ts';
+/** The local dashboard (on its own origin, https://dashboard.localhost:<port>): its host, API header and session cookie, and its usage monitor. */
+export { DASHBOARD_HEADER, DASHBOARD_HOST, hostProblem, isDashboardHost, SESSION_COOKIE } from './dashboard/server.ts';
 export { UsageMonitor, routeOf, type MonitorSettings } from './dashboard/monitor.ts';
 /**
  * The layers below the HTTP surface, for benchmarks and tools that time them in-process (`platform.services`
@@ -172,6 +172,8 @@ export interface Platform {
 export interface RunningPlatform extends Platform {
   /** e.g. https://localhost:43123 */
   url: string;
+  /** The dashboard's own origin on the same port, e.g. https://dashboard.localhost:43123 (`DASHBOARD_HOST`). */
+  dashboardUrl: string;
   port: number;
   /** PEM of the self-signed certificate, for clients that should trust it. */
   ca: string;
@@ -318,7 +320,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     collections: collections.list().map((c) => ({ id: c.id, displayName: c.displayName, permissions: c.permissions })),
   }));
   const limits = { ...HOST_LIMITS, ...options.limits };
-  // The local dashboard (platform/dashboard): `/_dashboard/*`, and `/` on the standalone platform.
+  // The local dashboard (platform/dashboard): everything on its own host, dashboard.localhost; redirects from `/_dashboard/*` (and `/` on the standalone platform) elsewhere.
   const dashboard = createDashboard({ services, log, secrets, owner: ownerMember, sites, siteName: options.siteName ?? 'Local site', controlSecret });
   handle = createHandler(services, router, {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -445,6 +447,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   return {
     ...platform,
     url: `https://localhost:${port}`,
+    dashboardUrl: `https://${DASHBOARD_HOST}:${port}`,
     port,
     ca: tls.cert,
     server,

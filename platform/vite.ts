@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
 import { CONTROL_SECRET_HEADER } from './http/handler.ts';
 import { routeOwnOrigin } from './http/node-routing.ts';
-import { createPlatform, type Platform, type PlatformOptions } from './index.ts';
+import { createPlatform, DASHBOARD_HOST, type Platform, type PlatformOptions } from './index.ts';
 import { nodeModuleLoader } from './velo/runtime.ts';
 
 /** Options of the Vite plugin: the platform's own (no port or host: it lives on the dev server) plus these. */
@@ -60,7 +60,9 @@ export function wixLocalPlatform(options: WixLocalPlatformOptions = {}): Plugin 
       });
       server.httpServer?.once('listening', () => {
         const address = server.httpServer?.address();
+        let dashboardUrl = `https://${DASHBOARD_HOST}`;
         if (address && typeof address === 'object') {
+          dashboardUrl = `https://${DASHBOARD_HOST}:${address.port}`;
           const origin = `https://localhost:${address.port}`;
           // The backend's calls to the dev server's own origin (the OAuth issuer's endpoints) are answered in-process.
           routeOwnOrigin(origin);
@@ -68,7 +70,7 @@ export function wixLocalPlatform(options: WixLocalPlatformOptions = {}): Plugin 
         }
         if (banner) {
           server.config.logger.info(
-            `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${p.owner.email}\n  Admin API key: ${p.apiKey}\n  Control secret (${CONTROL_SECRET_HEADER} on /_platform/*): ${p.controlSecret}\n`,
+            `\n  Local Wix platform mounted (site ${p.siteId}).\n  Owner ${p.owner.email}\n  Admin API key: ${p.apiKey}\n  Control secret (${CONTROL_SECRET_HEADER} on /_platform/*): ${p.controlSecret}\n  Dashboard: ${dashboardUrl}/#secret=${p.controlSecret}\n`,
           );
         }
       });

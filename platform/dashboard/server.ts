@@ -68,32 +68,65 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-const WIX_API_HOSTS = ['www.wixapis.com', 'edge.wixapis.com'];
+/**
+ * The dashboard's own host name (any port): an origin of its own, as on Wix, where the dashboard never shares an
+ * origin with a site. The site's pages and HTTP functions (HTML written by whoever wrote the backend) live on
+ * `localhost`, which is another site to the browser, so their scripts cannot read or call the dashboard, and the
+ * host-only session cookie is never sent to `localhost` (cookies ignore ports, host names they do not).
+ * Chromium, Firefox and curl resolve `*.localhost` to loopback themselves (RFC 6761).
+ */
+export const DASHBOARD_HOST = 'dashboard.localhost';
+
+/** The paths that are the dashboard's: its page, modules and API. */
+const isDashboardPath = (path: string) => path === DASHBOARD_PREFIX || path.startsWith(`${DASHBOARD_PREFIX}/`);
+/** The item browser's calls to the Data Items API (bearer act-as tokens, JSON only): the one platform API on the dashboard's origin. */
+const ITEMS_API_PREFIX = '/_api/cloud-data/v2/items/';
+
+/** The host name of a Host (or :authority) value, and its port ('' when none). */
+function splitHost(host: string): { name: string; port: string } {
+  const close = host.startsWith('[') ? host.indexOf(']') + 1 : 0;
+  const colon = host.indexOf(':', close);
+  return colon === -1 ? { name: host.toLowerCase(), port: '' } : { name: host.slice(0, colon).toLowerCase(), port: host.slice(colon + 1) };
+}
+
+/** Whether a Host (or :authority) value names the dashboard's origin: `dashboard.localhost`, with a port or none. */
+export function isDashboardHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const { name, port } = splitHost(host);
+  return name === DASHBOARD_HOST && /^\d{0,5}$/.test(port);
+}
+
+/** The dashboard's origin next to a site origin's Host (same port), e.g. https://dashboard.localhost:5173. */
+export function dashboardOriginFor(host: string | undefined): string {
+  const port = host === undefined ? '' : splitHost(host).port;
+  return `https://${DASHBOARD_HOST}${/^\d{1,5}$/.test(port) ? `:${port}` : ''}`;
+}
 
 /**
- * Why the Host is not one the dashboard answers to, or undefined. Only loopback names and IP literals: a page of a
- * domain that an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin with itself, not with the platform,
- * and its Host names that domain, so it is refused before anything else (it could otherwise try the default owner
- * password, which every local platform shares).
+ * Why a Host that is not the dashboard's may not even be sent on to it (a 421), or undefined for the loopback names
+ * and IP literals a developer types, which are redirected to the dashboard's origin. A page of a domain that an
+ * attacker re-points at 127.0.0.1 (DNS rebinding) names that domain in its Host and gets nothing.
  */
 export function hostProblem(host: string | undefined): string | undefined {
   if (host === undefined) return undefined;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  // www/edge.wixapis.com reach the platform only through this process's own routing (routeWixApisTo, as in tests).
-  const loopbackName = name === 'localhost' || name.endsWith('.localhost') || WIX_API_HOSTS.includes(name);
+  const { name } = splitHost(host);
+  const loopbackName = name === 'localhost' || name.endsWith('.localhost');
   const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
   const ipv6 = /^\[[0-9a-fA-F:.]+\]$/.test(name);
-  return loopbackName || ipv4 || ipv6 ? undefined : `The dashboard answers on localhost or an IP address, not on ${name.slice(0, 100)}.`;
+  return loopbackName || ipv4 || ipv6 ? undefined : `The dashboard answers on ${DASHBOARD_HOST}, not on ${name.slice(0, 100)}.`;
 }
 
 /**
  * Why a request is not the dashboard's own, or undefined: a browser says where a request comes from in
- * Sec-Fetch-Site (and Origin); only the dashboard's own pages (same-origin) and a typed-in URL (none) are let in.
- * Tools without those headers (curl, tests) are let through to the credential check.
+ * Sec-Fetch-Site (and Origin); only the dashboard's own pages (same-origin) are let in, and for the page alone a
+ * typed-in URL (none) or a top-level navigation from elsewhere. Tools without those headers (curl, tests) are let through to the credential check.
  */
 export function crossSiteProblem(headers: IncomingHttpHeaders, ownOrigin: string, allowNavigation: boolean): string | undefined {
   const site = header(headers, 'sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && !(allowNavigation && site === 'none')) {
+  // A top-level navigation (a typed URL, the CLI's link, the demo's link through the redirect from the site's
+  // origin) loads the page without the SameSite=Strict cookie and gives the linking page no handle on it (COOP).
+  const topLevel = header(headers, 'sec-fetch-mode') === 'navigate' && header(headers, 'sec-fetch-dest') === 'document';
+  if (site !== undefined && site !== 'same-origin' && !(allowNavigation && (site === 'none' || topLevel))) {
     return `The dashboard is only served to its own pages (Sec-Fetch-Site: ${site.slice(0, 20)}). Open ${ownOrigin}/ directly.`;
   }
   const origin = header(headers, 'origin');
@@ -213,27 +246,18 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     return json(200, result ?? {});
   }
 
-  async function serve(req: PlatformRequest, res: PlatformResponse, path: string, search: string, onError?: (message: string) => void): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    // HTTP/2 (Vite's HTTPS dev server) sends :authority instead of Host.
-    const ownOrigin = `https://${header(req.headers, 'host') ?? header(req.headers, ':authority') ?? 'localhost'}`;
+  /** Answers a request with `answer`, or a 500 (logged, redacted) when making it failed. */
+  async function respond(
+    req: PlatformRequest,
+    res: PlatformResponse,
+    method: string,
+    path: string,
+    make: () => Promise<RawResponse>,
+    onError?: (message: string) => void,
+  ) {
     let answer: RawResponse;
     try {
-      const misdirected = hostProblem(header(req.headers, 'host') ?? header(req.headers, ':authority'));
-      if (misdirected) {
-        req.resume();
-        throw new WixApiError(421, misdirected, { code: 'MISDIRECTED_REQUEST' });
-      }
-      if (path.startsWith(`${DASHBOARD_PREFIX}/api/`)) {
-        answer = await serveApi(req, method, path, new URLSearchParams(search), ownOrigin);
-      } else {
-        req.resume();
-        if (method !== 'GET' && method !== 'HEAD')
-          throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
-        const problem = crossSiteProblem(req.headers, ownOrigin, true);
-        if (problem) answer = assets.refusedPage(problem);
-        else answer = await assets.serve(path, session(req.headers) ? deps.owner.email : undefined);
-      }
+      answer = await make();
     } catch (error) {
       if (error instanceof WixApiError) answer = new RawResponse(error.status, JSON.stringify(error.toBody()), { 'content-type': 'application/json' });
       else {
@@ -252,23 +276,60 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
     res.end(body);
   }
 
+  /** A request on the dashboard's origin: its page, modules and API; nothing of the site. */
+  async function serve(req: PlatformRequest, method: string, path: string, search: string, host: string): Promise<RawResponse> {
+    const ownOrigin = `https://${host.toLowerCase()}`;
+    if (path.startsWith(`${DASHBOARD_PREFIX}/api/`)) return serveApi(req, method, path, new URLSearchParams(search), ownOrigin);
+    req.resume();
+    if (path !== '/' && !isDashboardPath(path)) {
+      throw errors.notFound(`Only the dashboard is served on ${DASHBOARD_HOST}; the site is at https://localhost${host.slice(DASHBOARD_HOST.length)}.`);
+    }
+    if (method !== 'GET' && method !== 'HEAD') throw new WixApiError(405, `${method} is not allowed on ${path.slice(0, 200)}.`, { code: 'METHOD_NOT_ALLOWED' });
+    const problem = crossSiteProblem(req.headers, ownOrigin, true);
+    if (problem) return assets.refusedPage(problem);
+    return assets.serve(path, session(req.headers) ? deps.owner.email : undefined);
+  }
+
+  /** A dashboard path on another origin (the site's): pages move to the dashboard's origin, the API is not there. */
+  function elsewhere(req: PlatformRequest, method: string, path: string, search: string, host: string | undefined): RawResponse {
+    req.resume();
+    const misdirected = hostProblem(host);
+    if (misdirected) throw new WixApiError(421, misdirected, { code: 'MISDIRECTED_REQUEST' });
+    const target = dashboardOriginFor(host);
+    if (path.startsWith(`${DASHBOARD_PREFIX}/api/`) || (method !== 'GET' && method !== 'HEAD')) {
+      throw new WixApiError(421, `The dashboard answers on its own origin, ${target}, not on the site's.`, { code: 'MISDIRECTED_REQUEST' });
+    }
+    return new RawResponse(308, '', { location: `${target}${path}${search ? `?${search}` : ''}` });
+  }
+
   return {
     monitor,
     /**
-     * Puts the dashboard in front of the platform's handler: `/_dashboard/*` always, `/` when nothing else serves
-     * it (no `next`: the standalone platform). Everything else goes on to the platform unchanged.
+     * Puts the dashboard in front of the platform's handler. On its own host (DASHBOARD_HOST) it answers everything
+     * but the item browser's Data Items calls, which go on to the platform. Elsewhere, `/_dashboard/*` (and `/` when
+     * nothing else serves it: the standalone platform) is redirected there, and the rest goes on unchanged.
      */
     wrap(inner: PlatformHandle, onError?: (message: string) => void): PlatformHandle {
       return async (req, res, next) => {
         const target = req.url ?? '/';
         const q = target.indexOf('?');
         const path = q === -1 ? target : target.slice(0, q);
-        const mine = path === '/' ? !next : path === DASHBOARD_PREFIX || path.startsWith(`${DASHBOARD_PREFIX}/`);
-        if (!mine) return inner(req, res, next);
+        const search = q === -1 ? '' : target.slice(q + 1);
+        const method = (req.method ?? 'GET').toUpperCase();
+        // HTTP/2 (Vite's HTTPS dev server) sends :authority instead of Host.
+        const host = header(req.headers, 'host') ?? header(req.headers, ':authority');
+        let make: () => Promise<RawResponse>;
+        if (isDashboardHost(host)) {
+          // No `next`: nothing on this origin falls through to the dev server's pages.
+          if (path.startsWith(ITEMS_API_PREFIX)) return inner(req, res);
+          make = () => serve(req, method, path, search, host!);
+        } else if (path === '/' ? !next : isDashboardPath(path)) {
+          make = async () => elsewhere(req, method, path, search, host);
+        } else return inner(req, res, next);
         try {
-          await serve(req, res, path, q === -1 ? '' : target.slice(q + 1), onError);
+          await respond(req, res, method, path, make, onError);
         } catch {
-          // serve() answers every failure itself; a socket that is gone needs nothing more.
+          // respond() answers every failure itself; a socket that is gone needs nothing more.
           res.destroy?.();
         }
       };

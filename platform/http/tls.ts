@@ -8,9 +8,10 @@ export interface TlsMaterial {
   key: string;
 }
 
-/** Loopback names only: routed wixapis.com requests connect with servername 'localhost'. */
+/** Loopback names only: routed wixapis.com requests connect with servername 'localhost'; the dashboard has its own host. */
 const ALT_NAMES: { type: 2 | 7; value?: string; ip?: string }[] = [
   { type: 2, value: 'localhost' },
+  { type: 2, value: 'dashboard.localhost' },
   { type: 7, ip: '127.0.0.1' },
   { type: 7, ip: '::1' },
 ];
@@ -25,8 +26,12 @@ export async function ensureTls(dir: string): Promise<TlsMaterial> {
   const keyPath = join(tlsDir, 'key.pem');
   if (existsSync(certPath) && existsSync(keyPath)) {
     const cert = readFileSync(certPath, 'utf8');
-    const validTo = Date.parse(new X509Certificate(cert).validTo);
-    if (validTo - Date.now() > 7 * 24 * 3600 * 1000) return { cert, key: readFileSync(keyPath, 'utf8') };
+    const x509 = new X509Certificate(cert);
+    const validTo = Date.parse(x509.validTo);
+    // A certificate from before the dashboard had its own host lacks that name: made again.
+    const names = x509.subjectAltName ?? '';
+    const complete = ALT_NAMES.every((n) => n.type !== 2 || names.split(', ').includes(`DNS:${n.value}`));
+    if (complete && validTo - Date.now() > 7 * 24 * 3600 * 1000) return { cert, key: readFileSync(keyPath, 'utf8') };
   }
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + 2 * 365 * 24 * 3600 * 1000);

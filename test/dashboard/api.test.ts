@@ -6,19 +6,22 @@
  * the real Data API's permissions. Keys and tokens are exercised through the official @wix/sdk + @wix/data.
  */
 import assert from 'node:assert/strict';
-import { request as httpsRequest } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
-import { CONTROL_SECRET_HEADER, DASHBOARD_HEADER, hostProblem, routeOf, SESSION_COOKIE, UsageMonitor } from '../../platform/index.ts';
+import { CONTROL_SECRET_HEADER, DASHBOARD_HEADER, hostProblem, isDashboardHost, routeOf, SESSION_COOKIE, UsageMonitor } from '../../platform/index.ts';
 import { apiKeyClient, memberClient, startTestPlatform, tokenClient, type TestPlatform } from '../platform/helpers.ts';
 import { browserAuthorize, exchangeCode, ORIGIN } from '../platform/oauth-helpers.ts';
+import { dashboardFetch, type DashboardFetch } from './dashboard-fetch.ts';
 
 let p: TestPlatform;
 let cookie: string;
+/** fetch on the dashboard's own origin, https://dashboard.localhost:<port>. */
+let dashFetch: DashboardFetch;
 
 before(async () => {
   p = await startTestPlatform({ seed: 'demo' });
+  dashFetch = dashboardFetch(p);
   const signIn = await dash('/session', { method: 'POST', body: { email: DEMO_OWNER.email, password: DEMO_OWNER.password }, cookie: '' });
   assert.equal(signIn.status, 200, signIn.text);
   const set = signIn.headers.get('set-cookie') ?? '';
@@ -39,7 +42,7 @@ async function dash(
   init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string>; rawBody?: string } = {},
 ): Promise<Answer> {
   const method = init.method ?? (init.body === undefined && init.rawBody === undefined ? 'GET' : 'POST');
-  const response = await fetch(`${ORIGIN}/_dashboard/api${path}`, {
+  const response = await dashFetch(`/_dashboard/api${path}`, {
     method,
     headers: {
       [DASHBOARD_HEADER]: '1',
@@ -102,7 +105,7 @@ describe('dashboard access: the owner only, never cross-site', () => {
     const write = await dash('/keys', { body: { name: 'csrf', permissions: ['WIX_DATA.READ_ITEMS'] }, headers: { 'sec-fetch-site': 'cross-site' } });
     assert.equal(write.status, 403);
     // Without the dashboard header (a form post or a simple fetch from another page): refused, nothing created.
-    const simple = await fetch(`${ORIGIN}/_dashboard/api/keys`, {
+    const simple = await dashFetch(`/_dashboard/api/keys`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'text/plain' },
       body: JSON.stringify({ name: 'csrf', permissions: ['WIX_DATA.READ_ITEMS'] }),
@@ -110,50 +113,72 @@ describe('dashboard access: the owner only, never cross-site', () => {
     assert.equal(simple.status, 403);
     const keys = await dash('/keys');
     assert.ok(!keys.json['keys'].some((k: { name: string }) => k.name === 'csrf'));
-    const preflight = await fetch(`${ORIGIN}/_dashboard/api/keys`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    const preflight = await dashFetch(`/_dashboard/api/keys`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
     assert.notEqual(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
   });
 
-  it('answers only on loopback names and IP addresses (no DNS rebinding), before any credential is looked at', async () => {
-    // fetch will not send another Host: a raw HTTPS request to the platform's socket, as a rebound browser would make it.
-    const raw = (path: string, host: string, body?: string) =>
-      new Promise<{ status: number; cookie: string | string[] | undefined }>((resolve, reject) => {
-        const req = httpsRequest(
-          {
-            host: '127.0.0.1',
-            port: p.port,
-            path,
-            method: body ? 'POST' : 'GET',
-            ca: p.ca,
-            servername: 'localhost',
-            headers: { host, ...(body ? { 'content-type': 'application/json', [DASHBOARD_HEADER]: '1' } : {}) },
-          },
-          (res) => {
-            res.resume();
-            resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie'] });
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-    assert.equal((await raw('/_dashboard/', `localhost:${p.port}`)).status, 200);
-    for (const host of ['evil.example', 'evil.example:443', 'localhost.evil.example', '127.0.0.1.nip.io']) {
-      assert.equal((await raw('/_dashboard/', host)).status, 421, host);
-      const signIn = await raw('/_dashboard/api/session', host, JSON.stringify({ email: DEMO_OWNER.email, password: DEMO_OWNER.password }));
-      assert.equal(signIn.status, 421, host);
-      assert.equal(signIn.cookie, undefined);
+  it('lives on its own origin: the site’s origin redirects its pages there and refuses its API, whatever credentials come along', async () => {
+    const site = dashboardFetch(p, `localhost:${p.port}`);
+    const moved = await site('/_dashboard/?from=demo');
+    assert.equal(moved.status, 308);
+    assert.equal(moved.headers.get('location'), `https://dashboard.localhost:${p.port}/_dashboard/?from=demo`);
+    assert.equal(p.dashboardUrl, `https://dashboard.localhost:${p.port}`);
+    // A script of a site page (HTML from an HTTP function) sends the dashboard header; give it the owner's cookie and
+    // the control secret too, as if the browser had sent them: the site's origin still has no dashboard API.
+    const keysBefore = p.services.directory.listApiKeys().length;
+    for (const credentials of [{ cookie }, { [CONTROL_SECRET_HEADER]: p.controlSecret }] as Record<string, string>[]) {
+      const headers = { ...credentials, [DASHBOARD_HEADER]: '1', 'content-type': 'application/json' };
+      const write = await site('/_dashboard/api/keys', { headers, body: JSON.stringify({ name: 'from-the-site', permissions: ['WIX_DATA.READ_ITEMS'] }) });
+      assert.equal(write.status, 421);
+      const read = await site('/_dashboard/api/keys', { headers });
+      assert.equal(read.status, 421);
+      assert.match(await read.text(), /dashboard\.localhost/);
+      const signIn = await site('/_dashboard/api/session', { headers, body: JSON.stringify({ email: DEMO_OWNER.email, password: DEMO_OWNER.password }) });
+      assert.equal(signIn.status, 421);
+      assert.equal(signIn.headers.get('set-cookie'), null);
     }
-    assert.equal(hostProblem('localhost:8443'), undefined);
-    assert.equal(hostProblem('app.localhost'), undefined);
-    assert.equal(hostProblem('127.0.0.1:5173'), undefined);
-    assert.equal(hostProblem('[::1]:5173'), undefined);
-    assert.equal(hostProblem('192.168.1.20'), undefined);
-    assert.ok(hostProblem('example.com'));
+    assert.equal(p.services.directory.listApiKeys().length, keysBefore);
+    // The dashboard's origin serves nothing of the site: no HTTP function, control route, OAuth endpoint or page.
+    for (const path of ['/_functions/anything', '/_webMethods/x', '/wix-data/v2/items/query', '/_platform/requests', '/oauth2/token', '/index.html']) {
+      const answer = await dashFetch(path, { headers: { cookie } });
+      assert.equal(answer.status, 404, path);
+      assert.match(await answer.text(), /Only the dashboard/, path);
+    }
+    // …but the item browser's Data Items calls, with an act-as token.
+    const token = (await dash('/act-as', { body: { as: 'owner' } })).json['accessToken'] as string;
+    const items = await dashFetch('/_api/cloud-data/v2/items/query', {
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ dataCollectionId: 'Products', query: { paging: { limit: 2 } } }),
+    });
+    assert.equal(items.status, 200);
+    assert.equal(((await items.json()) as { dataItems: unknown[] }).dataItems.length, 2);
   });
 
-  it('serves the page with a strict CSP to a typed-in URL and refuses it when another site links or frames it', async () => {
-    const page = await fetch(`${ORIGIN}/`, { headers: { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' } });
+  it('answers nothing to a host name that is not a loopback one (no DNS rebinding), before any credential is looked at', async () => {
+    for (const host of ['evil.example', 'evil.example:443', 'localhost.evil.example', '127.0.0.1.nip.io', 'dashboard.localhost.evil.example']) {
+      const other = dashboardFetch(p, host);
+      assert.equal((await other('/_dashboard/')).status, 421, host);
+      const signIn = await other('/_dashboard/api/session', {
+        headers: { 'content-type': 'application/json', [DASHBOARD_HEADER]: '1' },
+        body: JSON.stringify({ email: DEMO_OWNER.email, password: DEMO_OWNER.password }),
+      });
+      assert.equal(signIn.status, 421, host);
+      assert.equal(signIn.headers.get('set-cookie'), null);
+    }
+    assert.equal((await dashboardFetch(p, `127.0.0.1:${p.port}`)('/_dashboard/')).headers.get('location'), `https://dashboard.localhost:${p.port}/_dashboard/`);
+    assert.equal(hostProblem('localhost:8443'), undefined);
+    assert.equal(hostProblem('[::1]:5173'), undefined);
+    assert.ok(hostProblem('example.com'));
+    assert.ok(isDashboardHost('dashboard.localhost:5173'));
+    assert.ok(isDashboardHost('Dashboard.LocalHost'));
+    for (const host of ['localhost:5173', 'x.dashboard.localhost', 'dashboard.localhost.evil.example', 'dashboard.localhost:5173:1', '127.0.0.1']) {
+      assert.equal(isDashboardHost(host), false, host);
+    }
+  });
+
+  it('serves the page with a strict CSP to a typed-in URL or a link, and refuses it to frames and other cross-site loads', async () => {
+    const page = await dashFetch(`/`, { headers: { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' } });
     assert.equal(page.status, 200);
     const csp = page.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'none'/);
@@ -161,21 +186,33 @@ describe('dashboard access: the owner only, never cross-site', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
     assert.match(await page.text(), /<wl-dashboard>/);
-    const framed = await fetch(`${ORIGIN}/_dashboard/`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'iframe' } });
-    assert.equal(framed.status, 403);
-    assert.doesNotMatch(await framed.text(), /wl-dashboard/);
+    // A top-level navigation from another site (the demo's link, redirected from the site's origin) gets the page; the
+    // browser sends no SameSite=Strict cookie with it, and the linking page gets no handle on it (COOP).
+    const linked = await dashFetch(`/_dashboard/`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } });
+    assert.equal(linked.status, 200);
+    assert.match(await linked.text(), /<wl-dashboard>/);
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' },
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' },
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' },
+    ]) {
+      const refused = await dashFetch(`/_dashboard/`, { headers });
+      assert.equal(refused.status, 403, JSON.stringify(headers));
+      assert.doesNotMatch(await refused.text(), /wl-dashboard/);
+    }
+    assert.equal((await dashFetch(`/_dashboard/ui/app.ts`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'script' } })).status, 403);
   });
 
   it('serves its modules and Lit from the installed packages, and nothing outside them', async () => {
-    assert.equal((await fetch(`${ORIGIN}/_dashboard/ui/app.ts`)).status, 200);
-    assert.equal((await fetch(`${ORIGIN}/_dashboard/vendor/lit/index.js`)).status, 200);
+    assert.equal((await dashFetch(`/_dashboard/ui/app.ts`)).status, 200);
+    assert.equal((await dashFetch(`/_dashboard/vendor/lit/index.js`)).status, 200);
     for (const path of [
       '/_dashboard/vendor/lit/../package.json',
       '/_dashboard/vendor/lit/%2e%2e/x.js',
       '/_dashboard/vendor/evil/x.js',
       '/_dashboard/ui/../server.ts',
     ]) {
-      assert.equal((await fetch(`${ORIGIN}${path}`)).status, 404, path);
+      assert.equal((await dashFetch(path)).status, 404, path);
     }
   });
 });
@@ -499,7 +536,7 @@ describe('members and the item browser', () => {
     assert.equal((await dash('/members', { rawBody: surrogate })).status, 400);
     const head = Buffer.from('{"email":"bytes@example.com","password":"long-enough","nickname":"a');
     const bytes = Buffer.concat([head, Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const response = await fetch(`${ORIGIN}/_dashboard/api/members`, {
+    const response = await dashFetch(`/_dashboard/api/members`, {
       method: 'POST',
       headers: { [DASHBOARD_HEADER]: '1', 'content-type': 'application/json', cookie },
       body: bytes,

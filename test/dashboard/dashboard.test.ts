@@ -1,27 +1,59 @@
 /**
  * The dashboard in Chromium (issue 17, "Done when"): browse and edit an item (and a member's edit refused by the
  * Data API, shown), create / rotate / revoke an API key and see the old key refused after the grace period, revoke
- * an OAuth grant, see a spike flagged after a burst, the dashboard refused from another origin, every view at 1280
+ * an OAuth grant, see a spike flagged after a burst, the dashboard (on its own origin) refused from other origins, every view at 1280
  * and 390 px without horizontal scrolling, and axe on every view.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { APIRequestContext, Page } from 'playwright';
 import { DEMO_MEMBER } from '../../demo/seed/index.ts';
+import { SESSION_COOKIE } from '../../platform/index.ts';
 import { scrollsSideways, startDashboard, type DashboardHarness } from './harness.ts';
 
 const VIEWS = ['data', 'members', 'keys', 'apps', 'secrets', 'usage', 'requests', 'faults'] as const;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
+/**
+ * A page that tries everything against the dashboard named in its `?dashboard=` parameter: framing it, reading its
+ * API with the session cookie, a simple POST that needs no preflight, and the dashboard API on its own origin.
+ */
+const ATTACK_PAGE = `<!doctype html><html lang="en"><title>evil</title><body><script>
+const dashboard = new URLSearchParams(location.search).get('dashboard');
+const said = (key, value) => { document.body.dataset[key] = value; };
+const frame = Object.assign(document.createElement('iframe'), { title: 'framed', src: dashboard + '/' });
+const link = Object.assign(document.createElement('a'), { id: 'link', href: dashboard + '/', textContent: 'open' });
+document.body.append(frame, link);
+fetch(dashboard + '/_dashboard/api/keys', { credentials: 'include', headers: { 'x-wix-local-dashboard': '1' } })
+  .then((r) => r.text()).then((t) => said('cross', 'read:' + t.slice(0, 40)), (e) => said('cross', 'blocked:' + e.name));
+fetch('/_dashboard/api/keys', { credentials: 'include', headers: { 'x-wix-local-dashboard': '1' } })
+  .then((r) => said('own', String(r.status)), (e) => said('own', 'blocked:' + e.name));
+fetch(dashboard + '/_dashboard/api/keys', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' },
+  body: JSON.stringify({ name: 'csrf-from-evil', permissions: ['WIX_DATA.READ_ITEMS'] }) }).catch(() => undefined);
+</script></body></html>`;
+
 let h: DashboardHarness;
+let backend: string;
 before(async () => {
-  h = await startDashboard();
+  // A site backend with one HTTP function: it serves ATTACK_PAGE from the site's own origin.
+  backend = mkdtempSync(join(tmpdir(), 'dashboard-backend-'));
+  writeFileSync(
+    join(backend, 'http-functions.js'),
+    `import { response } from 'wix-http-functions';
+export const get_attack = () => response({ status: 200, body: ${JSON.stringify(ATTACK_PAGE)}, headers: { 'content-type': 'text/html; charset=utf-8' } });
+`,
+  );
+  h = await startDashboard({ velo: { backendDir: backend } });
 });
 after(async () => {
   await h?.close();
+  rmSync(backend, { recursive: true, force: true });
 });
 
 async function query(request: APIRequestContext, key: string, userAgent = 'dashboard-test') {
@@ -191,39 +223,51 @@ describe('the dashboard in Chromium', () => {
     await page.context().close();
   });
 
-  it('is refused from another origin: no framing, no cross-origin API call or form post, no link in', async () => {
+  it('is refused from other origins, the site’s own included: no framing, no API call or form post, no cookie sent there', async () => {
     const signedIn = await h.signIn();
     const context = signedIn.context();
-    const url = h.platform.url;
-    // Another origin on this machine (cross-site: another host name), serving a page that tries everything.
-    const evilPage = `<!doctype html><html lang="en"><title>evil</title><iframe id="f" title="framed" src="${url}/"></iframe><a id="link" href="${url}/">open</a>
-<script>
-fetch('${url}/_dashboard/api/keys', { credentials: 'include', headers: { 'x-wix-local-dashboard': '1' } })
-  .then((r) => r.text()).then((t) => { document.title = 'read:' + t.slice(0, 40); }, (e) => { document.title = 'blocked:' + e.name; });
-fetch('${url}/_dashboard/api/keys', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' },
-  body: JSON.stringify({ name: 'csrf-from-evil', permissions: ['WIX_DATA.READ_ITEMS'] }) });
-</script></html>`;
-    const evilServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(evilPage));
+    const dashboard = h.platform.dashboardUrl;
+    assert.equal(new URL(signedIn.url()).origin, dashboard);
+    // The session cookie is the dashboard host's alone: the site's origin (and any other localhost port) never gets it.
+    assert.ok((await context.cookies(dashboard)).some((c) => c.name === SESSION_COOKIE));
+    assert.deepEqual(
+      (await context.cookies(h.platform.url)).map((c) => c.name).filter((n) => n === SESSION_COOKIE),
+      [],
+    );
+    // The attack page (ATTACK_PAGE) from another site on this machine, and from the site's own origin, as a real
+    // HTTP function of the site's backend serves it: HTML written by whoever wrote that backend.
+    const evilServer = createServer((req, res) =>
+      req.url?.startsWith('/?') ? res.writeHead(200, { 'content-type': 'text/html' }).end(ATTACK_PAGE) : res.writeHead(404).end(),
+    );
     await new Promise<void>((resolve) => evilServer.listen(0, '127.0.0.1', resolve));
-    const evilOrigin = `http://127.0.0.1:${(evilServer.address() as AddressInfo).port}`;
+    const site = h.platform.url;
+    const pages = [`http://127.0.0.1:${(evilServer.address() as AddressInfo).port}/`, `${site}/_functions/attack`].map(
+      (u) => `${u}?dashboard=${encodeURIComponent(dashboard)}`,
+    );
     try {
+      for (const page of pages) {
+        const evil = await context.newPage();
+        const framed = evil.waitForResponse((r) => r.url() === `${dashboard}/`);
+        await evil.goto(page);
+        await evil.waitForFunction(() => document.body.dataset['cross'] && document.body.dataset['own']);
+        assert.match((await evil.locator('body').getAttribute('data-cross'))!, /^blocked:TypeError/, page);
+        // On the site's origin the dashboard API is not there (421); elsewhere there is no such path at all.
+        assert.equal(await evil.locator('body').getAttribute('data-own'), page.startsWith(site) ? '421' : '404', page);
+        // The frame: the platform answered 403 (Sec-Fetch-Dest: iframe), and the page would not be framed anyway.
+        assert.equal((await framed).status(), 403, page);
+        const frame = evil.frames().find((f) => f.url().startsWith(dashboard));
+        if (frame) assert.equal(await frame.locator('wl-dashboard').count(), 0);
+        await evil.waitForTimeout(300);
+        assert.ok(!h.platform.services.directory.listApiKeys().some((k) => k.name === 'csrf-from-evil'), page);
+        await evil.close();
+      }
+      // A link in is a plain top-level navigation: the dashboard opens as itself, and the linking page keeps no handle.
       const evil = await context.newPage();
-      const framed = evil.waitForResponse((r) => r.url() === `${url}/`);
-      await evil.goto(`${evilOrigin}/`);
-      await evil.waitForFunction(() => document.title !== 'evil');
-      assert.match(await evil.title(), /^blocked:TypeError/);
-      // The frame: the platform answered 403 (Sec-Fetch-Site: cross-site), and the page would not be framed anyway.
-      assert.equal((await framed).status(), 403);
-      const frame = evil.frames().find((f) => f.url().startsWith(url));
-      if (frame) assert.equal(await frame.locator('wl-dashboard').count(), 0);
-      // The simple (no-cors) POST reached the platform with the session cookie and was refused: no key was made.
-      await evil.waitForTimeout(300);
-      assert.ok(!h.platform.services.directory.listApiKeys().some((k) => k.name === 'csrf-from-evil'));
-      // A link from another site: a 403 page, not the dashboard.
+      await evil.goto(pages[1]!);
       await evil.click('#link');
-      await evil.waitForURL(`${url}/`);
-      await evil.getByRole('heading', { name: 'Refused' }).waitFor();
-      assert.equal(await evil.locator('wl-dashboard').count(), 0);
+      await evil.waitForURL(`${dashboard}/`);
+      await evil.getByRole('navigation', { name: 'Dashboard views' }).waitFor();
+      await evil.close();
     } finally {
       await context.close();
       evilServer.close();

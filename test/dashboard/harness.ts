@@ -1,6 +1,6 @@
 /**
  * The dashboard in Chromium: a standalone platform (the demo seed, in memory) as `npm run platform` serves it, the
- * dashboard at its root, and helpers to sign in and open a view. Shared by the Chromium tests, the screenshots
+ * dashboard at the root of its own origin (https://dashboard.localhost:<port>), and helpers to sign in and open a view. Shared by the Chromium tests, the screenshots
  * and bench/dashboard.ts.
  */
 import { existsSync } from 'node:fs';
@@ -35,7 +35,7 @@ export async function startDashboard(options: DemoPlatformOptions = {}): Promise
     });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(platform.url + path);
+    await page.goto(platform.dashboardUrl + path);
     return page;
   };
   return {
