@@ -177,6 +177,40 @@ describe('dashboard access: the owner only, never cross-site', () => {
     }
   });
 
+  it('answers its API only on its own host name, whatever Host a hostile caller sends (property)', async () => {
+    const piece = fc.constantFrom(
+      'dashboard',
+      'DASHBOARD',
+      'localhost',
+      'evil',
+      '127.0.0.1',
+      '[::1]',
+      'xn--dshboard-9za',
+      '.',
+      '..',
+      ':',
+      `:${p.port}`,
+      ':0',
+      ':99999',
+      '@',
+      '%2e',
+      ' ',
+      '\t',
+    );
+    const hosts = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hosts, fc.string({ maxLength: 40 })), async (host) => {
+        if (!/^[\x21-\x7e]+$/.test(host)) return; // not a value Node (or a browser) sends as a Host
+        const answer = await dashboardFetch(p, host)('/_dashboard/api/session', {
+          headers: { [DASHBOARD_HEADER]: '1', [CONTROL_SECRET_HEADER]: p.controlSecret },
+        });
+        if (isDashboardHost(host)) assert.equal(answer.status, 200, host);
+        else assert.ok([400, 421].includes(answer.status), `${host}: ${answer.status}`);
+      }),
+      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200), examples: [['dashboard.localhost'], [`DASHBOARD.localhost:${p.port}`], [`localhost:${p.port}`]] },
+    );
+  });
+
   it('serves the page with a strict CSP to a typed-in URL or a link, and refuses it to frames and other cross-site loads', async () => {
     const page = await dashFetch(`/`, { headers: { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' } });
     assert.equal(page.status, 200);
