@@ -409,6 +409,27 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     );
   }
 
+  /**
+   * A wheel or trackpad over the header scrolls the body, as over the rows (the header has no scroller of its own: it
+   * follows the body). Shift+wheel is sideways. The page scrolls instead only when the body cannot move that way.
+   */
+  #onHeadWheel = (event: WheelEvent): void => {
+    const body = this.#observed as HTMLElement | undefined;
+    if (!body || event.ctrlKey) return; // Ctrl+wheel is the browser's zoom
+    const unit = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? 16 : event.deltaMode === WheelEvent.DOM_DELTA_PAGE ? body.clientHeight : 1;
+    let dx = event.deltaX * unit;
+    let dy = event.deltaY * unit;
+    if (event.shiftKey && dx === 0) [dx, dy] = [dy, 0];
+    const rtl = getComputedStyle(this).direction === 'rtl';
+    const maxLeft = body.scrollWidth - body.clientWidth;
+    const left = rtl ? -body.scrollLeft : body.scrollLeft;
+    const canX = dx !== 0 && (rtl ? -dx : dx) < 0 ? left > 0 : dx !== 0 && left < maxLeft - 1;
+    const canY = (dy < 0 && body.scrollTop > 0) || (dy > 0 && body.scrollTop < body.scrollHeight - body.clientHeight - 1);
+    if (!canX && !canY) return;
+    event.preventDefault();
+    body.scrollBy({ left: canX ? dx : 0, top: canY ? dy : 0 });
+  };
+
   /** Moves the header row with the body's horizontal scroll, and shows the shadow at each edge that hides columns. */
   #syncHead(left: number): void {
     const body = this.#observed as HTMLElement | undefined;
@@ -781,7 +802,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
 
   #renderHeader(config: Config): TemplateResult {
     const sort = this.#currentSort;
-    return html`<div role="rowgroup" class="head">
+    return html`<div role="rowgroup" class="head" @wheel=${this.#onHeadWheel}>
       <div role="row" part="header" class="row header" aria-rowindex="1">
         ${config.columns.map((column, col) => {
           const order = sort?.field === column.field ? (sort.order === 'ASC' ? 'ascending' : 'descending') : undefined;

@@ -168,7 +168,10 @@ describe('<wix-data-table> columns and layout', () => {
     try {
       const el = await table({ columns, class: 'styled-cells' }, style);
       body(el).scrollTop = 300 * 40;
-      await waitUntil(() => root(el).querySelector('[data-row="310"] [data-col="0"]'), 'row 310 drawn', { timeout: 5000 });
+      // Drawn with its data, not as "Loading…" (its page may still be on the way on a busy machine).
+      await waitUntil(() => root(el).querySelector('[data-row="310"] [data-col="0"]')?.textContent?.trim() === 'Item 00311', 'row 310 drawn', {
+        timeout: 5000,
+      });
       await frames(2);
       check(el);
     } finally {
@@ -327,6 +330,42 @@ describe('<wix-data-table> columns and layout', () => {
     const lastHeader = headers(el)[7]!;
     expect(Math.abs(rect(lastHeader).left - rect(last).left)).to.be.below(1.5);
     expect(rect(lastHeader).right).to.be.at.most(rect(scroller).left + scroller.clientLeft + scroller.clientWidth + 1);
+  });
+
+  it('scrolls the rows from a wheel over the header: sideways (a trackpad or Shift+wheel), down and up; the page only when they cannot move', async () => {
+    const el = await table({}, 'height: 420px; width: 360px');
+    const scroller = body(el);
+    const head = root(el).querySelector<HTMLElement>('.head')!;
+    // dispatchEvent answers false when the table took the wheel (so the page does not scroll too).
+    const wheel = (init: WheelEventInit) => head.dispatchEvent(new WheelEvent('wheel', { bubbles: true, composed: true, cancelable: true, ...init }));
+    expect(wheel({ deltaX: 120 })).to.equal(false);
+    await waitUntil(() => scroller.scrollLeft > 100, 'scrolled sideways');
+    await waitUntil(() => grid(el).dataset['more'] === 'start end', 'both edges hint');
+    // The header moved with the rows: its first column is over the body's first column.
+    expect(Math.abs(rect(headers(el)[0]!).left - rect(cell(el, 0, 0)).left)).to.be.below(1.5);
+    expect(wheel({ deltaY: -3, deltaMode: WheelEvent.DOM_DELTA_LINE, shiftKey: true })).to.equal(false);
+    await waitUntil(() => scroller.scrollLeft < 100, 'Shift+wheel back');
+    expect(wheel({ deltaY: 200 })).to.equal(false);
+    await waitUntil(() => scroller.scrollTop >= 199, 'down');
+    // At the top, an upward wheel is the page's; Ctrl+wheel (zoom) is always the browser's.
+    scroller.scrollTop = 0;
+    scroller.scrollLeft = 0;
+    await frames(2);
+    expect(wheel({ deltaY: -100 })).to.equal(true);
+    expect(wheel({ deltaX: -100 })).to.equal(true);
+    expect(wheel({ deltaY: 100, ctrlKey: true })).to.equal(true);
+    expect(scroller.scrollTop).to.equal(0);
+  });
+
+  it('scrolls sideways from a wheel over the header in a right-to-left page too', async () => {
+    const el = await table({ dir: 'rtl' }, 'height: 420px; width: 360px');
+    const scroller = body(el);
+    const head = root(el).querySelector<HTMLElement>('.head')!;
+    const wheel = (init: WheelEventInit) => head.dispatchEvent(new WheelEvent('wheel', { bubbles: true, composed: true, cancelable: true, ...init }));
+    // The start is on the right: a wheel toward it does nothing for the table; toward the end (left) it scrolls.
+    expect(wheel({ deltaX: 120 })).to.equal(true);
+    expect(wheel({ deltaX: -120 })).to.equal(false);
+    await waitUntil(() => scroller.scrollLeft < -100, 'scrolled toward the end');
   });
 
   it('scrolls the focused cell into view sideways as the arrow keys move, header included', async () => {
