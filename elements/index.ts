@@ -28,7 +28,7 @@ export { WixOAuthConnect } from './oauth-connect/oauth-connect.ts';
 export { ActionBridge } from './core/action-bridge.ts';
 export { WixMemberGate } from './member-gate/member-gate.ts';
 export { WixDataTable } from './data-table/data-table.ts';
-export type { DataTableRow, RowSelectDetail, SortChangeDetail, TableLoadDetail } from './data-table/data-table.ts';
+export type { ColumnResizeDetail, DataTableRow, RowSelectDetail, SortChangeDetail, TableLoadDetail } from './data-table/data-table.ts';
 export { WixDataForm } from './data-form/data-form.ts';
 export type { DataFormState, FormItem, FormErrorDetail, FormSubmitDetail, FormSuccessDetail, FieldSpec } from './data-form/data-form.ts';
 export { WixBackendAction } from './backend-action/backend-action.ts';

@@ -62,6 +62,12 @@ export interface SortChangeDetail {
   order: 'ASC' | 'DESC';
 }
 
+/** A column the user resized: its field and its new width in px (give it back as `width=<n>px` in `columns`). */
+export interface ColumnResizeDetail {
+  field: string;
+  width: number;
+}
+
 interface Config {
   columns: ColumnSpec[];
   sort: SortChangeDetail | undefined;
@@ -79,6 +85,7 @@ export interface DataTableEvents {
   'wix-data-error': DataErrorDetail;
   'wix-row-select': RowSelectDetail;
   'wix-sort-change': SortChangeDetail;
+  'wix-column-resize': ColumnResizeDetail;
 }
 
 /**
@@ -118,6 +125,7 @@ export interface DataTableEvents {
  * @fires wix-data-error - A query failed. Detail: `{ kind, message, code?, status? }`.
  * @fires wix-row-select - A row was selected or unselected. Detail: `{ item, index, selected, selection }`.
  * @fires wix-sort-change - The user sorted by a column. Detail: `{ field, order }`.
+ * @fires wix-column-resize - The user resized a column (once per key press, or at the end of a drag). Detail: `{ field, width }` (px).
  *
  * @csspart toolbar - The bar holding the search box and the chips.
  * @csspart search - The search input.
@@ -209,7 +217,10 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     },
     need: (row) => this.#loader.need(row, row),
     toggle: (row) => this.#toggleRow(row),
-    resize: (col, step) => this.#resizeColumn(col, this.#headerWidth(col) + step * 16),
+    resize: (col, step) => {
+      this.#resizeColumn(col, this.#headerWidth(col) + step * 16);
+      this.#resized(col);
+    },
   });
   #visible = { first: 0, last: 0 };
   /** When the visible rows last changed, and how fast they move (rows a second, negative upwards). */
@@ -732,6 +743,13 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     requestAnimationFrame(() => this.#measure());
   }
 
+  /** Tells the page a user's resize is done, so it can keep the width (there is no storage of its own). */
+  #resized(col: number): void {
+    const field = this.#config?.columns[col]?.field;
+    const width = this.#widths.get(col);
+    if (field !== undefined && width !== undefined) this.emit('wix-column-resize', { field, width });
+  }
+
   /** A column header's drawn width in px (read on a user's action only, never while scrolling). */
   #headerWidth(col: number): number {
     return this.renderRoot.querySelector(`.header [data-col="${col}"]`)?.getBoundingClientRect().width ?? 0;
@@ -742,6 +760,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     const handle = event.currentTarget as HTMLElement;
     const from = event.clientX;
     const width = this.#headerWidth(col);
+    const before = this.#widths.get(col);
     const rtl = getComputedStyle(this).direction === 'rtl';
     event.preventDefault();
     try {
@@ -751,6 +770,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     }
     const move = (e: PointerEvent) => this.#resizeColumn(col, width + (rtl ? from - e.clientX : e.clientX - from));
     const end = () => {
+      if (this.#widths.get(col) !== undefined && this.#widths.get(col) !== before) this.#resized(col);
       handle.removeEventListener('pointermove', move);
       handle.removeEventListener('pointerup', end);
       handle.removeEventListener('pointercancel', end);
@@ -951,5 +971,6 @@ declare global {
     'wix-data-error': CustomEvent<DataErrorDetail>;
     'wix-row-select': CustomEvent<RowSelectDetail>;
     'wix-sort-change': CustomEvent<SortChangeDetail>;
+    'wix-column-resize': CustomEvent<ColumnResizeDetail>;
   }
 }

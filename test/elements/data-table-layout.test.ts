@@ -205,6 +205,8 @@ describe('<wix-data-table> columns and layout', () => {
 
   it('resizes a column from its header: Alt+Arrow keys (announced with aria-keyshortcuts) and a drag of its end edge; the rows follow', async () => {
     const el = await table({}, 'height: 420px; width: 900px');
+    const resized: { field: string; width: number }[] = [];
+    el.addEventListener('wix-column-resize', (e) => resized.push(e.detail));
     const title = () => headers(el)[0]!;
     const button = title().querySelector('button')!;
     expect(button.getAttribute('aria-keyshortcuts')).to.equal('Alt+ArrowLeft Alt+ArrowRight');
@@ -219,6 +221,9 @@ describe('<wix-data-table> columns and layout', () => {
     await alt('ArrowRight');
     await alt('ArrowRight');
     expect(rect(title()).width).to.be.closeTo(before + 32, 1.5);
+    // One wix-column-resize per key press, with the width to give back as width=<n>px.
+    expect(resized.map((r) => r.field)).to.deep.equal(['title', 'title']);
+    expect(resized[1]!.width).to.be.closeTo(rect(title()).width, 1.5);
     expect(rect(cell(el, 0, 0)).width).to.be.closeTo(rect(title()).width, 1.5);
     expect(rect(cell(el, 0, 1)).left).to.be.closeTo(rect(headers(el)[1]!).left, 1.5);
     expect(root(el).activeElement, 'focus stays on the header: Alt+Arrow resizes, it does not move').to.equal(title().querySelector('button'));
@@ -231,6 +236,7 @@ describe('<wix-data-table> columns and layout', () => {
     const x = at.left + at.width / 2;
     const y = at.top + at.height / 2;
     const width = rect(price()).width;
+    resized.length = 0;
     const pointer = (type: string, dx: number) =>
       handle.dispatchEvent(new PointerEvent(type, { clientX: x + dx, clientY: y, pointerId: 7, bubbles: true, composed: true, cancelable: true }));
     pointer('pointerdown', 0);
@@ -241,11 +247,19 @@ describe('<wix-data-table> columns and layout', () => {
     await frames(2);
     expect(rect(price()).width).to.be.closeTo(width + 100, 1.5);
     expect(rect(cell(el, 0, 1)).width).to.be.closeTo(rect(price()).width, 1.5);
+    // A drag is one resize, told when it ends.
+    expect(resized).to.deep.equal([{ field: 'price', width: Math.round(width + 100) }]);
     pointer('pointermove', 300);
     await el.updateComplete;
     await frames(2);
     expect(rect(price()).width, 'a move after the drag ended changes nothing').to.be.closeTo(width + 100, 1.5);
     expect(price().getAttribute('aria-sort'), 'a drag of the edge does not sort').to.equal('none');
+    expect(resized).to.have.length(1);
+    // What the page kept, given back in `columns`, is the width the table starts with.
+    el.setAttribute('columns', ALL_COLUMNS.replace('price:Price:number', `price:Price:number:width=${resized[0]!.width}px`));
+    await el.updateComplete;
+    await frames(3);
+    expect(rect(price()).width).to.be.closeTo(resized[0]!.width, 1.5);
   });
 
   it('refuses a column width that is not a bounded CSS length, and sends nothing', async () => {
