@@ -250,7 +250,7 @@ export function createDashboardApi(deps: DashboardDeps): Router {
   });
 
   router.add('GET', `${P}/usage`, (ctx) => {
-    const dimension = ctx.query.get('dimension') ?? 'kind';
+    const dimension = queryParam(ctx.query, 'dimension', ['dimension']) ?? 'kind';
     if (!(DIMENSIONS as readonly string[]).includes(dimension)) throw errors.badRequest(`dimension is one of ${DIMENSIONS.join(', ')}.`, 'INVALID_ARGUMENT');
     return monitor.usage(dimension as Dimension);
   });
@@ -261,20 +261,27 @@ export function createDashboardApi(deps: DashboardDeps): Router {
   });
 
   router.add('GET', `${P}/requests`, (ctx) => {
-    const since = Number(ctx.query.get('since') ?? '0');
-    const role = ctx.query.get('role')?.slice(0, 20);
-    const status = ctx.query.get('status');
-    const path = ctx.query.get('path')?.slice(0, 200);
-    const flagged = ctx.query.get('flagged') === 'true';
+    const known = ['since', 'role', 'status', 'path', 'flagged'];
+    const sinceText = queryParam(ctx.query, 'since', known) ?? '0';
+    if (!/^\d{1,15}$/.test(sinceText)) throw errors.badRequest('since is a request sequence number (0 or more).', 'INVALID_ARGUMENT');
+    const since = Number(sinceText);
+    const role = queryParam(ctx.query, 'role', known);
+    if (role !== undefined && role.length > 20) throw errors.badRequest('role is at most 20 characters.', 'INVALID_ARGUMENT');
+    const status = queryParam(ctx.query, 'status', known);
+    if (status !== undefined && !/^(ok|error|[1-5]\d\d)$/.test(status))
+      throw errors.badRequest('status is ok, error or an HTTP status (100–599).', 'INVALID_ARGUMENT');
+    const path = queryParam(ctx.query, 'path', known);
+    if (path !== undefined && path.length > 200) throw errors.badRequest('path is at most 200 characters.', 'INVALID_ARGUMENT');
+    const flaggedText = queryParam(ctx.query, 'flagged', known);
+    if (flaggedText !== undefined && flaggedText !== 'true' && flaggedText !== 'false')
+      throw errors.badRequest('flagged is true or false.', 'INVALID_ARGUMENT');
+    const flagged = flaggedText === 'true';
     const matches = (e: RequestLogEntry) =>
       (!role || e.role === role) &&
       (!status || (status === 'error' ? e.status >= 400 : status === 'ok' ? e.status < 400 : String(e.status) === status)) &&
       (!path || e.path.includes(path)) &&
       (!flagged || Boolean(e.flags?.length));
-    const requests = log
-      .since(Number.isSafeInteger(since) && since > 0 ? since : 0)
-      .filter(matches)
-      .slice(-DASHBOARD_LIMITS.requests);
+    const requests = log.since(since).filter(matches).slice(-DASHBOARD_LIMITS.requests);
     return { requests, lastSeq: log.lastSeq };
   });
 
@@ -284,4 +291,17 @@ export function createDashboardApi(deps: DashboardDeps): Router {
     return {};
   });
   return router;
+}
+
+/**
+ * One query parameter of a dashboard GET, or undefined (empty counts as absent): a parameter given twice, or one the
+ * route does not take, is a 400 naming it, not a silent first-wins or an ignored typo.
+ */
+function queryParam(query: URLSearchParams, name: string, known: readonly string[]): string | undefined {
+  for (const key of new Set(query.keys())) {
+    if (!known.includes(key)) throw errors.badRequest(`Unknown parameter "${key.slice(0, 40)}"; this route takes ${known.join(', ')}.`, 'INVALID_ARGUMENT');
+  }
+  const values = query.getAll(name);
+  if (values.length > 1) throw errors.badRequest(`${name} is given ${values.length} times; give it once.`, 'INVALID_ARGUMENT');
+  return values[0] || undefined;
 }

@@ -474,6 +474,33 @@ describe('the usage monitor', () => {
     assert.equal((await dash('/usage?dimension=__proto__')).status, 400);
   });
 
+  it('reads the usage and request-log filters strictly: a parameter twice, an unknown one or a bad value is a 400 naming it', async () => {
+    const refused: [string, RegExp][] = [
+      ['/usage?dimension=key&dimension=kind', /dimension is given 2 times/],
+      ['/usage?dimesion=key', /Unknown parameter "dimesion"/],
+      ['/requests?status=error&status=ok', /status is given 2 times/],
+      ['/requests?status=teapot', /status is ok, error or an HTTP status/],
+      ['/requests?status=600', /status is ok, error/],
+      ['/requests?since=-1', /since is a request sequence number/],
+      ['/requests?since=1e3', /since is a request sequence number/],
+      ['/requests?flagged=yes', /flagged is true or false/],
+      [`/requests?path=${'x'.repeat(201)}`, /path is at most 200/],
+      ['/requests?__proto__=1', /Unknown parameter "__proto__"/],
+    ];
+    for (const [path, message] of refused) {
+      const answer = await dash(path);
+      assert.equal(answer.status, 400, path);
+      assert.match(answer.json['message'], message, path);
+    }
+    // What the views send is read as before; empty is absent.
+    const errorsOnly = await dash('/requests?status=error&flagged=false&role=&since=0');
+    assert.equal(errorsOnly.status, 200, errorsOnly.text);
+    assert.ok((errorsOnly.json['requests'] as { status: number }[]).every((r) => r.status >= 400));
+    assert.ok((errorsOnly.json['requests'] as unknown[]).length > 0);
+    const last = (await dash('/requests')).json['lastSeq'] as number;
+    assert.deepEqual((await dash(`/requests?since=${last + 1000}`)).json['requests'], []);
+  });
+
   it('flags a burst from one key as a spike, and a second client of a key as a new caller, in the monitor and the request log', async () => {
     const created = await dash('/keys', { body: { name: 'Bursty', permissions: ['WIX_DATA.READ_ITEMS'] } });
     const key = created.json['key'] as string;
