@@ -14,7 +14,7 @@ import {
 } from '../http/handler.ts';
 import { redact } from '../http/redact.ts';
 import { RawResponse } from '../http/router.ts';
-import { authGuard, Throttled } from '../identity/throttle.ts';
+import { authGuard, Throttled, throttleClient } from '../identity/throttle.ts';
 import { parseBody, strictPlainObject } from '../validation.ts';
 import { createDashboardApi, type DashboardDeps } from './api.ts';
 import { DashboardAssets } from './assets.ts';
@@ -212,8 +212,9 @@ export function createDashboard(deps: Omit<DashboardDeps, 'monitor'> & { control
         } else {
           let member;
           try {
-            member = await guard.attempt({ kind: 'password', account: input.email.toLowerCase(), client: req.socket?.remoteAddress }, () =>
-              deps.services.directory.authenticate(input.email, input.password),
+            member = await guard.attempt(
+              { kind: 'password', account: input.email.toLowerCase(), client: throttleClient(req.socket?.remoteAddress, req.headers) },
+              () => deps.services.directory.authenticate(input.email, input.password),
             );
           } catch (error) {
             if (error instanceof Throttled) throw error.toWixError();

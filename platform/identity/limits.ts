@@ -5,8 +5,10 @@
  * `/oauth2/authorize` (site client and app consent page) and of `/oauth2/connected-apps`, and client-secret checks
  * at `/oauth2/token`, `/oauth/access` and `/oauth2/revoke`.
  *
- * - account: the email address (lower-cased) for a password, the client id for a client secret;
- * - client: the remote address of the connection (the platform is reached directly, never through a proxy).
+ * - account: the email address (lower-cased) for a password; a client secret (256 random bits) has none, so nobody
+ *   who knows an app's client id can lock the app out;
+ * - client: the remote address of the connection (the platform is reached directly, never through a proxy), and for
+ *   a loopback address the browser's Origin too (throttleClient in throttle.ts).
  *
  * A failed check counts against both. Reaching a limit locks that account or client for `lockoutMs`: every check
  * is then answered 429 with Retry-After, the right password too. A success clears the account's count.

@@ -7,7 +7,7 @@ import type { PlatformServices } from '../services.ts';
 import { parseBody, plainObject } from '../validation.ts';
 import { redirectUriAllowed, type OAuthClient } from './clients.ts';
 import type { SessionRole } from './tokens.ts';
-import { authGuard, Throttled, throttledPage } from './throttle.ts';
+import { authGuard, Throttled, throttleClient, throttledPage } from './throttle.ts';
 import { pruneCodes } from './codes.ts';
 
 /** OAuth errors use the RFC 6749 shape (`error`, `error_description`) and are never cached. */
@@ -79,7 +79,7 @@ export function registerIdentityRoutes(router: Router, services: PlatformService
   const guard = authGuard(directory, clock);
   /** A password check under the account and client limits (throttle.ts); Throttled when refused. */
   const signIn = (ctx: RequestContext, email: string, password: string) =>
-    guard.attempt({ kind: 'password', account: email, client: ctx.remoteAddress }, () => directory.authenticate(email, password));
+    guard.attempt({ kind: 'password', account: email, client: throttleClient(ctx.remoteAddress, ctx.headers) }, () => directory.authenticate(email, password));
 
   const tokenResponse = async (role: SessionRole, subjectId: string, clientId: string, refreshToken?: string) => {
     const access = await tokens.issueAccess(role, subjectId, clientId);

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { WixApiError } from '../errors.ts';
 import { RawResponse } from '../http/router.ts';
 import { AUTH_LIMITS, type AuthLimits } from './limits.ts';
@@ -31,6 +32,20 @@ export class Throttled extends Error {
       pragma: 'no-cache',
     });
   }
+}
+
+/**
+ * The client a credential check counts against: the remote address, and for a loopback address also the Origin of a
+ * browser request. Every caller of a local platform is loopback, and any web page the developer opens can post to
+ * https://localhost:<port>: keyed by address alone, a page's 30 bad guesses would lock every sign-in on the
+ * platform, the site backend's included, for 15 minutes. A browser sets Origin truthfully; a local process could
+ * forge it, but a local process can read the platform's database anyway.
+ */
+export function throttleClient(address: string | undefined, headers: IncomingHttpHeaders): string | undefined {
+  if (address === undefined) return undefined;
+  const origin = headers['origin'];
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(address);
+  return loopback && typeof origin === 'string' ? `${address} ${origin.slice(0, 200)}` : address;
 }
 
 /** Who is checking which credential. */
@@ -110,8 +125,13 @@ export class AuthGuard {
     const now = this.clock.now();
     // At most 320 characters kept per account (an email's limit): the account is whatever the caller sent, and each
     // failure keeps an entry, up to maxTracked of them (a 4 MB "email" per entry would exhaust memory).
-    const account = this.touch(`${keys.kind}:${keys.account.slice(0, 1000).trim().toLowerCase().slice(0, 320)}`, now);
-    const client = this.touch(`client:${keys.client ?? 'unknown'}`, now);
+    // A client secret is 256 random bits: no number of guesses finds one, and locking its client id would let anyone
+    // who read that id (it is in every authorize URL) lock the app's backend out. Only the guessing client is limited.
+    const account =
+      keys.kind === 'client-secret'
+        ? { failures: 0, windowStart: now, pending: 0, lockedUntil: 0 }
+        : this.touch(`${keys.kind}:${keys.account.slice(0, 1000).trim().toLowerCase().slice(0, 320)}`, now);
+    const client = this.touch(`client:${(keys.client ?? 'unknown').slice(0, 300)}`, now);
     const locked = Math.max(account.lockedUntil, client.lockedUntil) - now;
     if (locked > 0) {
       // Knocking on a locked door still costs the client: a client that keeps trying gets locked itself.

@@ -5,7 +5,7 @@ import { redirectUriAllowed } from '../identity/clients.ts';
 import type { Directory, Member } from '../identity/directory.ts';
 import type { AccessClaims, TokenService } from '../identity/tokens.ts';
 import type { PlatformClock } from '../clock.ts';
-import { authGuard, Throttled, throttledPage, type AuthGuard } from '../identity/throttle.ts';
+import { authGuard, Throttled, throttleClient, throttledPage, type AuthGuard } from '../identity/throttle.ts';
 import { isScope, SCOPES, type AppRegistry, type Grant, type OAuthApp, type Scope } from './apps.ts';
 import { ACCOUNT_SESSION_COOKIE } from '../http/site-headers.ts';
 import { pruneCodes } from '../identity/codes.ts';
@@ -111,7 +111,9 @@ export class AppAuthorizationServer {
 
   /** A password check under the account and client limits; Throttled when refused. */
   private signIn(ctx: RequestContext, email: string, password: string): Promise<Member | undefined> {
-    return this.guard.attempt({ kind: 'password', account: email, client: ctx.remoteAddress }, () => this.directory.authenticate(email, password));
+    return this.guard.attempt({ kind: 'password', account: email, client: throttleClient(ctx.remoteAddress, ctx.headers) }, () =>
+      this.directory.authenticate(email, password),
+    );
   }
 
   /** Ids and reasons are cut: a client id is whatever a caller sent (megabytes), and the audit keeps 1,000 entries. */
@@ -296,7 +298,9 @@ export class AppAuthorizationServer {
       const id = clientId;
       const presented = secret;
       try {
-        app = await this.guard.attempt({ kind: 'client-secret', account: id, client: ctx.remoteAddress }, async () => this.apps.authenticate(id, presented));
+        app = await this.guard.attempt({ kind: 'client-secret', account: id, client: throttleClient(ctx.remoteAddress, ctx.headers) }, async () =>
+          this.apps.authenticate(id, presented),
+        );
       } catch (error) {
         if (error instanceof Throttled) this.record('refused', `token: client authentication throttled (${error.reason})`, { clientId: id });
         throw error;

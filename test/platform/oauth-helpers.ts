@@ -253,10 +253,12 @@ export async function oauthPost(
   path: string,
   app: AppCredentials | undefined,
   body: Record<string, string>,
-  options: { auth?: ClientAuth; json?: boolean } = {},
+  options: { auth?: ClientAuth; json?: boolean; origin?: string } = {},
 ): Promise<Answer> {
   const auth = app ? (options.auth ?? 'basic') : 'none';
   const headers: Record<string, string> = { 'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded' };
+  // A browser page's request: its Origin, as the browser sets it.
+  if (options.origin) headers['origin'] = options.origin;
   const fields: Record<string, string> = { ...body };
   if (app && auth === 'basic') headers['authorization'] = basic(app);
   if (app && auth === 'post') Object.assign(fields, { client_id: app.clientId, client_secret: app.clientSecret });
@@ -264,8 +266,11 @@ export async function oauthPost(
   return answer(await fetch(`${ORIGIN}${path}`, { method: 'POST', headers, body: payload }));
 }
 
-export const tokenRequest = (app: AppCredentials | undefined, body: Record<string, string>, options: { auth?: ClientAuth; json?: boolean } = {}) =>
-  oauthPost('/oauth2/token', app, body, options);
+export const tokenRequest = (
+  app: AppCredentials | undefined,
+  body: Record<string, string>,
+  options: { auth?: ClientAuth; json?: boolean; origin?: string } = {},
+) => oauthPost('/oauth2/token', app, body, options);
 
 export async function exchangeCode(
   app: AppCredentials,

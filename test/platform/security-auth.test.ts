@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_MEMBER, DEMO_OWNER } from '../../demo/seed/index.ts';
 import { AUTH_LIMITS } from '../../platform/identity/limits.ts';
 import { HashPool, HashPoolBusy, hashPassword, hashPool, verifyPassword } from '../../platform/identity/passwords.ts';
-import { authGuard, AuthGuard, Throttled } from '../../platform/identity/throttle.ts';
+import { authGuard, AuthGuard, Throttled, throttleClient } from '../../platform/identity/throttle.ts';
 import { memberClient, rawCall, startTestPlatform, type TestPlatform } from './helpers.ts';
 import { authorizeUrl, browserGet, browserPost, CALLBACK, pkce, READ, tokenRequest } from './oauth-helpers.ts';
 
@@ -138,6 +138,30 @@ describe('per-client limit', () => {
     assert.equal(fromOther, 200, 'the member signs in from another address');
   });
 
+  it('a web page guessing across accounts locks only itself (its Origin): the site and its backend, on the same loopback address, still sign in', async () => {
+    p.advanceClock(AUTH_LIMITS.lockoutMs + 1000);
+    const from = (origin: string | undefined, email: string, password: string) =>
+      rawCall({ url: '' }, LOGIN, { headers: origin ? { origin } : {}, body: JSON.stringify({ loginId: { email }, password }) });
+    for (let i = 0; i < AUTH_LIMITS.clientFailures; i++) assert.equal((await from('https://evil.example', `spray-${i}@example.com`, 'guess')).status, 400);
+    assertThrottled(await from('https://evil.example', DEMO_MEMBER.email, DEMO_MEMBER.password), 'the page is locked');
+    assert.equal((await from(undefined, DEMO_MEMBER.email, DEMO_MEMBER.password)).status, 200, 'a backend (no Origin) signs in');
+    assert.equal((await from(new URL(p.url).origin, DEMO_MEMBER.email, DEMO_MEMBER.password)).status, 200, 'the site’s own pages sign in');
+    // Another site's page is a client of its own too; the lock is the page's, not the address's.
+    assert.equal((await from('https://other.example', DEMO_MEMBER.email, DEMO_MEMBER.password)).status, 200);
+  });
+
+  it('counts a loopback caller per browser origin, any other address as itself', () => {
+    assert.equal(throttleClient('127.0.0.1', { origin: 'https://evil.example' }), '127.0.0.1 https://evil.example');
+    assert.equal(throttleClient('::1', { origin: 'null' }), '::1 null');
+    assert.equal(throttleClient('::ffff:127.0.0.1', { origin: 'https://a.example' }), '::ffff:127.0.0.1 https://a.example');
+    assert.equal(throttleClient('127.0.0.1', {}), '127.0.0.1');
+    // From another machine an Origin is the caller's to choose: it must not buy fresh attempts.
+    assert.equal(throttleClient('192.168.1.20', { origin: 'https://evil.example' }), '192.168.1.20');
+    assert.equal(throttleClient('::ffff:10.0.0.1', { origin: 'https://evil.example' }), '::ffff:10.0.0.1');
+    assert.equal(throttleClient('127.0.0.1', { origin: 'x'.repeat(10_000) })!.length, '127.0.0.1 '.length + 200);
+    assert.equal(throttleClient(undefined, { origin: 'https://evil.example' }), undefined);
+  });
+
   it('the /oauth2/authorize sign-in form (site client) counts too: a 429 page with Retry-After, no code', async () => {
     p.advanceClock(AUTH_LIMITS.lockoutMs + 1000);
     const { challenge } = pkce();
@@ -165,10 +189,13 @@ describe('apps: consent-page sign-in and client secrets', () => {
     await p.stop();
   });
 
-  it('wrong client secrets: 401 up to the limit, then 429 (Wix shape, slow_down, Retry-After) even for the right secret; audited; fine after the window', async () => {
+  it('wrong client secrets lock the guessing client, never the client id: 401 up to the limit, then 429 (Wix shape, slow_down, Retry-After) for that client alone; audited', async () => {
+    // A web page in the developer's browser (its Origin) guessing the app's secret: every caller of a local platform
+    // is loopback, so the page is a client of its own, not the whole address.
+    const evil = 'https://evil.example';
     const statuses: number[] = [];
-    for (let i = 0; i < AUTH_LIMITS.accountFailures + 5; i++) {
-      const r = await tokenRequest({ clientId: app.clientId, clientSecret: `wrong-${i}` }, { grant_type: 'client_credentials' });
+    for (let i = 0; i < AUTH_LIMITS.clientFailures + 5; i++) {
+      const r = await tokenRequest({ clientId: app.clientId, clientSecret: `wrong-${i}` }, { grant_type: 'client_credentials' }, { origin: evil });
       statuses.push(r.status);
       if (r.status === 429) {
         assertThrottled({ ...r, json: r.json }, `secret ${i + 1}`);
@@ -176,14 +203,22 @@ describe('apps: consent-page sign-in and client secrets', () => {
         assert.match(r.headers.get('cache-control') ?? '', /no-store/);
       }
     }
-    assert.deepEqual(statuses, [...Array(AUTH_LIMITS.accountFailures).fill(401), ...Array(5).fill(429)]);
-    const right = await tokenRequest(app, { grant_type: 'client_credentials' });
-    assert.equal(right.status, 429, 'the right secret is refused while the client id is locked');
-    assert.equal(right.json?.['access_token'], undefined);
+    assert.deepEqual(statuses, [...Array(AUTH_LIMITS.clientFailures).fill(401), ...Array(5).fill(429)]);
+    const fromEvil = await tokenRequest(app, { grant_type: 'client_credentials' }, { origin: evil });
+    assert.equal(fromEvil.status, 429, 'the right secret is refused to the locked client');
+    assert.equal(fromEvil.json?.['access_token'], undefined);
+    // The app's backend (same address, no browser Origin) is not locked out, though the page knew its client id.
+    const backend = await tokenRequest(app, { grant_type: 'client_credentials' });
+    assert.equal(backend.status, 200, backend.text);
+    // Past the account limit from the backend's own client: the client id is still not locked.
+    for (let i = 0; i < AUTH_LIMITS.accountFailures + 2; i++) {
+      assert.equal((await tokenRequest({ clientId: app.clientId, clientSecret: `typo-${i}` }, { grant_type: 'client_credentials' })).status, 401);
+    }
+    assert.equal((await tokenRequest(app, { grant_type: 'client_credentials' })).status, 200);
     assert.ok(p.oauthAudit.some((e) => e.event === 'refused' && /throttled/.test(e.reason) && e.clientId === app.clientId));
     assert.ok(!JSON.stringify(p.oauthAudit).includes(app.clientSecret));
     p.advanceClock(AUTH_LIMITS.lockoutMs + 1000);
-    const later = await tokenRequest(app, { grant_type: 'client_credentials' });
+    const later = await tokenRequest(app, { grant_type: 'client_credentials' }, { origin: evil });
     assert.equal(later.status, 200, later.text);
     assert.equal(typeof later.json?.['access_token'], 'string');
   });
