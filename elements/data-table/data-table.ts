@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { patchVirtualizer } from './virtualizer-patch.ts';
-import { fixedRows } from './fixed-rows-layout.ts';
+import { fixedRows, type FixedRowsLayout } from './fixed-rows-layout.ts';
 import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import type { RenderItemFunction } from '@lit-labs/virtualizer/virtualize.js';
 import { SessionError, toSessionError } from '../core/errors.ts';
@@ -217,6 +217,12 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     },
     need: (row) => this.#loader.need(row, row),
     toggle: (row) => this.#toggleRow(row),
+    // Pinned in the layout, whether or not the row is in the DOM: a later move's pin replaces an earlier one still
+    // waiting (Ctrl+End, then Ctrl+Home before the end was reached, ends at the top).
+    reveal: (row) => {
+      const layout = this.#layoutRef.current;
+      if (layout) layout.pin = { index: row, block: 'nearest' };
+    },
     resize: (col, step) => {
       this.#resizeColumn(col, this.#headerWidth(col) + step * 16);
       this.#resized(col);
@@ -246,7 +252,9 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
     body.style.backgroundSize = flicking ? `100% ${this.#rowHeight ?? DEFAULT_ROW_HEIGHT}px` : '';
   };
   /** The virtualizer's layout: fixed-height rows (a new object only when the row height is read). */
-  #layout = fixedRows({ rowHeight: DEFAULT_ROW_HEIGHT, onFlick: this.#onFlick });
+  /** The layout the virtualizer made (fixed-rows-layout.ts), for keyboard moves to pin their row. */
+  readonly #layoutRef: { current?: FixedRowsLayout | undefined } = {};
+  #layout = fixedRows({ rowHeight: DEFAULT_ROW_HEIGHT, onFlick: this.#onFlick, ref: this.#layoutRef });
   #scrollLeft = 0;
   /** Whether the body has scrolled since the current query's rows were first drawn (pages are then fetched ahead). */
   #scrolled = false;
@@ -467,7 +475,7 @@ export class WixDataTable extends SessionElement<DataTableEvents> {
       if (!height) return;
       this.#rowHeight = height;
       if (height === DEFAULT_ROW_HEIGHT) return;
-      this.#layout = fixedRows({ rowHeight: height, onFlick: this.#onFlick });
+      this.#layout = fixedRows({ rowHeight: height, onFlick: this.#onFlick, ref: this.#layoutRef });
       this.requestUpdate();
     });
   }

@@ -13,6 +13,8 @@ export interface FixedRowsConfig {
   rowHeight?: number;
   /** Called with true when a flick starts holding rows back, and with false once they are drawn again. */
   onFlick?: (flicking: boolean) => void;
+  /** Given the layout the virtualizer made from this config, so its host can pin a row itself (data-table.ts). */
+  ref?: { current?: FixedRowsLayout | undefined };
 }
 
 /** How far past each edge of the viewport rows must be in the DOM before a scroll lays them out again, in px. */
@@ -72,6 +74,7 @@ export class FixedRowsLayout {
   /** How far a pinned scroll moved the rows (sent once, for the virtualizer to correct the scroll position). */
   #scrollError = 0;
   #onFlick: FixedRowsConfig['onFlick'];
+  #ref: FixedRowsConfig['ref'];
   /** Whether the last scroll step moved more than the view's height. */
   #fastStep = false;
   /** Rows are held back during a flick. */
@@ -93,10 +96,12 @@ export class FixedRowsLayout {
   set config(config: FixedRowsConfig) {
     if (config.rowHeight !== undefined) this.rowHeight = config.rowHeight;
     this.#onFlick = config.onFlick;
+    this.#ref = config.ref;
+    if (this.#ref) this.#ref.current = this;
   }
 
   get config(): FixedRowsConfig {
-    return { rowHeight: this.#rowHeight, onFlick: this.#onFlick };
+    return { rowHeight: this.#rowHeight, onFlick: this.#onFlick, ...(this.#ref ? { ref: this.#ref } : {}) };
   }
 
   /** Whether rows are being held back because the view moves too fast for them to be seen. */
@@ -156,7 +161,10 @@ export class FixedRowsLayout {
     return this.#pin && { index: this.#clampIndex(this.#pin.index), block: this.#pin.block ?? 'start' };
   }
 
-  /** `element(i).scrollIntoView()` for a row not in the DOM: the next layout scrolls to it. */
+  /**
+   * `element(i).scrollIntoView()` for a row not in the DOM: the next layout scrolls to it. The host sets it for a row
+   * in the DOM too (a keyboard move), since the virtualizer scrolls such a row natively and leaves an earlier pin.
+   */
   set pin(pin: Pin | null) {
     this.#pin = pin;
     this.#reflowSoon();

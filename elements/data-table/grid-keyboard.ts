@@ -1,5 +1,4 @@
 import type { ReactiveControllerHost } from 'lit';
-import { virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 
 /** Rows that PageUp and PageDown move by. */
 const PAGE_JUMP = 10;
@@ -22,9 +21,11 @@ export interface GridKeyboardOptions {
   toggle(row: number): void;
   /** Alt+ArrowRight / Alt+ArrowLeft on a header: widen (1) or narrow (-1) its column. */
   resize(col: number, step: 1 | -1): void;
+  /** Scrolls the rows (in scroll mode) so that the row comes into view, replacing any earlier such scroll still pending. */
+  reveal(row: number): void;
 }
 
-type Host = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
+type Host = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment; readonly isConnected: boolean };
 
 /**
  * Scrolls the body sideways just enough that the cell's column is in view (its start when the column is wider than
@@ -64,12 +65,13 @@ export class GridKeyboard {
   async #focusActive(): Promise<void> {
     const { row, col } = this.active;
     const { scroll } = this.options.view();
-    const body = this.host.renderRoot.querySelector<
-      HTMLElement & { [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } }
-    >('[part~="body"]');
-    if (row >= 0 && scroll) body?.[virtualizerRef]?.element(row)?.scrollIntoView({ block: 'nearest' });
-    // The row may only be rendered after the virtualizer has scrolled to it.
-    for (let attempt = 0; attempt < 10; attempt++) {
+    const body = this.host.renderRoot.querySelector<HTMLElement>('[part~="body"]');
+    if (row >= 0 && scroll) this.options.reveal(row);
+    // The cell is there once the virtualizer has scrolled to its row and the row's page has arrived (until then the row
+    // is one "Loading…" cell): Ctrl+End to a page that takes a second to come still lands on its cell. Waits up to
+    // 15 s (a page takes at most Wix Data's 14 s limit), and gives up at once when a later move made another cell active.
+    const until = performance.now() + 15_000;
+    while (performance.now() < until && this.active.row === row && this.active.col === col && this.host.isConnected) {
       await this.host.updateComplete;
       const cell = this.host.renderRoot.querySelector<HTMLElement>(row < 0 ? `.header [data-col="${col}"]` : `[data-row="${row}"] [data-col="${col}"]`);
       const target = cell?.querySelector('button') ?? cell;

@@ -327,6 +327,35 @@ describe('<wix-data-table>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('lands Ctrl+End on the last row’s cell when its page is slow to come (a second), unless a later move came first', async () => {
+    for (const thenHome of [false, true]) {
+      const el = await table();
+      await connected(el);
+      const focused = () => el.shadowRoot!.activeElement as HTMLElement | null;
+      const focusedRow = () => focused()?.closest('[data-row]')?.getAttribute('data-row');
+      const press = (key: string, options: KeyboardEventInit = {}) =>
+        focused()!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...options }));
+      (root(el).querySelector('[role=grid] [tabindex="0"]') as HTMLElement).focus();
+      press('ArrowDown');
+      await waitUntil(() => focusedRow() === '0', 'first row focused');
+      await addFault({ path: QUERY_PATH, latencyMs: 1000, times: 1 });
+      press('End', { ctrlKey: true });
+      if (!thenHome) {
+        // Until the page comes the row is one "Loading…" cell; then the last cell of the last row takes the focus.
+        await waitUntil(() => focusedRow() === '9999', 'last row focused', { timeout: 5000 });
+        expect(focused()!.dataset['col']).to.equal('7');
+      } else {
+        // Ctrl+Home before the slow page came: the first row keeps the focus when the page arrives.
+        press('Home', { ctrlKey: true });
+        await waitUntil(() => focusedRow() === '0', 'first row focused again', { timeout: 5000 });
+        await waitUntil(() => root(el).querySelector('[data-row="9999"]') === null || el.pagesFetched >= 2, 'the slow page came', { timeout: 5000 });
+        await sleep(1200);
+        expect(focusedRow()).to.equal('0');
+      }
+      await clearFaults();
+    }
+  });
+
   it('selects rows with click, Enter and Space; single keeps one, multiple keeps all, across pages', async () => {
     const el = await table('selection=single');
     await connected(el);
