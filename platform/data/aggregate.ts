@@ -492,6 +492,8 @@ export class AggregateService {
       if (names.has(name)) throw badArgument(`Two operations are named "${name.slice(0, 80)}".`);
       names.add(name);
       if (kind === 'itemCount') {
+        // ItemCount is a message with no fields: `{}` (Wix's docs), never a list or a value.
+        if (!isPlainObject(arg) || Object.keys(arg).length > 0) throw badArgument(`aggregation.operations[${i}].itemCount must be {}.`);
         columns.push(`count(*) AS a${i}`);
         members.push(sql`${bind(name)}, a${String(i)}`);
         return;

@@ -312,6 +312,10 @@ describe('aggregate: hostile input', () => {
       { aggregation: { operations: [{ resultFieldName: 'x', sum: { itemFieldName: "a') --" } }] } },
       { aggregation: { operations: [{ resultFieldName: 'x', sum: { itemFieldName: 7 } }] } },
       { aggregation: { operations: [{ resultFieldName: '_id', itemCount: {} }] } },
+      // ItemCount is an empty message (the SDK sends {}): a list, a value or fields are not one.
+      { aggregation: { operations: [{ resultFieldName: 'n', itemCount: [] }] } },
+      { aggregation: { operations: [{ resultFieldName: 'n', itemCount: 1 }] } },
+      { aggregation: { operations: [{ resultFieldName: 'n', itemCount: { itemFieldName: 'a' } }] } },
       { aggregation: { groupingFields: [{ $gt: 1 }] } },
       { paging: { limit: 1001 } },
       { paging: { limit: 1 }, cursorPaging: { limit: 1 } },
