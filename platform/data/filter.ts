@@ -366,11 +366,10 @@ function compileNode(node: unknown, fieldTypes: FieldTypes, depth: number, budge
       const children = value.map((child) => compileNode(child, fieldTypes, depth + 1, budget));
       parts.push(key === '$and' ? and(children) : or(children));
     } else if (key === '$not') {
-      // The SDK sends an array of one filter; the object form is accepted too.
-      const children = Array.isArray(value)
-        ? value.map((c) => compileNode(c, fieldTypes, depth + 1, budget))
-        : [compileNode(value, fieldTypes, depth + 1, budget)];
-      const inner = and(children);
+      // The SDK sends an array of one filter; the object form is accepted too. Wix's own filter check refuses an
+      // array of any other length (@wix/wix-data-items-common, validateFilterTree), so `$not: []` is no "match nothing".
+      if (Array.isArray(value) && value.length !== 1) throw filterError(`$not needs one filter, not ${value.length}.`);
+      const inner = compileNode(Array.isArray(value) ? value[0] : value, fieldTypes, depth + 1, budget);
       parts.push({ sql: `(NOT ${inner.sql})`, params: inner.params });
     } else if (key.startsWith('$')) {
       throw filterError(`unknown operator "${key.slice(0, 40)}".`);

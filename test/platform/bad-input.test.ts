@@ -244,6 +244,9 @@ describe('filters with forbidden or unknown operators → 400 WDE0070', () => {
     ['top-level $where', { $where: 'this.price > 0' }],
     ['$regex nested in $or', { $or: [{ price: 1 }, { title: { $regex: '.*' } }] }],
     ['$regex inside $not', { $not: [{ title: { $regex: 'x' } }] }],
+    // Wix's filter check wants exactly one filter in a $not array (the SDK's not() sends one).
+    ['$not with no filter', { $not: [] }],
+    ['$not with two filters', { $not: [{ price: 1 }, { price: 2 }] }],
   ];
   for (const [name, filter] of filters) {
     it(`query with ${name}`, async () => {
