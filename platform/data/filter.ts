@@ -218,11 +218,7 @@ function matchAny(f: { value: string; type: string; date: string }, operands: Op
     params.push(...strings);
   }
   if (numbers.length) {
-    parts.push(
-      numbers.length === 1
-        ? `(${f.type} IN ('integer', 'real') AND ${f.value} = ?)`
-        : `(${f.type} IN ('integer', 'real') AND ${f.value} IN (${marks(numbers.length)}))`,
-    );
+    parts.push(numbers.length === 1 ? `(${isNumber(f)} AND ${f.value} = ?)` : `(${isNumber(f)} AND ${f.value} IN (${marks(numbers.length)}))`);
     params.push(...numbers);
   }
   if (dates.length) {
@@ -252,12 +248,18 @@ function equalsAny(field: FieldExpr, operands: Operand[]): SqlFragment {
   return { sql: `(${scalar.sql} OR ${inArray})`, params: [...scalar.params, ...element.params] };
 }
 
+/**
+ * Whether the field holds a number, false (never NULL) when it is missing: `NULL IN (…)` is NULL, and NOT NULL is
+ * NULL too, so `$not`/`$ne` of a number condition would leave out the items without the field, which they match.
+ */
+const isNumber = (field: { type: string }) => `${field.type} IS NOT NULL AND ${field.type} IN ('integer', 'real')`;
+
 function compare(field: FieldExpr, op: '$gt' | '$gte' | '$lt' | '$lte', raw: unknown): SqlFragment {
   const sqlOp = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[op];
   const operand = toOperand(raw, op);
   switch (operand.type) {
     case 'number':
-      return { sql: `(${field.type} IN ('integer', 'real') AND ${field.value} ${sqlOp} ?)`, params: [operand.value] };
+      return { sql: `(${isNumber(field)} AND ${field.value} ${sqlOp} ?)`, params: [operand.value] };
     case 'string':
       return { sql: `(${field.type} IS 'text' AND ${field.value} ${sqlOp} ?)`, params: [operand.value] };
     case 'date':
@@ -330,6 +332,15 @@ function fieldCondition(fieldName: string, spec: unknown, fieldTypes: FieldTypes
       case '$startsWith':
       case '$endsWith':
         return stringMatch(field, op, arg);
+      case '$not': {
+        // On a field, as in Wix's filter check: operators to negate, `{ price: { $not: { $gt: 5 } } }`; an item without
+        // the field matches (every condition is false on a missing value, so NOT is exact).
+        if (!isPlainObject(arg) || isDateObject(arg) || Object.keys(arg).length === 0 || !Object.keys(arg).every((k) => k.startsWith('$'))) {
+          throw filterError(`$not on field "${fieldName.slice(0, 80)}" needs operators, e.g. { "$gt": 5 }.`);
+        }
+        const inner = fieldCondition(fieldName, arg, fieldTypes, budget);
+        return { sql: `(NOT ${inner.sql})`, params: inner.params };
+      }
       case '$exists': {
         if (typeof arg !== 'boolean') throw filterError('$exists needs true or false.');
         const present = `(${field.type} IS NOT NULL AND ${field.type} IS NOT 'null')`;

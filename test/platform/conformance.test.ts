@@ -158,6 +158,43 @@ describe('filters (every operator the SDK emits)', () => {
     });
   }
 
+  it('$not on a field negates its operators, as Wix’s filter check allows; an item without the field matches (REST)', async () => {
+    const query = async (filter: unknown) => {
+      const r = await rawCall(p, '/wix-data/v2/items/query', {
+        headers: adminHeaders(p),
+        body: JSON.stringify({ dataCollectionId: 'Gear', query: { filter } }),
+      });
+      return { status: r.status, ids: ((r.json?.['dataItems'] ?? []) as { id: string }[]).map((i) => i.id).sort() };
+    };
+    const all = (await query({})).ids;
+    for (const inner of [{ $gt: 4 }, { $gt: 4, $lt: 4.6 }, { $exists: true }, { $in: [4.5, 3.9] }]) {
+      const matched = (await query({ rating: inner })).ids;
+      const negated = await query({ rating: { $not: inner } });
+      assert.equal(negated.status, 200, JSON.stringify(inner));
+      assert.deepEqual(
+        negated.ids,
+        all.filter((id) => !matched.includes(id)),
+        JSON.stringify(inner),
+      );
+    }
+    assert.ok((await query({ rating: { $not: { $gt: 4 } } })).ids.includes('g3'), 'g3 has no rating');
+    // The same exactness for the SDK's not() and for $ne on a number: the items without the field are not left out.
+    const gt = (await query({ rating: { $gt: 4 } })).ids;
+    assert.deepEqual(
+      (await query({ $not: [{ rating: { $gt: 4 } }] })).ids,
+      all.filter((id) => !gt.includes(id)),
+    );
+    const eq = (await query({ rating: 4.5 })).ids;
+    assert.deepEqual(
+      (await query({ rating: { $ne: 4.5 } })).ids,
+      all.filter((id) => !eq.includes(id)),
+    );
+    assert.deepEqual((await query({ $not: [{ rating: { $in: [4.5, 3.9] } }] })).ids, (await query({ rating: { $not: { $in: [4.5, 3.9] } } })).ids);
+    for (const bad of [4, {}, { gt: 4 }, [{ $gt: 4 }], { $date: '2024-01-01T00:00:00Z' }]) {
+      assert.equal((await query({ rating: { $not: bad } })).status, 400, JSON.stringify(bad));
+    }
+  });
+
   it('a long filter falls back from GET .r to POST and still works', async () => {
     const many = Array.from({ length: 400 }, (_, i) => `missing-${i}-${'x'.repeat(10)}`).concat(['g6']);
     const before = p.log.since().length;
