@@ -235,7 +235,9 @@ function equalsAny(field: FieldExpr, operands: Operand[]): SqlFragment {
   const scalar = matchAny(field, operands);
   if (field.shape === 'scalar' || !field.path) return scalar;
   const element = matchAny(
-    { value: 'je.value', type: 'je.type', date: `json_extract(je.value, '$."$date"')` },
+    // A text element's value is plain text, not JSON: only an object element can hold a {$date} (json_extract on
+    // any other would fail the whole query with "malformed JSON").
+    { value: 'je.value', type: 'je.type', date: `(CASE WHEN je.type IS 'object' THEN json_extract(je.value, '$."$date"') END)` },
     operands.filter((o) => o.type !== 'null'),
   );
   const inArray = `(${field.type} IS 'array' AND EXISTS (SELECT 1 FROM json_each(data, ${field.path}) AS je WHERE ${element.sql}))`;

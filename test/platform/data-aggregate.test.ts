@@ -6,7 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { adminHeaders, apiKeyClient, errorCode, memberClient, rawCall, startTestPlatform, visitorClient, type TestPlatform } from './helpers.ts';
+import {
+  adminHeaders,
+  apiKeyClient,
+  createLooseCollection,
+  errorCode,
+  memberClient,
+  rawCall,
+  startTestPlatform,
+  visitorClient,
+  type TestPlatform,
+} from './helpers.ts';
 
 type Admin = ReturnType<typeof apiKeyClient>;
 type Item = Record<string, unknown>;
@@ -253,12 +263,7 @@ describe('aggregate permissions', () => {
 
 describe('aggregate: hostile input', () => {
   before(async () => {
-    await admin.collections.createDataCollection({
-      _id: 'Loose',
-      displayName: 'Loose',
-      fields: [],
-      permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
-    } as never);
+    await createLooseCollection(admin, 'Loose');
     await admin.items.bulkInsert('Loose', <Item[]>[
       { constructor: 'a', __proto__x: 1, price: 10 },
       { constructor: 'a', price: '12' },

@@ -7,7 +7,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { adminHeaders, apiKeyClient, errorCode, memberClient, rawCall, startTestPlatform, visitorClient, type TestPlatform } from './helpers.ts';
+import {
+  adminHeaders,
+  apiKeyClient,
+  createLooseCollection,
+  errorCode,
+  memberClient,
+  rawCall,
+  startTestPlatform,
+  visitorClient,
+  type TestPlatform,
+} from './helpers.ts';
 
 let p: TestPlatform;
 let admin: ReturnType<typeof apiKeyClient>;
@@ -35,12 +45,12 @@ before(async () => {
     ],
     permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
   } as never);
-  await admin.collections.createDataCollection({
-    _id: AUTHORED,
-    displayName: AUTHORED,
-    fields: [],
-    permissions: { read: 'SITE_MEMBER_AUTHOR', insert: 'SITE_MEMBER_AUTHOR', update: 'SITE_MEMBER_AUTHOR', remove: 'SITE_MEMBER_AUTHOR' },
-  } as never);
+  await createLooseCollection(admin, AUTHORED, {
+    read: 'SITE_MEMBER_AUTHOR',
+    insert: 'SITE_MEMBER_AUTHOR',
+    update: 'SITE_MEMBER_AUTHOR',
+    remove: 'SITE_MEMBER_AUTHOR',
+  });
   p.createMember(MEMBER);
   p.createMember(OTHER);
   await admin.items.bulkInsert(C, [

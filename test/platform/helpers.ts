@@ -13,6 +13,15 @@ export async function startTestPlatform(options: DemoPlatformOptions = {}): Prom
   return withDemoExtras(await startPlatformForTests(demoPlatformOptions(options)));
 }
 
+/** Creates a collection with no declared fields (schemaless items): by default anyone may read, only the admin write. */
+export async function createLooseCollection(
+  admin: ReturnType<typeof apiKeyClient>,
+  id: string,
+  permissions: Record<'read' | 'insert' | 'update' | 'remove', string> = { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+): Promise<void> {
+  await admin.collections.createDataCollection({ _id: id, displayName: id, fields: [], permissions } as never);
+}
+
 /** Server-to-server client: `Authorization: <key>` plus `wix-site-id`. */
 export function apiKeyClient(platform: { apiKey: string; siteId: string }, apiKey = platform.apiKey) {
   return createClient({ modules: { items, collections }, auth: ApiKeyStrategy({ apiKey, siteId: platform.siteId }) });
