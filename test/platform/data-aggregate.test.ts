@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import {
   adminHeaders,
   apiKeyClient,
-  createLooseCollection,
+  createTestCollection,
   errorCode,
   memberClient,
   rawCall,
@@ -263,7 +263,7 @@ describe('aggregate permissions', () => {
 
 describe('aggregate: hostile input', () => {
   before(async () => {
-    await createLooseCollection(admin, 'Loose');
+    await createTestCollection(admin, 'Loose');
     await admin.items.bulkInsert('Loose', <Item[]>[
       { constructor: 'a', __proto__x: 1, price: 10 },
       { constructor: 'a', price: '12' },

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import {
   adminHeaders,
   apiKeyClient,
-  createLooseCollection,
+  createTestCollection,
   errorCode,
   memberClient,
   rawCall,
@@ -45,11 +45,13 @@ before(async () => {
     ],
     permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
   } as never);
-  await createLooseCollection(admin, AUTHORED, {
-    read: 'SITE_MEMBER_AUTHOR',
-    insert: 'SITE_MEMBER_AUTHOR',
-    update: 'SITE_MEMBER_AUTHOR',
-    remove: 'SITE_MEMBER_AUTHOR',
+  await createTestCollection(admin, AUTHORED, {
+    permissions: {
+      read: 'SITE_MEMBER_AUTHOR',
+      insert: 'SITE_MEMBER_AUTHOR',
+      update: 'SITE_MEMBER_AUTHOR',
+      remove: 'SITE_MEMBER_AUTHOR',
+    },
   });
   p.createMember(MEMBER);
   p.createMember(OTHER);

@@ -13,13 +13,17 @@ export async function startTestPlatform(options: DemoPlatformOptions = {}): Prom
   return withDemoExtras(await startPlatformForTests(demoPlatformOptions(options)));
 }
 
-/** Creates a collection with no declared fields (schemaless items): by default anyone may read, only the admin write. */
-export async function createLooseCollection(
+/**
+ * Creates a collection for a test: no declared fields unless given (items are schemaless either way, as on Wix), and
+ * by default anyone may read and only the admin may write.
+ */
+export async function createTestCollection(
   admin: ReturnType<typeof apiKeyClient>,
   id: string,
-  permissions: Record<'read' | 'insert' | 'update' | 'remove', string> = { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
+  options: { fields?: { key: string; type: string }[]; permissions?: Record<'read' | 'insert' | 'update' | 'remove', string> } = {},
 ): Promise<void> {
-  await admin.collections.createDataCollection({ _id: id, displayName: id, fields: [], permissions } as never);
+  const { fields = [], permissions = { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } = options;
+  await admin.collections.createDataCollection({ _id: id, displayName: id, fields, permissions } as never);
 }
 
 /** Server-to-server client: `Authorization: <key>` plus `wix-site-id`. */
